@@ -1,0 +1,51 @@
+/**
+ * The one interface every backend implements (js, wasm scalar, wasm-simd, wasm-relaxed).
+ * The facade validates and plans; a backend only packs canonical weights (Kernel) and executes
+ * resolved geometries on activations it holds itself (Runner). Activations inside a backend are
+ * NHWC; a Runner converts from and to the user's layout at its boundary.
+ */
+import type { BackendName, Layout } from '../ops/options.js';
+import type { Geometry, StageSpec } from '../ops/plan.js';
+
+/** One stage to pack: its spec, canonical weights (see tensor/layout.ts) and a bias of `cout` values. */
+export interface Stage {
+  readonly spec: StageSpec;
+  readonly weights: Float32Array;
+  readonly bias: Float32Array;
+}
+
+/** A stage's weights packed once into the backend's own form. */
+export interface Kernel {
+  readonly spec: StageSpec;
+  /** Bytes this kernel holds (packed weights and any per-kernel scratch). */
+  bytes(): number;
+  /** Frees what the kernel holds; a second call does nothing. */
+  dispose(): void;
+}
+
+/**
+ * Runs a chain of kernels back to back: stage i's output is stage i+1's input, kept inside the
+ * backend (wasm memory for wasm backends) in NHWC. Buffers grow as needed and are reused across runs.
+ */
+export interface Runner {
+  /**
+   * @param x      the input in `layout`, shape geoms[0].{n, c, h, w}; never modified
+   * @param layout the layout of `x` and `out`
+   * @param geoms  one resolved geometry per kernel, chained (geoms[i+1] reads geoms[i]'s output)
+   * @param out    the output in `layout`, exactly the last geometry's output length; may alias `x`
+   * @throws ConvError OUT_OF_MEMORY when the buffers cannot be had
+   */
+  run(x: Float32Array, layout: Layout, geoms: readonly Geometry[], out: Float32Array): void;
+  bytes(): number;
+  dispose(): void;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  /** @throws ConvError OUT_OF_MEMORY */
+  createKernel(stage: Stage): Kernel;
+  /** A runner over kernels of this backend; it does not own them. */
+  createRunner(kernels: readonly Kernel[]): Runner;
+  /** wasm backends: their linear memory; js: zeros. */
+  memory(): { wasmBytes: number; bytesInUse: number };
+}
