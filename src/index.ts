@@ -1,0 +1,17 @@
+/**
+ * simdconv: fast 2-D convolutions for JavaScript runtimes. Public exports only (API.md).
+ */
+export { ConvError } from './errors.js';
+export type { ConvErrorCode } from './errors.js';
+export type { Tensor } from './tensor/tensor.js';
+export type { ConvOptions, BackendName, Layout, Activation } from './ops/options.js';
+export { init, backend } from './backends/registry.js';
+export { memory } from './ops/memory.js';
+export { PreparedLayer } from './ops/layers.js';
+export type { RunOptions } from './ops/layers.js';
+export { conv2d, createConv2d, conv2dShape, conv2dMacs } from './ops/conv2d.js';
+export { depthwiseConv2d, createDepthwiseConv2d, depthwiseConv2dShape, depthwiseConv2dMacs } from './ops/depthwise.js';
+export { pointwiseConv2d, createPointwiseConv2d, pointwiseConv2dShape, pointwiseConv2dMacs } from './ops/pointwise.js';
+export { separableConv2d, createSeparableConv2d, separableConv2dShape, separableConv2dMacs } from './ops/separable.js';
+export { convTranspose2d, createConvTranspose2d, convTranspose2dShape, convTranspose2dMacs } from './ops/transposed.js';
+export { convOutputSize, convTransposeOutputSize } from './tensor/shape.js';

@@ -1,0 +1,241 @@
+/**
+ * Prepared layers (API.md, "Prepared layers"), the XNNPACK operator lifecycle: create validates
+ * and packs the weights once into the backend (wasm memory for wasm backends); run resolves the
+ * plan for the input's size, checks `out` and executes; dispose frees. The functional ops are
+ * create + run + dispose inside try/finally.
+ */
+import { ConvError, show } from '../errors.js';
+import { checkShape, checkTensor, Tensor } from '../tensor/tensor.js';
+import { canonicalWeights } from '../tensor/layout.js';
+import { getBackend } from '../backends/registry.js';
+import type { Backend, Kernel, Runner } from '../backends/types.js';
+import { Layout, NormOptions, normaliseOptions, OpName } from './options.js';
+import { Geometry, nchwOf, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
+
+/** What run() accepts besides the input. */
+export interface RunOptions {
+  out?: Float32Array;
+}
+
+let liveLayers = 0;
+/** Prepared layers created and not yet disposed. */
+export function liveLayerCount(): number {
+  return liveLayers;
+}
+
+/** The kernel axes of rank-4 weights in a layout (OIHW / HWIO and their kin). */
+export function kernelAxes(layout: Layout): [number, number] {
+  return layout === 'NCHW' ? [2, 3] : [0, 1];
+}
+
+/** One weight tensor and the spec built from it. */
+interface StageInput {
+  spec: StageSpec;
+  w: Tensor;
+  bias: Float32Array | undefined;
+}
+
+/** Names and accepted ranks of each op's weight arguments. */
+const WEIGHT_ARGS: Record<OpName, readonly (readonly [string, readonly number[]])[]> = {
+  conv2d: [['w', [4]]],
+  depthwiseConv2d: [['w', [4]]],
+  pointwiseConv2d: [['w', [4, 2]]],
+  convTranspose2d: [['w', [4]]],
+  separableConv2d: [['wDepthwise', [4]], ['wPointwise', [4, 2]]],
+};
+
+/** Validates weight shapes (not data) of `fn`; returns their element counts' shapes. */
+export function checkWeightShapes(fn: OpName, o: NormOptions, shapes: readonly unknown[]): number[][] {
+  return WEIGHT_ARGS[fn].map(([name, ranks], i) => {
+    checkShape(fn, `${name}.shape`, shapes[i], ranks, kernelAxes(o.layout));
+    return (shapes[i] as number[]).slice();
+  });
+}
+
+/** The stage specs of an op from its (checked) weight shapes: one stage, or two for separable. */
+export function specsOf(fn: OpName, o: NormOptions, shapes: readonly number[][]): StageSpec[] {
+  switch (fn) {
+    case 'conv2d':
+      return [specConv2d(fn, shapes[0], o)];
+    case 'depthwiseConv2d':
+      return [specDepthwise(fn, shapes[0], o)];
+    case 'pointwiseConv2d':
+      return [specPointwise(fn, shapes[0], o)];
+    case 'convTranspose2d':
+      return [specTransposed(fn, shapes[0], o)];
+    case 'separableConv2d': {
+      const dwSpec = specDepthwise(fn, shapes[0], o, 'depthwiseActivation');
+      // stride, padding and dilation belong to the depthwise stage; the pointwise one is a plain 1x1.
+      const pwSpec = specPointwise(fn, shapes[1], { ...o, stride: [1, 1], dilation: [1, 1] });
+      if (pwSpec.cin !== dwSpec.cout) {
+        throw new ConvError('CHANNEL_MISMATCH',
+          `${fn}: the pointwise weights' input channels (${pwSpec.cin}) must equal the depthwise output channels (${dwSpec.cout})`);
+      }
+      return [dwSpec, pwSpec];
+    }
+    default:
+      throw new ConvError('BAD_OPTION', `unknown op ${show(fn)}`);
+  }
+}
+
+/** Validates weight tensors and builds the stages of an op. */
+export function stagesOf(fn: OpName, o: NormOptions, ws: readonly unknown[]): StageInput[] {
+  const tensors = WEIGHT_ARGS[fn].map(([name, ranks], i) => checkTensor(fn, name, ws[i], ranks, kernelAxes(o.layout)));
+  const specs = specsOf(fn, o, tensors.map((t) => t.shape));
+  const biases = specs.length === 2 ? [o.depthwiseBias, o.bias] : [o.bias];
+  return specs.map((spec, i) => ({ spec, w: tensors[i], bias: biases[i] }));
+}
+
+/** Resolves a chain of stages against an input shape [n, c, h, w]. */
+export function resolveChain(specs: readonly StageSpec[], n: number, c: number, h: number, w: number): Geometry[] {
+  const geoms: Geometry[] = [];
+  for (const spec of specs) {
+    const g = resolve(spec, n, c, h, w);
+    geoms.push(g);
+    [c, h, w] = [g.cout, g.oh, g.ow];
+  }
+  return geoms;
+}
+
+/** Turns an allocation failure (RangeError from a typed array or memory.grow) into OUT_OF_MEMORY. */
+export function oom<T>(fn: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new ConvError('OUT_OF_MEMORY', `${fn}: the memory this call needs cannot be had (${e.message})`);
+    }
+    throw e;
+  }
+}
+
+/** Checks `out` (BAD_OUT) or allocates the output. */
+export function outputArray(fn: string, out: unknown, length: number, shape: number[]): Float32Array {
+  if (out === undefined) return oom(fn, () => new Float32Array(length));
+  if (!(out instanceof Float32Array) || out.length !== length) {
+    throw new ConvError('BAD_OUT', `${fn}: out (${show(out)}) must be a Float32Array of exactly the output's length ${length} (shape ${show(shape)})`);
+  }
+  return out;
+}
+
+const enum State {
+  Ready,
+  Disposed,
+}
+
+/**
+ * A prepared layer: packed weights on one backend plus the buffers its runs reuse.
+ * Create with createConv2d and its siblings; run any number of times; dispose once.
+ */
+export class PreparedLayer {
+  readonly fn: OpName;
+  readonly layout: Layout;
+  readonly specs: readonly StageSpec[];
+  readonly backend: Backend;
+  /** @internal packed stages, shared with a sequence that takes this layer over */
+  readonly kernels: readonly Kernel[];
+  #runner: Runner;
+  #state = State.Ready;
+
+  /** @internal use createConv2d & co. */
+  constructor(fn: OpName, o: NormOptions, stages: StageInput[]) {
+    this.fn = fn;
+    this.layout = o.layout;
+    this.specs = stages.map((s) => s.spec);
+    this.backend = getBackend(fn, o.backend);
+    const kernels: Kernel[] = [];
+    try {
+      for (const s of stages) {
+        const weights = canonicalWeights(s.spec, s.w.data, o.layout);
+        const bias = s.bias ? Float32Array.from(s.bias) : new Float32Array(s.spec.cout);
+        kernels.push(oom(fn, () => this.backend.createKernel({ spec: s.spec, weights, bias })));
+      }
+      this.#runner = this.backend.createRunner(kernels);
+    } catch (e) {
+      for (const k of kernels) k.dispose();
+      throw e;
+    }
+    this.kernels = kernels;
+    liveLayers++;
+  }
+
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.#state === State.Disposed;
+  }
+
+  /** The geometries of a run on an input of shape `xShape` (in the layer's layout). */
+  geometries(xShape: readonly number[]): Geometry[] {
+    const [n, c, h, w] = nchwOf(xShape, this.layout);
+    return resolveChain(this.specs, n, c, h, w);
+  }
+
+  /**
+   * Runs the layer on `x` (in the layer's layout; any size the options accept).
+   * @returns a new tensor, or one whose data is `opts.out`
+   * @throws ConvError DISPOSED | BAD_TENSOR | BAD_RANK | SHAPE_MISMATCH | CHANNEL_MISMATCH | BAD_GROUPS | EMPTY_OUTPUT | BAD_OUT | OUT_OF_MEMORY
+   */
+  run(x: Tensor, opts?: RunOptions): Tensor {
+    const fn = `${this.fn} layer.run`;
+    if (this.#state === State.Disposed) throw new ConvError('DISPOSED', `${fn}: the layer was disposed`);
+    if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
+      throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an object like {out}`);
+    }
+    const xt = checkTensor(fn, 'x', x, [4]);
+    return this.runChecked(fn, xt, this.geometries(xt.shape), opts?.out);
+  }
+
+  /** @internal run with geometries already resolved (functional ops resolve before packing). */
+  runChecked(fn: string, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
+    const last = geoms[geoms.length - 1];
+    const shape = outShapeOf(last, this.layout);
+    const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
+    oom(fn, () => this.#runner.run(x.data, this.layout, geoms, data));
+    return { data, shape };
+  }
+
+  /** Frees the packed weights and buffers; a second call does nothing. */
+  dispose(): void {
+    if (this.#state === State.Disposed) return;
+    this.#state = State.Disposed;
+    this.#runner.dispose();
+    for (const k of this.kernels) k.dispose();
+    liveLayers--;
+  }
+
+  /** @internal hands the kernels to a sequence: the layer is disposed without freeing them. */
+  release(): readonly Kernel[] {
+    if (this.#state === State.Disposed) throw new ConvError('DISPOSED', `${this.fn}: the layer was disposed`);
+    this.#state = State.Disposed;
+    this.#runner.dispose();
+    liveLayers--;
+    return this.kernels;
+  }
+}
+
+/** Creates a prepared layer for `fn` from its weights and options. */
+export function createLayer(fn: OpName, ws: unknown[], opts: unknown): PreparedLayer {
+  const o = normaliseOptions(fn, opts);
+  if (o.out !== undefined) {
+    throw new ConvError('BAD_OPTION', `${fn}: out is an option of run(), not of a prepared layer`);
+  }
+  return new PreparedLayer(fn, o, stagesOf(fn, o, ws));
+}
+
+/** The functional form: validate everything, then create, run and dispose. */
+export function runOnce(fn: OpName, x: unknown, ws: unknown[], opts: unknown): Tensor {
+  const o = normaliseOptions(fn, opts);
+  const xt = checkTensor(fn, 'x', x, [4]);
+  const stages = stagesOf(fn, o, ws);
+  const [n, c, h, w] = nchwOf(xt.shape, o.layout);
+  const geoms = resolveChain(stages.map((s) => s.spec), n, c, h, w);
+  const last = geoms[geoms.length - 1];
+  // Check `out` before packing anything.
+  if (o.out !== undefined) outputArray(fn, o.out, last.n * last.oh * last.ow * last.cout, outShapeOf(last, o.layout));
+  const layer = new PreparedLayer(fn, o, stages);
+  try {
+    return layer.runChecked(fn, xt, geoms, o.out);
+  } finally {
+    layer.dispose();
+  }
+}
