@@ -15,3 +15,4 @@ export { pointwiseConv2d, createPointwiseConv2d, pointwiseConv2dShape, pointwise
 export { separableConv2d, createSeparableConv2d, separableConv2dShape, separableConv2dMacs } from './ops/separable.js';
 export { convTranspose2d, createConvTranspose2d, convTranspose2dShape, convTranspose2dMacs } from './ops/transposed.js';
 export { convOutputSize, convTransposeOutputSize } from './tensor/shape.js';
+export { createSequence, Sequence } from './ops/sequence.js';

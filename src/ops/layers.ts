@@ -120,6 +120,8 @@ export function outputArray(fn: string, out: unknown, length: number, shape: num
 
 const enum State {
   Ready,
+  /** handed to a sequence: its kernels live on there until the sequence is disposed */
+  Owned,
   Disposed,
 }
 
@@ -159,9 +161,9 @@ export class PreparedLayer {
     liveLayers++;
   }
 
-  /** True once dispose() ran. */
+  /** True once dispose() ran or a sequence took the layer over. */
   get disposed(): boolean {
-    return this.#state === State.Disposed;
+    return this.#state !== State.Ready;
   }
 
   /** The geometries of a run on an input of shape `xShape` (in the layer's layout). */
@@ -177,7 +179,9 @@ export class PreparedLayer {
    */
   run(x: Tensor, opts?: RunOptions): Tensor {
     const fn = `${this.fn} layer.run`;
-    if (this.#state === State.Disposed) throw new ConvError('DISPOSED', `${fn}: the layer was disposed`);
+    if (this.#state !== State.Ready) {
+      throw new ConvError('DISPOSED', `${fn}: the layer was ${this.#state === State.Owned ? 'handed to a sequence' : 'disposed'}`);
+    }
     if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
       throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an object like {out}`);
     }
@@ -194,22 +198,33 @@ export class PreparedLayer {
     return { data, shape };
   }
 
-  /** Frees the packed weights and buffers; a second call does nothing. */
+  /**
+   * Frees the packed weights and buffers; a second call does nothing. A layer handed to a
+   * sequence is disposed by the sequence.
+   */
   dispose(): void {
-    if (this.#state === State.Disposed) return;
+    if (this.#state !== State.Ready) return;
+    this.#free();
+  }
+
+  #free(): void {
+    if (this.#state === State.Ready) this.#runner.dispose();
     this.#state = State.Disposed;
-    this.#runner.dispose();
     for (const k of this.kernels) k.dispose();
     liveLayers--;
   }
 
-  /** @internal hands the kernels to a sequence: the layer is disposed without freeing them. */
-  release(): readonly Kernel[] {
-    if (this.#state === State.Disposed) throw new ConvError('DISPOSED', `${this.fn}: the layer was disposed`);
-    this.#state = State.Disposed;
+  /**
+   * @internal Hands the layer to a sequence: its own run buffers are freed, its kernels stay,
+   * and the returned function disposes it for good.
+   */
+  handOver(): () => void {
+    if (this.#state !== State.Ready) {
+      throw new ConvError('DISPOSED', `createSequence: a ${this.fn} layer was already ${this.#state === State.Owned ? 'handed to a sequence' : 'disposed'}`);
+    }
     this.#runner.dispose();
-    liveLayers--;
-    return this.kernels;
+    this.#state = State.Owned;
+    return () => this.#free();
   }
 }
 

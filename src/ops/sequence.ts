@@ -1,0 +1,96 @@
+/**
+ * Sequences (API.md, "Sequences"): prepared layers run back to back on one backend, the
+ * intermediates kept inside the backend (wasm memory) in NHWC, so activations are copied in once
+ * and out once. The sequence takes the layers over and disposes them with itself.
+ */
+import { ConvError, show } from '../errors.js';
+import { checkTensor, Tensor } from '../tensor/tensor.js';
+import type { Runner } from '../backends/types.js';
+import { oom, outputArray, PreparedLayer, resolveChain, RunOptions } from './layers.js';
+import { nchwOf, outShapeOf, StageSpec } from './plan.js';
+import type { Layout } from './options.js';
+
+const FN = 'createSequence';
+
+/** Output channels of one stage feed the next: the check that needs no input size. */
+function checkChain(prev: StageSpec, next: StageSpec, i: number, j: number): void {
+  const ok = next.kind === 'dw' ? (next.cin === 0 ? next.cout % prev.cout === 0 : next.cin === prev.cout) : next.cin === prev.cout;
+  if (!ok) {
+    throw new ConvError('CHANNEL_MISMATCH',
+      `${FN}: layers[${j}] (${next.fn}) expects ${next.kind === 'dw' && next.cin === 0 ? `a divisor of ${next.cout}` : next.cin} ` +
+      `input channels but layers[${i}] (${prev.fn}) outputs ${prev.cout}`);
+  }
+}
+
+/** A chain of prepared layers run as one. */
+export class Sequence {
+  readonly layout: Layout;
+  readonly #specs: StageSpec[];
+  readonly #runner: Runner;
+  readonly #free: (() => void)[];
+  #disposed = false;
+
+  /** @internal use createSequence */
+  constructor(layers: PreparedLayer[]) {
+    this.layout = layers[0].layout;
+    this.#specs = layers.flatMap((l) => l.specs);
+    this.#free = layers.map((l) => l.handOver());
+    this.#runner = layers[0].backend.createRunner(layers.flatMap((l) => l.kernels));
+  }
+
+  /**
+   * Runs every layer on `x`, one copy in and one copy out.
+   * @throws ConvError DISPOSED | BAD_TENSOR | BAD_RANK | SHAPE_MISMATCH | CHANNEL_MISMATCH | EMPTY_OUTPUT | BAD_OUT | OUT_OF_MEMORY
+   */
+  run(x: Tensor, opts?: RunOptions): Tensor {
+    const fn = 'sequence.run';
+    if (this.#disposed) throw new ConvError('DISPOSED', `${fn}: the sequence was disposed`);
+    if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
+      throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an object like {out}`);
+    }
+    const xt = checkTensor(fn, 'x', x, [4]);
+    const [n, c, h, w] = nchwOf(xt.shape, this.layout);
+    const geoms = resolveChain(this.#specs, n, c, h, w);
+    const last = geoms[geoms.length - 1];
+    const shape = outShapeOf(last, this.layout);
+    const data = outputArray(fn, opts?.out, last.n * last.oh * last.ow * last.cout, shape);
+    oom(fn, () => this.#runner.run(xt.data, this.layout, geoms, data));
+    return { data, shape };
+  }
+
+  /** Frees the sequence's buffers and disposes its layers; a second call does nothing. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#runner.dispose();
+    for (const free of this.#free) free();
+  }
+}
+
+/**
+ * Takes ownership of prepared layers (same layout, same backend) and runs them as one network.
+ * @throws ConvError BAD_OPTION | DISPOSED | CHANNEL_MISMATCH
+ */
+export function createSequence(layers: PreparedLayer[]): Sequence {
+  if (!Array.isArray(layers) || layers.length === 0) {
+    throw new ConvError('BAD_OPTION', `${FN}: layers (${show(layers)}) must be a non-empty array of prepared layers`);
+  }
+  layers.forEach((l, i) => {
+    if (!(l instanceof PreparedLayer)) {
+      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] (${show(l)}) must be a prepared layer from create*()`);
+    }
+    if (l.disposed) throw new ConvError('DISPOSED', `${FN}: layers[${i}] (${l.fn}) was disposed`);
+    if (layers.indexOf(l) !== i) throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] is the same layer as layers[${layers.indexOf(l)}]`);
+    if (l.layout !== layers[0].layout) {
+      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}].layout (${l.layout}) must equal layers[0].layout (${layers[0].layout})`);
+    }
+    if (l.backend !== layers[0].backend) {
+      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] runs on '${l.backend.name}' but layers[0] on '${layers[0].backend.name}'`);
+    }
+  });
+  for (let j = 1; j < layers.length; j++) {
+    const prev = layers[j - 1].specs;
+    checkChain(prev[prev.length - 1], layers[j].specs[0], j - 1, j);
+  }
+  return new Sequence(layers);
+}
