@@ -1,0 +1,136 @@
+/**
+ * Glue between the case generator and the public API: runs a case through the public op or
+ * prepared layer, and defines the shared op suite (every case x layout x backend against the
+ * float64 reference). Only this helper and the suites import the library, and only its
+ * public entry point.
+ */
+import * as sc from '../../src/index';
+import { BackendName, WASM_BACKENDS, testBackends } from './backends';
+import { CaseInputs, LAYOUTS, OpCase, clampCoverage, materialise, referenceOf } from './cases';
+import { RefTensor, Tensor, cloneTensor, expectTensorClose } from './reference';
+
+export { sc };
+
+/** The backends of this run; the suites' describe.each tables. */
+export const BACKENDS: BackendName[] = testBackends();
+
+/**
+ * beforeAll body: init every wasm backend of the run (each must resolve to its own name),
+ * then 'js'. Later ops pass `backend` per call.
+ */
+export async function initBackends(list: BackendName[] = BACKENDS): Promise<void> {
+  for (const b of list) {
+    if (!WASM_BACKENDS.includes(b)) continue;
+    const got = await sc.init({ backend: b });
+    if (got !== b) throw new Error(`init({backend: '${b}'}) resolved to '${got}'`);
+  }
+  const js = await sc.init({ backend: 'js' });
+  if (js !== 'js') throw new Error(`init({backend: 'js'}) resolved to '${js}'`);
+}
+
+type AnyOpts = Record<string, unknown>;
+
+/** Calls the public op of a case. */
+export function runOp(c: OpCase, inp: CaseInputs, backend: BackendName, extra: AnyOpts = {}): Tensor {
+  const opts = { ...inp.opts, backend, ...extra } as never;
+  switch (c.op) {
+    case 'conv2d':
+      return sc.conv2d(inp.x, inp.w, opts);
+    case 'depthwise':
+      return sc.depthwiseConv2d(inp.x, inp.w, opts);
+    case 'pointwise':
+      return sc.pointwiseConv2d(inp.x, inp.w, opts);
+    case 'separable':
+      return sc.separableConv2d(inp.x, inp.w, inp.w2 as Tensor, opts);
+    case 'transposed':
+      return sc.convTranspose2d(inp.x, inp.w, opts);
+  }
+}
+
+export interface LayerLike {
+  run(x: Tensor, opts?: { out?: Float32Array }): Tensor;
+  dispose(): void;
+}
+
+/** Creates the prepared layer of a case. */
+export function createLayer(c: OpCase, inp: CaseInputs, backend: BackendName, extra: AnyOpts = {}): LayerLike {
+  const opts = { ...inp.opts, backend, ...extra } as never;
+  switch (c.op) {
+    case 'conv2d':
+      return sc.createConv2d(inp.w, opts);
+    case 'depthwise':
+      return sc.createDepthwiseConv2d(inp.w, opts);
+    case 'pointwise':
+      return sc.createPointwiseConv2d(inp.w, opts);
+    case 'separable':
+      return sc.createSeparableConv2d(inp.w, inp.w2 as Tensor, opts);
+    case 'transposed':
+      return sc.createConvTranspose2d(inp.w, opts);
+  }
+}
+
+/** Snapshot of every array a call must not modify. */
+export function snapshot(inp: CaseInputs): () => void {
+  const x = cloneTensor(inp.x);
+  const w = cloneTensor(inp.w);
+  const w2 = inp.w2 ? cloneTensor(inp.w2) : undefined;
+  const bias = inp.opts.bias ? new Float32Array(inp.opts.bias) : undefined;
+  const dwb = inp.opts.depthwiseBias ? new Float32Array(inp.opts.depthwiseBias) : undefined;
+  return () => {
+    const same = (a: Float32Array, b: Float32Array): boolean =>
+      a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    if (!same(inp.x.data, x.data) || inp.x.shape.join() !== x.shape.join()) throw new Error('x was modified');
+    if (!same(inp.w.data, w.data) || inp.w.shape.join() !== w.shape.join()) throw new Error('w was modified');
+    if (w2 && !same((inp.w2 as Tensor).data, w2.data)) throw new Error('w2 was modified');
+    if (bias && !same(inp.opts.bias as Float32Array, bias)) throw new Error('bias was modified');
+    if (dwb && !same(inp.opts.depthwiseBias as Float32Array, dwb)) throw new Error('depthwiseBias was modified');
+  };
+}
+
+const memo = new Map<string, { inp: CaseInputs; ref: RefTensor }>();
+
+/** Inputs and reference of a case in a layout, computed once per file. */
+export function caseData(c: OpCase, layout: 'NCHW' | 'NHWC'): { inp: CaseInputs; ref: RefTensor } {
+  const key = c.name + '/' + layout;
+  let e = memo.get(key);
+  if (!e) {
+    const inp = materialise(c, layout);
+    e = { inp, ref: referenceOf(c, inp) };
+    memo.set(key, e);
+  }
+  return e;
+}
+
+/**
+ * The shared op suite: every case in both layouts on every backend, compared with the
+ * reference; the result is a fresh Float32Array of the right shape and the inputs are unchanged.
+ * Cases with relu6 also check that their data reach both ends of the clamp.
+ */
+export function defineOpSuite(title: string, cases: OpCase[]): void {
+  describe(title, () => {
+    beforeAll(() => initBackends());
+    const relu6 = cases.filter((c) => c.activation === 'relu6' || c.depthwiseActivation === 'relu6');
+    if (relu6.length) {
+      test.each(relu6.map((c) => [c.name, c] as const))('%s: the data reach both ends of the relu6 clamp', (_n, c) => {
+        const { ref } = caseData(c, 'NCHW');
+        const cov = clampCoverage(ref.data);
+        expect(cov.sixes).toBeGreaterThan(0);
+        if (c.activation === 'relu6') expect(cov.zeros).toBeGreaterThan(0);
+        expect(cov.inside).toBeGreaterThan(0);
+      });
+    }
+    describe.each(BACKENDS)('%s', (backend) => {
+      describe.each(LAYOUTS)('%s', (layout) => {
+        test.each(cases.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+          const { inp, ref } = caseData(c, layout);
+          const check = snapshot(inp);
+          const y = runOp(c, inp, backend);
+          expect(y.data).toBeInstanceOf(Float32Array);
+          expect(y.data).not.toBe(inp.x.data);
+          expectTensorClose(y, ref, `${c.name} ${layout} ${backend}`);
+          check();
+        });
+      });
+    });
+  });
+}
