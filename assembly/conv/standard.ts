@@ -1,0 +1,102 @@
+/**
+ * Standard, strided, dilated, grouped and pointwise convolution (plan.ts kind 'conv'): an
+ * indirection buffer plus the igemm micro-kernel (XNNPACK's approach). Activations are NHWC.
+ *
+ * Indirection buffer: per tile of MR output pixels (numbered across the whole batch), per tap
+ * (ky-major), MR u32 pointers to the first channel of the input pixel that tap reads, or `zero`
+ * when the tap falls into the padding. The last tile repeats its last valid pixel.
+ *
+ *   [tile 0: tap 0: p0 p1 p2 p3 | tap 1: p0 p1 p2 p3 | ...][tile 1: ...]
+ *
+ * It depends only on the geometry and the input's address, so callers rebuild it only when one
+ * of those changes. Group g's channels are reached by the kernel adding g*cinG*4 bytes.
+ */
+import { MR, NR } from '../params';
+import { igemm } from '../gemm/igemm';
+import { packedGemmFloats } from '../gemm/pack';
+
+/** Pointers (u32) of the indirection buffer of `pixels` output pixels and `taps` taps. */
+export function convIndirectionLength(pixels: i32, taps: i32): i32 {
+  return (pixels + MR - 1) / MR * MR * taps;
+}
+
+/**
+ * Builds the indirection buffer `ind` for input `x` (NHWC, n x h x w x c) and output
+ * n x oh x ow, kernel kH x kW, stride, dilation and top/left zero padding.
+ */
+export function convIndirection(
+  ind: usize, x: usize, zero: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+): void {
+  const pixels = n * oh * ow;
+  const taps = kH * kW;
+  const tiles = (pixels + MR - 1) / MR;
+  const pixelBytes = <usize>c << 2;
+  for (let t = 0; t < tiles; t++) {
+    const tileBase = ind + (<usize>t * <usize>(taps * MR) << 2);
+    for (let i = 0; i < MR; i++) {
+      let m = t * MR + i;
+      if (m >= pixels) m = pixels - 1;
+      const ox = m % ow;
+      const r = m / ow;
+      const oy = r % oh;
+      const b = r / oh;
+      const iy0 = oy * sH - padTop;
+      const ix0 = ox * sW - padLeft;
+      let q = tileBase + (<usize>i << 2);
+      for (let ky = 0; ky < kH; ky++) {
+        const iy = iy0 + ky * dH;
+        const rowOk = <u32>iy < <u32>h;
+        const rowBase = x + <usize>(b * h + iy) * <usize>w * pixelBytes;
+        for (let kx = 0; kx < kW; kx++) {
+          const ix = ix0 + kx * dW;
+          store<u32>(q, rowOk && <u32>ix < <u32>w ? <u32>(rowBase + <usize>ix * pixelBytes) : <u32>zero);
+          q += MR << 2;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Indirection buffer of `pixels` rows of `rowBytes` each (one tap): a plain gemm through igemm,
+ * used by transposed convolution.
+ */
+export function rowsIndirection(ind: usize, x: usize, pixels: i32, rowBytes: usize): void {
+  const tiles = (pixels + MR - 1) / MR;
+  let q = ind;
+  for (let t = 0; t < tiles; t++) {
+    for (let i = 0; i < MR; i++) {
+      let m = t * MR + i;
+      if (m >= pixels) m = pixels - 1;
+      store<u32>(q, <u32>(x + <usize>m * rowBytes));
+      q += 4;
+    }
+  }
+}
+
+/**
+ * Runs igemm over every tile and group: out[m][g*coutG + j] (row stride cout floats) =
+ * clamp(bias + sum over taps and cinG). `packed` holds groups blocks of packGemm panels.
+ */
+export function convRun(
+  ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
+  coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32,
+): void {
+  const tiles = (pixels + MR - 1) / MR;
+  const groupBytes = <usize>packedGemmFloats(taps, cinG, coutG) << 2;
+  const kc = <usize>cinG << 2;
+  const ks = <usize>(taps * MR) << 2;
+  const cStride = <usize>cout << 2;
+  for (let t = 0; t < tiles; t++) {
+    const m0 = t * MR;
+    const mr = pixels - m0 < MR ? pixels - m0 : MR;
+    const a = ind + <usize>t * ks;
+    const c = out + <usize>m0 * cStride;
+    let w = packed;
+    for (let g = 0; g < groups; g++) {
+      igemm(mr, coutG, kc, ks, a, w, c + (<usize>(g * coutG) << 2), cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+      w += groupBytes;
+    }
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Indirect gemm (igemm) micro-kernels: C[mr x nc] = clamp(bias + sum over ks taps of A_t * B_t).
+ *
+ * The rows of A are reached through an indirection buffer: per tile of MR output pixels, per tap,
+ * MR row pointers (u32). A pointer equal to `zero` (a buffer of kc zeros) stands for an
+ * out-of-image tap; every other pointer gets `aOffset` added (the group's first input channel).
+ * B is packed by pack.ts: per NR panel, NR biases then ks*kc rows of NR weights.
+ *
+ *   indirection: [tap 0: a0 a1 a2 a3][tap 1: a0 a1 a2 a3] ...      (ks bytes = taps*MR*4)
+ *   w:           [b0..b7][k0: w0..w7][k1: w0..w7] ... | next panel
+ *   c:           row i at c + i*cStride, nc contiguous floats
+ *
+ * Preconditions: 1 <= mr <= 4; nc >= 1; kc >= 4 bytes (one channel). Rows mr..3 of a tile must
+ * hold valid pointers (the builder repeats the last valid row); their c pointers alias row mr-1,
+ * which then receives the same values twice. Tail columns (nc % NR) are stored lane by lane.
+ * Reads: whole v128 of B (packed, padded); A one f32 at a time (no over-read).
+ *
+ * Register budget (PERF.md, V8 allocates xmm0-14): 8 accumulators + 2 B + 4 A broadcasts = 14.
+ * One k step per loop trip, bumped pointers, constant offsets.
+ */
+
+// @ts-ignore: decorator
+@inline
+function vmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(c, f32x4.mul(a, b));
+  }
+}
+
+/** Stores the low `n` (0..3) lanes of v at p. */
+// @ts-ignore: decorator
+@inline
+function storeTail(p: usize, v: v128, n: i32): void {
+  if (n & 2) {
+    v128.store64_lane(p, v, 0);
+    v = v128.shuffle<f32>(v, v, 2, 3, 2, 3);
+    p += 8;
+  }
+  if (n & 1) {
+    v128.store32_lane(p, v, 0);
+  }
+}
+
+/**
+ * 4x8 igemm with f32x4 mul + add (simd build) or f32x4.relaxed_madd (relaxed build).
+ * @param mr      valid rows (1..4)
+ * @param nc      output columns (any >= 1; walks the NR=8 panels)
+ * @param kc      bytes of one row of A per tap (cinG * 4)
+ * @param ks      bytes of indirection per tile (taps * 4 * 4)
+ * @param a       indirection buffer of this tile
+ * @param w       packed weights of this group
+ * @param c       output of row 0, column 0
+ * @param cStride bytes between output rows
+ * @param aOffset bytes added to every non-zero A pointer
+ * @param zero    the zero buffer (kc bytes of zeros)
+ */
+// @ts-ignore: decorator
+@inline
+export function f32_igemm_minmax_4x8__simd(
+  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
+): void {
+  let c0 = c;
+  let c1 = c0 + cStride;
+  if (mr < 2) c1 = c0;
+  let c2 = c1 + cStride;
+  if (mr <= 2) c2 = c1;
+  let c3 = c2 + cStride;
+  if (mr != 4) c3 = c2;
+  const vmin = f32x4.splat(min);
+  const vmax = f32x4.splat(max);
+  do {
+    let vacc0x0123 = v128.load(w);
+    let vacc0x4567 = v128.load(w, 16);
+    w += 32;
+    let vacc1x0123 = vacc0x0123;
+    let vacc1x4567 = vacc0x4567;
+    let vacc2x0123 = vacc0x0123;
+    let vacc2x4567 = vacc0x4567;
+    let vacc3x0123 = vacc0x0123;
+    let vacc3x4567 = vacc0x4567;
+    let p = ks;
+    let ap = a;
+    do {
+      let a0 = load<usize>(ap);
+      let a1 = load<usize>(ap, 4);
+      let a2 = load<usize>(ap, 8);
+      let a3 = load<usize>(ap, 12);
+      ap += 16;
+      if (a0 != zero) a0 += aOffset;
+      if (a1 != zero) a1 += aOffset;
+      if (a2 != zero) a2 += aOffset;
+      if (a3 != zero) a3 += aOffset;
+      let k = kc;
+      do {
+        const vb0123 = v128.load(w);
+        const vb4567 = v128.load(w, 16);
+        w += 32;
+        const va0 = v128.load32_splat(a0);
+        const va1 = v128.load32_splat(a1);
+        const va2 = v128.load32_splat(a2);
+        const va3 = v128.load32_splat(a3);
+        a0 += 4;
+        a1 += 4;
+        a2 += 4;
+        a3 += 4;
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        vacc2x0123 = vmadd(va2, vb0123, vacc2x0123);
+        vacc2x4567 = vmadd(va2, vb4567, vacc2x4567);
+        vacc3x0123 = vmadd(va3, vb0123, vacc3x0123);
+        vacc3x4567 = vmadd(va3, vb4567, vacc3x4567);
+        k -= 4;
+      } while (k != 0);
+      p -= 16;
+    } while (p != 0);
+
+    vacc0x0123 = f32x4.min(f32x4.max(vacc0x0123, vmin), vmax);
+    vacc0x4567 = f32x4.min(f32x4.max(vacc0x4567, vmin), vmax);
+    vacc1x0123 = f32x4.min(f32x4.max(vacc1x0123, vmin), vmax);
+    vacc1x4567 = f32x4.min(f32x4.max(vacc1x4567, vmin), vmax);
+    vacc2x0123 = f32x4.min(f32x4.max(vacc2x0123, vmin), vmax);
+    vacc2x4567 = f32x4.min(f32x4.max(vacc2x4567, vmin), vmax);
+    vacc3x0123 = f32x4.min(f32x4.max(vacc3x0123, vmin), vmax);
+    vacc3x4567 = f32x4.min(f32x4.max(vacc3x4567, vmin), vmax);
+
+    if (nc >= 8) {
+      v128.store(c3, vacc3x0123);
+      v128.store(c3, vacc3x4567, 16);
+      v128.store(c2, vacc2x0123);
+      v128.store(c2, vacc2x4567, 16);
+      v128.store(c1, vacc1x0123);
+      v128.store(c1, vacc1x4567, 16);
+      v128.store(c0, vacc0x0123);
+      v128.store(c0, vacc0x4567, 16);
+      c0 += 32;
+      c1 += 32;
+      c2 += 32;
+      c3 += 32;
+      nc -= 8;
+    } else {
+      if (nc & 4) {
+        v128.store(c3, vacc3x0123);
+        v128.store(c2, vacc2x0123);
+        v128.store(c1, vacc1x0123);
+        v128.store(c0, vacc0x0123);
+        vacc3x0123 = vacc3x4567;
+        vacc2x0123 = vacc2x4567;
+        vacc1x0123 = vacc1x4567;
+        vacc0x0123 = vacc0x4567;
+        c0 += 16;
+        c1 += 16;
+        c2 += 16;
+        c3 += 16;
+      }
+      storeTail(c3, vacc3x0123, nc);
+      storeTail(c2, vacc2x0123, nc);
+      storeTail(c1, vacc1x0123, nc);
+      storeTail(c0, vacc0x0123, nc);
+      nc = 0;
+    }
+  } while (nc != 0);
+}
+
+/** Scalar min/max with NaN propagating like f32x4.min/max (and PyTorch's clamp). */
+// @ts-ignore: decorator
+@inline
+function clampf(x: f32, lo: f32, hi: f32): f32 {
+  return min<f32>(max<f32>(x, lo), hi);
+}
+
+/**
+ * 4x4 scalar igemm (scalar build; NR = 4). Same contract as the 4x8 SIMD kernel.
+ */
+// @ts-ignore: decorator
+@inline
+export function f32_igemm_minmax_4x4__scalar(
+  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c: usize, cStride: usize, aOffset: usize, zero: usize, vmin: f32, vmax: f32,
+): void {
+  let c0 = c;
+  let c1 = c0 + cStride;
+  if (mr < 2) c1 = c0;
+  let c2 = c1 + cStride;
+  if (mr <= 2) c2 = c1;
+  let c3 = c2 + cStride;
+  if (mr != 4) c3 = c2;
+  do {
+    let vacc00 = load<f32>(w);
+    let vacc01 = load<f32>(w, 4);
+    let vacc02 = load<f32>(w, 8);
+    let vacc03 = load<f32>(w, 12);
+    w += 16;
+    let vacc10 = vacc00, vacc11 = vacc01, vacc12 = vacc02, vacc13 = vacc03;
+    let vacc20 = vacc00, vacc21 = vacc01, vacc22 = vacc02, vacc23 = vacc03;
+    let vacc30 = vacc00, vacc31 = vacc01, vacc32 = vacc02, vacc33 = vacc03;
+    let p = ks;
+    let ap = a;
+    do {
+      let a0 = load<usize>(ap);
+      let a1 = load<usize>(ap, 4);
+      let a2 = load<usize>(ap, 8);
+      let a3 = load<usize>(ap, 12);
+      ap += 16;
+      if (a0 != zero) a0 += aOffset;
+      if (a1 != zero) a1 += aOffset;
+      if (a2 != zero) a2 += aOffset;
+      if (a3 != zero) a3 += aOffset;
+      let k = kc;
+      do {
+        const va0 = load<f32>(a0);
+        const va1 = load<f32>(a1);
+        const va2 = load<f32>(a2);
+        const va3 = load<f32>(a3);
+        a0 += 4;
+        a1 += 4;
+        a2 += 4;
+        a3 += 4;
+        const vb0 = load<f32>(w);
+        const vb1 = load<f32>(w, 4);
+        const vb2 = load<f32>(w, 8);
+        const vb3 = load<f32>(w, 12);
+        w += 16;
+        vacc00 += va0 * vb0; vacc01 += va0 * vb1; vacc02 += va0 * vb2; vacc03 += va0 * vb3;
+        vacc10 += va1 * vb0; vacc11 += va1 * vb1; vacc12 += va1 * vb2; vacc13 += va1 * vb3;
+        vacc20 += va2 * vb0; vacc21 += va2 * vb1; vacc22 += va2 * vb2; vacc23 += va2 * vb3;
+        vacc30 += va3 * vb0; vacc31 += va3 * vb1; vacc32 += va3 * vb2; vacc33 += va3 * vb3;
+        k -= 4;
+      } while (k != 0);
+      p -= 16;
+    } while (p != 0);
+    vacc00 = clampf(vacc00, vmin, vmax); vacc01 = clampf(vacc01, vmin, vmax);
+    vacc02 = clampf(vacc02, vmin, vmax); vacc03 = clampf(vacc03, vmin, vmax);
+    vacc10 = clampf(vacc10, vmin, vmax); vacc11 = clampf(vacc11, vmin, vmax);
+    vacc12 = clampf(vacc12, vmin, vmax); vacc13 = clampf(vacc13, vmin, vmax);
+    vacc20 = clampf(vacc20, vmin, vmax); vacc21 = clampf(vacc21, vmin, vmax);
+    vacc22 = clampf(vacc22, vmin, vmax); vacc23 = clampf(vacc23, vmin, vmax);
+    vacc30 = clampf(vacc30, vmin, vmax); vacc31 = clampf(vacc31, vmin, vmax);
+    vacc32 = clampf(vacc32, vmin, vmax); vacc33 = clampf(vacc33, vmin, vmax);
+    if (nc >= 4) {
+      store<f32>(c3, vacc30); store<f32>(c3, vacc31, 4); store<f32>(c3, vacc32, 8); store<f32>(c3, vacc33, 12);
+      store<f32>(c2, vacc20); store<f32>(c2, vacc21, 4); store<f32>(c2, vacc22, 8); store<f32>(c2, vacc23, 12);
+      store<f32>(c1, vacc10); store<f32>(c1, vacc11, 4); store<f32>(c1, vacc12, 8); store<f32>(c1, vacc13, 12);
+      store<f32>(c0, vacc00); store<f32>(c0, vacc01, 4); store<f32>(c0, vacc02, 8); store<f32>(c0, vacc03, 12);
+      c0 += 16;
+      c1 += 16;
+      c2 += 16;
+      c3 += 16;
+      nc -= 4;
+    } else {
+      if (nc & 2) {
+        store<f32>(c3, vacc30); store<f32>(c3, vacc31, 4);
+        store<f32>(c2, vacc20); store<f32>(c2, vacc21, 4);
+        store<f32>(c1, vacc10); store<f32>(c1, vacc11, 4);
+        store<f32>(c0, vacc00); store<f32>(c0, vacc01, 4);
+        vacc30 = vacc32; vacc20 = vacc22; vacc10 = vacc12; vacc00 = vacc02;
+        c0 += 8;
+        c1 += 8;
+        c2 += 8;
+        c3 += 8;
+      }
+      if (nc & 1) {
+        store<f32>(c3, vacc30);
+        store<f32>(c2, vacc20);
+        store<f32>(c1, vacc10);
+        store<f32>(c0, vacc00);
+      }
+      nc = 0;
+    }
+  } while (nc != 0);
+}
+
+/**
+ * The build's igemm: 4x8 relaxed_madd (relaxed), 4x8 mul+add (simd) or 4x4 scalar. Not inlined
+ * into its callers, so the register allocator sees one small hot function.
+ */
+export function igemm(
+  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
+): void {
+  if (ASC_FEATURE_SIMD) {
+    f32_igemm_minmax_4x8__simd(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+  } else {
+    f32_igemm_minmax_4x4__scalar(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The wasm ABI of simdconv: every export, no logic. One source builds three modules:
+ * build/scalar.wasm, build/simd.wasm (--enable simd) and build/relaxed.wasm (--enable simd
+ * --enable relaxed-simd). All memory is owned by the host (src/backends/wasm/heap.ts): kernels
+ * allocate nothing and take byte addresses (usize) into linear memory from `heap_base()` up.
+ * Counts are in elements, anything named *Bytes/*Stride/*Offset in bytes.
+ */
+import { ABI, MR, NR, DW_CB, EXTRA_BYTES } from './params';
+
+/** ABI version; the loader refuses a module whose version differs from its own. */
+export const ABI_VERSION: i32 = ABI;
+/** 1 when built with SIMD128. */
+export const HAS_SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
+/** 1 when built with relaxed SIMD (f32x4.relaxed_madd in the gemm and depthwise kernels). */
+export const HAS_RELAXED: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+/** Rows (output pixels) of the gemm register tile. */
+export const GEMM_MR: i32 = MR;
+/** Columns (output channels) of the gemm register tile, i.e. the packed panel width. */
+export const GEMM_NR: i32 = NR;
+/** Channels per packed depthwise block. */
+export const DW_BLOCK: i32 = DW_CB;
+/** Bytes the kernels may read past the end of a buffer. */
+export const OVERREAD_BYTES: i32 = EXTRA_BYTES;
+
+/** First free byte of linear memory (after the module's static data). */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+export {
+  packedGemmFloats as packed_gemm_floats,
+  packGemm as pack_gemm_f32,
+} from './gemm/pack';
+export { igemm as igemm_f32 } from './gemm/igemm';
+export {
+  convIndirectionLength as conv2d_indirection_length,
+  convIndirection as build_conv2d_indirection_nhwc,
+  rowsIndirection as build_rows_indirection,
+  convRun as run_conv2d_nhwc_f32,
+} from './conv/standard';
+export {
+  dwPackedFloats as dwconv2d_packed_floats,
+  dwPack as pack_dwconv2d_f32,
+  dwExpand as expand_dwconv2d_nhwc_f32,
+  dwRun as run_dwconv2d_nhwc_f32,
+} from './conv/depthwise';
+export {
+  deconvCol2im as run_deconv2d_col2im_nhwc_f32,
+  clampBuffer as clamp_f32,
+} from './conv/transposed';
+export {
+  nchwToNhwc as nchw_to_nhwc_f32,
+  nhwcToNchw as nhwc_to_nchw_f32,
+} from './layout';

@@ -1,0 +1,76 @@
+/**
+ * NCHW <-> NHWC transposes, run per call at the boundary of a Runner. Each image is a
+ * [rows][cols] <-> [cols][rows] transpose (NCHW -> NHWC: rows = C, cols = H*W), done in 32x32
+ * tiles so both sides stay in L1, with a 4x4 v128 shuffle transpose inside SIMD builds.
+ */
+
+const TILE = 32;
+
+/** 4x4 block transpose: src rows of srcStride bytes -> dst rows of dstStride bytes. */
+// @ts-ignore: decorator
+@inline
+function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/** dst[j][i] = src[i][j] for one rows x cols matrix of f32. */
+export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
+  const srcRow = <usize>cols << 2;
+  const dstRow = <usize>rows << 2;
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = i0 + TILE < rows ? i0 + TILE : rows;
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = j0 + TILE < cols ? j0 + TILE : cols;
+      let i = i0;
+      if (ASC_FEATURE_SIMD) {
+        for (; i + 4 <= i1; i += 4) {
+          let j = j0;
+          for (; j + 4 <= j1; j += 4) {
+            transpose4x4(src + <usize>i * srcRow + (<usize>j << 2), srcRow, dst + <usize>j * dstRow + (<usize>i << 2), dstRow);
+          }
+          for (; j < j1; j++) {
+            const s = src + <usize>i * srcRow + (<usize>j << 2);
+            const d = dst + <usize>j * dstRow + (<usize>i << 2);
+            store<f32>(d, load<f32>(s));
+            store<f32>(d, load<f32>(s + srcRow), 4);
+            store<f32>(d, load<f32>(s + 2 * srcRow), 8);
+            store<f32>(d, load<f32>(s + 3 * srcRow), 12);
+          }
+        }
+      }
+      for (; i < i1; i++) {
+        const s = src + <usize>i * srcRow;
+        for (let j = j0; j < j1; j++) {
+          store<f32>(dst + <usize>j * dstRow + (<usize>i << 2), load<f32>(s + (<usize>j << 2)));
+        }
+      }
+    }
+  }
+}
+
+/** NCHW (n x c x hw) -> NHWC (n x hw x c). */
+export function nchwToNhwc(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
+  const imageBytes = <usize>c * <usize>hw << 2;
+  for (let b = 0; b < n; b++) {
+    transpose2d(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, c, hw);
+  }
+}
+
+/** NHWC (n x hw x c) -> NCHW (n x c x hw). */
+export function nhwcToNchw(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
+  const imageBytes = <usize>c * <usize>hw << 2;
+  for (let b = 0; b < n; b++) {
+    transpose2d(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, hw, c);
+  }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * Builds the three wasm modules from assembly/index.ts (asconfig.json targets scalar, simd,
+ * relaxed; .wasm and .wat under build/) and embeds them as base64 in src/loader/wasm-bytes.gen.ts,
+ * so no bundler has to locate a .wasm file. Run by `npm run build:wasm`.
+ */
+import asc from 'assemblyscript/asc';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TARGETS = ['scalar', 'simd', 'relaxed'];
+
+mkdirSync(join(root, 'build'), { recursive: true });
+const b64 = {};
+for (const target of TARGETS) {
+  const { error, stderr } = await asc.main(
+    ['--config', join(root, 'asconfig.json'), '--target', target, '--baseDir', root],
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+  if (error) {
+    console.error(`build-wasm: asc failed for target ${target}: ${error.message}`);
+    console.error(stderr.toString());
+    process.exit(1);
+  }
+  const bytes = readFileSync(join(root, 'build', `${target}.wasm`));
+  b64[target] = bytes.toString('base64');
+  console.log(`build-wasm: build/${target}.wasm ${bytes.length} bytes`);
+}
+
+const out = `// Auto-generated. Do not edit. Generator: scripts/build-wasm.mjs
+// Source: assembly/index.ts, built per asconfig.json targets scalar, simd, relaxed.
+/* eslint-disable */
+/** build/scalar.wasm: no SIMD. */
+export const SCALAR_WASM_BASE64 = '${b64.scalar}';
+/** build/simd.wasm: SIMD128. */
+export const SIMD_WASM_BASE64 = '${b64.simd}';
+/** build/relaxed.wasm: SIMD128 + relaxed SIMD. */
+export const RELAXED_WASM_BASE64 = '${b64.relaxed}';
+`;
+writeFileSync(join(root, 'src', 'loader', 'wasm-bytes.gen.ts'), out);
+console.log('build-wasm: wrote src/loader/wasm-bytes.gen.ts');

@@ -1,0 +1,96 @@
+/**
+ * The wasm Backend over one instantiated build: a Heap over its linear memory, Kernels that pack
+ * stages into it and Runners that execute chains of them.
+ */
+import type { Backend, Kernel, Runner, Stage } from '../types.js';
+import type { BackendName } from '../../ops/options.js';
+import { resolve, StageSpec } from '../../ops/plan.js';
+import type { WasmExports } from '../../loader/load.js';
+import { Heap } from './heap.js';
+import { createWasmKernel, WasmKernel } from './kernels.js';
+import { WasmRunner } from './runner.js';
+
+export type WasmBackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm';
+
+export class WasmBackend implements Backend {
+  readonly heap: Heap;
+  constructor(readonly name: WasmBackendName, readonly exports: WasmExports, heap?: Heap) {
+    this.heap = heap ?? new Heap(exports.memory, exports.heap_base());
+  }
+
+  /** @throws ConvError OUT_OF_MEMORY */
+  createKernel(stage: Stage): Kernel {
+    return createWasmKernel(stage, this.heap, this.exports);
+  }
+
+  createRunner(kernels: readonly Kernel[]): Runner {
+    for (const k of kernels) {
+      if (!(k instanceof Object) || typeof (k as WasmKernel).run !== 'function') {
+        throw new Error(`${this.name}: createRunner got a kernel of another backend`);
+      }
+    }
+    return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports);
+  }
+
+  memory(): { wasmBytes: number; bytesInUse: number } {
+    return { wasmBytes: this.exports.memory.buffer.byteLength, bytesInUse: this.heap.bytesInUse };
+  }
+}
+
+function spec(kind: StageSpec['kind'], cin: number, cout: number, groups: number, k: number, s: number,
+  pad: number, outPad = 0): StageSpec {
+  return Object.freeze({
+    fn: kind === 'deconv' ? 'convTranspose2d' : kind === 'dw' ? 'depthwiseConv2d' : 'conv2d',
+    kind, cin, cout, groups, kH: k, kW: k, strideH: s, strideW: s, dilationH: 1, dilationW: 1,
+    padding: { kind: 'explicit', top: pad, left: pad, bottom: pad, right: pad },
+    outPadH: outPad, outPadW: outPad, min: 0, max: 6,
+  }) as StageSpec;
+}
+
+function weightsFor(s: StageSpec): Float32Array {
+  const n = s.kind === 'dw' ? s.kH * s.kW * s.cout
+    : s.kind === 'conv' ? s.kH * s.kW * (s.cin / s.groups) * s.cout
+    : s.kH * s.kW * s.cin * (s.cout / s.groups);
+  const w = new Float32Array(n);
+  for (let i = 0; i < n; i++) w[i] = ((i * 7) % 13) / 13 - 0.5;
+  return w;
+}
+
+/**
+ * Runs every kernel family a few times on tiny inputs so that V8 compiles the hot functions
+ * before the first real call (a running wasm call never switches tiers), then frees everything.
+ */
+export function warmUp(b: WasmBackend, rounds = 4): void {
+  const c = 8;
+  const stages: StageSpec[] = [
+    spec('conv', c, 16, 1, 3, 1, 1),
+    spec('dw', 0, 16, 0, 3, 2, 1),
+    spec('conv', 16, 8, 1, 1, 1, 0),
+    spec('deconv', 8, 8, 2, 2, 2, 0),
+  ];
+  const kernels: Kernel[] = [];
+  let runner: Runner | undefined;
+  try {
+    for (const s of stages) {
+      kernels.push(b.createKernel({ spec: s, weights: weightsFor(s), bias: new Float32Array(s.cout).fill(0.1) }));
+    }
+    runner = b.createRunner(kernels);
+    const n = 1, h = 12, w = 12;
+    const geoms = [];
+    let cur = { c, h, w };
+    for (const s of stages) {
+      const g = resolve(s, n, cur.c, cur.h, cur.w);
+      geoms.push(g);
+      cur = { c: g.cout, h: g.oh, w: g.ow };
+    }
+    const x = new Float32Array(n * c * h * w).map((_, i) => (i % 5) - 2);
+    const last = geoms[geoms.length - 1];
+    const out = new Float32Array(last.n * last.cout * last.oh * last.ow);
+    for (let r = 0; r < rounds; r++) {
+      runner.run(x, r & 1 ? 'NHWC' : 'NCHW', geoms, out);
+    }
+  } finally {
+    runner?.dispose();
+    for (const k of kernels) k.dispose();
+  }
+}

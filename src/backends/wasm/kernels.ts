@@ -1,0 +1,239 @@
+/**
+ * The wasm Kernels: a stage's weights packed once into wasm memory (create), plus the scratch the
+ * stage needs per input size (indirection buffers, column buffers, channel-expanded inputs),
+ * rebuilt only when the geometry or the input's address changes, and freed on dispose.
+ *
+ *   conv   packed gemm panels (gemm/pack.ts) + zero row + indirection buffer -> igemm
+ *   dw     packed 4-channel blocks (conv/depthwise.ts) [+ m-fold expanded input when m > 1]
+ *   deconv packed gemm panels (no bias) + bias row + rows indirection + column buffer -> col2im
+ */
+import type { Kernel, Stage } from '../types.js';
+import type { Geometry, StageSpec } from '../../ops/plan.js';
+import type { WasmExports } from '../../loader/load.js';
+import type { Heap } from './heap.js';
+
+/** A Kernel that runs one geometry from NHWC `x` to NHWC `out`, both byte addresses in wasm memory. */
+export interface WasmKernel extends Kernel {
+  run(g: Geometry, x: number, out: number): void;
+}
+
+/** Copies `data` into a fresh heap block; the caller frees it. */
+function upload(heap: Heap, data: Float32Array): number {
+  const p = heap.alloc(data.length * 4);
+  heap.write(p, data);
+  return p;
+}
+
+/** A heap block that grows on demand and keeps its address otherwise. */
+class Scratch {
+  ptr = 0;
+  size = 0;
+  constructor(private readonly heap: Heap) {}
+  /** Ensures at least `bytes`; returns true when the address changed. */
+  ensure(bytes: number): boolean {
+    if (this.ptr !== 0 && this.size >= bytes) return false;
+    this.release();
+    this.ptr = this.heap.alloc(bytes);
+    this.size = bytes;
+    return true;
+  }
+  bytes(): number {
+    return this.heap.sizeOf(this.ptr);
+  }
+  release(): void {
+    if (this.ptr !== 0) this.heap.free(this.ptr);
+    this.ptr = 0;
+    this.size = 0;
+  }
+}
+
+abstract class BaseKernel implements WasmKernel {
+  protected disposed = false;
+  protected readonly owned: number[] = [];
+  protected readonly scratch: Scratch[] = [];
+  constructor(readonly spec: StageSpec, protected readonly heap: Heap, protected readonly ex: WasmExports) {}
+  abstract run(g: Geometry, x: number, out: number): void;
+  protected own(ptr: number): number {
+    this.owned.push(ptr);
+    return ptr;
+  }
+  protected newScratch(): Scratch {
+    const s = new Scratch(this.heap);
+    this.scratch.push(s);
+    return s;
+  }
+  bytes(): number {
+    let b = 0;
+    for (const p of this.owned) b += this.heap.sizeOf(p);
+    for (const s of this.scratch) b += s.bytes();
+    return b;
+  }
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const p of this.owned) this.heap.free(p);
+    this.owned.length = 0;
+    for (const s of this.scratch) s.release();
+  }
+  /** Frees what was allocated so far when a constructor fails half-way. */
+  protected abort(e: unknown): never {
+    this.dispose();
+    throw e;
+  }
+}
+
+/** 'conv': standard, strided, dilated, grouped, pointwise. */
+export class ConvKernel extends BaseKernel {
+  private readonly packed: number;
+  private readonly zero: number;
+  private readonly ind: Scratch;
+  private indKey = '';
+
+  constructor(stage: Stage, heap: Heap, ex: WasmExports) {
+    super(stage.spec, heap, ex);
+    const { groups, cin, cout, kH, kW } = stage.spec;
+    const cinG = cin / groups;
+    const coutG = cout / groups;
+    const taps = kH * kW;
+    this.ind = this.newScratch();
+    let w = 0;
+    let b = 0;
+    try {
+      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(taps, cinG, coutG) * 4));
+      this.zero = this.own(heap.alloc(cinG * 4));
+      heap.zero(this.zero, cinG * 4 + 16);
+      w = upload(heap, stage.weights);
+      b = upload(heap, stage.bias);
+      ex.pack_gemm_f32(groups, taps, cinG, coutG, w, b, this.packed);
+    } catch (e) {
+      this.abort(e);
+    } finally {
+      heap.free(w);
+      heap.free(b);
+    }
+  }
+
+  run(g: Geometry, x: number, out: number): void {
+    const ex = this.ex;
+    const pixels = g.n * g.oh * g.ow;
+    const taps = g.kH * g.kW;
+    const key = `${x},${g.n},${g.h},${g.w},${g.oh},${g.ow},${g.padTop},${g.padLeft}`;
+    const len = ex.conv2d_indirection_length(pixels, taps);
+    if (this.ind.ensure(len * 4) || key !== this.indKey) {
+      ex.build_conv2d_indirection_nhwc(this.ind.ptr, x, this.zero, g.n, g.h, g.w, g.c, g.oh, g.ow, g.kH, g.kW,
+        g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+      this.indKey = key;
+    }
+    ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
+      g.min, g.max);
+  }
+}
+
+/** 'dw': depthwise with any multiplier (m > 1 runs on the m-fold expanded input). */
+export class DwKernel extends BaseKernel {
+  private readonly packed: number;
+  private readonly expanded: Scratch;
+
+  constructor(stage: Stage, heap: Heap, ex: WasmExports) {
+    super(stage.spec, heap, ex);
+    const { cout, kH, kW } = stage.spec;
+    const taps = kH * kW;
+    this.expanded = this.newScratch();
+    let w = 0;
+    let b = 0;
+    try {
+      this.packed = this.own(heap.alloc(ex.dwconv2d_packed_floats(cout, taps) * 4));
+      w = upload(heap, stage.weights);
+      b = upload(heap, stage.bias);
+      ex.pack_dwconv2d_f32(cout, taps, w, b, this.packed);
+    } catch (e) {
+      this.abort(e);
+    } finally {
+      heap.free(w);
+      heap.free(b);
+    }
+  }
+
+  run(g: Geometry, x: number, out: number): void {
+    const ex = this.ex;
+    const m = g.coutG;
+    let src = x;
+    if (m > 1) {
+      const pixels = g.n * g.h * g.w;
+      this.expanded.ensure(pixels * g.cout * 4);
+      ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
+      src = this.expanded.ptr;
+    }
+    ex.run_dwconv2d_nhwc_f32(src, this.packed, out, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
+      g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+}
+
+/** 'deconv': gemm into a column buffer, then col2im with crop, outputPadding, bias and clamp. */
+export class DeconvKernel extends BaseKernel {
+  private readonly packed: number;
+  private readonly zero: number;
+  private readonly bias: number;
+  private readonly ind: Scratch;
+  private readonly col: Scratch;
+  private indKey = '';
+
+  constructor(stage: Stage, heap: Heap, ex: WasmExports) {
+    super(stage.spec, heap, ex);
+    const { groups, cin, cout, kH, kW } = stage.spec;
+    const cinG = cin / groups;
+    const coutG = cout / groups;
+    const taps = kH * kW;
+    this.ind = this.newScratch();
+    this.col = this.newScratch();
+    let w = 0;
+    try {
+      // canonical [groups][cinG][taps][coutG] is, per group, a cinG x (taps*coutG) matrix
+      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(1, cinG, taps * coutG) * 4));
+      this.zero = this.own(heap.alloc(cinG * 4));
+      heap.zero(this.zero, cinG * 4 + 16);
+      this.bias = this.own(upload(heap, stage.bias));
+      w = upload(heap, stage.weights);
+      ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, w, 0, this.packed);
+    } catch (e) {
+      this.abort(e);
+    } finally {
+      heap.free(w);
+    }
+  }
+
+  run(g: Geometry, x: number, out: number): void {
+    const ex = this.ex;
+    const pixels = g.n * g.h * g.w;
+    const taps = g.kH * g.kW;
+    const colCols = g.groups * taps * g.coutG;
+    const key = `${x},${pixels},${g.c}`;
+    const len = ex.conv2d_indirection_length(pixels, 1);
+    if (this.ind.ensure(len * 4) || key !== this.indKey) {
+      ex.build_rows_indirection(this.ind.ptr, x, pixels, g.c * 4);
+      this.indKey = key;
+    }
+    this.col.ensure(pixels * colCols * 4);
+    ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, this.col.ptr, this.zero, pixels, g.groups, g.cinG,
+      taps * g.coutG, 1, colCols, -Infinity, Infinity);
+    ex.run_deconv2d_col2im_nhwc_f32(this.col.ptr, this.bias, out, g.n, g.h, g.w, g.oh, g.ow, g.groups, g.coutG,
+      g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+}
+
+/** Packs a stage into the kernel of its kind. */
+export function createWasmKernel(stage: Stage, heap: Heap, ex: WasmExports): WasmKernel {
+  const kind = stage.spec.kind;
+  switch (kind) {
+    case 'conv':
+      return new ConvKernel(stage, heap, ex);
+    case 'dw':
+      return new DwKernel(stage, heap, ex);
+    case 'deconv':
+      return new DeconvKernel(stage, heap, ex);
+    default: {
+      const never: never = kind;
+      throw new Error(`wasm backend: unknown stage kind ${String(never)}`);
+    }
+  }
+}

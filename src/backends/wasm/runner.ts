@@ -1,0 +1,100 @@
+/**
+ * The wasm Runner: moves activations in and out of wasm memory and chains kernels inside it.
+ *
+ *   x (user layout) --set--> [staging] --nchw_to_nhwc--> act[0] -k0-> act[1] -k1-> act[0] ...
+ *   ... act[last] --nhwc_to_nchw--> [staging] --subarray/set--> out
+ *
+ * NHWC data skip the staging buffer and the transposes. Buffers grow only when a run needs more
+ * than they hold and are reused across runs; `out` may alias `x` since x is copied in first.
+ */
+import type { Layout } from '../../ops/options.js';
+import type { Geometry } from '../../ops/plan.js';
+import type { Runner } from '../types.js';
+import type { WasmExports } from '../../loader/load.js';
+import type { Heap } from './heap.js';
+import type { WasmKernel } from './kernels.js';
+
+class Buffer {
+  ptr = 0;
+  floats = 0;
+  constructor(private readonly heap: Heap) {}
+  ensure(floats: number): void {
+    if (this.ptr !== 0 && this.floats >= floats) return;
+    this.release();
+    this.ptr = this.heap.alloc(floats * 4);
+    this.floats = floats;
+  }
+  release(): void {
+    if (this.ptr !== 0) this.heap.free(this.ptr);
+    this.ptr = 0;
+    this.floats = 0;
+  }
+  bytes(): number {
+    return this.heap.sizeOf(this.ptr);
+  }
+}
+
+export class WasmRunner implements Runner {
+  private readonly act: [Buffer, Buffer];
+  private readonly staging: Buffer;
+  private disposed = false;
+
+  constructor(private readonly kernels: readonly WasmKernel[], private readonly heap: Heap,
+    private readonly ex: WasmExports) {
+    this.act = [new Buffer(heap), new Buffer(heap)];
+    this.staging = new Buffer(heap);
+  }
+
+  run(x: Float32Array, layout: Layout, geoms: readonly Geometry[], out: Float32Array): void {
+    if (this.disposed) throw new Error('wasm runner: run after dispose');
+    if (geoms.length !== this.kernels.length || geoms.length === 0) {
+      throw new Error(`wasm runner: ${geoms.length} geometries for ${this.kernels.length} kernels`);
+    }
+    const g0 = geoms[0];
+    const last = geoms[geoms.length - 1];
+    const inFloats = g0.n * g0.h * g0.w * g0.c;
+    const outFloats = last.n * last.oh * last.ow * last.cout;
+    // act[i % 2] holds activation i (0: the input)
+    const need = [inFloats, 0];
+    for (let i = 0; i < geoms.length; i++) {
+      const g = geoms[i];
+      const j = (i + 1) & 1;
+      need[j] = Math.max(need[j], g.n * g.oh * g.ow * g.cout);
+    }
+    this.act[0].ensure(need[0]);
+    this.act[1].ensure(need[1]);
+    const nchw = layout === 'NCHW';
+    if (nchw) this.staging.ensure(Math.max(inFloats, outFloats));
+
+    const heap = this.heap;
+    const ex = this.ex;
+    if (nchw) {
+      heap.write(this.staging.ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
+      ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.h * g0.w);
+    } else {
+      heap.write(this.act[0].ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
+    }
+    for (let i = 0; i < geoms.length; i++) {
+      this.kernels[i].run(geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
+    }
+    let res = this.act[geoms.length & 1].ptr;
+    if (nchw) {
+      ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.oh * last.ow);
+      res = this.staging.ptr;
+    }
+    // views are taken only now: kernels may have grown the memory
+    out.set(heap.view(res, outFloats));
+  }
+
+  bytes(): number {
+    return this.act[0].bytes() + this.act[1].bytes() + this.staging.bytes();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.act[0].release();
+    this.act[1].release();
+    this.staging.release();
+  }
+}

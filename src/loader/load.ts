@@ -1,0 +1,93 @@
+/**
+ * Instantiates one of the embedded wasm builds, asynchronously (Chromium refuses large
+ * synchronous compiles on the main thread), through @assemblyscript/loader, and checks that the
+ * module is the build that was asked for (HAS_SIMD, HAS_RELAXED, ABI_VERSION).
+ */
+import { instantiate } from '@assemblyscript/loader';
+import { decodeBase64 } from './base64.js';
+import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.gen.js';
+
+/** The build flavours: scalar wasm, SIMD128, SIMD128 + relaxed SIMD. */
+export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
+
+/** The ABI version this loader speaks (assembly/params.ts ABI). */
+export const ABI_VERSION = 1;
+
+/** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+  readonly ABI_VERSION: WebAssembly.Global;
+  readonly HAS_SIMD: WebAssembly.Global;
+  readonly HAS_RELAXED: WebAssembly.Global;
+  readonly GEMM_MR: WebAssembly.Global;
+  readonly GEMM_NR: WebAssembly.Global;
+  readonly DW_BLOCK: WebAssembly.Global;
+  readonly OVERREAD_BYTES: WebAssembly.Global;
+  heap_base(): number;
+  packed_gemm_floats(ks: number, kc: number, nc: number): number;
+  /** (groups, ks, kc, nc, w, bias|0, packed) */
+  pack_gemm_f32(groups: number, ks: number, kc: number, nc: number, w: number, bias: number, packed: number): void;
+  /** (mr, nc, kcBytes, ksBytes, a, w, c, cStride, aOffset, zero, min, max) */
+  igemm_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
+    aOffset: number, zero: number, min: number, max: number): void;
+  conv2d_indirection_length(pixels: number, taps: number): number;
+  /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft) */
+  build_conv2d_indirection_nhwc(ind: number, x: number, zero: number, n: number, h: number, w: number, c: number,
+    oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
+    padTop: number, padLeft: number): void;
+  /** (ind, x, pixels, rowBytes) */
+  build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number): void;
+  /** (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max) */
+  run_conv2d_nhwc_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
+    cinG: number, coutG: number, taps: number, cout: number, min: number, max: number): void;
+  dwconv2d_packed_floats(channels: number, taps: number): number;
+  /** (channels, taps, w, bias|0, packed) */
+  pack_dwconv2d_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;
+  /** (x, dst, pixels, c, m) */
+  expand_dwconv2d_nhwc_f32(x: number, dst: number, pixels: number, c: number, m: number): void;
+  /** (x, packed, out, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */
+  run_dwconv2d_nhwc_f32(x: number, packed: number, out: number, n: number, h: number, w: number, channels: number,
+    oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
+    padTop: number, padLeft: number, min: number, max: number): void;
+  /** (col, bias, out, n, h, w, oh, ow, groups, coutG, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */
+  run_deconv2d_col2im_nhwc_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
+    ow: number, groups: number, coutG: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
+    padTop: number, padLeft: number, min: number, max: number): void;
+  clamp_f32(p: number, count: number, min: number, max: number): void;
+  /** (src, dst, n, c, hw) */
+  nchw_to_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
+  nhwc_to_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;
+}
+
+const BASE64: Record<WasmFlavor, string> = {
+  scalar: SCALAR_WASM_BASE64,
+  simd: SIMD_WASM_BASE64,
+  relaxed: RELAXED_WASM_BASE64,
+};
+
+const moduleCache = new Map<WasmFlavor, Promise<WebAssembly.Module>>();
+
+/** The embedded bytes of a build. */
+export function wasmBytes(flavor: WasmFlavor): Uint8Array<ArrayBuffer> {
+  return decodeBase64(BASE64[flavor]);
+}
+
+/** Compiles a build once (async) and instantiates a fresh instance with its own memory. */
+export async function loadWasm(flavor: WasmFlavor): Promise<WasmExports> {
+  let mod = moduleCache.get(flavor);
+  if (mod === undefined) {
+    mod = WebAssembly.compile(wasmBytes(flavor));
+    moduleCache.set(flavor, mod);
+    mod.catch(() => moduleCache.delete(flavor));
+  }
+  // (not destructured as `exports`: that would shadow the CommonJS `exports` of a CJS build)
+  const instance = await instantiate<Record<string, unknown>>(await mod, {});
+  const ex = instance.exports as unknown as WasmExports;
+  const simd = ex.HAS_SIMD.value as number;
+  const relaxed = ex.HAS_RELAXED.value as number;
+  const abi = ex.ABI_VERSION.value as number;
+  if (abi !== ABI_VERSION || simd !== (flavor === 'scalar' ? 0 : 1) || relaxed !== (flavor === 'relaxed' ? 1 : 0)) {
+    throw new Error(`simdconv: the embedded ${flavor} module reports ABI ${abi}, HAS_SIMD ${simd}, HAS_RELAXED ${relaxed}`);
+  }
+  return ex;
+}

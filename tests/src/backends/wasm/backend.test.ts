@@ -1,0 +1,188 @@
+/**
+ * The wasm Backend end to end (createKernel / createRunner / run / dispose) on every build of
+ * this runtime, against the float64 plain loops of wasm-helpers.ts, over every stage kind of
+ * plan.ts: channel tails, batch > 1, asymmetric padding, non-square kernels, strides and
+ * dilations, groups, multipliers, outputPadding, both layouts, chains, aliasing, memory reuse.
+ */
+import { loadWasmBackend, WasmBackend } from '../../../../src/backends/wasm';
+import type { WasmBackendName } from '../../../../src/backends/wasm';
+import { resolve, Geometry } from '../../../../src/ops/plan';
+import type { Kernel } from '../../../../src/backends/types';
+import {
+  expectClose, flavors, makeSpec, randomArray, refStage, rng, SpecArgs, toNchw, weightLength,
+} from './wasm-helpers';
+
+const NAMES: Record<string, WasmBackendName> = { relaxed: 'wasm-relaxed', simd: 'wasm-simd', scalar: 'wasm' };
+
+interface Case extends SpecArgs {
+  name: string;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+}
+
+const CASES: Case[] = [
+  // conv: standard, pointwise, strided, dilated, grouped, padded
+  { name: 'conv_3x3s1p1_c3_co5', kind: 'conv', n: 1, c: 3, h: 7, w: 6, cin: 3, cout: 5, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'conv_1x1_c13_co17', kind: 'conv', n: 1, c: 13, h: 5, w: 5, cin: 13, cout: 17, kH: 1, kW: 1 },
+  { name: 'conv_1x1s2_c7_co9_n2', kind: 'conv', n: 2, c: 7, h: 7, w: 8, cin: 7, cout: 9, kH: 1, kW: 1, stride: [2, 2] },
+  { name: 'conv_3x2_s2x1_d1x2_asym_n2', kind: 'conv', n: 2, c: 5, h: 9, w: 8, cin: 5, cout: 7, kH: 3, kW: 2,
+    stride: [2, 1], dilation: [1, 2], pad: [1, 0, 2, 1], act: 'relu' },
+  { name: 'grouped_3x3g4_c8_co12', kind: 'conv', n: 1, c: 8, h: 6, w: 7, cin: 8, cout: 12, groups: 4, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'grouped_3x3g3_c9_co6_relu6', kind: 'conv', n: 3, c: 9, h: 5, w: 4, cin: 9, cout: 6, groups: 3, kH: 3, kW: 3,
+    pad: [0, 1, 2, 1], act: 'relu6' },
+  { name: 'grouped_g2_c4_co34', kind: 'conv', n: 1, c: 4, h: 4, w: 5, cin: 4, cout: 34, groups: 2, kH: 2, kW: 2 },
+  { name: 'dilated_3x3d2_c4_co8', kind: 'conv', n: 1, c: 4, h: 9, w: 9, cin: 4, cout: 8, kH: 3, kW: 3, dilation: [2, 2], pad: [2, 2, 2, 2] },
+  { name: 'conv_same_5x5s2_c3_co1', kind: 'conv', n: 1, c: 3, h: 9, w: 11, cin: 3, cout: 1, kH: 5, kW: 5, stride: [2, 2], same: true },
+  { name: 'conv_7x7s2p3_c3_co16', kind: 'conv', n: 1, c: 3, h: 20, w: 19, cin: 3, cout: 16, kH: 7, kW: 7, stride: [2, 2], pad: [3, 3, 3, 3] },
+  { name: 'conv_pad_beyond_kernel', kind: 'conv', n: 1, c: 2, h: 3, w: 3, cin: 2, cout: 3, kH: 2, kW: 2, pad: [3, 3, 3, 3] },
+  { name: 'conv_3x3_c64_co24_k_large', kind: 'conv', n: 1, c: 64, h: 6, w: 6, cin: 64, cout: 24, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'conv_1x1_c1_co1', kind: 'conv', n: 2, c: 1, h: 3, w: 3, cin: 1, cout: 1, kH: 1, kW: 1 },
+  { name: 'conv_1x1_c16_co8_mr_tail', kind: 'conv', n: 1, c: 16, h: 1, w: 7, cin: 16, cout: 8, kH: 1, kW: 1 },
+  // depthwise
+  ...[1, 3, 5, 7, 13, 17].map((c): Case => ({
+    name: `depthwise_3x3s1d1p1_c${c}`, kind: 'dw', n: 1, c, h: 6, w: 5, cin: c, cout: c, kH: 3, kW: 3, pad: [1, 1, 1, 1],
+  })),
+  { name: 'depthwise_3x3s2d1p1_c13_n2', kind: 'dw', n: 2, c: 13, h: 9, w: 8, cin: 13, cout: 13, kH: 3, kW: 3,
+    stride: [2, 2], pad: [1, 1, 1, 1], act: 'relu6' },
+  { name: 'depthwise_5x3_d2x1_asym_c8', kind: 'dw', n: 1, c: 8, h: 10, w: 7, cin: 8, cout: 8, kH: 5, kW: 3,
+    dilation: [2, 1], pad: [3, 0, 1, 2], act: 'relu' },
+  { name: 'depthwise_m2_c3', kind: 'dw', n: 1, c: 3, h: 5, w: 5, cin: 3, cout: 6, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'depthwise_m3_c5_s2', kind: 'dw', n: 2, c: 5, h: 7, w: 6, cin: 5, cout: 15, kH: 3, kW: 2, stride: [2, 2], pad: [1, 0, 1, 1] },
+  { name: 'depthwise_1x3_s2x1_c4', kind: 'dw', n: 1, c: 4, h: 5, w: 6, cin: 4, cout: 4, kH: 1, kW: 3, stride: [2, 1] },
+  { name: 'depthwise_pad_beyond_kernel_c5', kind: 'dw', n: 1, c: 5, h: 2, w: 2, cin: 5, cout: 5, kH: 2, kW: 2, pad: [3, 3, 3, 3] },
+  { name: 'depthwise_same_3x3s2_c6', kind: 'dw', n: 1, c: 6, h: 8, w: 7, cin: 6, cout: 6, kH: 3, kW: 3, stride: [2, 2], same: true },
+  // transposed
+  { name: 'transposed_2x2s2_c4_co6', kind: 'deconv', n: 1, c: 4, h: 4, w: 5, cin: 4, cout: 6, kH: 2, kW: 2, stride: [2, 2] },
+  { name: 'transposed_4x4s2p1_c5_co3', kind: 'deconv', n: 1, c: 5, h: 4, w: 4, cin: 5, cout: 3, kH: 4, kW: 4, stride: [2, 2], pad: [1, 1, 1, 1] },
+  { name: 'transposed_3x3s2op1_p1_c3_co5', kind: 'deconv', n: 2, c: 3, h: 3, w: 4, cin: 3, cout: 5, kH: 3, kW: 3,
+    stride: [2, 2], pad: [1, 1, 1, 1], outPad: [1, 1], act: 'relu' },
+  { name: 'transposed_g2_3x3s2_c4_co6', kind: 'deconv', n: 1, c: 4, h: 3, w: 3, cin: 4, cout: 6, groups: 2, kH: 3, kW: 3, stride: [2, 2] },
+  { name: 'transposed_d2op1_3x3s1_c2_co3', kind: 'deconv', n: 1, c: 2, h: 4, w: 3, cin: 2, cout: 3, kH: 3, kW: 3,
+    dilation: [2, 2], outPad: [1, 1], pad: [1, 1, 1, 1] },
+  { name: 'transposed_same_4x4s2_c3_co4', kind: 'deconv', n: 1, c: 3, h: 3, w: 5, cin: 3, cout: 4, kH: 4, kW: 4, stride: [2, 2], same: true },
+  { name: 'transposed_asym_s3x2_n2_c7_co13', kind: 'deconv', n: 2, c: 7, h: 3, w: 4, cin: 7, cout: 13, kH: 3, kW: 2,
+    stride: [3, 2], pad: [1, 0, 2, 1], outPad: [2, 1], act: 'relu6' },
+  { name: 'transposed_1x1_c9_co17', kind: 'deconv', n: 1, c: 9, h: 3, w: 3, cin: 9, cout: 17, kH: 1, kW: 1 },
+  { name: 'transposed_g3_2x3s2_c6_co9', kind: 'deconv', n: 1, c: 6, h: 4, w: 3, cin: 6, cout: 9, groups: 3, kH: 2, kW: 3,
+    stride: [2, 2], outPad: [1, 0] },
+];
+
+describe.each(flavors())('wasm backend (%s)', (flavor) => {
+  let backend: WasmBackend;
+  beforeAll(async () => {
+    backend = (await loadWasmBackend(NAMES[flavor])) as WasmBackend;
+  });
+
+  function check(cs: Case, layout: 'NCHW' | 'NHWC', seed: number): void {
+    const r = rng(seed);
+    const spec = makeSpec(cs);
+    const g = resolve(spec, cs.n, cs.c, cs.h, cs.w);
+    const x = randomArray(cs.n * cs.h * cs.w * cs.c, r);
+    const wts = randomArray(weightLength(spec, cs.c), r);
+    const bias = randomArray(spec.cout, r);
+    const before = backend.memory().bytesInUse;
+    const kernel = backend.createKernel({ spec, weights: wts, bias });
+    const runner = backend.createRunner([kernel]);
+    const expected = refStage(g, x, wts, bias);
+    const outLen = g.n * g.oh * g.ow * g.cout;
+    const xin = layout === 'NHWC' ? x : toNchw(x, g.n, g.h, g.w, g.c);
+    const want = layout === 'NHWC' ? expected : toNchw(expected, g.n, g.oh, g.ow, g.cout);
+    const out = new Float32Array(outLen);
+    runner.run(xin, layout, [g], out);
+    expectClose(out, want, `${cs.name} ${layout}`);
+    // a second run reuses every buffer
+    const used = backend.memory().bytesInUse;
+    out.fill(NaN);
+    runner.run(xin, layout, [g], out);
+    expectClose(out, want, `${cs.name} ${layout} rerun`);
+    expect(backend.memory().bytesInUse).toBe(used);
+    runner.dispose();
+    kernel.dispose();
+    kernel.dispose();
+    expect(backend.memory().bytesInUse).toBe(before);
+  }
+
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, cs) => {
+    check(cs, 'NHWC', 1);
+    check(cs, 'NCHW', 2);
+  });
+
+  test('chain: depthwise 3x3 then pointwise (separable), intermediates stay in wasm', () => {
+    const r = rng(7);
+    const dw = makeSpec({ kind: 'dw', cin: 13, cout: 13, kH: 3, kW: 3, pad: [1, 1, 1, 1], act: 'relu' });
+    const pw = makeSpec({ kind: 'conv', cin: 13, cout: 10, kH: 1, kW: 1, act: 'relu6' });
+    const g1 = resolve(dw, 2, 13, 6, 5);
+    const g2 = resolve(pw, 2, 13, g1.oh, g1.ow);
+    const x = randomArray(2 * 6 * 5 * 13, r);
+    const w1 = randomArray(9 * 13, r), b1 = randomArray(13, r);
+    const w2 = randomArray(13 * 10, r), b2 = randomArray(10, r);
+    const ks: Kernel[] = [
+      backend.createKernel({ spec: dw, weights: w1, bias: b1 }),
+      backend.createKernel({ spec: pw, weights: w2, bias: b2 }),
+    ];
+    const runner = backend.createRunner(ks);
+    const mid = Float32Array.from(refStage(g1, x, w1, b1));
+    const want = refStage(g2, mid, w2, b2);
+    const out = new Float32Array(want.length);
+    runner.run(x, 'NHWC', [g1, g2], out);
+    expectClose(out, want, 'separable');
+    runner.dispose();
+    ks.forEach((k) => k.dispose());
+  });
+
+  test('out may alias x; a new input size rebuilds the indirection', () => {
+    const r = rng(9);
+    const spec = makeSpec({ kind: 'conv', cin: 4, cout: 4, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+    const wts = randomArray(36 * 4, r), bias = randomArray(4, r);
+    const k = backend.createKernel({ spec, weights: wts, bias });
+    const runner = backend.createRunner([k]);
+    for (const [h, w] of [[5, 5], [8, 3], [5, 5]]) {
+      const g = resolve(spec, 1, 4, h, w);
+      const x = randomArray(h * w * 4, r);
+      const want = refStage(g, x, wts, bias);
+      runner.run(x, 'NHWC', [g], x);
+      expectClose(x, want, `alias ${h}x${w}`);
+    }
+    runner.dispose();
+    k.dispose();
+  });
+
+  test('NaN and Infinity propagate as in PyTorch', () => {
+    const spec = makeSpec({ kind: 'conv', cin: 2, cout: 3, kH: 1, kW: 1, act: 'relu' });
+    const g = resolve(spec, 1, 2, 1, 2);
+    const k = backend.createKernel({ spec, weights: new Float32Array([1, 1, 1, 1, 1, 1]), bias: new Float32Array(3) });
+    const runner = backend.createRunner([k]);
+    const out = new Float32Array(6);
+    runner.run(new Float32Array([NaN, 1, Infinity, 1]), 'NHWC', [g], out);
+    expect(Array.from(out.subarray(0, 3)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(out.subarray(3))).toEqual([Infinity, Infinity, Infinity]);
+    runner.dispose();
+    k.dispose();
+  });
+
+  test('memory(): wasmBytes is the memory size; layers return what they took', () => {
+    const m0 = backend.memory();
+    expect(m0.wasmBytes).toBeGreaterThan(0);
+    const spec = makeSpec({ kind: 'conv', cin: 32, cout: 32, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+    const k = backend.createKernel({ spec, weights: new Float32Array(9 * 32 * 32), bias: new Float32Array(32) });
+    expect(backend.memory().bytesInUse).toBeGreaterThan(m0.bytesInUse + 9 * 32 * 32 * 4);
+    expect(k.bytes()).toBeGreaterThan(9 * 32 * 32 * 4);
+    const runner = backend.createRunner([k]);
+    const g = resolve(spec, 1, 32, 64, 64);
+    runner.run(new Float32Array(64 * 64 * 32), 'NCHW', [g], new Float32Array(64 * 64 * 32));
+    expect(runner.bytes()).toBeGreaterThanOrEqual(3 * 64 * 64 * 32 * 4);
+    runner.dispose();
+    k.dispose();
+    expect(backend.memory().bytesInUse).toBe(m0.bytesInUse);
+  });
+});
+
+describe('loadWasmBackend', () => {
+  test('rejects an unknown name', async () => {
+    await expect(loadWasmBackend('wasm-foo' as WasmBackendName)).rejects.toThrow();
+  });
+});
+
+export type { Geometry };

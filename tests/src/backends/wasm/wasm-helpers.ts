@@ -1,0 +1,192 @@
+/**
+ * Shared helpers of the wasm backend and kernel tests: the builds this runtime can run, a
+ * deterministic PRNG, hand-built StageSpecs, float64 plain-loop references in NHWC over the
+ * canonical weight layouts of plan.ts, and the tolerance check |a - b| <= 1e-4 + 1e-4 |b|.
+ */
+import { detectFeatures } from '../../../../src/loader/detect';
+import type { WasmFlavor } from '../../../../src/loader/load';
+import type { StageKind, StageSpec } from '../../../../src/ops/plan';
+
+/** The builds of this runtime (relaxed needs --experimental-wasm-relaxed-simd on Node 20). */
+export function flavors(): WasmFlavor[] {
+  const f = detectFeatures();
+  const out: WasmFlavor[] = [];
+  if (f.relaxed) out.push('relaxed');
+  if (f.simd) out.push('simd');
+  out.push('scalar');
+  return out;
+}
+
+/** Mulberry32: a small seeded PRNG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomArray(n: number, r: () => number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+
+/** Asserts elementwise |a - b| <= 1e-4 + 1e-4|b| (NaN must match NaN), naming the first failure. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
+  }
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const b = expected[i];
+    if (Number.isNaN(b) ? !Number.isNaN(a) : !(Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b)) && a !== b) {
+      throw new Error(`${what}: element ${i}: got ${a}, expected ${b}`);
+    }
+  }
+}
+
+export interface SpecArgs {
+  kind: StageKind;
+  cin: number;
+  cout: number;
+  groups?: number;
+  kH: number;
+  kW: number;
+  stride?: [number, number];
+  dilation?: [number, number];
+  pad?: [number, number, number, number];
+  same?: boolean;
+  outPad?: [number, number];
+  act?: 'none' | 'relu' | 'relu6';
+}
+
+export function makeSpec(a: SpecArgs): StageSpec {
+  const [min, max] = a.act === 'relu' ? [0, Infinity] : a.act === 'relu6' ? [0, 6] : [-Infinity, Infinity];
+  const pad = a.pad ?? [0, 0, 0, 0];
+  return Object.freeze({
+    fn: a.kind === 'deconv' ? 'convTranspose2d' : a.kind === 'dw' ? 'depthwiseConv2d' : 'conv2d',
+    kind: a.kind,
+    cin: a.cin,
+    cout: a.cout,
+    groups: a.kind === 'dw' ? a.cin : a.groups ?? 1,
+    kH: a.kH,
+    kW: a.kW,
+    strideH: (a.stride ?? [1, 1])[0],
+    strideW: (a.stride ?? [1, 1])[1],
+    dilationH: (a.dilation ?? [1, 1])[0],
+    dilationW: (a.dilation ?? [1, 1])[1],
+    padding: a.same ? { kind: 'same' } : { kind: 'explicit', top: pad[0], left: pad[1], bottom: pad[2], right: pad[3] },
+    outPadH: (a.outPad ?? [0, 0])[0],
+    outPadW: (a.outPad ?? [0, 0])[1],
+    min,
+    max,
+  }) as StageSpec;
+}
+
+/** Length of a stage's canonical weights. */
+export function weightLength(s: StageSpec, c: number): number {
+  const taps = s.kH * s.kW;
+  if (s.kind === 'dw') return taps * s.cout;
+  if (s.kind === 'conv') return taps * (c / s.groups) * s.cout;
+  return taps * c * (s.cout / s.groups);
+}
+
+export interface Geo {
+  n: number; h: number; w: number; c: number; oh: number; ow: number; cout: number; groups: number;
+  cinG: number; coutG: number; kH: number; kW: number; strideH: number; strideW: number;
+  dilationH: number; dilationW: number; padTop: number; padLeft: number; min: number; max: number;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  if (Number.isNaN(v)) return v;
+  return Math.min(Math.max(v, lo), hi);
+}
+
+/** 'conv' reference: x NHWC, w [groups][kH][kW][cinG][coutG], out NHWC. */
+export function refConv(g: Geo, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
+  const out = new Float64Array(g.n * g.oh * g.ow * g.cout);
+  for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
+    for (let gr = 0; gr < g.groups; gr++) for (let oc = 0; oc < g.coutG; oc++) {
+      let s = bias[gr * g.coutG + oc];
+      for (let ky = 0; ky < g.kH; ky++) {
+        const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+        if (iy < 0 || iy >= g.h) continue;
+        for (let kx = 0; kx < g.kW; kx++) {
+          const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+          if (ix < 0 || ix >= g.w) continue;
+          for (let ci = 0; ci < g.cinG; ci++) {
+            s += x[((b * g.h + iy) * g.w + ix) * g.c + gr * g.cinG + ci] *
+              w[(((gr * g.kH + ky) * g.kW + kx) * g.cinG + ci) * g.coutG + oc];
+          }
+        }
+      }
+      out[((b * g.oh + oy) * g.ow + ox) * g.cout + gr * g.coutG + oc] = clamp(s, g.min, g.max);
+    }
+  }
+  return out;
+}
+
+/** 'dw' reference: x NHWC with c channels, w [kH][kW][c*m], out NHWC with c*m channels. */
+export function refDw(g: Geo, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
+  const m = g.cout / g.c;
+  const out = new Float64Array(g.n * g.oh * g.ow * g.cout);
+  for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
+    for (let o = 0; o < g.cout; o++) {
+      const ci = Math.floor(o / m);
+      let s = bias[o];
+      for (let ky = 0; ky < g.kH; ky++) {
+        const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+        if (iy < 0 || iy >= g.h) continue;
+        for (let kx = 0; kx < g.kW; kx++) {
+          const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+          if (ix < 0 || ix >= g.w) continue;
+          s += x[((b * g.h + iy) * g.w + ix) * g.c + ci] * w[(ky * g.kW + kx) * g.cout + o];
+        }
+      }
+      out[((b * g.oh + oy) * g.ow + ox) * g.cout + o] = clamp(s, g.min, g.max);
+    }
+  }
+  return out;
+}
+
+/** 'deconv' reference (scatter form): x NHWC, w [groups][cinG][kH][kW][coutG], out NHWC. */
+export function refDeconv(g: Geo, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
+  const out = new Float64Array(g.n * g.oh * g.ow * g.cout);
+  for (let p = 0; p < g.n * g.oh * g.ow; p++) for (let o = 0; o < g.cout; o++) out[p * g.cout + o] = bias[o];
+  for (let b = 0; b < g.n; b++) for (let iy = 0; iy < g.h; iy++) for (let ix = 0; ix < g.w; ix++) {
+    for (let gr = 0; gr < g.groups; gr++) for (let ci = 0; ci < g.cinG; ci++) {
+      const xv = x[((b * g.h + iy) * g.w + ix) * g.c + gr * g.cinG + ci];
+      for (let ky = 0; ky < g.kH; ky++) {
+        const oy = iy * g.strideH - g.padTop + ky * g.dilationH;
+        if (oy < 0 || oy >= g.oh) continue;
+        for (let kx = 0; kx < g.kW; kx++) {
+          const ox = ix * g.strideW - g.padLeft + kx * g.dilationW;
+          if (ox < 0 || ox >= g.ow) continue;
+          for (let oc = 0; oc < g.coutG; oc++) {
+            out[((b * g.oh + oy) * g.ow + ox) * g.cout + gr * g.coutG + oc] +=
+              xv * w[(((gr * g.cinG + ci) * g.kH + ky) * g.kW + kx) * g.coutG + oc];
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] = clamp(out[i], g.min, g.max);
+  return out;
+}
+
+export function refStage(g: Geo & { kind: StageKind }, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
+  return g.kind === 'conv' ? refConv(g, x, w, bias) : g.kind === 'dw' ? refDw(g, x, w, bias) : refDeconv(g, x, w, bias);
+}
+
+/** NHWC -> NCHW of one tensor. */
+export function toNchw(x: ArrayLike<number>, n: number, h: number, w: number, c: number): Float32Array {
+  const out = new Float32Array(n * c * h * w);
+  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
+    out[((b * c + ch) * h + y) * w + xx] = x[((b * h + y) * w + xx) * c + ch];
+  }
+  return out;
+}
