@@ -1,0 +1,251 @@
+/**
+ * The suite runner: for every selected case, every simdconv path x layout as a prepared layer,
+ * then every peer, each checked against simdconv's first output before it is timed. Returns the
+ * plain result object that report.mjs renders and the CLI writes as JSON.
+ *
+ * Row (one per case x contender): { case, suite, type, contender, kind: 'path'|'peer', layout,
+ *   status: 'ok'|'mismatch'|'error'|'unsupported'|'skipped', coldMs, medianMs, p10Ms, p90Ms, rme,
+ *   samples, gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
+ *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare }
+ */
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { measure, timeOnce, BUDGETS } from './harness.mjs';
+import { LAYERS, KERNELS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw } from './cases.mjs';
+import { loadPeers } from './peers/index.mjs';
+
+export const ALL_PATHS = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
+export const ALL_LAYOUTS = ['NCHW', 'NHWC'];
+
+/** API.md's tolerance, |a - b| <= 1e-4 + 1e-4 |b| per element (NaN only matches NaN). */
+export function compare(a, b) {
+  if (a.length !== b.length) return { ok: false, maxErr: Infinity };
+  let maxErr = 0;
+  let ok = true;
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
+    const err = Math.abs(a[i] - b[i]);
+    if (!(err <= 1e-4 + 1e-4 * Math.abs(b[i]))) ok = false;
+    if (!(err <= maxErr)) maxErr = Number.isNaN(err) ? Infinity : err;
+  }
+  return { ok, maxErr };
+}
+
+function machine(lib) {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    totalMemGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    v8: process.versions.v8,
+    execArgv: process.execArgv,
+    library: lib.version,
+  };
+}
+
+function gflops(flops, ms) { return ms > 0 ? flops / (ms * 1e6) : null; }
+
+/**
+ * Run the suite.
+ * @param {object} o
+ * @param {object} o.lib          the simdconv module
+ * @param {string} [o.libVersion]
+ * @param {string} [o.filter]     --layers
+ * @param {string[]} o.paths
+ * @param {string[]} o.layouts    the first is the primary layout (the table's)
+ * @param {string[]} o.peers      peer names wanted ([] for none)
+ * @param {boolean} o.quick
+ * @param {(msg: string) => void} o.progress
+ */
+export async function runSuite(o) {
+  const t0 = performance.now();
+  const { lib } = o;
+  const notes = [];
+  const budget = o.quick ? BUDGETS.quick : BUDGETS.full;
+  const meta = machine({ version: o.libVersion });
+  meta.quick = o.quick;
+  meta.budget = budget;
+  meta.primaryLayout = o.layouts[0];
+
+  // Initialise every wanted path; `init` keeps earlier modules loaded, so all stay usable.
+  const paths = [];
+  meta.initMs = {};
+  for (const p of o.paths) {
+    try {
+      const t = performance.now();
+      const got = await lib.init({ backend: p });
+      meta.initMs[p] = +(performance.now() - t).toFixed(2);
+      if (got !== p) { notes.push(`path ${p}: init resolved to ${got}; skipped`); continue; }
+      paths.push(p);
+    } catch (e) {
+      notes.push(`path ${p}: ${e.code ?? ''} ${e.message.split('\n')[0]}; skipped`.replace(':  ', ': '));
+    }
+  }
+  try {
+    meta.autoBackend = await lib.init();
+  } catch (e) {
+    notes.push(`init('auto') failed: ${e.message}`);
+  }
+  meta.paths = paths;
+  meta.layouts = o.layouts;
+
+  const peers = o.peers.length ? await loadPeers(o.peers, notes) : [];
+  meta.peers = Object.fromEntries(peers.map((p) => [p.name, p.label]));
+
+  const cases = selectCases([...LAYERS, ...KERNELS], o.filter);
+  if (cases.length === 0) throw new Error(`bench: --layers ${o.filter} selects no layer or kernel case`);
+  const perCase = paths.length * o.layouts.length + peers.length + 1;
+  const total = cases.length * perCase;
+  let step = 0;
+  const rows = [];
+  const caseInfo = [];
+
+  for (const spec of cases) {
+    const bc = buildCase(spec);
+    const liveBefore = lib.memory?.().liveLayers;
+    let macs;
+    try {
+      macs = libraryMacs(lib, bc);
+    } catch (e) {
+      macs = bc.expectedMacs;
+      notes.push(`${spec.name}: the library's MAC helper threw (${e.message}); using the DESIGN.md formula`);
+    }
+    if (macs !== bc.expectedMacs) notes.push(`${spec.name}: library MACs ${macs} != DESIGN.md formula ${bc.expectedMacs}`);
+    const flops = 2 * macs;
+    const info = { case: spec.name, suite: spec.suite, type: spec.type, spec, mflop: flops / 1e6, ref: null };
+    caseInfo.push(info);
+    let ref = null; // NCHW output of the first contender that ran, and its name
+    const outLen = bc.outShape.reduce((a, b) => a * b, 1);
+
+    for (const layout of o.layouts) {
+      for (const path of paths) {
+        o.progress(`[${++step}/${total}] ${spec.name} ${path} ${layout}`);
+        const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout };
+        rows.push(row);
+        let layer;
+        try {
+          let y;
+          row.coldMs = await timeOnce(() => {
+            layer = createLayer(lib, bc, layout, path);
+            y = layer.run(bc.x[layout]);
+          });
+          const yN = layout === 'NCHW' ? y.data : nhwcToNchw(y.data, bc.outShape);
+          if (!ref) {
+            ref = { data: yN, by: `${path} ${layout}` };
+            info.ref = ref.by;
+          }
+          const cmp = compare(yN, ref.data);
+          row.maxErr = cmp.maxErr;
+          if (!cmp.ok) {
+            row.status = 'mismatch';
+            row.note = `differs from ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)})`;
+          }
+          const out = new Float32Array(outLen);
+          const x = bc.x[layout];
+          const s = await measure(() => layer.run(x, { out }), budget);
+          Object.assign(row, s, { gflops: gflops(flops, s.medianMs) });
+          row.status ??= 'ok';
+        } catch (e) {
+          row.status = 'error';
+          row.note = `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}`;
+        } finally {
+          layer?.dispose();
+        }
+      }
+    }
+
+    // A plain copy of the input and output bytes: what moving the tensors in and out costs at memcpy speed.
+    o.progress(`[${++step}/${total}] ${spec.name} copy`);
+    {
+      const xs = bc.x.NCHW.data;
+      const xDst = new Float32Array(xs.length);
+      const yDst = new Float32Array(outLen);
+      const ySrc = ref?.data ?? new Float32Array(outLen);
+      const s = await measure(() => { xDst.set(xs); yDst.set(ySrc); }, budget);
+      info.copyMs = s.medianMs;
+      info.copyBytes = (xs.length + outLen) * 4;
+    }
+
+    for (const peer of peers) {
+      o.progress(`[${++step}/${total}] ${spec.name} ${peer.name}`);
+      const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: peer.name, kind: 'peer', layout: peer.layout };
+      rows.push(row);
+      let prepared;
+      try {
+        let y;
+        row.coldMs = await timeOnce(async () => {
+          prepared = await peer.prepare(bc);
+          if (!prepared.unsupported) y = await prepared.run();
+        });
+        if (prepared.unsupported) {
+          row.status = 'unsupported';
+          row.note = prepared.unsupported;
+          delete row.coldMs;
+          continue;
+        }
+        row.emulated = prepared.emulated || undefined;
+        if (ref) {
+          const yN = peer.layout === 'NCHW' ? y : nhwcToNchw(y, bc.outShape);
+          const cmp = compare(yN, ref.data);
+          row.maxErr = cmp.maxErr;
+          if (!cmp.ok) {
+            row.status = 'mismatch';
+            row.note = `differs from simdconv ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)}): not timed`;
+            continue;
+          }
+        } else {
+          row.note = 'not checked: no simdconv output to compare with';
+        }
+        const s = await measure(peer.async ? () => prepared.run() : prepared.run, { ...budget, async: !!peer.async });
+        Object.assign(row, s, { gflops: gflops(flops, s.medianMs), status: 'ok' });
+      } catch (e) {
+        row.status = 'error';
+        row.note = e.message.split('\n')[0];
+      } finally {
+        prepared?.dispose?.();
+      }
+    }
+
+    const live = lib.memory?.().liveLayers;
+    if (live !== liveBefore) notes.push(`${spec.name}: memory().liveLayers went from ${liveBefore} to ${live} though every layer was disposed`);
+  }
+
+  derive(rows, caseInfo, o.layouts[0]);
+  meta.memory = lib.memory ? lib.memory() : undefined;
+  meta.durationS = +((performance.now() - t0) / 1e3).toFixed(1);
+  return { meta, notes, cases: caseInfo, rows };
+}
+
+/** Speedups over js and scalar wasm, copy share and the layout delta, per simdconv row. */
+function derive(rows, caseInfo, primary) {
+  const find = (c, contender, layout) => rows.find((r) => r.case === c && r.contender === contender && r.layout === layout && r.status !== 'error' && r.medianMs);
+  const copyOf = Object.fromEntries(caseInfo.map((i) => [i.case, i.copyMs]));
+  for (const r of rows) {
+    if (r.kind !== 'path' || !r.medianMs) continue;
+    const js = find(r.case, 'js', r.layout);
+    const wasm = find(r.case, 'wasm', r.layout);
+    if (js) r.speedupVsJs = js.medianMs / r.medianMs;
+    if (wasm) r.speedupVsWasm = wasm.medianMs / r.medianMs;
+    if (copyOf[r.case]) r.copyShare = copyOf[r.case] / r.medianMs;
+    const other = find(r.case, r.contender, r.layout === 'NCHW' ? 'NHWC' : 'NCHW');
+    if (other && r.layout === primary) {
+      r.otherLayoutMs = other.medianMs;
+      // How much of the NCHW time the NHWC<->NCHW conversion costs (negative: NCHW is faster).
+      const nchw = r.layout === 'NCHW' ? r : other;
+      const nhwc = r.layout === 'NCHW' ? other : r;
+      r.layoutShare = (nchw.medianMs - nhwc.medianMs) / nchw.medianMs;
+    }
+  }
+}
+
+/** The library's package version, for the JSON. */
+export function packageVersion(pkgUrl) {
+  try {
+    return JSON.parse(readFileSync(pkgUrl, 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
