@@ -1,0 +1,56 @@
+/**
+ * im2col for the 'conv' kind: gathers, for a block of output pixels, each pixel's receptive
+ * field of one group into a row of the gemm's A matrix, in the order of the packed weights
+ * (taps outer, channels inner):
+ *
+ *   col[r*K + (ky*kW + kx)*cinG + ci] = x[n][iy][ix][grp*cinG + ci]   (0 in the zero padding)
+ *   K = kH*kW*cinG,  iy = oy*strideH - padTop + ky*dilationH,  ix likewise
+ *
+ * Pixels are numbered over the whole batch: p = (n*oh + oy)*ow + ox. x is NHWC.
+ */
+import type { Geometry } from '../../ops/plan.js';
+
+/**
+ * Fills col[0 .. mc*K) with the receptive fields of output pixels [p0, p0 + mc) of group grp.
+ */
+export function im2col(x: Float32Array, g: Geometry, grp: number, p0: number, mc: number, col: Float32Array): void {
+  const { h, w, c, oh, ow, kH, kW, cinG, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const rowK = kW * cinG;
+  const K = kH * rowK;
+  const ohw = oh * ow;
+  let n = Math.floor(p0 / ohw);
+  const rem = p0 - n * ohw;
+  let oy = Math.floor(rem / ow);
+  let ox = rem - oy * ow;
+  const cOff = grp * cinG;
+  for (let r = 0; r < mc; r++) {
+    const iy0 = oy * strideH - padTop;
+    const ix0 = ox * strideW - padLeft;
+    let d = r * K;
+    for (let ky = 0; ky < kH; ky++) {
+      const iy = iy0 + ky * dilationH;
+      if (iy < 0 || iy >= h) {
+        col.fill(0, d, d + rowK);
+        d += rowK;
+        continue;
+      }
+      const rowBase = (n * h + iy) * w;
+      for (let kx = 0; kx < kW; kx++, d += cinG) {
+        const ix = ix0 + kx * dilationW;
+        if (ix < 0 || ix >= w) {
+          for (let ci = 0; ci < cinG; ci++) col[d + ci] = 0;
+        } else {
+          const s = (rowBase + ix) * c + cOff;
+          for (let ci = 0; ci < cinG; ci++) col[d + ci] = x[s + ci];
+        }
+      }
+    }
+    if (++ox === ow) {
+      ox = 0;
+      if (++oy === oh) {
+        oy = 0;
+        n++;
+      }
+    }
+  }
+}
