@@ -7,7 +7,8 @@
 import * as sc from '../../src/index';
 import { BackendName, WASM_BACKENDS, testBackends } from './backends';
 import { CaseInputs, LAYOUTS, OpCase, clampCoverage, materialise, referenceOf } from './cases';
-import { RefTensor, Tensor, cloneTensor, expectTensorClose } from './reference';
+export { referenceOf };
+import { RefTensor, Tensor, cloneTensor, expectTensorClose, refDepthwiseConv2d } from './reference';
 
 export { sc };
 
@@ -112,10 +113,14 @@ export function defineOpSuite(title: string, cases: OpCase[]): void {
     const relu6 = cases.filter((c) => c.activation === 'relu6' || c.depthwiseActivation === 'relu6');
     if (relu6.length) {
       test.each(relu6.map((c) => [c.name, c] as const))('%s: the data reach both ends of the relu6 clamp', (_n, c) => {
-        const { ref } = caseData(c, 'NCHW');
-        const cov = clampCoverage(ref.data);
+        const { inp, ref } = caseData(c, 'NCHW');
+        // the stage whose output is clamped: the op's, or separable's depthwise stage
+        const staged = c.activation === 'relu6'
+          ? ref
+          : refDepthwiseConv2d(inp.x, inp.w, { ...inp.opts, bias: inp.opts.depthwiseBias, activation: 'relu6' });
+        const cov = clampCoverage(staged.data);
         expect(cov.sixes).toBeGreaterThan(0);
-        if (c.activation === 'relu6') expect(cov.zeros).toBeGreaterThan(0);
+        expect(cov.zeros).toBeGreaterThan(0);
         expect(cov.inside).toBeGreaterThan(0);
       });
     }
@@ -130,6 +135,32 @@ export function defineOpSuite(title: string, cases: OpCase[]): void {
           expectTensorClose(y, ref, `${c.name} ${layout} ${backend}`);
           check();
         });
+
+        const outCases = [cases[0], cases[Math.floor(cases.length / 2)], cases[cases.length - 1]];
+        test.each(outCases.map((c) => [c.name, c] as const))('%s: out is filled and returned', (_n, c) => {
+          const { inp, ref } = caseData(c, layout);
+          const out = new Float32Array(ref.data.length).fill(NaN);
+          const y = runOp(c, inp, backend, { out });
+          expect(y.data).toBe(out);
+          expectTensorClose(y, ref, `${c.name} ${layout} ${backend} out`);
+        });
+
+        const plain = cases.find((c) => (c.activation ?? 'none') === 'none' && (c.depthwiseActivation ?? 'none') === 'none' && c.c <= 8 && c.h * c.w >= 9);
+        if (plain) {
+          test(`${plain.name}: NaN and Infinity propagate as in PyTorch`, () => {
+            const base = caseData(plain, layout).inp;
+            const x = cloneTensor(base.x);
+            const n = x.data.length;
+            x.data[Math.floor(n / 3)] = NaN;
+            x.data[Math.floor((2 * n) / 3)] = Infinity;
+            x.data[n - 1] = -Infinity;
+            const inp = { ...base, x };
+            const ref = referenceOf(plain, inp);
+            const nonFinite = Array.from(ref.data).filter((v) => !Number.isFinite(v)).length;
+            expect(nonFinite).toBeGreaterThan(0);
+            expectTensorClose(runOp(plain, inp, backend), ref, `${plain.name} ${layout} ${backend} NaN/Inf`);
+          });
+        }
       });
     });
   });
