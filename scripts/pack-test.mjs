@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// Package test: what a user gets from `npm install simdconv`. Packs the repository (npm pack runs
+// `prepare`, the full build), installs the tarball into a fresh `npm init -y` project in a temp
+// directory, and there: require() it (CommonJS), import it (ES module), type-check a consumer
+// (tsc, three module resolutions), and bundle it for the browser (esbuild, platform=browser) to
+// prove nothing reachable imports a Node built-in. Catches files missing from `files`,
+// `exports` pointing nowhere, and Node-only code in the bundle.
+//
+//   node scripts/pack-test.mjs            # packs first
+//   SIMDCONV_TGZ=/path/x.tgz node scripts/pack-test.mjs
+//
+// Ends with `N passed, N failed`; exit code 1 on any failure.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Checks, ROOT, NPM_QUIET, assert, npm, packTarball, run, tarballFiles, tempDir } from '../tests/package/util.mjs';
+
+const checks = new Checks();
+const t0 = Date.now();
+
+const tgz = await checks.check('npm pack', () => packTarball());
+if (!tgz) {
+  checks.finish();
+  process.exit();
+}
+
+const files = tarballFiles(tgz);
+await checks.check('tarball holds what exports/main/module/types name', () => {
+  const pkg = JSON.parse(run('tar', ['xzOf', tgz, 'package/package.json']));
+  console.log(`  ${files.length} files: ${files.filter((f) => !f.endsWith('.map')).join(', ')}`);
+  const named = new Set([pkg.main, pkg.module, pkg.types]);
+  const walk = (v) => (typeof v === 'string' ? named.add(v) : v && typeof v === 'object' && Object.values(v).forEach(walk));
+  walk(pkg.exports);
+  named.delete(undefined);
+  const missing = [...named].filter((p) => !files.includes(p.replace(/^\.\//, '')));
+  assert(!missing.length, `named in package.json but not in the tarball: ${missing.join(', ')}`);
+  const stray = files.filter((f) => /^(src|assembly|tests|bench|scripts|examples|node_modules)\//.test(f));
+  assert(!stray.length, `sources or tooling in the tarball: ${stray.slice(0, 10).join(', ')}`);
+});
+
+// A fresh consumer project.
+const dir = tempDir('consumer');
+const installed = await checks.check('npm init -y && npm install <tarball>', () => {
+  npm(['init', '-y'], { cwd: dir });
+  npm(['install', ...NPM_QUIET, tgz], { cwd: dir });
+  assert(existsSync(join(dir, 'node_modules/simdconv/package.json')), 'simdconv not in node_modules');
+  return true;
+});
+
+// The same tiny conv from both module systems: x = 1..9 (3x3), a 2x2 kernel of ones.
+const CONSUMER_BODY = `
+  const name = await init();
+  if (!['wasm-relaxed', 'wasm-simd', 'wasm', 'js'].includes(name)) throw new Error('init() gave ' + name);
+  const x = { data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), shape: [1, 1, 3, 3] };
+  const w = { data: new Float32Array(4).fill(1), shape: [1, 1, 2, 2] };
+  const want = [12, 16, 24, 28];
+  for (const b of [undefined, 'js']) {
+    const y = conv2d(x, w, { backend: b });
+    if (JSON.stringify(y.shape) !== '[1,1,2,2]' || y.data.some((v, i) => Math.abs(v - want[i]) > 1e-5)) {
+      throw new Error('conv2d on ' + (b ?? name) + ': ' + JSON.stringify(y));
+    }
+  }
+  let code;
+  try { conv2d(x, { data: new Float32Array(4), shape: [1, 2, 2, 2] }); } catch (e) { code = e instanceof ConvError && e.code; }
+  if (code !== 'SHAPE_MISMATCH' && code !== 'CHANNEL_MISMATCH') throw new Error('bad weights gave ' + code);
+  console.log(JSON.stringify({ backend: name, ok: true }));
+`;
+
+if (installed) {
+  await checks.check('CommonJS: require("simdconv") runs conv2d', () => {
+    writeFileSync(join(dir, 'check.cjs'),
+      `const { init, conv2d, ConvError } = require('simdconv');\n(async () => {${CONSUMER_BODY}})().catch((e) => { console.error(e); process.exit(1); });\n`);
+    const out = run(process.execPath, ['check.cjs'], { cwd: dir });
+    console.log(`  ${out.trim()}`);
+  });
+
+  await checks.check('ES module: import {init, conv2d} from "simdconv" runs conv2d', () => {
+    writeFileSync(join(dir, 'check.mjs'), `import { init, conv2d, ConvError } from 'simdconv';\n${CONSUMER_BODY}\n`);
+    console.log(`  ${run(process.execPath, ['check.mjs'], { cwd: dir }).trim()}`);
+    const relaxed = run(process.execPath, ['--experimental-wasm-relaxed-simd', 'check.mjs'], { cwd: dir }).trim();
+    console.log(`  with --experimental-wasm-relaxed-simd: ${relaxed}`);
+  });
+
+  await checks.check('node -e "require(\'simdconv\')" exports the API', () => {
+    const keys = run(process.execPath, ['-e', "console.log(Object.keys(require('simdconv')).sort().join(' '))"], { cwd: dir }).trim();
+    const esmKeys = run(process.execPath, ['--input-type=module', '-e', "import * as m from 'simdconv'; console.log(Object.keys(m).sort().join(' '))"], { cwd: dir }).trim();
+    assert(keys === esmKeys, `CommonJS and ESM export different names:\n  cjs: ${keys}\n  esm: ${esmKeys}`);
+    const want = ['init', 'backend', 'memory', 'ConvError', 'conv2d', 'depthwiseConv2d', 'pointwiseConv2d', 'separableConv2d',
+      'convTranspose2d', 'createConv2d', 'createDepthwiseConv2d', 'createPointwiseConv2d', 'createSeparableConv2d',
+      'createConvTranspose2d', 'createSequence', 'convOutputSize', 'convTransposeOutputSize', 'conv2dShape', 'conv2dMacs'];
+    const missing = want.filter((k) => !keys.split(' ').includes(k));
+    assert(!missing.length, `missing exports: ${missing.join(', ')}`);
+  });
+
+  // Types: a consumer that uses the API, checked under the three resolutions users have.
+  const TS_BODY = `
+const x: Tensor = { data: new Float32Array(9), shape: [1, 1, 3, 3] };
+export async function f(): Promise<number> {
+  const b: BackendName = await init({ backend: 'auto' });
+  const opts: ConvOptions = { padding: 'same', activation: 'relu6', layout: 'NCHW', backend: b };
+  const y: Tensor = conv2d(x, x, opts);
+  const layer = createConv2d(x, { stride: [1, 1] });
+  layer.run(x, { out: new Float32Array(9) });
+  layer.dispose();
+  // @ts-expect-error: layouts are case-sensitive
+  conv2d(x, x, { layout: 'nchw' });
+  try { conv2d(x, x); } catch (e) { if (e instanceof ConvError) { const c: ConvErrorCode = e.code; void c; } }
+  return y.data[0] + memory().bytesInUse;
+}
+`;
+  const IMPORT = `import { init, conv2d, createConv2d, memory, ConvError } from 'simdconv';\nimport type { Tensor, ConvOptions, BackendName, ConvErrorCode } from 'simdconv';\n`;
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const tsVariants = [
+    { file: 'check-bundler.ts', args: ['--module', 'esnext', '--moduleResolution', 'bundler'] },
+    { file: 'check-esm.mts', args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'] },
+    { file: 'check-cjs.cts', args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'] },
+  ];
+  for (const v of tsVariants) {
+    await checks.check(`types: tsc ${v.args.join(' ')} on a ${v.file.split('.').pop()} consumer`, () => {
+      assert(existsSync(tsc), 'typescript is not installed in the repository (npm ci first)');
+      writeFileSync(join(dir, v.file), IMPORT + TS_BODY);
+      run(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom', ...v.args, v.file], { cwd: dir });
+    });
+  }
+
+  await checks.check('browser bundle: esbuild --platform=browser resolves no Node built-in', async () => {
+    const { build } = createRequire(join(ROOT, 'package.json'))('esbuild');
+    writeFileSync(join(dir, 'entry.mjs'), "import * as sc from 'simdconv';\nglobalThis.sc = sc;\n");
+    for (const format of ['esm', 'iife']) {
+      const r = await build({ entryPoints: [join(dir, 'entry.mjs')], bundle: true, platform: 'browser', format, write: false, logLevel: 'silent', absWorkingDir: dir })
+        .catch((e) => { throw new Error(`esbuild (${format}) failed:\n${e.errors?.map((m) => m.text).join('\n') ?? e}`); });
+      assert(r.warnings.length === 0, `esbuild warnings: ${r.warnings.map((m) => m.text).join('; ')}`);
+    }
+  });
+
+  await checks.check('dist/index.js and dist/index.cjs name no Node built-in', () => {
+    const builtin = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["'](node:[\w/]+|fs|path|url|os|module|crypto|worker_threads|child_process|util|buffer|perf_hooks)["']/g;
+    for (const f of ['dist/index.js', 'dist/index.cjs']) {
+      const p = join(dir, 'node_modules/simdconv', f);
+      if (!existsSync(p)) continue;
+      const src = readFileSync(p, 'utf8');
+      const hits = [...src.matchAll(builtin)].map((m) => m[1]);
+      assert(!hits.length, `${f} imports Node built-ins: ${[...new Set(hits)].join(', ')}`);
+      // Not failures, but worth seeing: globals a browser lacks.
+      const globals = ['Buffer', 'process', '__dirname', 'require('].filter((g) => src.includes(g) && !(g === 'require(' && f.endsWith('.cjs')));
+      if (globals.length) console.log(`  note: ${f} mentions ${globals.join(', ')} (guarded?)`);
+    }
+  });
+}
+
+console.log(`consumer project: ${dir}; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+checks.finish();

@@ -1,0 +1,55 @@
+// What scripts/browser-test.mjs opens, how Chromium starts, and how results are compared.
+
+/** Each example: where its build is served from, and its pages. */
+export const EXAMPLES = [
+  {
+    name: 'vite',
+    serveDir: 'dist',
+    pages: [
+      { path: 'index.html', waitFor: '__results', worker: true },
+      // Few runs: the test checks that the page works, it does not benchmark.
+      { path: 'bench.html?runs=3', waitFor: '__bench' },
+    ],
+  },
+  { name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
+  { name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
+];
+
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const SIMD_BACKENDS = ['wasm-relaxed', 'wasm-simd'];
+
+/** API.md's tolerance: |a - b| <= 1e-4 + 1e-4 |b| (NaN matches NaN). */
+export const close = (a, b) => Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b) || (Number.isNaN(a) && Number.isNaN(b));
+
+/**
+ * Throws unless `got` (a page's or worker's runDemo result) matches `want` (Node's) case by case:
+ * same names, shapes, lengths, and every element within tolerance.
+ */
+export function compareResults(got, want) {
+  if (got.cases.length !== want.cases.length) throw new Error(`${got.cases.length} cases, Node has ${want.cases.length}`);
+  const bad = [];
+  want.cases.forEach((w, i) => {
+    const g = got.cases[i];
+    if (g.name !== w.name) return bad.push(`case ${i}: '${g.name}' vs Node's '${w.name}'`);
+    if (JSON.stringify(g.shape) !== JSON.stringify(w.shape)) return bad.push(`${w.name}: shape [${g.shape}] vs Node's [${w.shape}]`);
+    if (g.data.length !== w.data.length) return bad.push(`${w.name}: ${g.data.length} values vs Node's ${w.data.length}`);
+    let worst = -1;
+    let worstDiff = 0;
+    let count = 0;
+    for (let j = 0; j < w.data.length; j++) {
+      // JSON turns NaN into null on the way out of the page.
+      const a = g.data[j] === null ? NaN : g.data[j];
+      if (!close(a, w.data[j])) {
+        count++;
+        const d = Math.abs(a - w.data[j]);
+        if (!(d <= worstDiff)) { worstDiff = d; worst = j; }
+      }
+    }
+    if (count) bad.push(`${w.name}: ${count} of ${w.data.length} values differ, worst at ${worst}: ${g.data[worst]} vs Node's ${w.data[worst]}`);
+  });
+  if (bad.length) throw new Error(bad.join('\n'));
+}
