@@ -45,7 +45,8 @@ export class Heap {
   constructor(memory: WebAssembly.Memory, base: number, maxBytes = MAX_MEMORY_BYTES) {
     this.memory = memory;
     this.limit = Math.min(maxBytes, MAX_MEMORY_BYTES);
-    const start = alignUp(base, ALIGN);
+    // address 0 stays out of the heap so that 0 can mean 'no block'
+    const start = Math.max(alignUp(base, ALIGN), ALIGN);
     const end = memory.buffer.byteLength;
     if (end > start) this.freeList.push({ ptr: start, size: end - start });
     else this.heapEnd = start;

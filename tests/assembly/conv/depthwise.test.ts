@@ -1,0 +1,70 @@
+/**
+ * Depthwise kernels (assembly/conv/depthwise.ts): pack_dwconv2d_f32, run_dwconv2d_nhwc_f32
+ * (f32_dwconv_minmax_up4__simd / __scalar) and expand_dwconv2d_nhwc_f32 (multiplier), called
+ * directly, against float64 loops: channel tails, strides, dilations, asymmetric padding, qmin/qmax.
+ */
+import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
+import { refDw } from '../../src/backends/wasm/wasm-helpers';
+
+interface DwCase {
+  c: number; m?: number; n?: number; h: number; w: number; kH: number; kW: number;
+  s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; clamp?: [number, number];
+}
+
+function run(h: Harness, cs: DwCase, seed: number): void {
+  const r = rng(seed);
+  const n = cs.n ?? 1, m = cs.m ?? 1, c = cs.c, cout = c * m;
+  const [sH, sW] = cs.s ?? [1, 1];
+  const [dH, dW] = cs.d ?? [1, 1];
+  const [pt, pl, pb, pr] = cs.pad ?? [0, 0, 0, 0];
+  const [lo, hi] = cs.clamp ?? [-Infinity, Infinity];
+  const oh = Math.floor((cs.h + pt + pb - dH * (cs.kH - 1) - 1) / sH) + 1;
+  const ow = Math.floor((cs.w + pl + pr - dW * (cs.kW - 1) - 1) / sW) + 1;
+  const taps = cs.kH * cs.kW;
+  const x = randomArray(n * cs.h * cs.w * c, r);
+  const w = randomArray(taps * cout, r);
+  const bias = randomArray(cout, r);
+  const packed = h.alloc(h.ex.dwconv2d_packed_floats(cout, taps));
+  h.ex.pack_dwconv2d_f32(cout, taps, h.put(w), h.put(bias), packed);
+  let xp = h.put(x);
+  if (m > 1) {
+    const e = h.alloc(n * cs.h * cs.w * cout);
+    h.ex.expand_dwconv2d_nhwc_f32(xp, e, n * cs.h * cs.w, c, m);
+    xp = e;
+  }
+  const SENTINEL = 777;
+  const outLen = n * oh * ow * cout;
+  const out = h.alloc(outLen + 4, SENTINEL);
+  h.ex.run_dwconv2d_nhwc_f32(xp, packed, out, n, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
+  const got = h.get(out, outLen + 4);
+  h.reset();
+  const want = refDw({ n, h: cs.h, w: cs.w, c, oh, ow, cout, groups: c, cinG: 1, coutG: m, kH: cs.kH, kW: cs.kW,
+    strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: lo, max: hi }, x, w, bias);
+  expectClose(got.subarray(0, outLen), want, `dw ${JSON.stringify(cs)}`);
+  expect(Array.from(got.subarray(outLen))).toEqual([SENTINEL, SENTINEL, SENTINEL, SENTINEL]);
+}
+
+describe.each(flavors())('f32_dwconv_minmax_up4 (%s)', (flavor) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(flavor);
+  });
+  test.each([1, 2, 3, 4, 5, 7, 8, 13, 17, 32])('3x3s1p1 c_%i (channel tails)', (c) => {
+    run(h, { c, h: 5, w: 6, kH: 3, kW: 3, pad: [1, 1, 1, 1] }, c);
+  });
+  test.each([1, 3, 5, 13])('3x3s2p1 c_%i, batch 2', (c) => {
+    run(h, { c, n: 2, h: 9, w: 8, kH: 3, kW: 3, s: [2, 2], pad: [1, 1, 1, 1] }, c);
+  });
+  test('5x5 dilation 2, asymmetric padding', () => run(h, { c: 6, h: 11, w: 9, kH: 5, kW: 5, d: [2, 2], pad: [4, 1, 2, 3] }, 3));
+  test('non-square 3x1 kernel, stride 1x2, dilation 3x1', () => run(h, { c: 9, h: 10, w: 7, kH: 3, kW: 1, s: [1, 2], d: [3, 1], pad: [2, 0, 1, 0] }, 4));
+  test('padding wider than the kernel: bias only', () => run(h, { c: 5, h: 2, w: 2, kH: 2, kW: 2, pad: [3, 3, 3, 3] }, 5));
+  test('qmin / qmax', () => {
+    run(h, { c: 7, h: 4, w: 4, kH: 3, kW: 3, pad: [1, 1, 1, 1], clamp: [0, Infinity] }, 6);
+    run(h, { c: 7, h: 4, w: 4, kH: 3, kW: 3, pad: [1, 1, 1, 1], clamp: [0, 0.3] }, 7);
+  });
+  test('multiplier 2 and 3 through expand', () => {
+    run(h, { c: 3, m: 2, h: 5, w: 5, kH: 3, kW: 3, pad: [1, 1, 1, 1] }, 8);
+    run(h, { c: 5, m: 3, n: 2, h: 6, w: 4, kH: 2, kW: 3, s: [2, 1], pad: [0, 1, 1, 1] }, 9);
+  });
+  test('7x7 kernel on a 3x3 image', () => run(h, { c: 4, h: 3, w: 3, kH: 7, kW: 7, pad: [3, 3, 3, 3] }, 10));
+});

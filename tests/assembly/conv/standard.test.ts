@@ -1,0 +1,71 @@
+/**
+ * Standard convolution plumbing (assembly/conv/standard.ts): the indirection buffer (padding taps
+ * point at the zero row, the last tile repeats its last pixel), the rows indirection, and
+ * run_conv2d_nhwc_f32 over tiles and groups, against float64 loops.
+ */
+import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
+import { refConv } from '../../src/backends/wasm/wasm-helpers';
+
+describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(flavor);
+  });
+
+  test('indirection buffer: pointers, zero taps, tail repetition', () => {
+    const n = 1, H = 3, W = 3, c = 2, k = 3, pad = 1;
+    const oh = 3, ow = 3, pixels = 9, taps = 9;
+    const len = h.ex.conv2d_indirection_length(pixels, taps);
+    expect(len).toBe(12 * taps);
+    const ind = h.heap.alloc(len * 4);
+    const x = 1024, zero = 64;
+    h.ex.build_conv2d_indirection_nhwc(ind, x, zero, n, H, W, c, oh, ow, k, k, 1, 1, 1, 1, pad, pad);
+    const u = h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len);
+    h.heap.free(ind);
+    const at = (m: number, tap: number) => u[(Math.floor(m / 4) * taps + tap) * 4 + (m % 4)];
+    for (let m = 0; m < 12; m++) {
+      const mm = Math.min(m, pixels - 1);
+      const oy = Math.floor(mm / ow), ox = mm % ow;
+      for (let tap = 0; tap < taps; tap++) {
+        const iy = oy - pad + Math.floor(tap / k), ix = ox - pad + (tap % k);
+        const want = iy < 0 || iy >= H || ix < 0 || ix >= W ? zero : x + (iy * W + ix) * c * 4;
+        expect(at(m, tap)).toBe(want);
+      }
+    }
+  });
+
+  test('rows indirection repeats the last row', () => {
+    const ind = h.heap.alloc(8 * 4);
+    h.ex.build_rows_indirection(ind, 4096, 5, 12);
+    expect(Array.from(h.heap.u32().slice(ind >>> 2, (ind >>> 2) + 8))).toEqual(
+      [4096, 4108, 4120, 4132, 4144, 4144, 4144, 4144]);
+    h.heap.free(ind);
+  });
+
+  test.each([
+    ['3x3p1 c5 co13', 1, 5, 6, 7, 13, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1],
+    ['grouped g4 3x3 s2 asym, batch 2', 2, 8, 7, 9, 12, 4, 3, 3, 2, 2, 1, 1, 0, 1, 2, 0],
+    ['dilated 3x2 d2x3', 1, 3, 9, 10, 9, 1, 3, 2, 1, 1, 2, 3, 2, 3, 2, 3],
+    ['pointwise c17 co9 batch 3', 3, 17, 3, 5, 9, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+  ])('%s', (_name, n, c, H, W, cout, groups, kH, kW, sH, sW, dH, dW, pt, pl, pb, pr) => {
+    const r = rng(cout * 13 + c);
+    const cinG = c / groups, coutG = cout / groups, taps = kH * kW;
+    const oh = Math.floor((H + pt + pb - dH * (kH - 1) - 1) / sH) + 1;
+    const ow = Math.floor((W + pl + pr - dW * (kW - 1) - 1) / sW) + 1;
+    const pixels = n * oh * ow;
+    const x = randomArray(n * H * W * c, r), w = randomArray(groups * taps * cinG * coutG, r), bias = randomArray(cout, r);
+    const xp = h.put(x);
+    const zero = h.alloc(cinG);
+    const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG));
+    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, h.put(w), h.put(bias), packed);
+    const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps));
+    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl);
+    const out = h.alloc(pixels * cout);
+    h.ex.run_conv2d_nhwc_f32(ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, -1, 1);
+    const got = h.get(out, pixels * cout);
+    h.reset();
+    const want = refConv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: sH, strideW: sW,
+      dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: -1, max: 1 }, x, w, bias);
+    expectClose(got, want, 'conv');
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * igemm micro-kernel (assembly/gemm/igemm.ts, export igemm_f32): 4x8 mul+add (simd), 4x8
+ * relaxed_madd (relaxed), 4x4 scalar, against float64 loops. Cases are named on XNNPACK's
+ * boundaries (k_eq_1, k_lt_4, k_div_4, n_lt_nr, n_gt_nr, mr tails, zero rows, a_offset, qmin, qmax,
+ * strided_c). Weights go through pack_gemm_f32, so this also checks the packed layout.
+ */
+import { expectClose, flavors, harness, Harness, rng } from '../harness';
+
+/** Fluent builder of one igemm call: new IgemmTester().mr(3).n(13).k(7).ks(9).clamp(0, 0.5).test(h) */
+class IgemmTester {
+  private mr_ = 4;
+  private n_ = 8;
+  private k_ = 4;
+  private ks_ = 1;
+  private qmin_ = -Infinity;
+  private qmax_ = Infinity;
+  private aOffset_ = 0;
+  private zeroEvery_ = 0;
+  private cStride_ = 0;
+  private seed_ = 1;
+  mr(v: number): this { this.mr_ = v; return this; }
+  n(v: number): this { this.n_ = v; return this; }
+  k(v: number): this { this.k_ = v; return this; }
+  ks(v: number): this { this.ks_ = v; return this; }
+  clamp(lo: number, hi: number): this { this.qmin_ = lo; this.qmax_ = hi; return this; }
+  /** channels skipped at the start of every non-zero A row (a group offset) */
+  aOffset(v: number): this { this.aOffset_ = v; return this; }
+  /** every `v`-th pointer is the zero row */
+  zeroEvery(v: number): this { this.zeroEvery_ = v; return this; }
+  cStride(v: number): this { this.cStride_ = v; return this; }
+  seed(v: number): this { this.seed_ = v; return this; }
+
+  test(h: Harness): void {
+    const { mr_: mr, n_: n, k_: k, ks_: ks, aOffset_: off } = this;
+    const MR = h.mr;
+    const r = rng(this.seed_ + 31 * n + 7 * k);
+    const rowLen = off + k;
+    // distinct A rows per (tap, row)
+    const rows: Float32Array[] = [];
+    const rowPtr: number[] = [];
+    const zero = h.alloc(k);
+    const ind = new Uint32Array(ks * MR);
+    for (let t = 0; t < ks; t++) {
+      for (let i = 0; i < MR; i++) {
+        const src = i < mr ? i : mr - 1; // tail rows repeat the last valid one
+        const idx = t * MR + i;
+        if (i < mr) {
+          const useZero = this.zeroEvery_ > 0 && (t * mr + i) % this.zeroEvery_ === 0;
+          if (useZero) {
+            rows[t * MR + i] = new Float32Array(rowLen);
+            rowPtr[t * MR + i] = zero;
+          } else {
+            const a = new Float32Array(rowLen).map(() => r() * 2 - 1);
+            rows[t * MR + i] = a;
+            rowPtr[t * MR + i] = h.put(a);
+          }
+        }
+        ind[idx] = rowPtr[t * MR + src];
+      }
+    }
+    const indPtr = h.heap.alloc(ind.length * 4);
+    h.heap.u32().set(ind, indPtr >>> 2);
+    // B [ks][k][n] and bias [n]
+    const b = new Float32Array(ks * k * n).map(() => r() * 2 - 1);
+    const bias = new Float32Array(n).map(() => r() * 2 - 1);
+    const bPtr = h.put(b);
+    const biasPtr = h.put(bias);
+    const packed = h.alloc(h.ex.packed_gemm_floats(ks, k, n));
+    h.ex.pack_gemm_f32(1, ks, k, n, bPtr, biasPtr, packed);
+    const cStride = this.cStride_ || n;
+    const SENTINEL = -12345;
+    const c = h.alloc(MR * cStride, SENTINEL);
+    h.ex.igemm_f32(mr, n, k * 4, ks * MR * 4, indPtr, packed, c, cStride * 4, off * 4, zero, this.qmin_, this.qmax_);
+    const got = h.get(c, MR * cStride);
+    const want = new Float64Array(MR * cStride).fill(SENTINEL);
+    for (let i = 0; i < mr; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = bias[j];
+        for (let t = 0; t < ks; t++) {
+          const isZero = rowPtr[t * MR + i] === zero;
+          for (let kk = 0; kk < k; kk++) {
+            const av = isZero ? 0 : rows[t * MR + i][off + kk];
+            s += av * b[(t * k + kk) * n + j];
+          }
+        }
+        want[i * cStride + j] = Math.min(Math.max(s, this.qmin_), this.qmax_);
+      }
+    }
+    h.heap.free(indPtr);
+    h.reset();
+    expectClose(got, want, `igemm mr=${mr} n=${n} k=${k} ks=${ks}`);
+  }
+}
+
+describe.each(flavors())('f32_igemm_minmax (%s)', (flavor) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(flavor);
+  });
+  const t = () => new IgemmTester();
+
+  test('tile: MR and NR of the build', () => {
+    expect(h.mr).toBe(4);
+    expect(h.nr).toBe(flavor === 'scalar' ? 4 : 8);
+  });
+  test('k_eq_1', () => t().k(1).test(h));
+  test('k_lt_4', () => { for (const k of [1, 2, 3]) t().k(k).test(h); });
+  test('k_div_4', () => { for (const k of [4, 8, 64]) t().k(k).test(h); });
+  test('k_gt_4', () => { for (const k of [5, 7, 13, 129]) t().k(k).test(h); });
+  test('n_eq_nr', () => t().n(h.nr).k(9).test(h));
+  test('n_lt_nr', () => { for (let n = 1; n < 8; n++) t().n(n).k(5).test(h); });
+  test('n_gt_nr', () => { for (const n of [9, 11, 13, 15, 17]) t().n(n).k(6).test(h); });
+  test('n_div_nr', () => { for (const n of [16, 24, 64]) t().n(n).k(3).test(h); });
+  test('mr tails', () => {
+    for (let mr = 1; mr <= 4; mr++) for (const n of [3, 8, 13]) t().mr(mr).n(n).k(7).test(h);
+  });
+  test('ks (taps) 3 and 9', () => { t().ks(3).k(5).n(11).test(h); t().ks(9).k(4).n(17).mr(3).test(h); });
+  test('zero rows (padding taps)', () => { t().ks(9).k(6).n(10).zeroEvery(3).test(h); t().ks(4).k(3).n(5).mr(2).zeroEvery(2).test(h); });
+  test('a_offset (group channels), zero rows keep offset 0', () => t().ks(3).k(5).n(9).aOffset(7).zeroEvery(4).test(h));
+  test('qmin', () => t().n(13).k(9).clamp(0, Infinity).test(h));
+  test('qmax', () => t().n(13).k(9).clamp(-Infinity, 0.25).test(h));
+  test('relu6-like clamp', () => t().n(16).k(33).ks(2).clamp(0, 1).test(h));
+  test('strided_c: only nc columns of each row are written', () => { t().n(5).k(4).cStride(11).test(h); t().n(9).k(4).mr(3).cStride(17).test(h); });
+});
