@@ -159,8 +159,39 @@ export function defineOpSuite(title: string, cases: OpCase[]): void {
             const nonFinite = Array.from(ref.data).filter((v) => !Number.isFinite(v)).length;
             expect(nonFinite).toBeGreaterThan(0);
             expectTensorClose(runOp(plain, inp, backend), ref, `${plain.name} ${layout} ${backend} NaN/Inf`);
+            // through the clamp too: relu(NaN) = hardtanh(NaN) = NaN in PyTorch, relu6(+Inf) = 6
+            for (const activation of ['relu', 'relu6'] as const) {
+              const withAct = { ...inp, opts: { ...inp.opts, activation } };
+              const refAct = referenceOf({ ...plain, activation }, withAct);
+              expectTensorClose(runOp(plain, withAct, backend), refAct, `${plain.name} ${layout} ${backend} NaN/Inf ${activation}`);
+            }
           });
         }
+
+        const mid = cases[Math.floor(cases.length / 2)];
+        test(`${mid.name}: Float32Array views at an offset into larger buffers`, () => {
+          const { inp, ref } = caseData(mid, layout);
+          const view = (a: Float32Array): Float32Array => {
+            const big = new Float32Array(a.length + 7).fill(1e30);
+            big.set(a, 3);
+            return big.subarray(3, 3 + a.length);
+          };
+          const v: CaseInputs = {
+            x: { data: view(inp.x.data), shape: inp.x.shape },
+            w: { data: view(inp.w.data), shape: inp.w.shape },
+            w2: inp.w2 ? { data: view(inp.w2.data), shape: inp.w2.shape } : undefined,
+            opts: { ...inp.opts },
+          };
+          if (inp.opts.bias) v.opts.bias = view(inp.opts.bias);
+          if (inp.opts.depthwiseBias) v.opts.depthwiseBias = view(inp.opts.depthwiseBias);
+          const outBig = new Float32Array(ref.data.length + 8).fill(-5);
+          const out = outBig.subarray(4, 4 + ref.data.length);
+          const y = runOp(mid, v, backend, { out });
+          expect(y.data).toBe(out);
+          expectTensorClose(y, ref, `${mid.name} ${layout} ${backend} views`);
+          expect(Array.from(outBig.subarray(0, 4))).toEqual([-5, -5, -5, -5]);
+          expect(Array.from(outBig.subarray(4 + ref.data.length))).toEqual([-5, -5, -5, -5]);
+        });
       });
     });
   });

@@ -75,6 +75,44 @@ const cases = makeCases([
   { op: 'conv2d', c: 5, cout: 6, k: 3, padding: 1, activation: 'relu6', bias: true, n: 2 },
   { op: 'conv2d', c: 5, cout: 6, k: 3, padding: 1, activation: 'none', bias: true, h: 4 },
   { op: 'conv2d', c: 17, cout: 19, k: 3, padding: 1, activation: 'relu6', h: 4 },
+  // medium spatial sizes: several gemm row tiles, fast-path row blocks and their tails
+  { op: 'conv2d', c: 17, cout: 33, k: 3, padding: 1, h: 12, w: 13, bias: true },
+  { op: 'conv2d', c: 8, cout: 16, k: 3, stride: 2, padding: 'same', h: 17, w: 15, activation: 'relu' },
+  { op: 'conv2d', c: 3, cout: 8, k: 5, stride: 2, padding: 2, h: 19, w: 11 },
+  { op: 'conv2d', c: 12, cout: 12, k: 3, groups: 3, padding: 1, h: 11, w: 9, n: 2 },
 ]);
 
 defineOpSuite('conv2d', cases);
+
+import { Rng, expectTensorClose, randomTensor, refConv2d, refConvTranspose2d } from '../../helpers/reference';
+import { BACKENDS, initBackends, sc } from '../../helpers/testers';
+
+/**
+ * Values far beyond any real layer are still "positive integers" (API.md): a stride or a
+ * dilation larger than the input is valid and gives the PyTorch result.
+ */
+describe('conv2d: large but valid parameters', () => {
+  beforeAll(() => initBackends());
+  const rng = new Rng(5);
+  const x = randomTensor(rng, [1, 2, 5, 5]);
+  const w = randomTensor(rng, [3, 2, 3, 3]);
+  const w1 = randomTensor(rng, [3, 2, 1, 1]);
+  describe.each(BACKENDS)('%s', (backend) => {
+    test('stride 2^24 (output 1x1)', () => {
+      expectTensorClose(sc.conv2d(x, w, { stride: 1 << 24, backend } as never), refConv2d(x, w, { stride: 1 << 24 }), 'stride 2^24');
+    });
+    test('dilation 2^22 on a 1x1 kernel', () => {
+      expectTensorClose(sc.conv2d(x, w1, { dilation: 1 << 22, backend } as never), refConv2d(x, w1, { dilation: 1 << 22 }), 'dilation');
+    });
+    test('stride [1, 2^21] with padding [0, 1]', () => {
+      const opts = { stride: [1, 1 << 21] as [number, number], padding: [0, 1] as [number, number] };
+      expectTensorClose(sc.conv2d(x, w, { ...opts, backend } as never), refConv2d(x, w, opts), 'stride pair');
+    });
+    test('transposed: padding crops of 2^21 on a stride-2^21 output', () => {
+      const xt = randomTensor(rng, [1, 2, 2, 1]);
+      const wt = randomTensor(rng, [2, 1, 1, 1]);
+      const opts = { stride: [1 << 21, 1] as [number, number], padding: [1 << 21, 0, 0, 0] as [number, number, number, number] };
+      expectTensorClose(sc.convTranspose2d(xt, wt, { ...opts, backend } as never), refConvTranspose2d(xt, wt, opts), 'transposed');
+    });
+  });
+});

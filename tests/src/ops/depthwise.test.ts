@@ -49,6 +49,11 @@ const cases = makeCases([
   // batch
   { op: 'depthwise', c: 7, k: 3, padding: 1, n: 3, h: 4, bias: true },
   { op: 'depthwise', c: 16, k: 3, stride: 2, padding: 1, n: 2, h: 5 },
+  // medium spatial sizes: fast-path row blocks and their tails
+  { op: 'depthwise', c: 5, k: 3, padding: 1, h: 17, w: 19, bias: true },
+  { op: 'depthwise', c: 12, k: 3, stride: 2, padding: 1, h: 16, w: 15 },
+  { op: 'depthwise', c: 9, k: 3, stride: 2, padding: 'same', h: 15, w: 16, activation: 'relu6' },
+  { op: 'depthwise', c: 4, k: 5, padding: 2, h: 13, w: 11, multiplier: 2 },
 ]);
 
 defineOpSuite('depthwiseConv2d', cases);

@@ -175,3 +175,37 @@ describe.each(BACKENDS)('%s', (backend) => {
     expect(sc.memory().liveLayers).toBe(m0.liveLayers);
   });
 });
+
+describe.each(BACKENDS)('%s: layers side by side', (backend) => {
+  test('interleaved layers at different sizes, across a growth of wasm memory, keep their results', () => {
+    const ca = cases[0]; // conv2d 'same' s2
+    const cb = cases[2]; // depthwise m2
+    const a = data(ca, 'NHWC');
+    const b = data(cb, 'NCHW');
+    const la = createLayer(ca, a.inp, backend);
+    const lb = createLayer(cb, b.inp, backend);
+    try {
+      expectTensorClose(la.run(a.inp.x), a.ref, 'a before');
+      expectTensorClose(lb.run(b.inp.x), b.ref, 'b before');
+      // a large input for b (13 channels, 96x96: ~0.5 MB in, 1 MB out) so that the backend must
+      // grow its buffers (wasm: likely memory.grow, which detaches old views)
+      const big = materialise(cb, 'NCHW', 'big', 96, 96);
+      const bigRef = referenceOf(cb, { ...b.inp, x: big.x });
+      const w0 = sc.memory().wasmBytes;
+      expectTensorClose(lb.run(big.x), bigRef, 'b big');
+      expect(sc.memory().wasmBytes).toBeGreaterThanOrEqual(w0);
+      expectTensorClose(la.run(a.inp.x), a.ref, 'a after b grew');
+      expectTensorClose(lb.run(b.inp.x), b.ref, 'b small again');
+      const a2 = materialise(ca, 'NHWC', 'second', 9, 6);
+      expectTensorClose(la.run(a2.x), referenceOf(ca, { ...a.inp, x: a2.x }), 'a at a third size');
+      // a functional op in between does not disturb the layers
+      const c = data(cases[5], 'NCHW');
+      expectTensorClose(runOp(cases[5], c.inp, backend), c.ref, 'functional transposed');
+      expectTensorClose(la.run(a.inp.x), a.ref, 'a last');
+      expectTensorClose(lb.run(big.x), bigRef, 'b big again');
+    } finally {
+      la.dispose();
+      lb.dispose();
+    }
+  });
+});

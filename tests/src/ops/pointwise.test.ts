@@ -29,6 +29,9 @@ const cases = makeCases([
   { op: 'pointwise', c: 3, cout: 4, h: 1, w: 9, activation: 'relu' },
   { op: 'pointwise', c: 3, cout: 4, padding: 0, h: 3 },
   { op: 'pointwise', c: 3, cout: 4, padding: 'valid', h: 4 },
+  // medium spatial sizes: many gemm row tiles
+  { op: 'pointwise', c: 19, cout: 21, h: 11, w: 13, bias: true },
+  { op: 'pointwise', c: 32, cout: 24, h: 9, w: 9, stride: 2, pwRank: 2 },
 ]);
 
 defineOpSuite('pointwiseConv2d', cases);

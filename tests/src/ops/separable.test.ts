@@ -23,6 +23,8 @@ const cases = makeCases([
   { op: 'separable', c: 6, cout: 3, k: 3, padding: 'valid', h: 6, pwRank: 2, bias: true, activation: 'relu' },
   { op: 'separable', c: 3, cout: 4, k: 3, padding: 1, n: 2, h: 4, depthwiseBias: true, depthwiseActivation: 'relu', bias: true },
   { op: 'separable', c: 8, cout: 8, k: 3, padding: 1, n: 3, h: 3, multiplier: 2, pwRank: 2 },
+  // medium spatial size
+  { op: 'separable', c: 9, cout: 11, k: 3, stride: 2, padding: 1, h: 15, w: 14, depthwiseBias: true, depthwiseActivation: 'relu', bias: true },
 ]);
 
 defineOpSuite('separableConv2d', cases);

@@ -51,6 +51,9 @@ const cases = makeCases([
   // batch
   { op: 'transposed', c: 3, cout: 4, k: 3, stride: 2, padding: 1, n: 2, h: 3, bias: true },
   { op: 'transposed', c: 16, cout: 8, k: 4, stride: 2, padding: 1, n: 3, h: 2 },
+  // medium spatial sizes
+  { op: 'transposed', c: 16, cout: 8, k: 4, stride: 2, padding: 1, h: 9, w: 7, bias: true },
+  { op: 'transposed', c: 6, cout: 9, k: 3, stride: 2, padding: 1, outputPadding: 1, groups: 3, h: 8, w: 10 },
 ]);
 
 defineOpSuite('convTranspose2d', cases);
