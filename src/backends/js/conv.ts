@@ -13,6 +13,8 @@ import type { Scratch } from './scratch.js';
 
 /** Float32 values of an im2col block (256 KiB: stays in L2 while the gemm reads it). */
 const COL_BLOCK = 65536;
+/** Rows of a direct (pointwise) gemm call. */
+const ROW_BLOCK = 64;
 
 /** True when the stage is a matrix product over the NHWC rows (no gather needed). */
 export function isDirectPointwise(g: Geometry): boolean {
@@ -31,9 +33,13 @@ export function runConv(w: Float64Array, g: Geometry, x: Float32Array, y: Float3
   const gs = packedGroupSize(kc, coutG);
   const ap = s.packedA(kc);
   if (isDirectPointwise(g)) {
+    // Row blocks keep each block's A and C rows in cache while all the panels pass over them.
     const m = g.n * g.h * g.w;
-    for (let grp = 0; grp < groups; grp++) {
-      gemm(m, coutG, kc, x, grp * cinG, c, w, grp * gs, y, grp * coutG, cout, min, max, ap);
+    for (let p0 = 0; p0 < m; p0 += ROW_BLOCK) {
+      const mc = Math.min(ROW_BLOCK, m - p0);
+      for (let grp = 0; grp < groups; grp++) {
+        gemm(mc, coutG, kc, x, p0 * c + grp * cinG, c, w, grp * gs, y, p0 * cout + grp * coutG, cout, min, max, ap);
+      }
     }
     return;
   }

@@ -30,6 +30,7 @@ const cases: Record<string, E2E> = {
   grouped_gC_c7_co14: { op: 'conv2d', n: 2, c: 7, h: 5, w: 6, cout: 14, k: [3, 3], opts: { groups: 7, padding: 1 } },
   grouped_g5_c65_co5_1x1: { op: 'conv2d', n: 1, c: 65, h: 4, w: 3, cout: 5, k: [1, 1], opts: { groups: 5 } },
   grouped_g3_2x2_s2: { op: 'conv2d', n: 1, c: 3, h: 6, w: 7, cout: 9, k: [2, 2], opts: { groups: 3, stride: 2 } },
+  standard_3x3_c64_several_row_blocks: { op: 'conv2d', n: 1, c: 64, h: 12, w: 12, cout: 9, k: [3, 3], opts: { padding: 1 } },
   conv_1x1_padded: { op: 'conv2d', n: 1, c: 5, h: 4, w: 4, cout: 3, k: [1, 1], opts: { padding: 1 } },
   // pointwise
   pointwise_c64_co130: { op: 'pointwiseConv2d', n: 1, c: 64, h: 5, w: 7, cout: 130 },
@@ -37,6 +38,7 @@ const cases: Record<string, E2E> = {
   pointwise_c17_co13_rank2: { op: 'pointwiseConv2d', n: 1, c: 17, h: 4, w: 5, cout: 13, rank2: true },
   pointwise_s2_c5_co7: { op: 'pointwiseConv2d', n: 1, c: 5, h: 7, w: 6, cout: 7, opts: { stride: 2 } },
   pointwise_c1_co1_relu: { op: 'pointwiseConv2d', n: 1, c: 1, h: 3, w: 3, cout: 1, opts: { activation: 'relu' } },
+  pointwise_several_row_blocks_n2: { op: 'pointwiseConv2d', n: 2, c: 7, h: 9, w: 8, cout: 5 },
   pointwise_c3_co100: { op: 'pointwiseConv2d', n: 3, c: 3, h: 2, w: 2, cout: 100 },
   // depthwise
   depthwise_3x3s1p1_c13: { op: 'depthwiseConv2d', n: 1, c: 13, h: 7, w: 8, k: [3, 3], opts: { padding: 1 } },
