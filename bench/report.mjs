@@ -101,13 +101,16 @@ export function toText(result) {
     out.push('', suite === 'layers' ? 'Reference layers, simdconv detail' : 'Kernels, simdconv detail');
     out.push(pad([d.head, ...d.body], 3));
   }
-  const peerRows = result.rows.filter((r) => r.kind === 'peer' && r.status !== 'ok');
-  if (peerRows.length) {
-    out.push('', 'Peers not timed:');
-    for (const r of peerRows) out.push(`  ${r.case} ${r.contender}: ${r.status}${r.note ? ` (${r.note})` : ''}`);
-  }
+  const bad = problems(result);
+  if (bad.length) out.push('', 'Problems (simdconv rows are timed but flagged; peers that disagree are not timed):', ...bad.map((l) => `  ${l}`));
   out.push(...legend(result).map((l) => l));
   return out.join('\n');
+}
+
+/** Rows that did not run cleanly: simdconv outputs off the reference, errors, untimed peers. */
+function problems(result) {
+  return result.rows.filter((r) => r.status !== 'ok')
+    .map((r) => `${r.case} ${r.contender}${r.kind === 'path' ? ` ${r.layout}` : ''}: ${r.status}${r.note ? ` (${r.note})` : ''}`);
 }
 
 function legend(result) {
@@ -147,13 +150,14 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * A horizontal grouped bar chart of GFLOP/s: one group per case, one bar per column.
  * Self-contained SVG (system font stack only).
  */
-export function chartSvg(sum, title) {
+export function chartSvg(sum, title, subtitle = '') {
   const cols = sum.columns.map((c) => c.name);
   const barH = 9;
   const groupGap = 10;
   const labelW = 190;
   const plotW = 560;
-  const top = 52;
+  const top = subtitle ? 66 : 52;
+  const legendY = subtitle ? 42 : 28;
   const groupH = cols.length * barH + groupGap;
   const height = top + sum.rows.length * groupH + 30;
   const width = labelW + plotW + 70;
@@ -164,10 +168,11 @@ export function chartSvg(sum, title) {
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11">`);
   parts.push(`<rect width="100%" height="100%" fill="#fff"/>`);
   parts.push(`<text x="8" y="18" font-size="14" font-weight="600">${esc(title)}</text>`);
+  if (subtitle) parts.push(`<text x="8" y="33" fill="#555">${esc(subtitle)}</text>`);
   // Legend.
   let lx = 8;
   cols.forEach((c) => {
-    parts.push(`<rect x="${lx}" y="28" width="10" height="10" fill="${COLORS[c] ?? '#777'}"/><text x="${lx + 14}" y="37">${esc(c)}</text>`);
+    parts.push(`<rect x="${lx}" y="${legendY}" width="10" height="10" fill="${COLORS[c] ?? '#777'}"/><text x="${lx + 14}" y="${legendY + 9}">${esc(c)}</text>`);
     lx += 24 + c.length * 6.5;
   });
   // Grid.
@@ -211,14 +216,13 @@ export function toHtml(result) {
     const name = suite === 'layers' ? 'Reference layers' : 'Kernel micro-benchmarks';
     const g = summaryGrid(sum);
     const d = detailGrid(result, suite);
-    sections.push(`<h2>${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s (${m.primaryLayout}, one thread, higher is better)`)}</figure>`);
+    sections.push(`<h2>${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s`, `${m.primaryLayout}, one thread, higher is better`)}</figure>`);
     sections.push(`<h3>GFLOP/s</h3>${htmlTable(g.head, g.body, g.foot)}`);
     sections.push(`<h3>simdconv detail</h3>${htmlTable(d.head, d.body)}`);
   }
   const peers = Object.entries(m.peers ?? {}).map(([k, v]) => `<li><b>${esc(k)}</b>: ${esc(v)}</li>`).join('');
   const notes = legend(result).filter(Boolean).map((n) => `<li>${esc(n)}</li>`).join('');
-  const untimed = result.rows.filter((r) => r.kind === 'peer' && r.status !== 'ok')
-    .map((r) => `<li>${esc(`${r.case} ${r.contender}: ${r.status}${r.note ? ` (${r.note})` : ''}`)}</li>`).join('');
+  const untimed = problems(result).map((l) => `<li>${esc(l)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>simdconv benchmark ${esc(m.date)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -237,7 +241,7 @@ ${m.quick ? '<p class="warn">Quick (smoke) run: too few iterations for the figur
 Run took ${esc(m.durationS)} s. GFLOP/s = 2 &times; multiply-accumulates / median time.</p>
 <ul>${peers}</ul>
 ${sections.join('\n')}
-${untimed ? `<h3>Peers not timed</h3><ul>${untimed}</ul>` : ''}
+${untimed ? `<h3>Problems</h3><p>simdconv rows off the reference are timed but flagged; peers that disagree are not timed.</p><ul>${untimed}</ul>` : ''}
 <h3>Notes</h3><ul>${notes}</ul>
 </body></html>
 `;

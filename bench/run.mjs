@@ -64,10 +64,12 @@ export async function runSuite(o) {
   const t0 = performance.now();
   const { lib } = o;
   const notes = [];
-  const budget = o.quick ? BUDGETS.quick : BUDGETS.full;
+  const budgetOf = (spec) => (o.quick ? BUDGETS.quick : spec.suite === 'kernels' ? BUDGETS.short : BUDGETS.full);
+  // Kernel micro-benchmarks time the kernels, so they run in the primary layout only.
+  const layoutsOf = (spec) => (spec.suite === 'kernels' ? o.layouts.slice(0, 1) : o.layouts);
   const meta = machine({ version: o.libVersion });
   meta.quick = o.quick;
-  meta.budget = budget;
+  meta.budgets = o.quick ? { all: BUDGETS.quick } : { layers: BUDGETS.full, kernels: BUDGETS.short, copy: BUDGETS.short };
   meta.primaryLayout = o.layouts[0];
 
   // Initialise every wanted path; `init` keeps earlier modules loaded, so all stay usable.
@@ -97,14 +99,14 @@ export async function runSuite(o) {
 
   const cases = selectCases([...LAYERS, ...KERNELS], o.filter);
   if (cases.length === 0) throw new Error(`bench: --layers ${o.filter} selects no layer or kernel case`);
-  const perCase = paths.length * o.layouts.length + peers.length + 1;
-  const total = cases.length * perCase;
+  const total = cases.reduce((n, c) => n + paths.length * layoutsOf(c).length + peers.length + 1, 0);
   let step = 0;
   const rows = [];
   const caseInfo = [];
 
   for (const spec of cases) {
     const bc = buildCase(spec);
+    const budget = budgetOf(spec);
     const liveBefore = lib.memory?.().liveLayers;
     let macs;
     try {
@@ -120,7 +122,7 @@ export async function runSuite(o) {
     let ref = null; // NCHW output of the first contender that ran, and its name
     const outLen = bc.outShape.reduce((a, b) => a * b, 1);
 
-    for (const layout of o.layouts) {
+    for (const layout of layoutsOf(spec)) {
       for (const path of paths) {
         o.progress(`[${++step}/${total}] ${spec.name} ${path} ${layout}`);
         const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout };
@@ -164,7 +166,9 @@ export async function runSuite(o) {
       const xDst = new Float32Array(xs.length);
       const yDst = new Float32Array(outLen);
       const ySrc = ref?.data ?? new Float32Array(outLen);
-      const s = await measure(() => { xDst.set(xs); yDst.set(ySrc); }, budget);
+      const copy = () => { xDst.set(xs); yDst.set(ySrc); };
+      copy(); // fault the destination pages in before timing
+      const s = await measure(copy, o.quick ? BUDGETS.quick : BUDGETS.short);
       info.copyMs = s.medianMs;
       info.copyBytes = (xs.length + outLen) * 4;
     }
