@@ -142,8 +142,9 @@ export async function f(): Promise<number> {
       const hits = [...src.matchAll(builtin)].map((m) => m[1]);
       assert(!hits.length, `${f} imports Node built-ins: ${[...new Set(hits)].join(', ')}`);
       // Not failures, but worth seeing: globals a browser lacks.
-      const globals = ['Buffer', 'process', '__dirname', 'require('].filter((g) => src.includes(g) && !(g === 'require(' && f.endsWith('.cjs')));
-      if (globals.length) console.log(`  note: ${f} mentions ${globals.join(', ')} (guarded?)`);
+      const globals = [/\bBuffer\.(?:from|alloc|isBuffer|concat)\b/, /\bprocess\.(?:env|versions|platform|nextTick|cwd)\b/, /\b__dirname\b/, /\b__filename\b/]
+        .filter((re) => re.test(src)).map((re) => re.source);
+      if (globals.length) console.log(`  note: ${f} uses Node globals ${globals.join(', ')} (guarded?)`);
     }
   });
 }
