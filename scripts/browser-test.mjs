@@ -21,6 +21,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer as createNetServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Checks, NPM_QUIET, ROOT, assert, packTarball, tempDir } from '../tests/package/util.mjs';
 import { serve } from '../tests/browser/server.mjs';
@@ -126,6 +127,89 @@ async function openPage(url, waitFor, shotName) {
   }
 }
 
+/** Opens each page under `base` (label e.g. 'vite' or 'vite dev') and checks it. */
+async function checkPages(name, base, pages) {
+  for (const p of pages) {
+    const label = `${name}/${p.path}`;
+    const r = await checks.check(`${label}: loads and publishes ${p.waitFor}`, async () => {
+      const got = await openPage(base + p.path, p.waitFor, `${name.replace(/\W+/g, '-')}-${p.path.replace(/\W+/g, '_')}`);
+      console.log(`  screenshot ${got.shot}`);
+      assert(!got.error, `the page reported: ${got.error}`);
+      return got;
+    });
+    if (!r) continue;
+    await checks.check(`${label}: no console error, page error or failed request`, () => {
+      assert(!r.errors.length, r.errors.join('\n'));
+    });
+    if (p.waitFor === '__results') {
+      const res = r.value;
+      summary.pages.push({ page: label, backend: res.backend, initMs: res.initMs, workerBackend: res.worker?.backend, workerInitMs: res.worker?.initMs });
+      console.log(`  ${label}: init() picked ${res.backend} in ${res.initMs.toFixed(1)} ms` +
+        (res.worker ? `; worker picked ${res.worker.backend} in ${res.worker.initMs.toFixed(1)} ms` : ''));
+      await checks.check(`${label}: init() picked a SIMD backend`, () => {
+        assert(SIMD_BACKENDS.includes(res.backend), `picked ${res.backend}`);
+        if (res.worker) assert(SIMD_BACKENDS.includes(res.worker.backend), `worker picked ${res.worker.backend}`);
+      });
+      if (reference) {
+        await checks.check(`${label}: main-thread numbers equal Node's`, () => compareResults(res, reference));
+      }
+      if (p.worker) {
+        await checks.check(`${label}: worker numbers equal Node's`, () => {
+          assert(res.worker, 'no worker results on window.__results.worker');
+          if (reference) compareResults(res.worker, reference);
+        });
+      }
+    } else if (p.waitFor === '__bench') {
+      await checks.check(`${label}: every layer timed on every backend, chart drawn`, () => {
+        const b = r.value;
+        assert(b.rows.length >= 2 && b.rows.every((row) => row.ms > 0 && Number.isFinite(row.gflops)), JSON.stringify(b.rows));
+        summary.pages.push({ page: label, bench: b });
+        for (const row of b.rows) console.log(`    ${row.layer.padEnd(14)} ${row.backend.padEnd(12)} ${row.ms.toFixed(2).padStart(8)} ms ${row.gflops.toFixed(2).padStart(7)} GFLOP/s`);
+      });
+    }
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (for a dev server that cannot take port 0). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the example's dev server (ex.dev.command + port args); resolves to {url, stop}. */
+async function startDevServer(ex) {
+  const dir = join(ROOT, 'examples', ex.name);
+  const port = await freePort();
+  const [cmd, ...args] = ex.dev.command(port);
+  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('close', resolve);
+    child.kill('SIGTERM');
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dev server exited ${child.exitCode}:\n${out}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return { url, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`dev server not up on ${url} after 30 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 if (browser) {
   const version = browser.version();
   summary.chromiumVersion = version;
@@ -133,47 +217,19 @@ if (browser) {
   for (const ex of examples.filter((e) => ready.has(e.name))) {
     const site = await serve(join(ROOT, 'examples', ex.name, ex.serveDir));
     try {
-      for (const p of ex.pages) {
-        const label = `${ex.name}/${p.path}`;
-        const r = await checks.check(`${label}: loads and publishes ${p.waitFor}`, async () => {
-          const got = await openPage(site.url + p.path, p.waitFor, `${ex.name}-${p.path.replace(/\W+/g, '_')}`);
-          console.log(`  screenshot ${got.shot}`);
-          assert(!got.error, `the page reported: ${got.error}`);
-          return got;
-        });
-        if (!r) continue;
-        await checks.check(`${label}: no console error, page error or failed request`, () => {
-          assert(!r.errors.length, r.errors.join('\n'));
-        });
-        if (p.waitFor === '__results') {
-          const res = r.value;
-          summary.pages.push({ page: label, backend: res.backend, initMs: res.initMs, workerBackend: res.worker?.backend, workerInitMs: res.worker?.initMs });
-          console.log(`  ${label}: init() picked ${res.backend} in ${res.initMs.toFixed(1)} ms` +
-            (res.worker ? `; worker picked ${res.worker.backend} in ${res.worker.initMs.toFixed(1)} ms` : ''));
-          await checks.check(`${label}: init() picked a SIMD backend`, () => {
-            assert(SIMD_BACKENDS.includes(res.backend), `picked ${res.backend}`);
-            if (res.worker) assert(SIMD_BACKENDS.includes(res.worker.backend), `worker picked ${res.worker.backend}`);
-          });
-          if (reference) {
-            await checks.check(`${label}: main-thread numbers equal Node's`, () => compareResults(res, reference));
-          }
-          if (p.worker) {
-            await checks.check(`${label}: worker numbers equal Node's`, () => {
-              assert(res.worker, 'no worker results on window.__results.worker');
-              if (reference) compareResults(res.worker, reference);
-            });
-          }
-        } else if (p.waitFor === '__bench') {
-          await checks.check(`${label}: every layer timed on every backend, chart drawn`, () => {
-            const b = r.value;
-            assert(b.rows.length >= 2 && b.rows.every((row) => row.ms > 0 && Number.isFinite(row.gflops)), JSON.stringify(b.rows));
-            summary.pages.push({ page: label, bench: b });
-            for (const row of b.rows) console.log(`    ${row.layer.padEnd(14)} ${row.backend.padEnd(12)} ${row.ms.toFixed(2).padStart(8)} ms ${row.gflops.toFixed(2).padStart(7)} GFLOP/s`);
-          });
-        }
-      }
+      await checkPages(ex.name, site.url, ex.pages);
     } finally {
       await site.close();
+    }
+    if (ex.dev) {
+      const dev = await checks.check(`${ex.name}: dev server starts`, () => startDevServer(ex));
+      if (dev) {
+        try {
+          await checkPages(`${ex.name} dev`, dev.url, ex.dev.pages);
+        } finally {
+          await dev.stop();
+        }
+      }
     }
   }
   await browser.close();

@@ -10,6 +10,11 @@ export const EXAMPLES = [
       // Few runs: the test checks that the page works, it does not benchmark.
       { path: 'bench.html?runs=3', waitFor: '__bench' },
     ],
+    // `vite` (the dev server, which pre-bundles dependencies its own way) must work unconfigured too.
+    dev: {
+      command: (port) => [process.execPath, 'node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      pages: [{ path: 'index.html', waitFor: '__results', worker: true }],
+    },
   },
   { name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
   { name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
