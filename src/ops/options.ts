@@ -53,10 +53,11 @@ export type OpName =
   | 'convTranspose2d';
 
 /**
- * Upper bound of stride, dilation, padding and outputPadding values. Far above any real layer,
- * and low enough that every derived index fits a 32-bit integer inside the kernels.
+ * Upper bound of stride, dilation, padding and outputPadding values (2^28). API.md sets none;
+ * this one is far above anything a 4 GiB wasm memory can hold an image for, and low enough that
+ * every index the kernels derive (o*s - p + k*d, sums of pads and sizes) fits a 32-bit integer.
  */
-export const MAX_PARAM = 1 << 20;
+export const MAX_PARAM = 2 ** 28;
 
 const KNOWN_KEYS = new Set([
   'stride', 'padding', 'dilation', 'groups', 'outputPadding', 'bias', 'activation',
