@@ -212,3 +212,13 @@ describe('a runtime without relaxed SIMD (child Node without the flag)', () => {
     expect(out).toEqual({ relaxed: 'resolved', auto: 'wasm-relaxed', y: [10] });
   });
 });
+
+describe('init is guarded', () => {
+  test('concurrent inits of the same backends resolve to the same names and the module works', async () => {
+    const lib = fresh();
+    const rt = runtimeBackends();
+    const names = await Promise.all([...rt, ...rt].map((b) => lib.init({ backend: b })));
+    expect(names).toEqual([...rt, ...rt]);
+    for (const b of rt) expectTensorClose(lib.conv2d(X, W, { padding: 1, backend: b }), REF, `after concurrent init ${b}`);
+  });
+});
