@@ -168,6 +168,19 @@ export function defineOpSuite(title: string, cases: OpCase[], opt: { clampCovera
           });
         }
 
+        test(`${cases[0].name}: the result owns a fresh buffer that later calls do not touch`, () => {
+          const c = cases[0];
+          const { inp, ref } = caseData(c, layout);
+          const y1 = runOp(c, inp, backend);
+          expect(y1.data.byteOffset).toBe(0);
+          expect(y1.data.buffer.byteLength).toBe(y1.data.byteLength);
+          expect(y1.shape).not.toBe(inp.x.shape);
+          const other = materialise(c, layout, 'other');
+          const y2 = runOp(c, { ...inp, x: other.x }, backend);
+          expect(y2.data).not.toBe(y1.data);
+          expectTensorClose(y1, ref, `${c.name} ${layout} ${backend} first result after a second call`);
+        });
+
         const mid = cases[Math.floor(cases.length / 2)];
         test(`${mid.name}: Float32Array views at an offset into larger buffers`, () => {
           const { inp, ref } = caseData(mid, layout);

@@ -156,6 +156,15 @@ describe('init', () => {
 });
 
 describe('memory()', () => {
+  test('wasmBytes is the size of the linear memory (whole 64 KiB pages) once a wasm backend is loaded', async () => {
+    const wasm = runtimeBackends().filter((b) => b !== 'js');
+    const lib = fresh();
+    await lib.init({ backend: wasm[0] });
+    const m = lib.memory();
+    expect(m.wasmBytes).toBeGreaterThan(0);
+    expect(m.wasmBytes % 65536).toBe(0);
+    expect(m.bytesInUse).toBeLessThanOrEqual(m.wasmBytes);
+  });
   test('reports numbers; liveLayers counts layers', async () => {
     await sc.init({ backend: 'js' });
     const m = sc.memory();
