@@ -6,7 +6,7 @@
  */
 import { ConvError } from '../../../src/index';
 import { CaseInputs, LAYOUTS, OpCase, makeCases, materialise, referenceOf } from '../../helpers/cases';
-import { cloneTensor, expectTensorClose } from '../../helpers/reference';
+import { Rng, cloneTensor, expectTensorClose, randomTensor, refDepthwiseConv2d } from '../../helpers/reference';
 import { BACKENDS, createLayer, initBackends, runOp, sc, snapshot } from '../../helpers/testers';
 
 beforeAll(() => initBackends());
@@ -78,6 +78,12 @@ describe.each(BACKENDS)('%s', (backend) => {
         expectTensorClose(y, a.ref, `${c.name} out`);
         expectConvError(() => layer.run(a.inp.x, { out: new Float32Array(a.ref.data.length + 1) }), 'BAD_OUT');
         expectTensorClose(layer.run(a.inp.x), a.ref, `${c.name} after BAD_OUT`);
+        // a refused run at a new size leaves the layer consistent at both sizes
+        const b = data(c, layout, true);
+        const refB = referenceOf(c, { ...a.inp, x: b.inp.x });
+        expectConvError(() => layer.run(b.inp.x, { out: new Float32Array(refB.data.length - 1) }), 'BAD_OUT');
+        expectTensorClose(layer.run(a.inp.x), a.ref, `${c.name} first size after a refused second size`);
+        expectTensorClose(layer.run(b.inp.x), refB, `${c.name} second size after it was refused`);
       } finally {
         layer.dispose();
       }
@@ -206,6 +212,25 @@ describe.each(BACKENDS)('%s: layers side by side', (backend) => {
     } finally {
       la.dispose();
       lb.dispose();
+    }
+  });
+});
+
+describe.each(BACKENDS)('%s: NCHW depthwise weights [C*m, 1, kH, kW] leave C to the input', (backend) => {
+  test('one layer with 6 output channels runs on C = 3 (m 2), 6 (m 1), 2 (m 3) and 1 (m 6)', () => {
+    const rng = new Rng(31);
+    const w = randomTensor(rng, [6, 1, 3, 3]);
+    const bias = randomTensor(rng, [6]).data;
+    const opts = { padding: 1, bias, activation: 'relu' as const };
+    const layer = sc.createDepthwiseConv2d(w, { ...opts, backend } as never);
+    try {
+      for (const c of [3, 6, 2, 1, 3]) {
+        const x = randomTensor(rng, [2, c, 4, 5]);
+        expectTensorClose(layer.run(x), refDepthwiseConv2d(x, w, opts), `C = ${c}`);
+      }
+      expectConvError(() => layer.run(randomTensor(rng, [1, 4, 4, 5])), 'CHANNEL_MISMATCH');
+    } finally {
+      layer.dispose();
     }
   });
 });
