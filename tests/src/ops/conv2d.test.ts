@@ -80,6 +80,10 @@ const cases = makeCases([
   { op: 'conv2d', c: 8, cout: 16, k: 3, stride: 2, padding: 'same', h: 17, w: 15, activation: 'relu' },
   { op: 'conv2d', c: 3, cout: 8, k: 5, stride: 2, padding: 2, h: 19, w: 11 },
   { op: 'conv2d', c: 12, cout: 12, k: 3, groups: 3, padding: 1, h: 11, w: 9, n: 2 },
+  // deep reductions (K = Cin*kH*kW in the thousands) and wide outputs: any K/N blocking
+  { op: 'conv2d', c: 300, cout: 5, k: 3, padding: 1, h: 3, w: 3, bias: true },
+  { op: 'conv2d', c: 7, cout: 520, k: 3, padding: 1, h: 3, w: 2 },
+  { op: 'conv2d', c: 3, cout: 8, k: 3, padding: 1, h: 40, w: 37, n: 2 },
 ]);
 
 defineOpSuite('conv2d', cases);

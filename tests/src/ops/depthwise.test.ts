@@ -54,6 +54,9 @@ const cases = makeCases([
   { op: 'depthwise', c: 12, k: 3, stride: 2, padding: 1, h: 16, w: 15 },
   { op: 'depthwise', c: 9, k: 3, stride: 2, padding: 'same', h: 15, w: 16, activation: 'relu6' },
   { op: 'depthwise', c: 4, k: 5, padding: 2, h: 13, w: 11, multiplier: 2 },
+  // many channels, large spatial size
+  { op: 'depthwise', c: 1001, k: 3, stride: 2, padding: 1, h: 4, w: 3, bias: true },
+  { op: 'depthwise', c: 3, k: 3, padding: 1, h: 48, w: 45 },
 ]);
 
 defineOpSuite('depthwiseConv2d', cases);

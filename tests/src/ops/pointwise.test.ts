@@ -32,6 +32,10 @@ const cases = makeCases([
   // medium spatial sizes: many gemm row tiles
   { op: 'pointwise', c: 19, cout: 21, h: 11, w: 13, bias: true },
   { op: 'pointwise', c: 32, cout: 24, h: 9, w: 9, stride: 2, pwRank: 2 },
+  // deep and wide
+  { op: 'pointwise', c: 1030, cout: 9, h: 2, w: 3, bias: true },
+  { op: 'pointwise', c: 5, cout: 1027, h: 2, w: 2 },
+  { op: 'pointwise', c: 24, cout: 40, h: 33, w: 31 },
 ]);
 
 defineOpSuite('pointwiseConv2d', cases);

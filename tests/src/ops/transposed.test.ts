@@ -54,6 +54,10 @@ const cases = makeCases([
   // medium spatial sizes
   { op: 'transposed', c: 16, cout: 8, k: 4, stride: 2, padding: 1, h: 9, w: 7, bias: true },
   { op: 'transposed', c: 6, cout: 9, k: 3, stride: 2, padding: 1, outputPadding: 1, groups: 3, h: 8, w: 10 },
+  // deep and wide
+  { op: 'transposed', c: 520, cout: 3, k: 4, stride: 2, padding: 1, h: 2, w: 3 },
+  { op: 'transposed', c: 3, cout: 260, k: 3, stride: 2, padding: 1, outputPadding: 1, h: 2 },
+  { op: 'transposed', c: 8, cout: 4, k: 4, stride: 2, padding: 1, h: 24, w: 21 },
 ]);
 
 defineOpSuite('convTranspose2d', cases);
