@@ -275,3 +275,25 @@ describe.each(BACKENDS)('%s', (backend) => {
     for (const bad of bads) check(backend, code, bad);
   });
 });
+
+describe.each(BACKENDS)('%s: bad inputs leak nothing', (backend) => {
+  test('after every bad input of the table, memory() shows the same bytesInUse and liveLayers', () => {
+    const ops = Object.keys(valid) as Op[];
+    for (let i = 0; i < 2; i++) for (const op of ops) valid[op].run(backend); // warm-up
+    const m0 = sc.memory();
+    for (const [, bads] of rows) {
+      for (const bad of bads) {
+        try {
+          bad.call(backend);
+        } catch {
+          // the codes are checked above
+        }
+        for (const op of ops) valid[op].run(backend);
+        const m = sc.memory();
+        if (m.bytesInUse !== m0.bytesInUse || m.liveLayers !== m0.liveLayers) {
+          throw new Error(`after ${bad.op} ${bad.what}: bytesInUse ${m0.bytesInUse} -> ${m.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m.liveLayers}`);
+        }
+      }
+    }
+  });
+});
