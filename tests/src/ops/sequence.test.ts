@@ -126,3 +126,33 @@ describe('sequence ownership and bad chains', () => {
     expect(sc.memory().liveLayers).toBe(live0);
   });
 });
+
+describe.each(BACKENDS)('%s: sequence memory', (backend) => {
+  test('repeated runs keep bytesInUse; dispose returns what create took', () => {
+    const inputs = chain.map((c) => materialise(c, 'NHWC'));
+    const build = () => sc.createSequence(chain.map((c, i) => createLayer(c, inputs[i], backend)) as never);
+    const big = materialise(chain[0], 'NHWC', 'big', 17, 12).x;
+    // warm-up at both sizes
+    const warm = build();
+    warm.run(inputs[0].x);
+    warm.run(big);
+    warm.dispose();
+    const m0 = sc.memory();
+    const net = build();
+    try {
+      net.run(inputs[0].x);
+      net.run(big);
+      const m1 = sc.memory();
+      expect(m1.liveLayers).toBe(m0.liveLayers + chain.length);
+      for (let i = 0; i < 3; i++) {
+        net.run(inputs[0].x);
+        net.run(big);
+      }
+      expect(sc.memory().bytesInUse).toBe(m1.bytesInUse);
+    } finally {
+      net.dispose();
+    }
+    expect(sc.memory().bytesInUse).toBe(m0.bytesInUse);
+    expect(sc.memory().liveLayers).toBe(m0.liveLayers);
+  });
+});
