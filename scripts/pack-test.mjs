@@ -110,16 +110,20 @@ export async function f(): Promise<number> {
 `;
   const IMPORT = `import { init, conv2d, createConv2d, memory, ConvError } from 'simdconv';\nimport type { Tensor, ConvOptions, BackendName, ConvErrorCode } from 'simdconv';\n`;
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  // One tsc run per module setting (tsc is slow here); the file extension sets the module kind.
+  // node16 (and TypeScript before 5.8 under nodenext too) cannot require() an ES module, so a
+  // CommonJS consumer needs CommonJS-flavoured declarations behind exports.require.types.
   const tsVariants = [
-    { file: 'check-bundler.ts', args: ['--module', 'esnext', '--moduleResolution', 'bundler'] },
-    { file: 'check-esm.mts', args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'] },
-    { file: 'check-cjs.cts', args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'] },
+    { files: ['check-bundler.ts'], args: ['--module', 'esnext', '--moduleResolution', 'bundler'] },
+    { files: ['check-esm.mts', 'check-cjs.cts'], args: ['--module', 'nodenext', '--moduleResolution', 'nodenext'] },
+    { files: ['check-esm16.mts', 'check-cjs16.cts'], args: ['--module', 'node16', '--moduleResolution', 'node16'] },
+    { files: ['check-node10.ts'], args: ['--module', 'commonjs', '--moduleResolution', 'node10'] },
   ];
   for (const v of tsVariants) {
-    await checks.check(`types: tsc ${v.args.join(' ')} on a ${v.file.split('.').pop()} consumer`, () => {
+    await checks.check(`types: tsc ${v.args.join(' ')} on ${v.files.join(', ')}`, () => {
       assert(existsSync(tsc), 'typescript is not installed in the repository (npm ci first)');
-      writeFileSync(join(dir, v.file), IMPORT + TS_BODY);
-      run(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom', ...v.args, v.file], { cwd: dir });
+      for (const f of v.files) writeFileSync(join(dir, f), IMPORT + TS_BODY);
+      run(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom', ...v.args, ...v.files], { cwd: dir });
     });
   }
 
