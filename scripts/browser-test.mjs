@@ -146,10 +146,17 @@ async function checkPages(name, base, pages) {
       summary.pages.push({ page: label, backend: res.backend, initMs: res.initMs, workerBackend: res.worker?.backend, workerInitMs: res.worker?.initMs });
       console.log(`  ${label}: init() picked ${res.backend} in ${res.initMs.toFixed(1)} ms` +
         (res.worker ? `; worker picked ${res.worker.backend} in ${res.worker.initMs.toFixed(1)} ms` : ''));
-      await checks.check(`${label}: init() picked a SIMD backend`, () => {
-        assert(SIMD_BACKENDS.includes(res.backend), `picked ${res.backend}`);
-        if (res.worker) assert(SIMD_BACKENDS.includes(res.worker.backend), `worker picked ${res.worker.backend}`);
-      });
+      if (p.backend) {
+        await checks.check(`${label}: init({backend: '${p.backend}'}) took it`, () => {
+          assert(res.backend === p.backend, `got ${res.backend}`);
+          if (res.worker) assert(res.worker.backend === p.backend, `worker got ${res.worker.backend}`);
+        });
+      } else {
+        await checks.check(`${label}: init() picked a SIMD backend`, () => {
+          assert(SIMD_BACKENDS.includes(res.backend), `picked ${res.backend}`);
+          if (res.worker) assert(SIMD_BACKENDS.includes(res.worker.backend), `worker picked ${res.worker.backend}`);
+        });
+      }
       if (reference) {
         await checks.check(`${label}: main-thread numbers equal Node's`, () => compareResults(res, reference));
       }

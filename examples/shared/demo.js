@@ -87,13 +87,13 @@ export const CASES = [
 ];
 
 /**
- * Runs `init()` and every case on the simdconv module `sc`.
+ * Runs `init()` (or `init({backend})`) and every case on the simdconv module `sc`.
  * @returns {{backend: string, initMs: number, runMs: number, cases: Array<{name: string,
  *   shape: number[], checksum: number, absSum: number, first: number[], data: number[]}>}}
  */
-export async function runDemo(sc, { where = 'main' } = {}) {
+export async function runDemo(sc, { where = 'main', backend: want } = {}) {
   const t0 = performance.now();
-  const backend = await sc.init();
+  const backend = await sc.init(want ? { backend: want } : undefined);
   const initMs = performance.now() - t0;
   const t1 = performance.now();
   const cases = CASES.map((c, i) => {
@@ -126,22 +126,24 @@ export function resultTable(r, title) {
 /**
  * Runs the demo on this page (and in `worker` if given), shows it in `#app` and publishes it on
  * `window.__results` ({backend, initMs, cases, worker?}) for tests/browser, or `window.__error`.
+ * `?backend=wasm` (or any backend name) in the page's URL asks init() for that backend.
  * @param sc     the simdconv module
  * @param label  the bundler's name, for the heading
- * @param worker a Worker that answers any message with `runDemo`'s result (or {error})
+ * @param worker a Worker that answers a message {backend?} with `runDemo`'s result (or {error})
  */
 export async function showDemo(sc, label, worker) {
   const app = document.getElementById('app');
   document.head.insertAdjacentHTML('beforeend', `<style>${STYLE}</style>`);
   try {
-    const main = await runDemo(sc);
+    const want = new URLSearchParams(location.search).get('backend') ?? undefined;
+    const main = await runDemo(sc, { backend: want });
     let html = resultTable(main, 'Main thread');
     let workerResult;
     if (worker) {
       workerResult = await new Promise((resolve, reject) => {
         worker.onmessage = (e) => (e.data.error ? reject(new Error(`worker: ${e.data.error}`)) : resolve(e.data));
         worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
-        worker.postMessage('run');
+        worker.postMessage({ backend: want });
       });
       html += resultTable(workerResult, 'Web Worker');
       const same = main.cases.every((c, i) => c.data.every((v, j) => close(workerResult.cases[i].data[j], v)));
@@ -161,11 +163,11 @@ export function close(a, b) {
   return Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-/** The worker's side: answers any message with runDemo's result. */
+/** The worker's side: answers a message {backend?} with runDemo's result. */
 export function serveDemo(sc, scope) {
-  scope.onmessage = async () => {
+  scope.onmessage = async (e) => {
     try {
-      scope.postMessage(await runDemo(sc, { where: 'worker' }));
+      scope.postMessage(await runDemo(sc, { where: 'worker', backend: e.data?.backend }));
     } catch (e) {
       scope.postMessage({ error: String(e && e.stack ? e.stack : e) });
     }

@@ -7,6 +7,10 @@ export const EXAMPLES = [
     serveDir: 'dist',
     pages: [
       { path: 'index.html', waitFor: '__results', worker: true },
+      // Each other backend, asked for by name, in the browser too.
+      { path: 'index.html?backend=wasm-simd', waitFor: '__results', worker: true, backend: 'wasm-simd' },
+      { path: 'index.html?backend=wasm', waitFor: '__results', worker: true, backend: 'wasm' },
+      { path: 'index.html?backend=js', waitFor: '__results', worker: true, backend: 'js' },
       // Few runs: the test checks that the page works, it does not benchmark.
       { path: 'bench.html?runs=3', waitFor: '__bench' },
     ],
