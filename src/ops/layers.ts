@@ -105,6 +105,9 @@ export function oom<T>(fn: string, body: () => T): T {
     if (e instanceof RangeError) {
       throw new ConvError('OUT_OF_MEMORY', `${fn}: the memory this call needs cannot be had (${e.message})`);
     }
+    if (e instanceof ConvError && e.code === 'OUT_OF_MEMORY' && !e.message.startsWith(fn)) {
+      throw new ConvError('OUT_OF_MEMORY', `${fn}: ${e.message}`);
+    }
     throw e;
   }
 }

@@ -25,6 +25,8 @@ export interface StageSpec {
   readonly cout: number;
   /** Groups; for 'dw' the input's channel count decides (0 here). */
   readonly groups: number;
+  /** Where the weights hold the input channels, for messages: 'w.shape[1] * groups', 'w.shape[0]', ... */
+  readonly cinSource: string;
   readonly kH: number;
   readonly kW: number;
   readonly strideH: number;
@@ -72,7 +74,7 @@ export interface Geometry {
 
 /** Kernel dims of a weight shape in the given layout: [kH, kW]. */
 function baseSpec(fn: OpName, kind: StageKind, o: NormOptions, act: 'activation' | 'depthwiseActivation', dims: {
-  cin: number; cout: number; groups: number; kH: number; kW: number;
+  cin: number; cout: number; groups: number; kH: number; kW: number; cinSource: string;
 }): StageSpec {
   const [min, max] = clampOf(o[act]);
   return Object.freeze({
@@ -108,7 +110,8 @@ export function specConv2d(fn: OpName, wShape: readonly number[], o: NormOptions
     throw new ConvError('BAD_GROUPS', `${fn}: groups (${o.groups}) must divide the output channels (${cout})`);
   }
   checkBias(fn, 'bias', o.bias, cout);
-  return baseSpec(fn, 'conv', o, 'activation', { cin: cinG * o.groups, cout, groups: o.groups, kH, kW });
+  const cinSource = `w.shape[${o.layout === 'NCHW' ? 1 : 2}] * groups`;
+  return baseSpec(fn, 'conv', o, 'activation', { cin: cinG * o.groups, cout, groups: o.groups, kH, kW, cinSource });
 }
 
 /** pointwiseConv2d: w is [Cout, Cin, 1, 1] / [Cout, Cin] (NCHW) or [1, 1, Cin, Cout] / [Cin, Cout] (NHWC). */
@@ -122,8 +125,10 @@ export function specPointwise(fn: OpName, wShape: readonly number[], o: NormOpti
   const [cout, cin] =
     o.layout === 'NCHW' ? [wShape[0], wShape[1]] : wShape.length === 4 ? [wShape[3], wShape[2]] : [wShape[1], wShape[0]];
   checkBias(fn, 'bias', o.bias, cout);
+  const cinAxis = o.layout === 'NCHW' ? 1 : wShape.length === 4 ? 2 : 0;
+  const cinSource = `${fn === 'separableConv2d' ? 'wPointwise' : 'w'}.shape[${cinAxis}]`;
   return baseSpec(fn, 'conv', { ...o, padding: { kind: 'explicit', top: 0, left: 0, bottom: 0, right: 0 } }, 'activation',
-    { cin, cout, groups: 1, kH: 1, kW: 1 });
+    { cin, cout, groups: 1, kH: 1, kW: 1, cinSource });
 }
 
 /** depthwiseConv2d: w is [C*m, 1, kH, kW] (NCHW) or [kH, kW, C, m] (NHWC). */
@@ -144,7 +149,9 @@ export function specDepthwise(
   checkBias(fn, stage === 'activation' ? 'bias' : 'depthwiseBias', bias, cout);
   // NHWC weights fix C; NCHW ones leave it to the input (m = cout / C).
   const cin = o.layout === 'NHWC' ? wShape[2] : 0;
-  return baseSpec(fn, 'dw', o, stage, { cin, cout, groups: cin, kH, kW });
+  // NHWC names C itself; NCHW weights only hold C*m.
+  const cinSource = `${fn === 'separableConv2d' ? 'wDepthwise' : 'w'}.shape[${o.layout === 'NHWC' ? 2 : 0}]`;
+  return baseSpec(fn, 'dw', o, stage, { cin, cout, groups: cin, kH, kW, cinSource });
 }
 
 /** convTranspose2d: w is [Cin, Cout/g, kH, kW] (NCHW) or [kH, kW, Cout/g, Cin] (NHWC). */
@@ -173,7 +180,8 @@ export function specTransposed(fn: OpName, wShape: readonly number[], o: NormOpt
       }
     }
   }
-  return baseSpec(fn, 'deconv', o, 'activation', { cin, cout, groups: o.groups, kH, kW });
+  const cinSource = `w.shape[${o.layout === 'NCHW' ? 0 : 3}]`;
+  return baseSpec(fn, 'deconv', o, 'activation', { cin, cout, groups: o.groups, kH, kW, cinSource });
 }
 
 /**
@@ -188,8 +196,9 @@ export function resolve(spec: StageSpec, n: number, c: number, h: number, w: num
   if (spec.kind === 'dw') {
     if ((spec.cin !== 0 && c !== spec.cin) || spec.cout % c !== 0) {
       throw new ConvError('CHANNEL_MISMATCH',
-        `${fn}: the depthwise weights' ${spec.cout} output channels must be a multiple (C*m) of the input's channels (${c})` +
-        (spec.cin !== 0 ? ` and C (${spec.cin}) must equal them` : ''));
+        spec.cin !== 0
+          ? `${fn}: ${spec.cinSource} (${spec.cin}) must equal the input's channels (${c})`
+          : `${fn}: ${spec.cinSource} (${spec.cout}) must be a multiple C*m of the input's channels (${c})`);
     }
     groups = c;
     cinG = 1;
@@ -199,11 +208,7 @@ export function resolve(spec: StageSpec, n: number, c: number, h: number, w: num
       throw new ConvError('BAD_GROUPS', `${fn}: groups (${groups}) must divide the input's channels (${c})`);
     }
     if (c !== spec.cin) {
-      const what = spec.kind === 'deconv'
-        ? `w.shape[0] (${spec.cin}) must equal the input's channels (${c})`
-        : spec.groups > 1
-          ? `w.shape[1] * groups (${spec.cin}) must equal the input's channels (${c})`
-          : `the weights' input channels (${spec.cin}) must equal the input's channels (${c})`;
+      const what = `${spec.cinSource} (${spec.cin}) must equal the input's channels (${c})`;
       throw new ConvError('CHANNEL_MISMATCH', `${fn}: ${what}`);
     }
     cinG = c / groups;
