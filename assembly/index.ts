@@ -31,7 +31,7 @@ export {
   packedGemmFloats as packed_gemm_floats,
   packGemm as pack_gemm_f32,
 } from './gemm/pack';
-export { igemm as igemm_f32 } from './gemm/igemm';
+export { igemm as igemm_f32, igemm4x8 as igemm_4x8_f32 } from './gemm/igemm';
 export {
   convIndirectionLength as conv2d_indirection_length,
   convIndirection as build_conv2d_indirection_nhwc,

@@ -4,14 +4,22 @@
  * ASC_FEATURE_RELAXED_SIMD pick the path in plain `if`s, so no code is copied per build.
  */
 
+/**
+ * SIMD builds use the 2x16 igemm tile: per k step 8 multiply-adds for 2 A pointer bumps and one
+ * B pointer, against 4 bumps for the 4x8 tile; PERF.md measured 2x16 mul+add at about 100% of the
+ * mul+add ceiling, and relaxed_madd, bound by instruction issue, gains the most from it.
+ */
+// @ts-ignore: decorator
+@lazy const TILE_2X16: bool = ASC_FEATURE_SIMD;
+
 /** Bumped whenever an export's signature or a packed layout changes. */
 export const ABI = 1;
 
-/** Rows of the gemm register tile (output pixels): 4 in every build. */
-export const MR = 4;
+/** Rows of the gemm register tile (output pixels): 2 for the 2x16 tile, else 4. */
+export const MR: i32 = TILE_2X16 ? 2 : 4;
 
-/** Columns of the gemm register tile (output channels): 8 with SIMD (two v128), 4 scalar. */
-export const NR: i32 = ASC_FEATURE_SIMD ? 8 : 4;
+/** Columns of the gemm register tile (output channels): 16 (2x16), 8 with SIMD (two v128), 4 scalar. */
+export const NR: i32 = TILE_2X16 ? 16 : ASC_FEATURE_SIMD ? 8 : 4;
 
 /** Channels per depthwise block: one v128 (scalar builds keep the same packed layout). */
 export const DW_CB = 4;

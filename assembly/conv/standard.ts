@@ -76,27 +76,59 @@ export function rowsIndirection(ind: usize, x: usize, pixels: i32, rowBytes: usi
 }
 
 /**
+ * Packed weight bytes above which a group's columns are split into blocks, each run over every
+ * tile before the next, so that the block stays in L2 while all output pixels stream past it
+ * (ResNet 3x3x256x256 and 1x1x1024x1024 have 2.3 and 4 MiB of weights; without the split every
+ * tile of 4 pixels would read them all again from L3 or DRAM).
+ */
+const L2_BLOCK_BYTES: usize = 256 << 10;
+
+/**
  * Runs igemm over every tile and group: out[m][g*coutG + j] (row stride cout floats) =
  * clamp(bias + sum over taps and cinG). `packed` holds groups blocks of packGemm panels.
+ *
+ * Loop order: small groups (the common case, and grouped conv with many tiny groups) run
+ * tile-major so a tile's input rows are read once for all groups; groups whose weights exceed
+ * L2_BLOCK_BYTES run column-block-major (see above).
  */
 export function convRun(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
   coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32,
 ): void {
   const tiles = (pixels + MR - 1) / MR;
-  const groupBytes = <usize>packedGemmFloats(taps, cinG, coutG) << 2;
+  const groupBytes = <usize>packedGemmFloats(taps, cinG, coutG, NR) << 2;
   const kc = <usize>cinG << 2;
   const ks = <usize>(taps * MR) << 2;
   const cStride = <usize>cout << 2;
-  for (let t = 0; t < tiles; t++) {
-    const m0 = t * MR;
-    const mr = pixels - m0 < MR ? pixels - m0 : MR;
-    const a = ind + <usize>t * ks;
-    const c = out + <usize>m0 * cStride;
-    let w = packed;
-    for (let g = 0; g < groups; g++) {
-      igemm(mr, coutG, kc, ks, a, w, c + (<usize>(g * coutG) << 2), cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
-      w += groupBytes;
+  if (groupBytes <= L2_BLOCK_BYTES || tiles == 1) {
+    for (let t = 0; t < tiles; t++) {
+      const m0 = t * MR;
+      const mr = pixels - m0 < MR ? pixels - m0 : MR;
+      const a = ind + <usize>t * ks;
+      const c = out + <usize>m0 * cStride;
+      let w = packed;
+      for (let g = 0; g < groups; g++) {
+        igemm(mr, coutG, kc, ks, a, w, c + (<usize>(g * coutG) << 2), cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        w += groupBytes;
+      }
+    }
+    return;
+  }
+  const panelBytes = <usize>(NR + taps * cinG * NR) << 2;
+  let blockPanels = <i32>(L2_BLOCK_BYTES / panelBytes);
+  if (blockPanels < 1) blockPanels = 1;
+  const blockCols = blockPanels * NR;
+  for (let g = 0; g < groups; g++) {
+    const wg = packed + <usize>g * groupBytes;
+    for (let n0 = 0; n0 < coutG; n0 += blockCols) {
+      const nc = coutG - n0 < blockCols ? coutG - n0 : blockCols;
+      const w = wg + <usize>(n0 / NR) * panelBytes;
+      const cg = out + (<usize>(g * coutG + n0) << 2);
+      for (let t = 0; t < tiles; t++) {
+        const m0 = t * MR;
+        const mr = pixels - m0 < MR ? pixels - m0 : MR;
+        igemm(mr, nc, kc, ks, ind + <usize>t * ks, w, cg + <usize>m0 * cStride, cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+      }
     }
   }
 }

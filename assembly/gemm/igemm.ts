@@ -1,3 +1,5 @@
+import { NR } from '../params';
+
 /**
  * Indirect gemm (igemm) micro-kernels: C[mr x nc] = clamp(bias + sum over ks taps of A_t * B_t).
  *
@@ -119,14 +121,14 @@ export function f32_igemm_minmax_4x8__simd(
       p -= 16;
     } while (p != 0);
 
-    vacc0x0123 = f32x4.min(f32x4.max(vacc0x0123, vmin), vmax);
-    vacc0x4567 = f32x4.min(f32x4.max(vacc0x4567, vmin), vmax);
-    vacc1x0123 = f32x4.min(f32x4.max(vacc1x0123, vmin), vmax);
-    vacc1x4567 = f32x4.min(f32x4.max(vacc1x4567, vmin), vmax);
-    vacc2x0123 = f32x4.min(f32x4.max(vacc2x0123, vmin), vmax);
-    vacc2x4567 = f32x4.min(f32x4.max(vacc2x4567, vmin), vmax);
-    vacc3x0123 = f32x4.min(f32x4.max(vacc3x0123, vmin), vmax);
-    vacc3x4567 = f32x4.min(f32x4.max(vacc3x4567, vmin), vmax);
+    vacc0x0123 = f32x4.pmin(f32x4.pmax(vacc0x0123, vmin), vmax);
+    vacc0x4567 = f32x4.pmin(f32x4.pmax(vacc0x4567, vmin), vmax);
+    vacc1x0123 = f32x4.pmin(f32x4.pmax(vacc1x0123, vmin), vmax);
+    vacc1x4567 = f32x4.pmin(f32x4.pmax(vacc1x4567, vmin), vmax);
+    vacc2x0123 = f32x4.pmin(f32x4.pmax(vacc2x0123, vmin), vmax);
+    vacc2x4567 = f32x4.pmin(f32x4.pmax(vacc2x4567, vmin), vmax);
+    vacc3x0123 = f32x4.pmin(f32x4.pmax(vacc3x0123, vmin), vmax);
+    vacc3x4567 = f32x4.pmin(f32x4.pmax(vacc3x4567, vmin), vmax);
 
     if (nc >= 8) {
       v128.store(c3, vacc3x0123);
@@ -159,6 +161,116 @@ export function f32_igemm_minmax_4x8__simd(
       }
       storeTail(c3, vacc3x0123, nc);
       storeTail(c2, vacc2x0123, nc);
+      storeTail(c1, vacc1x0123, nc);
+      storeTail(c0, vacc0x0123, nc);
+      nc = 0;
+    }
+  } while (nc != 0);
+}
+
+
+/**
+ * 2x16 igemm with f32x4 mul + add (simd build) or f32x4.relaxed_madd (relaxed build):
+ * 8 accumulators + 4 B vectors + 2 A broadcasts = 14 registers, and per k step only
+ * 2 A pointer bumps for 8 multiply-adds (the 4x8 tile needs 4), so fewer non-arithmetic
+ * instructions per FLOP: what relaxed_madd, bound by instruction issue rather than by the FP
+ * ports, needs. Same contract as the 4x8 kernel with MR = 2, NR = 16.
+ */
+// @ts-ignore: decorator
+@inline
+export function f32_igemm_minmax_2x16__simd(
+  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
+): void {
+  let c0 = c;
+  let c1 = c0 + cStride;
+  if (mr < 2) c1 = c0;
+  const vmin = f32x4.splat(min);
+  const vmax = f32x4.splat(max);
+  do {
+    let vacc0x0123 = v128.load(w);
+    let vacc0x4567 = v128.load(w, 16);
+    let vacc0x89AB = v128.load(w, 32);
+    let vacc0xCDEF = v128.load(w, 48);
+    w += 64;
+    let vacc1x0123 = vacc0x0123;
+    let vacc1x4567 = vacc0x4567;
+    let vacc1x89AB = vacc0x89AB;
+    let vacc1xCDEF = vacc0xCDEF;
+    let p = ks;
+    let ap = a;
+    do {
+      let a0 = load<usize>(ap);
+      let a1 = load<usize>(ap, 4);
+      ap += 8;
+      if (a0 != zero) a0 += aOffset;
+      if (a1 != zero) a1 += aOffset;
+      let k = kc;
+      do {
+        const vb0123 = v128.load(w);
+        const vb4567 = v128.load(w, 16);
+        const vb89AB = v128.load(w, 32);
+        const vbCDEF = v128.load(w, 48);
+        w += 64;
+        const va0 = v128.load32_splat(a0);
+        const va1 = v128.load32_splat(a1);
+        a0 += 4;
+        a1 += 4;
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc0x89AB = vmadd(va0, vb89AB, vacc0x89AB);
+        vacc0xCDEF = vmadd(va0, vbCDEF, vacc0xCDEF);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        vacc1x89AB = vmadd(va1, vb89AB, vacc1x89AB);
+        vacc1xCDEF = vmadd(va1, vbCDEF, vacc1xCDEF);
+        k -= 4;
+      } while (k != 0);
+      p -= 8;
+    } while (p != 0);
+
+    vacc0x0123 = f32x4.pmin(f32x4.pmax(vacc0x0123, vmin), vmax);
+    vacc0x4567 = f32x4.pmin(f32x4.pmax(vacc0x4567, vmin), vmax);
+    vacc0x89AB = f32x4.pmin(f32x4.pmax(vacc0x89AB, vmin), vmax);
+    vacc0xCDEF = f32x4.pmin(f32x4.pmax(vacc0xCDEF, vmin), vmax);
+    vacc1x0123 = f32x4.pmin(f32x4.pmax(vacc1x0123, vmin), vmax);
+    vacc1x4567 = f32x4.pmin(f32x4.pmax(vacc1x4567, vmin), vmax);
+    vacc1x89AB = f32x4.pmin(f32x4.pmax(vacc1x89AB, vmin), vmax);
+    vacc1xCDEF = f32x4.pmin(f32x4.pmax(vacc1xCDEF, vmin), vmax);
+
+    if (nc >= 16) {
+      v128.store(c1, vacc1x0123);
+      v128.store(c1, vacc1x4567, 16);
+      v128.store(c1, vacc1x89AB, 32);
+      v128.store(c1, vacc1xCDEF, 48);
+      v128.store(c0, vacc0x0123);
+      v128.store(c0, vacc0x4567, 16);
+      v128.store(c0, vacc0x89AB, 32);
+      v128.store(c0, vacc0xCDEF, 48);
+      c0 += 64;
+      c1 += 64;
+      nc -= 16;
+    } else {
+      if (nc & 8) {
+        v128.store(c1, vacc1x0123);
+        v128.store(c1, vacc1x4567, 16);
+        v128.store(c0, vacc0x0123);
+        v128.store(c0, vacc0x4567, 16);
+        vacc1x0123 = vacc1x89AB;
+        vacc1x4567 = vacc1xCDEF;
+        vacc0x0123 = vacc0x89AB;
+        vacc0x4567 = vacc0xCDEF;
+        c0 += 32;
+        c1 += 32;
+      }
+      if (nc & 4) {
+        v128.store(c1, vacc1x0123);
+        v128.store(c0, vacc0x0123);
+        vacc1x0123 = vacc1x4567;
+        vacc0x0123 = vacc0x4567;
+        c0 += 16;
+        c1 += 16;
+      }
       storeTail(c1, vacc1x0123, nc);
       storeTail(c0, vacc0x0123, nc);
       nc = 0;
@@ -275,10 +387,28 @@ export function f32_igemm_minmax_4x4__scalar(
 }
 
 /**
- * The build's igemm: 4x8 relaxed_madd (relaxed), 4x8 mul+add (simd) or 4x4 scalar. Not inlined
- * into its callers, so the register allocator sees one small hot function.
+ * The build's igemm (tile GEMM_MR x GEMM_NR): 2x16 relaxed_madd (relaxed), 2x16 mul+add (simd)
+ * or 4x4 scalar. Not inlined into its callers, so the register allocator sees one small hot
+ * function.
  */
 export function igemm(
+  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
+): void {
+  if (ASC_FEATURE_SIMD && NR == 16) {
+    f32_igemm_minmax_2x16__simd(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+  } else if (ASC_FEATURE_SIMD) {
+    f32_igemm_minmax_4x8__simd(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+  } else {
+    f32_igemm_minmax_4x4__scalar(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+  }
+}
+
+/**
+ * The 4x8 tile (weights packed with nr = 8), kept as the alternative tile of the SIMD builds
+ * (fewer B loads per FLOP when B streams from memory); the scalar build runs its 4x4 kernel.
+ */
+export function igemm4x8(
   mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
   c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
 ): void {

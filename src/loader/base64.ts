@@ -1,6 +1,6 @@
 /**
- * Base64 decoding without Node built-ins (the browser entry must not import them) and without
- * relying on atob: a table-driven decoder, run once per module at load.
+ * Base64 decoding without Node built-ins (the browser entry must not import them): the global
+ * atob when the runtime has one, else a table-driven decoder; run once per module at load.
  */
 
 const TABLE = (() => {
@@ -10,8 +10,20 @@ const TABLE = (() => {
   return t;
 })();
 
-/** Decodes standard base64 (with or without '=' padding). @throws Error on a bad character */
+/** Decodes standard base64: the runtime's atob where it exists (Node >= 16, browsers), else the table. */
 export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const atobFn = (globalThis as { atob?: (s: string) => string }).atob;
+  if (typeof atobFn === 'function' && /^[A-Za-z0-9+/]*={0,2}$/.test(s)) {
+    const bin = atobFn(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  return decodeBase64Table(s);
+}
+
+/** Decodes standard base64 (with or without '=' padding) with a table. @throws Error on a bad character */
+export function decodeBase64Table(s: string): Uint8Array<ArrayBuffer> {
   let len = s.length;
   while (len > 0 && s.charCodeAt(len - 1) === 61 /* '=' */) len--;
   const out = new Uint8Array((len * 3) >> 2);

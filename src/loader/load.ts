@@ -1,9 +1,16 @@
 /**
  * Instantiates one of the embedded wasm builds, asynchronously (Chromium refuses large
- * synchronous compiles on the main thread), through @assemblyscript/loader, and checks that the
- * module is the build that was asked for (HAS_SIMD, HAS_RELAXED, ABI_VERSION).
+ * synchronous compiles on the main thread), and checks that the module is the build that was
+ * asked for (HAS_SIMD, HAS_RELAXED, ABI_VERSION).
+ *
+ * Why not @assemblyscript/loader's `instantiate`: it first tests `source instanceof Response`, and
+ * in Node 20 the first touch of the global `Response` loads undici, 70-140 ms measured here
+ * (2026-11-28, 2-core Xeon, Node 20.20), above the whole init() budget of 50 ms. So this module
+ * compiles and instantiates with the WebAssembly API itself, supplies the loader's `abort` import
+ * (same readable message; release builds use --noAssert and import nothing today), and lets the
+ * loader's `demangle` build the exports object.
  */
-import { instantiate } from '@assemblyscript/loader';
+import { demangle } from '@assemblyscript/loader';
 import { decodeBase64 } from './base64.js';
 import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.gen.js';
 
@@ -24,11 +31,16 @@ export interface WasmExports {
   readonly DW_BLOCK: WebAssembly.Global;
   readonly OVERREAD_BYTES: WebAssembly.Global;
   heap_base(): number;
-  packed_gemm_floats(ks: number, kc: number, nc: number): number;
-  /** (groups, ks, kc, nc, w, bias|0, packed) */
-  pack_gemm_f32(groups: number, ks: number, kc: number, nc: number, w: number, bias: number, packed: number): void;
+  /** (ks, kc, nc, nr): floats of one group's packed weights in nr-wide panels */
+  packed_gemm_floats(ks: number, kc: number, nc: number, nr: number): number;
+  /** (groups, ks, kc, nc, nr, w, bias|0, packed); the kernels take nr = GEMM_NR */
+  pack_gemm_f32(groups: number, ks: number, kc: number, nc: number, nr: number, w: number, bias: number,
+    packed: number): void;
   /** (mr, nc, kcBytes, ksBytes, a, w, c, cStride, aOffset, zero, min, max) */
   igemm_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
+    aOffset: number, zero: number, min: number, max: number): void;
+  /** the 4x8 tile (4x4 in the scalar build), same arguments, weights packed with nr = 8 (4) */
+  igemm_4x8_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
     aOffset: number, zero: number, min: number, max: number): void;
   conv2d_indirection_length(pixels: number, taps: number): number;
   /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft) */
@@ -72,6 +84,14 @@ export function wasmBytes(flavor: WasmFlavor): Uint8Array<ArrayBuffer> {
   return decodeBase64(BASE64[flavor]);
 }
 
+/** An AssemblyScript string (UTF-16, byte length at ptr - 4) for abort messages. */
+function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
+  if (memory === undefined || ptr === 0) return '';
+  const buf = memory.buffer;
+  const bytes = new Uint32Array(buf)[(ptr - 4) >>> 2];
+  return String.fromCharCode(...new Uint16Array(buf, ptr, Math.min(bytes >>> 1, 1024)));
+}
+
 /** Compiles a build once (async) and instantiates a fresh instance with its own memory. */
 export async function loadWasm(flavor: WasmFlavor): Promise<WasmExports> {
   let mod = moduleCache.get(flavor);
@@ -80,9 +100,17 @@ export async function loadWasm(flavor: WasmFlavor): Promise<WasmExports> {
     moduleCache.set(flavor, mod);
     mod.catch(() => moduleCache.delete(flavor));
   }
-  // (not destructured as `exports`: that would shadow the CommonJS `exports` of a CJS build)
-  const instance = await instantiate<Record<string, unknown>>(await mod, {});
-  const ex = instance.exports as unknown as WasmExports;
+  let memory: WebAssembly.Memory | undefined;
+  const imports = {
+    env: {
+      abort(msg: number, file: number, line: number, col: number): never {
+        throw new Error(`abort: ${readString(memory, msg)} at ${readString(memory, file)}:${line}:${col}`);
+      },
+    },
+  };
+  const instance = await WebAssembly.instantiate(await mod, imports);
+  const ex = demangle(instance.exports as Record<string, unknown>) as unknown as WasmExports;
+  memory = ex.memory;
   const simd = ex.HAS_SIMD.value as number;
   const relaxed = ex.HAS_RELAXED.value as number;
   const abi = ex.ABI_VERSION.value as number;

@@ -99,12 +99,13 @@ export class ConvKernel extends BaseKernel {
     let w = 0;
     let b = 0;
     try {
-      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(taps, cinG, coutG) * 4));
+      const nr = ex.GEMM_NR.value as number;
+      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(taps, cinG, coutG, nr) * 4));
       this.zero = this.own(heap.alloc(cinG * 4));
       heap.zero(this.zero, cinG * 4 + 16);
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
-      ex.pack_gemm_f32(groups, taps, cinG, coutG, w, b, this.packed);
+      ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
     } catch (e) {
       this.abort(e);
     } finally {
@@ -189,12 +190,13 @@ export class DeconvKernel extends BaseKernel {
     let w = 0;
     try {
       // canonical [groups][cinG][taps][coutG] is, per group, a cinG x (taps*coutG) matrix
-      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(1, cinG, taps * coutG) * 4));
+      const nr = ex.GEMM_NR.value as number;
+      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(1, cinG, taps * coutG, nr) * 4));
       this.zero = this.own(heap.alloc(cinG * 4));
       heap.zero(this.zero, cinG * 4 + 16);
       this.bias = this.own(upload(heap, stage.bias));
       w = upload(heap, stage.weights);
-      ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, w, 0, this.packed);
+      ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, nr, w, 0, this.packed);
     } catch (e) {
       this.abort(e);
     } finally {

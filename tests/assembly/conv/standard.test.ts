@@ -16,14 +16,15 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     const n = 1, H = 3, W = 3, c = 2, k = 3, pad = 1;
     const oh = 3, ow = 3, pixels = 9, taps = 9;
     const len = h.ex.conv2d_indirection_length(pixels, taps);
-    expect(len).toBe(12 * taps);
+    expect(len).toBe(Math.ceil(pixels / h.mr) * h.mr * taps);
     const ind = h.heap.alloc(len * 4);
     const x = 1024, zero = 64;
     h.ex.build_conv2d_indirection_nhwc(ind, x, zero, n, H, W, c, oh, ow, k, k, 1, 1, 1, 1, pad, pad);
     const u = h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len);
     h.heap.free(ind);
-    const at = (m: number, tap: number) => u[(Math.floor(m / 4) * taps + tap) * 4 + (m % 4)];
-    for (let m = 0; m < 12; m++) {
+    const MR = h.mr;
+    const at = (m: number, tap: number) => u[(Math.floor(m / MR) * taps + tap) * MR + (m % MR)];
+    for (let m = 0; m < len / taps; m++) {
       const mm = Math.min(m, pixels - 1);
       const oy = Math.floor(mm / ow), ox = mm % ow;
       for (let tap = 0; tap < taps; tap++) {
@@ -35,10 +36,11 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
   });
 
   test('rows indirection repeats the last row', () => {
-    const ind = h.heap.alloc(8 * 4);
+    const len = Math.ceil(5 / h.mr) * h.mr;
+    const ind = h.heap.alloc(len * 4);
     h.ex.build_rows_indirection(ind, 4096, 5, 12);
-    expect(Array.from(h.heap.u32().slice(ind >>> 2, (ind >>> 2) + 8))).toEqual(
-      [4096, 4108, 4120, 4132, 4144, 4144, 4144, 4144]);
+    const want = Array.from({ length: len }, (_, i) => 4096 + 12 * Math.min(i, 4));
+    expect(Array.from(h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len))).toEqual(want);
     h.heap.free(ind);
   });
 
@@ -56,8 +58,8 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     const x = randomArray(n * H * W * c, r), w = randomArray(groups * taps * cinG * coutG, r), bias = randomArray(cout, r);
     const xp = h.put(x);
     const zero = h.alloc(cinG);
-    const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG));
-    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, h.put(w), h.put(bias), packed);
+    const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, h.nr));
+    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, h.nr, h.put(w), h.put(bias), packed);
     const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps));
     h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl);
     const out = h.alloc(pixels * cout);

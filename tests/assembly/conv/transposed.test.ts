@@ -17,8 +17,8 @@ function run(h: Harness, n: number, c: number, H: number, W: number, cout: numbe
   const x = randomArray(pixels * c, r), w = randomArray(groups * cinG * taps * coutG, r), bias = randomArray(cout, r);
   const xp = h.put(x);
   const zero = h.alloc(cinG);
-  const packed = h.alloc(groups * h.ex.packed_gemm_floats(1, cinG, taps * coutG));
-  h.ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, h.put(w), 0, packed);
+  const packed = h.alloc(groups * h.ex.packed_gemm_floats(1, cinG, taps * coutG, h.nr));
+  h.ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, h.nr, h.put(w), 0, packed);
   const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, 1));
   h.ex.build_rows_indirection(ind, xp, pixels, c * 4);
   const colCols = groups * taps * coutG;

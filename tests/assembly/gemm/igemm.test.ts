@@ -18,6 +18,9 @@ class IgemmTester {
   private zeroEvery_ = 0;
   private cStride_ = 0;
   private seed_ = 1;
+  private alt_ = false;
+  /** test igemm_4x8_f32 (4x8 SIMD / 4x4 scalar) instead of the build's tile */
+  alt(v = true): this { this.alt_ = v; return this; }
   mr(v: number): this { this.mr_ = v; return this; }
   n(v: number): this { this.n_ = v; return this; }
   k(v: number): this { this.k_ = v; return this; }
@@ -32,7 +35,9 @@ class IgemmTester {
 
   test(h: Harness): void {
     const { mr_: mr, n_: n, k_: k, ks_: ks, aOffset_: off } = this;
-    const MR = h.mr;
+    const MR = this.alt_ ? 4 : h.mr;
+    const NR = this.alt_ ? (h.ex.HAS_SIMD.value ? 8 : 4) : h.nr;
+    if (mr > MR) return; // rows beyond the tile do not apply
     const r = rng(this.seed_ + 31 * n + 7 * k);
     const rowLen = off + k;
     // distinct A rows per (tap, row)
@@ -65,12 +70,13 @@ class IgemmTester {
     const bias = new Float32Array(n).map(() => r() * 2 - 1);
     const bPtr = h.put(b);
     const biasPtr = h.put(bias);
-    const packed = h.alloc(h.ex.packed_gemm_floats(ks, k, n));
-    h.ex.pack_gemm_f32(1, ks, k, n, bPtr, biasPtr, packed);
+    const packed = h.alloc(h.ex.packed_gemm_floats(ks, k, n, NR));
+    h.ex.pack_gemm_f32(1, ks, k, n, NR, bPtr, biasPtr, packed);
     const cStride = this.cStride_ || n;
     const SENTINEL = -12345;
     const c = h.alloc(MR * cStride, SENTINEL);
-    h.ex.igemm_f32(mr, n, k * 4, ks * MR * 4, indPtr, packed, c, cStride * 4, off * 4, zero, this.qmin_, this.qmax_);
+    const kernel = this.alt_ ? h.ex.igemm_4x8_f32 : h.ex.igemm_f32;
+    kernel(mr, n, k * 4, ks * MR * 4, indPtr, packed, c, cStride * 4, off * 4, zero, this.qmin_, this.qmax_);
     const got = h.get(c, MR * cStride);
     const want = new Float64Array(MR * cStride).fill(SENTINEL);
     for (let i = 0; i < mr; i++) {
@@ -92,16 +98,18 @@ class IgemmTester {
   }
 }
 
-describe.each(flavors())('f32_igemm_minmax (%s)', (flavor) => {
+const CASES = flavors().flatMap((f) => [[f, 'build tile'], [f, '4x8 tile']] as const);
+
+describe.each(CASES)('f32_igemm_minmax (%s, %s)', (flavor, tile) => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness(flavor);
   });
-  const t = () => new IgemmTester();
+  const t = () => new IgemmTester().alt(tile === '4x8 tile');
 
-  test('tile: MR and NR of the build', () => {
-    expect(h.mr).toBe(4);
-    expect(h.nr).toBe(flavor === 'scalar' ? 4 : 8);
+  test('tile: MR and NR of the build (2x16 SIMD, 4x4 scalar)', () => {
+    expect(h.mr).toBe(flavor === 'scalar' ? 4 : 2);
+    expect(h.nr).toBe(flavor === 'scalar' ? 4 : 16);
   });
   test('k_eq_1', () => t().k(1).test(h));
   test('k_lt_4', () => { for (const k of [1, 2, 3]) t().k(k).test(h); });
@@ -109,8 +117,9 @@ describe.each(flavors())('f32_igemm_minmax (%s)', (flavor) => {
   test('k_gt_4', () => { for (const k of [5, 7, 13, 129]) t().k(k).test(h); });
   test('n_eq_nr', () => t().n(h.nr).k(9).test(h));
   test('n_lt_nr', () => { for (let n = 1; n < 8; n++) t().n(n).k(5).test(h); });
-  test('n_gt_nr', () => { for (const n of [9, 11, 13, 15, 17]) t().n(n).k(6).test(h); });
-  test('n_div_nr', () => { for (const n of [16, 24, 64]) t().n(n).k(3).test(h); });
+  test('n_gt_nr', () => { for (const n of [9, 11, 13, 15, 17, 19, 23, 25, 31, 33]) t().n(n).k(6).test(h); });
+  test('n_div_nr', () => { for (const n of [16, 24, 32, 48, 64]) t().n(n).k(3).test(h); });
+  test('n tails through 8|4|2|1 lanes', () => { for (let n = 1; n <= 16; n++) t().n(n).k(2).mr(2).test(h); });
   test('mr tails', () => {
     for (let mr = 1; mr <= 4; mr++) for (const n of [3, 8, 13]) t().mr(mr).n(n).k(7).test(h);
   });

@@ -5,19 +5,21 @@
 import { flavors, harness, Harness } from '../harness';
 
 describe.each(flavors())('pack_gemm_f32 (%s)', (flavor) => {
+  void flavor;
   let h: Harness;
   beforeAll(async () => {
     h = await harness(flavor);
   });
   test.each([[1, 1, 1, 1], [1, 2, 3, 5], [2, 1, 2, 9], [3, 4, 1, 16]])('groups=%i ks=%i kc=%i nc=%i', (groups, ks, kc, nc) => {
     const NR = h.nr;
-    const floats = h.ex.packed_gemm_floats(ks, kc, nc);
+    for (const nr of [1, 3]) expect(h.ex.packed_gemm_floats(ks, kc, nc, nr)).toBe(Math.ceil(nc / nr) * (nr + ks * kc * nr));
+    const floats = h.ex.packed_gemm_floats(ks, kc, nc, NR);
     const panels = Math.ceil(nc / NR);
     expect(floats).toBe(panels * (NR + ks * kc * NR));
     const w = Float32Array.from({ length: groups * ks * kc * nc }, (_, i) => i + 1);
     const bias = Float32Array.from({ length: groups * nc }, (_, i) => -(i + 1));
     const p = h.alloc(groups * floats, NaN);
-    h.ex.pack_gemm_f32(groups, ks, kc, nc, h.put(w), h.put(bias), p);
+    h.ex.pack_gemm_f32(groups, ks, kc, nc, NR, h.put(w), h.put(bias), p);
     const got = h.get(p, groups * floats);
     let q = 0;
     for (let g = 0; g < groups; g++) for (let n0 = 0; n0 < nc; n0 += NR) {
@@ -27,7 +29,7 @@ describe.each(flavors())('pack_gemm_f32 (%s)', (flavor) => {
       }
     }
     // bias pointer 0 packs zeros
-    h.ex.pack_gemm_f32(groups, ks, kc, nc, h.put(w), 0, p);
+    h.ex.pack_gemm_f32(groups, ks, kc, nc, NR, h.put(w), 0, p);
     expect(h.get(p, NR).every((v) => v === 0)).toBe(true);
     h.reset();
   });

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeBase64 } from '../../../src/loader/base64';
+import { decodeBase64, decodeBase64Table } from '../../../src/loader/base64';
 import { ABI_VERSION, loadWasm, wasmBytes } from '../../../src/loader/load';
 import { detectFeatures } from '../../../src/loader/detect';
 
@@ -16,12 +16,15 @@ describe('decodeBase64', () => {
       const b64 = Buffer.from(bytes).toString('base64');
       expect(Array.from(decodeBase64(b64))).toEqual(Array.from(bytes));
       expect(Array.from(decodeBase64(b64.replace(/=+$/, '')))).toEqual(Array.from(bytes));
+      expect(Array.from(decodeBase64Table(b64))).toEqual(Array.from(bytes));
+      expect(Array.from(decodeBase64Table(b64.replace(/=+$/, '')))).toEqual(Array.from(bytes));
     }
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     expect(Array.from(decodeBase64(Buffer.from(all).toString('base64')))).toEqual(Array.from(all));
   });
   test('rejects bad characters', () => {
     expect(() => decodeBase64('ab$d')).toThrow();
+    expect(() => decodeBase64Table('ab$d')).toThrow();
   });
 });
 
@@ -45,8 +48,8 @@ describe('loadWasm', () => {
     expect(ex.ABI_VERSION.value).toBe(ABI_VERSION);
     expect(ex.HAS_SIMD.value).toBe(f === 'scalar' ? 0 : 1);
     expect(ex.HAS_RELAXED.value).toBe(f === 'relaxed' ? 1 : 0);
-    expect(ex.GEMM_MR.value).toBe(4);
-    expect(ex.GEMM_NR.value).toBe(f === 'scalar' ? 4 : 8);
+    expect(ex.GEMM_MR.value).toBe(f === 'scalar' ? 4 : 2);
+    expect(ex.GEMM_NR.value).toBe(f === 'scalar' ? 4 : 16);
     expect(ex.OVERREAD_BYTES.value).toBe(16);
     expect(ex.heap_base()).toBeGreaterThan(0);
     expect(ex.heap_base()).toBeLessThan(ex.memory.buffer.byteLength);
