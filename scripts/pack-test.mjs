@@ -27,7 +27,8 @@ if (!tgz) {
 const files = tarballFiles(tgz);
 await checks.check('tarball holds what exports/main/module/types name', () => {
   const pkg = JSON.parse(run('tar', ['xzOf', tgz, 'package/package.json']));
-  console.log(`  ${files.length} files: ${files.filter((f) => !f.endsWith('.map')).join(', ')}`);
+  const decls = files.filter((f) => f.endsWith('.d.ts')).length;
+  console.log(`  ${files.length} files: ${files.filter((f) => !f.endsWith('.d.ts')).join(', ')} and ${decls} .d.ts`);
   const named = new Set([pkg.main, pkg.module, pkg.types]);
   const walk = (v) => (typeof v === 'string' ? named.add(v) : v && typeof v === 'object' && Object.values(v).forEach(walk));
   walk(pkg.exports);
