@@ -126,16 +126,12 @@ export function f32_dwconv_minmax_up4__simd(
             for (let kx = kx0; kx < kx1; kx++) {
               const vx = v128.load(xr + <usize>kx * dxBytes);
               const vw = v128.load(wr + (<usize>kx << 4));
-              if (ASC_FEATURE_RELAXED_SIMD) {
-                vacc = f32x4.relaxed_madd(vx, vw, vacc);
-              } else {
-                vacc = f32x4.add(vacc, f32x4.mul(vx, vw));
-              }
+              vacc = vmadd(vx, vw, vacc);
             }
             wr += tapRowBytes;
             xr += dyBytes;
           }
-          vacc = f32x4.min(f32x4.max(vacc, lo), hi);
+          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
           if (cb + 1 < blocks) {
             v128.store(o, vacc);
             o += 16;
@@ -214,13 +210,117 @@ export function f32_dwconv_minmax_up4__scalar(
   }
 }
 
-/** The build's depthwise kernel. */
+/**
+ * 3x3 depthwise, any stride, dilation and padding (MobileNet's 3x3 s1 and s2 layers): per
+ * output pixel nine input pointers (taps in the padding point at `zero`, a row of `channels`
+ * zeros), then one pass over the 4-channel blocks with the nine taps unrolled and all pointers
+ * bumped by 16 bytes, no per-tap index arithmetic (XNNPACK's dwconv up4x9 structure).
+ *
+ *   packed block: [4 biases][tap 0: 4 w]...[tap 8: 4 w]   = 160 bytes
+ *
+ * Two partial sums halve the add chain. Reads up to 12 bytes past a pixel's channels (the next
+ * pixel or the 16 padding bytes of the buffer, and of `zero`).
+ */
+function dw3x3__simd(
+  x: usize, packed: usize, out: usize, zero: usize, n: i32, h: i32, w: i32, channels: i32, oh: i32, ow: i32,
+  sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
+): void {
+  const pixelBytes = <usize>channels << 2;
+  const rowBytes = <usize>w * pixelBytes;
+  const blocks = (channels + DW_CB - 1) / DW_CB;
+  const tail = channels - (blocks - 1) * DW_CB;
+  const lo = f32x4.splat(vmin);
+  const hi = f32x4.splat(vmax);
+  let o = out;
+  for (let b = 0; b < n; b++) {
+    const xb = x + <usize>b * <usize>h * rowBytes;
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * sH - padTop;
+      const iy1 = iy0 + dH;
+      const iy2 = iy1 + dH;
+      const r0ok = <u32>iy0 < <u32>h;
+      const r1ok = <u32>iy1 < <u32>h;
+      const r2ok = <u32>iy2 < <u32>h;
+      const r0 = xb + <usize>iy0 * rowBytes;
+      const r1 = xb + <usize>iy1 * rowBytes;
+      const r2 = xb + <usize>iy2 * rowBytes;
+      for (let ox = 0; ox < ow; ox++) {
+        const ix0 = ox * sW - padLeft;
+        const ix1 = ix0 + dW;
+        const ix2 = ix1 + dW;
+        const c0ok = <u32>ix0 < <u32>w;
+        const c1ok = <u32>ix1 < <u32>w;
+        const c2ok = <u32>ix2 < <u32>w;
+        const o0 = <usize>ix0 * pixelBytes;
+        const o1 = <usize>ix1 * pixelBytes;
+        const o2 = <usize>ix2 * pixelBytes;
+        let i0 = r0ok && c0ok ? r0 + o0 : zero;
+        let i1 = r0ok && c1ok ? r0 + o1 : zero;
+        let i2 = r0ok && c2ok ? r0 + o2 : zero;
+        let i3 = r1ok && c0ok ? r1 + o0 : zero;
+        let i4 = r1ok && c1ok ? r1 + o1 : zero;
+        let i5 = r1ok && c2ok ? r1 + o2 : zero;
+        let i6 = r2ok && c0ok ? r2 + o0 : zero;
+        let i7 = r2ok && c1ok ? r2 + o1 : zero;
+        let i8 = r2ok && c2ok ? r2 + o2 : zero;
+        let wp = packed;
+        for (let cb = 1; cb <= blocks; cb++) {
+          let vacc = v128.load(wp);
+          let vacc2 = f32x4.mul(v128.load(i0), v128.load(wp, 16));
+          vacc = vmadd(v128.load(i1), v128.load(wp, 32), vacc);
+          vacc2 = vmadd(v128.load(i2), v128.load(wp, 48), vacc2);
+          vacc = vmadd(v128.load(i3), v128.load(wp, 64), vacc);
+          vacc2 = vmadd(v128.load(i4), v128.load(wp, 80), vacc2);
+          vacc = vmadd(v128.load(i5), v128.load(wp, 96), vacc);
+          vacc2 = vmadd(v128.load(i6), v128.load(wp, 112), vacc2);
+          vacc = vmadd(v128.load(i7), v128.load(wp, 128), vacc);
+          vacc2 = vmadd(v128.load(i8), v128.load(wp, 144), vacc2);
+          vacc = f32x4.add(vacc, vacc2);
+          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
+          wp += 160;
+          i0 += 16;
+          i1 += 16;
+          i2 += 16;
+          i3 += 16;
+          i4 += 16;
+          i5 += 16;
+          i6 += 16;
+          i7 += 16;
+          i8 += 16;
+          if (cb < blocks || tail == 4) {
+            v128.store(o, vacc);
+            o += 16;
+          } else {
+            storeLanes(o, vacc, tail);
+            o += <usize>tail << 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function vmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(c, f32x4.mul(a, b));
+  }
+}
+
+/** The build's depthwise kernel: the 3x3 path for 3x3 kernels with SIMD, else the generic one. */
 export function dwRun(
-  x: usize, packed: usize, out: usize, n: i32, h: i32, w: i32, channels: i32, oh: i32, ow: i32,
+  x: usize, packed: usize, out: usize, zero: usize, n: i32, h: i32, w: i32, channels: i32, oh: i32, ow: i32,
   kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
 ): void {
   if (ASC_FEATURE_SIMD) {
-    f32_dwconv_minmax_up4__simd(x, packed, out, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, vmin, vmax);
+    if (kH == 3 && kW == 3) {
+      dw3x3__simd(x, packed, out, zero, n, h, w, channels, oh, ow, sH, sW, dH, dW, padTop, padLeft, vmin, vmax);
+    } else {
+      f32_dwconv_minmax_up4__simd(x, packed, out, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, vmin, vmax);
+    }
   } else {
     f32_dwconv_minmax_up4__scalar(x, packed, out, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, vmin, vmax);
   }

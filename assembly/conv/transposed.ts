@@ -90,7 +90,7 @@ export function clampBuffer(p: usize, count: i32, vmin: f32, vmax: f32): void {
     const lo = f32x4.splat(vmin);
     const hi = f32x4.splat(vmax);
     for (; i + 4 <= count; i += 4) {
-      v128.store(p, f32x4.min(f32x4.max(v128.load(p), lo), hi));
+      v128.store(p, f32x4.pmin(f32x4.pmax(v128.load(p), lo), hi));
       p += 16;
     }
   }

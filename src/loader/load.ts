@@ -57,8 +57,8 @@ export interface WasmExports {
   pack_dwconv2d_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;
   /** (x, dst, pixels, c, m) */
   expand_dwconv2d_nhwc_f32(x: number, dst: number, pixels: number, c: number, m: number): void;
-  /** (x, packed, out, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */
-  run_dwconv2d_nhwc_f32(x: number, packed: number, out: number, n: number, h: number, w: number, channels: number,
+  /** (x, packed, out, zero (channels zeros), n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */
+  run_dwconv2d_nhwc_f32(x: number, packed: number, out: number, zero: number, n: number, h: number, w: number, channels: number,
     oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padTop: number, padLeft: number, min: number, max: number): void;
   /** (col, bias, out, n, h, w, oh, ow, groups, coutG, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */

@@ -133,6 +133,7 @@ export class ConvKernel extends BaseKernel {
 /** 'dw': depthwise with any multiplier (m > 1 runs on the m-fold expanded input). */
 export class DwKernel extends BaseKernel {
   private readonly packed: number;
+  private readonly zero: number;
   private readonly expanded: Scratch;
 
   constructor(stage: Stage, heap: Heap, ex: WasmExports) {
@@ -144,6 +145,8 @@ export class DwKernel extends BaseKernel {
     let b = 0;
     try {
       this.packed = this.own(heap.alloc(ex.dwconv2d_packed_floats(cout, taps) * 4));
+      this.zero = this.own(heap.alloc(cout * 4));
+      heap.zero(this.zero, cout * 4 + 16);
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_dwconv2d_f32(cout, taps, w, b, this.packed);
@@ -165,7 +168,7 @@ export class DwKernel extends BaseKernel {
       ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
       src = this.expanded.ptr;
     }
-    ex.run_dwconv2d_nhwc_f32(src, this.packed, out, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
+    ex.run_dwconv2d_nhwc_f32(src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   }
 }

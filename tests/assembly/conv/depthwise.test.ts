@@ -35,7 +35,8 @@ function run(h: Harness, cs: DwCase, seed: number): void {
   const SENTINEL = 777;
   const outLen = n * oh * ow * cout;
   const out = h.alloc(outLen + 4, SENTINEL);
-  h.ex.run_dwconv2d_nhwc_f32(xp, packed, out, n, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
+  const zero = h.alloc(cout);
+  h.ex.run_dwconv2d_nhwc_f32(xp, packed, out, zero, n, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
   const got = h.get(out, outLen + 4);
   h.reset();
   const want = refDw({ n, h: cs.h, w: cs.w, c, oh, ow, cout, groups: c, cinG: 1, coutG: m, kH: cs.kH, kW: cs.kW,
@@ -65,6 +66,13 @@ describe.each(flavors())('f32_dwconv_minmax_up4 (%s)', (flavor) => {
   test('multiplier 2 and 3 through expand', () => {
     run(h, { c: 3, m: 2, h: 5, w: 5, kH: 3, kW: 3, pad: [1, 1, 1, 1] }, 8);
     run(h, { c: 5, m: 3, n: 2, h: 6, w: 4, kH: 2, kW: 3, s: [2, 1], pad: [0, 1, 1, 1] }, 9);
+  });
+  test.each([1, 2, 3, 4, 5, 8, 13, 17])('3x3 path: stride 2, dilation 2, asymmetric padding, c_%i', (c) => {
+    run(h, { c, n: 2, h: 9, w: 10, kH: 3, kW: 3, s: [2, 1], d: [2, 3], pad: [2, 0, 1, 3], clamp: [-0.5, 0.5] }, 20 + c);
+  });
+  test('3x3 path: padding wider than the kernel, image smaller than the kernel', () => {
+    run(h, { c: 6, h: 2, w: 1, kH: 3, kW: 3, pad: [4, 4, 4, 4] }, 11);
+    run(h, { c: 9, h: 1, w: 2, kH: 3, kW: 3, pad: [1, 1, 1, 1], s: [2, 2] }, 12);
   });
   test('7x7 kernel on a 3x3 image', () => run(h, { c: 4, h: 3, w: 3, kH: 7, kW: 7, pad: [3, 3, 3, 3] }, 10));
 });
