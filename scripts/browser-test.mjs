@@ -101,8 +101,8 @@ if (ready.size) {
 }
 
 /** Opens `url`, collects errors, waits for `waitFor` (a window property) or window.__error. */
-async function openPage(url, waitFor, shotName) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+async function openPage(url, waitFor, shotName, on = browser) {
+  const context = await on.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
@@ -128,11 +128,11 @@ async function openPage(url, waitFor, shotName) {
 }
 
 /** Opens each page under `base` (label e.g. 'vite' or 'vite dev') and checks it. */
-async function checkPages(name, base, pages) {
+async function checkPages(name, base, pages, on = browser) {
   for (const p of pages) {
     const label = `${name}/${p.path}`;
     const r = await checks.check(`${label}: loads and publishes ${p.waitFor}`, async () => {
-      const got = await openPage(base + p.path, p.waitFor, `${name.replace(/\W+/g, '-')}-${p.path.replace(/\W+/g, '_')}`);
+      const got = await openPage(base + p.path, p.waitFor, `${name.replace(/\W+/g, '-')}-${p.path.replace(/\W+/g, '_')}`, on);
       console.log(`  screenshot ${got.shot}`);
       assert(!got.error, `the page reported: ${got.error}`);
       return got;
@@ -147,7 +147,7 @@ async function checkPages(name, base, pages) {
       console.log(`  ${label}: init() picked ${res.backend} in ${res.initMs.toFixed(1)} ms` +
         (res.worker ? `; worker picked ${res.worker.backend} in ${res.worker.initMs.toFixed(1)} ms` : ''));
       if (p.backend) {
-        await checks.check(`${label}: init({backend: '${p.backend}'}) took it`, () => {
+        await checks.check(`${label}: init() resolved to '${p.backend}'`, () => {
           assert(res.backend === p.backend, `got ${res.backend}`);
           if (res.worker) assert(res.worker.backend === p.backend, `worker got ${res.worker.backend}`);
         });
@@ -240,6 +240,25 @@ if (browser) {
     }
   }
   await browser.close();
+
+  // A browser without WebAssembly (V8 --jitless, as in Edge's enhanced security mode or iOS
+  // Lockdown Mode): init() must fall back to 'js' by itself and compute the same numbers.
+  const ex = examples.find((e) => ready.has(e.name) && e.noWasm);
+  if (ex) {
+    const jitless = await checks.check('launch Chromium with --js-flags=--jitless (no WebAssembly)', async () => {
+      const { chromium } = await import('playwright-core');
+      return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--js-flags=--jitless'], timeout: 60_000 });
+    });
+    if (jitless) {
+      const site = await serve(join(ROOT, 'examples', ex.name, ex.serveDir));
+      try {
+        await checkPages(`${ex.name} no-wasm`, site.url, ex.noWasm.pages, jitless);
+      } finally {
+        await site.close();
+        await jitless.close();
+      }
+    }
+  }
 }
 
 writeFileSync(join(shots, 'summary.json'), JSON.stringify(summary, null, 2));

@@ -82,6 +82,13 @@ if (installed) {
     console.log(`  with --experimental-wasm-relaxed-simd: ${relaxed}`);
   });
 
+  await checks.check('no WebAssembly (node --jitless): init() falls back to js, CJS and ESM', () => {
+    for (const f of ['check.cjs', 'check.mjs']) {
+      const out = run(process.execPath, ['--jitless', f], { cwd: dir }).trim();
+      assert(JSON.parse(out).backend === 'js', `${f}: ${out}`);
+    }
+  });
+
   await checks.check('node -e "require(\'simdconv\')" exports the API', () => {
     const keys = run(process.execPath, ['-e', "console.log(Object.keys(require('simdconv')).sort().join(' '))"], { cwd: dir }).trim();
     const esmKeys = run(process.execPath, ['--input-type=module', '-e', "import * as m from 'simdconv'; console.log(Object.keys(m).sort().join(' '))"], { cwd: dir }).trim();

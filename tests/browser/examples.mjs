@@ -19,6 +19,8 @@ export const EXAMPLES = [
       command: (port) => [process.execPath, 'node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
       pages: [{ path: 'index.html', waitFor: '__results', worker: true }],
     },
+    // In a Chromium without WebAssembly, init() falls back to 'js' (page and worker).
+    noWasm: { pages: [{ path: 'index.html', waitFor: '__results', worker: true, backend: 'js' }] },
   },
   { name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
   { name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
