@@ -228,6 +228,14 @@ if (browser) {
     } finally {
       await site.close();
     }
+    for (const c of ex.csp ?? []) {
+      const cspSite = await serve(join(ROOT, 'examples', ex.name, ex.serveDir), { headers: { 'content-security-policy': c.policy } });
+      try {
+        await checkPages(`${ex.name} csp-${c.name}`, cspSite.url, c.pages);
+      } finally {
+        await cspSite.close();
+      }
+    }
     if (ex.dev) {
       const dev = await checks.check(`${ex.name}: dev server starts`, () => startDevServer(ex));
       if (dev) {

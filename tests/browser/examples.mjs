@@ -21,6 +21,14 @@ export const EXAMPLES = [
     },
     // In a Chromium without WebAssembly, init() falls back to 'js' (page and worker).
     noWasm: { pages: [{ path: 'index.html', waitFor: '__results', worker: true, backend: 'js' }] },
+    // Under a Content-Security-Policy: without 'wasm-unsafe-eval' compiling is refused and init()
+    // falls back to 'js' quietly; with it, the SIMD build runs.
+    csp: [
+      { name: 'strict', policy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        pages: [{ path: 'index.html', waitFor: '__results', worker: true, backend: 'js' }] },
+      { name: 'wasm', policy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'",
+        pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
+    ],
   },
   { name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
   { name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },

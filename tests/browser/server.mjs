@@ -22,10 +22,11 @@ export const MIME = {
 
 /**
  * Serves `root` until `close()`.
+ * @param headers extra response headers (e.g. a Content-Security-Policy)
  * @returns {Promise<{url: string, close: () => Promise<void>, requests: string[]}>}
  *   url ends with '/'; requests lists "STATUS path" for every request (to spot 404s)
  */
-export async function serve(root) {
+export async function serve(root, { headers = {} } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -42,6 +43,7 @@ export async function serve(root) {
       res.writeHead(200, {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...headers,
       });
       res.end(body);
     } catch {
