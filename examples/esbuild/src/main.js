@@ -1,4 +1,4 @@
-// simdconv under esbuild: `esbuild src/main.js src/worker.js --bundle --format=esm --outdir=dist`.
+// simdconv under esbuild: `esbuild src/main.js src/worker.js --bundle --minify --format=esm --outdir=dist`.
 // No loader for .wasm is needed: the wasm is inside the JavaScript module.
 import * as simdconv from 'simdconv';
 import { showDemo } from '../../shared/demo.js';
