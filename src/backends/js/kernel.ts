@@ -5,6 +5,7 @@
 import { ConvError } from '../../errors.js';
 import type { Geometry, StageSpec } from '../../ops/plan.js';
 import type { Kernel, Stage } from '../types.js';
+import { allocating } from './alloc.js';
 import { runConv } from './conv.js';
 import { runDepthwise } from './depthwise.js';
 import { runDepthwiseNchw } from './depthwise-nchw.js';
@@ -13,18 +14,6 @@ import type { Scratch } from './scratch.js';
 import { runDeconv } from './transposed.js';
 
 const EMPTY64 = new Float64Array(0);
-
-/** Runs `alloc`, turning an allocation failure into ConvError('OUT_OF_MEMORY'). */
-export function allocating<T>(what: string, alloc: () => T): T {
-  try {
-    return alloc();
-  } catch (e) {
-    if (e instanceof RangeError) {
-      throw new ConvError('OUT_OF_MEMORY', `js backend: cannot allocate ${what}: ${e.message}`);
-    }
-    throw e;
-  }
-}
 
 /** A stage's weights packed for the js kernels. */
 export class JsKernel implements Kernel {

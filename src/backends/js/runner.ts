@@ -6,7 +6,8 @@
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import type { Kernel, Runner } from '../types.js';
-import { allocating, JsKernel } from './kernel.js';
+import { allocating } from './alloc.js';
+import { JsKernel } from './kernel.js';
 import { Scratch } from './scratch.js';
 import { nchwToNhwc, nhwcToNchw } from './transpose.js';
 

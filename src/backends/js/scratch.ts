@@ -2,6 +2,7 @@
  * Scratch buffers of a Runner: grown on demand, never shrunk, reused across runs (so repeated
  * calls allocate nothing after warm-up). One set per Runner; kernels hold none.
  */
+import { allocating } from './alloc.js';
 import { MR } from './gemm.js';
 
 export class Scratch {
@@ -14,20 +15,20 @@ export class Scratch {
 
   /** A Float32Array of at least n values (contents undefined). */
   cols(n: number): Float32Array {
-    if (this.f32.length < n) this.f32 = new Float32Array(n);
+    if (this.f32.length < n) this.f32 = allocating('scratch', () => new Float32Array(n));
     return this.f32;
   }
 
   /** Packed-A scratch for gemm with depth kc. */
   packedA(kc: number): Float64Array {
     const n = Math.max(kc, 1) * MR;
-    if (this.f64.length < n) this.f64 = new Float64Array(n);
+    if (this.f64.length < n) this.f64 = allocating('scratch', () => new Float64Array(n));
     return this.f64;
   }
 
   /** A Float64Array of at least n values (contents undefined). */
   accumulators(n: number): Float64Array {
-    if (this.acc.length < n) this.acc = new Float64Array(n);
+    if (this.acc.length < n) this.acc = allocating('scratch', () => new Float64Array(n));
     return this.acc;
   }
 

@@ -196,6 +196,17 @@ describe('js backend runner', () => {
     }
   });
 
+  it('refuses a disposed kernel and foreign kernels', () => {
+    const t: E2E = { op: 'depthwiseConv2d', n: 1, c: 3, h: 4, w: 4, k: [3, 3] };
+    const b = build(t, 13);
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const p = prepare(t, b, layout);
+      p.kernels[0].dispose();
+      expect(() => runCase(p, t, b.x, layout)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    }
+    expect(() => jsBackend.createRunner([{ spec: {} as never, bytes: () => 0, dispose: () => undefined }])).toThrow(/js backend/);
+  });
+
   it('reports the bytes it holds and frees them on dispose', () => {
     const t: E2E = { op: 'conv2d', n: 1, c: 5, h: 6, w: 6, cout: 7, k: [3, 3], opts: { padding: 1 } };
     const b = build(t, 12);
