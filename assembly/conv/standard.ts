@@ -11,23 +11,38 @@
  * It depends only on the geometry and the input's address, so callers rebuild it only when one
  * of those changes. Group g's channels are reached by the kernel adding g*cinG*4 bytes.
  */
-import { MR, NR } from '../params';
-import { igemm } from '../gemm/igemm';
+import { MR, NR as GEMM_NR } from '../params';
+import { igemm, igemm4x8 } from '../gemm/igemm';
 import { packedGemmFloats } from '../gemm/pack';
 
-/** Pointers (u32) of the indirection buffer of `pixels` output pixels and `taps` taps. */
-export function convIndirectionLength(pixels: i32, taps: i32): i32 {
-  return (pixels + MR - 1) / MR * MR * taps;
+/** Rows and columns of the alternative (4x8) tile; the scalar build's alternative is its 4x4. */
+// @ts-ignore: decorator
+@lazy const ALT_MR: i32 = 4;
+// @ts-ignore: decorator
+@lazy const ALT_NR: i32 = ASC_FEATURE_SIMD ? 8 : 4;
+
+/** Tile rows of the build's tile (alt = 0) or of the 4x8 tile (alt = 1). */
+// @ts-ignore: decorator
+@inline
+function tileRows(alt: i32): i32 {
+  return alt ? ALT_MR : MR;
+}
+
+/** Pointers (u32) of the indirection buffer of `pixels` output pixels, `taps` taps, tiles of `mr`. */
+export function convIndirectionLength(pixels: i32, taps: i32, mr: i32): i32 {
+  return (pixels + mr - 1) / mr * mr * taps;
 }
 
 /**
  * Builds the indirection buffer `ind` for input `x` (NHWC, n x h x w x c) and output
- * n x oh x ow, kernel kH x kW, stride, dilation and top/left zero padding.
+ * n x oh x ow, kernel kH x kW, stride, dilation and top/left zero padding, in tiles of `mr`
+ * pixels (GEMM_MR, or 4 for the alternative tile).
  */
 export function convIndirection(
   ind: usize, x: usize, zero: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32, mr: i32,
 ): void {
+  const MR = mr;
   const pixels = n * oh * ow;
   const taps = kH * kW;
   const tiles = (pixels + MR - 1) / MR;
@@ -62,7 +77,8 @@ export function convIndirection(
  * Indirection buffer of `pixels` rows of `rowBytes` each (one tap): a plain gemm through igemm,
  * used by transposed convolution.
  */
-export function rowsIndirection(ind: usize, x: usize, pixels: i32, rowBytes: usize): void {
+export function rowsIndirection(ind: usize, x: usize, pixels: i32, rowBytes: usize, mr: i32): void {
+  const MR = mr;
   const tiles = (pixels + MR - 1) / MR;
   let q = ind;
   for (let t = 0; t < tiles; t++) {
@@ -87,14 +103,19 @@ const L2_BLOCK_BYTES: usize = 256 << 10;
  * Runs igemm over every tile and group: out[m][g*coutG + j] (row stride cout floats) =
  * clamp(bias + sum over taps and cinG). `packed` holds groups blocks of packGemm panels.
  *
+ * alt = 1 runs the 4x8 tile (weights packed with nr = 8; indirection in tiles of 4): for groups
+ * of at most 8 output channels it wastes at most half of each panel, the 2x16 tile three quarters.
+ *
  * Loop order: small groups (the common case, and grouped conv with many tiny groups) run
  * tile-major so a tile's input rows are read once for all groups; groups whose weights exceed
  * L2_BLOCK_BYTES run column-block-major (see above).
  */
 export function convRun(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
-  coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32,
+  coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32, alt: i32,
 ): void {
+  const MR = tileRows(alt);
+  const NR = alt ? ALT_NR : GEMM_NR;
   const tiles = (pixels + MR - 1) / MR;
   const groupBytes = <usize>packedGemmFloats(taps, cinG, coutG, NR) << 2;
   const kc = <usize>cinG << 2;
@@ -108,7 +129,11 @@ export function convRun(
       const c = out + <usize>m0 * cStride;
       let w = packed;
       for (let g = 0; g < groups; g++) {
-        igemm(mr, coutG, kc, ks, a, w, c + (<usize>(g * coutG) << 2), cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        if (alt) {
+          igemm4x8(mr, coutG, kc, ks, a, w, c + (<usize>(g * coutG) << 2), cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        } else {
+          igemm(mr, coutG, kc, ks, a, w, c + (<usize>(g * coutG) << 2), cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        }
         w += groupBytes;
       }
     }
@@ -127,7 +152,11 @@ export function convRun(
       for (let t = 0; t < tiles; t++) {
         const m0 = t * MR;
         const mr = pixels - m0 < MR ? pixels - m0 : MR;
-        igemm(mr, nc, kc, ks, ind + <usize>t * ks, w, cg + <usize>m0 * cStride, cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        if (alt) {
+          igemm4x8(mr, nc, kc, ks, ind + <usize>t * ks, w, cg + <usize>m0 * cStride, cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        } else {
+          igemm(mr, nc, kc, ks, ind + <usize>t * ks, w, cg + <usize>m0 * cStride, cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
+        }
       }
     }
   }

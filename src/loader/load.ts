@@ -42,16 +42,20 @@ export interface WasmExports {
   /** the 4x8 tile (4x4 in the scalar build), same arguments, weights packed with nr = 8 (4) */
   igemm_4x8_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
     aOffset: number, zero: number, min: number, max: number): void;
-  conv2d_indirection_length(pixels: number, taps: number): number;
-  /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft) */
+  /** (pixels, taps, mr) */
+  conv2d_indirection_length(pixels: number, taps: number, mr: number): number;
+  /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, mr) */
   build_conv2d_indirection_nhwc(ind: number, x: number, zero: number, n: number, h: number, w: number, c: number,
     oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
-    padTop: number, padLeft: number): void;
-  /** (ind, x, pixels, rowBytes) */
-  build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number): void;
-  /** (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max) */
+    padTop: number, padLeft: number, mr: number): void;
+  /** (ind, x, pixels, rowBytes, mr) */
+  build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
+  /**
+   * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, alt): alt 0 runs the
+   * build's tile (GEMM_MR x GEMM_NR), alt 1 the 4x8 tile (4x4 scalar; packed with nr 8 (4), tiles of 4)
+   */
   run_conv2d_nhwc_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
-    cinG: number, coutG: number, taps: number, cout: number, min: number, max: number): void;
+    cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, alt: number): void;
   dwconv2d_packed_floats(channels: number, taps: number): number;
   /** (channels, taps, w, bias|0, packed) */
   pack_dwconv2d_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;

@@ -84,6 +84,9 @@ abstract class BaseKernel implements WasmKernel {
 
 /** 'conv': standard, strided, dilated, grouped, pointwise. */
 export class ConvKernel extends BaseKernel {
+  /** 1: the 4x8 tile (groups of at most 8 output channels), 0: the build's tile */
+  private readonly alt: number;
+  private readonly mr: number;
   private readonly packed: number;
   private readonly zero: number;
   private readonly ind: Scratch;
@@ -96,10 +99,13 @@ export class ConvKernel extends BaseKernel {
     const coutG = cout / groups;
     const taps = kH * kW;
     this.ind = this.newScratch();
+    const simd = (ex.HAS_SIMD.value as number) === 1;
+    this.alt = simd && coutG <= 8 ? 1 : 0;
+    this.mr = this.alt ? 4 : (ex.GEMM_MR.value as number);
+    const nr = this.alt ? (simd ? 8 : 4) : (ex.GEMM_NR.value as number);
     let w = 0;
     let b = 0;
     try {
-      const nr = ex.GEMM_NR.value as number;
       this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(taps, cinG, coutG, nr) * 4));
       this.zero = this.own(heap.alloc(cinG * 4));
       heap.zero(this.zero, cinG * 4 + 16);
@@ -119,14 +125,14 @@ export class ConvKernel extends BaseKernel {
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kH * g.kW;
     const key = `${x},${g.n},${g.h},${g.w},${g.oh},${g.ow},${g.padTop},${g.padLeft}`;
-    const len = ex.conv2d_indirection_length(pixels, taps);
+    const len = ex.conv2d_indirection_length(pixels, taps, this.mr);
     if (this.ind.ensure(len * 4) || key !== this.indKey) {
       ex.build_conv2d_indirection_nhwc(this.ind.ptr, x, this.zero, g.n, g.h, g.w, g.c, g.oh, g.ow, g.kH, g.kW,
-        g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+        g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, this.mr);
       this.indKey = key;
     }
     ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
-      g.min, g.max);
+      g.min, g.max, this.alt);
   }
 }
 
@@ -213,14 +219,15 @@ export class DeconvKernel extends BaseKernel {
     const taps = g.kH * g.kW;
     const colCols = g.groups * taps * g.coutG;
     const key = `${x},${pixels},${g.c}`;
-    const len = ex.conv2d_indirection_length(pixels, 1);
+    const mr = ex.GEMM_MR.value as number;
+    const len = ex.conv2d_indirection_length(pixels, 1, mr);
     if (this.ind.ensure(len * 4) || key !== this.indKey) {
-      ex.build_rows_indirection(this.ind.ptr, x, pixels, g.c * 4);
+      ex.build_rows_indirection(this.ind.ptr, x, pixels, g.c * 4, mr);
       this.indKey = key;
     }
     this.col.ensure(pixels * colCols * 4);
     ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, this.col.ptr, this.zero, pixels, g.groups, g.cinG,
-      taps * g.coutG, 1, colCols, -Infinity, Infinity);
+      taps * g.coutG, 1, colCols, -Infinity, Infinity, 0);
     ex.run_deconv2d_col2im_nhwc_f32(this.col.ptr, this.bias, out, g.n, g.h, g.w, g.oh, g.ow, g.groups, g.coutG,
       g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   }

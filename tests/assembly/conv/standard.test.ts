@@ -15,11 +15,11 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
   test('indirection buffer: pointers, zero taps, tail repetition', () => {
     const n = 1, H = 3, W = 3, c = 2, k = 3, pad = 1;
     const oh = 3, ow = 3, pixels = 9, taps = 9;
-    const len = h.ex.conv2d_indirection_length(pixels, taps);
+    const len = h.ex.conv2d_indirection_length(pixels, taps, h.mr);
     expect(len).toBe(Math.ceil(pixels / h.mr) * h.mr * taps);
     const ind = h.heap.alloc(len * 4);
     const x = 1024, zero = 64;
-    h.ex.build_conv2d_indirection_nhwc(ind, x, zero, n, H, W, c, oh, ow, k, k, 1, 1, 1, 1, pad, pad);
+    h.ex.build_conv2d_indirection_nhwc(ind, x, zero, n, H, W, c, oh, ow, k, k, 1, 1, 1, 1, pad, pad, h.mr);
     const u = h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len);
     h.heap.free(ind);
     const MR = h.mr;
@@ -38,18 +38,20 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
   test('rows indirection repeats the last row', () => {
     const len = Math.ceil(5 / h.mr) * h.mr;
     const ind = h.heap.alloc(len * 4);
-    h.ex.build_rows_indirection(ind, 4096, 5, 12);
+    h.ex.build_rows_indirection(ind, 4096, 5, 12, h.mr);
     const want = Array.from({ length: len }, (_, i) => 4096 + 12 * Math.min(i, 4));
     expect(Array.from(h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len))).toEqual(want);
     h.heap.free(ind);
   });
 
   test.each([
+    ['grouped g4 coutG 3 (4x8 tile)', 1, 8, 5, 6, 12, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+    ['grouped g2 coutG 13, 4x8 tile with 2 panels', 2, 6, 4, 5, 26, 2, 2, 3, 1, 2, 1, 1, 0, 1, 1, 1, 1],
     ['3x3p1 c5 co13', 1, 5, 6, 7, 13, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1],
     ['grouped g4 3x3 s2 asym, batch 2', 2, 8, 7, 9, 12, 4, 3, 3, 2, 2, 1, 1, 0, 1, 2, 0],
     ['dilated 3x2 d2x3', 1, 3, 9, 10, 9, 1, 3, 2, 1, 1, 2, 3, 2, 3, 2, 3],
     ['pointwise c17 co9 batch 3', 3, 17, 3, 5, 9, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
-  ])('%s', (_name, n, c, H, W, cout, groups, kH, kW, sH, sW, dH, dW, pt, pl, pb, pr) => {
+  ])('%s', (_name, n, c, H, W, cout, groups, kH, kW, sH, sW, dH, dW, pt, pl, pb, pr, alt = 0) => {
     const r = rng(cout * 13 + c);
     const cinG = c / groups, coutG = cout / groups, taps = kH * kW;
     const oh = Math.floor((H + pt + pb - dH * (kH - 1) - 1) / sH) + 1;
@@ -58,12 +60,14 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     const x = randomArray(n * H * W * c, r), w = randomArray(groups * taps * cinG * coutG, r), bias = randomArray(cout, r);
     const xp = h.put(x);
     const zero = h.alloc(cinG);
-    const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, h.nr));
-    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, h.nr, h.put(w), h.put(bias), packed);
-    const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps));
-    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl);
+    const mr = alt ? 4 : h.mr;
+    const nr = alt ? (h.ex.HAS_SIMD.value ? 8 : 4) : h.nr;
+    const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, nr));
+    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, h.put(w), h.put(bias), packed);
+    const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, mr));
+    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, mr);
     const out = h.alloc(pixels * cout);
-    h.ex.run_conv2d_nhwc_f32(ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, -1, 1);
+    h.ex.run_conv2d_nhwc_f32(ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, -1, 1, alt);
     const got = h.get(out, pixels * cout);
     h.reset();
     const want = refConv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: sH, strideW: sW,

@@ -19,11 +19,11 @@ function run(h: Harness, n: number, c: number, H: number, W: number, cout: numbe
   const zero = h.alloc(cinG);
   const packed = h.alloc(groups * h.ex.packed_gemm_floats(1, cinG, taps * coutG, h.nr));
   h.ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, h.nr, h.put(w), 0, packed);
-  const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, 1));
-  h.ex.build_rows_indirection(ind, xp, pixels, c * 4);
+  const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, 1, h.mr));
+  h.ex.build_rows_indirection(ind, xp, pixels, c * 4, h.mr);
   const colCols = groups * taps * coutG;
   const col = h.alloc(pixels * colCols);
-  h.ex.run_conv2d_nhwc_f32(ind, packed, col, zero, pixels, groups, cinG, taps * coutG, 1, colCols, -Infinity, Infinity);
+  h.ex.run_conv2d_nhwc_f32(ind, packed, col, zero, pixels, groups, cinG, taps * coutG, 1, colCols, -Infinity, Infinity, 0);
   const out = h.alloc(n * oh * ow * cout + 4, 99);
   h.ex.run_deconv2d_col2im_nhwc_f32(col, h.put(bias), out, n, H, W, oh, ow, groups, coutG, kH, kW, sH, sW, dH, dW, pt, pl, lo, hi);
   const got = h.get(out, n * oh * ow * cout + 4);
