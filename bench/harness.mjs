@@ -28,6 +28,9 @@ export const BUDGETS = {
   quick: { minSamples: 2, maxTime: 0.02, minTime: 0.002 },
 };
 
+/** A call slower than this (ms) is timed 3 times only: the spread of such calls is small. */
+export const SLOW_MS = 250;
+
 /** The q-quantile (0..1) of a sorted array, linear between neighbours. */
 export function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;
@@ -40,13 +43,15 @@ export function quantile(sorted, q) {
 /**
  * Time `fn`.
  * @param {() => unknown | Promise<unknown>} fn  the work of one call
- * @param {{ async?: boolean, minSamples?: number, maxTime?: number, minTime?: number }} [opts]
- *   async: fn returns a promise that settles when the call is done
+ * @param {{ async?: boolean, minSamples?: number, maxTime?: number, minTime?: number, expectedMs?: number }} [opts]
+ *   async: fn returns a promise that settles when the call is done; expectedMs: the time of a
+ *   call seen before (e.g. the first one): calls over SLOW_MS take 3 samples, not minSamples
  * @returns {Promise<{ medianMs: number, meanMs: number, p10Ms: number, p90Ms: number, rme: number,
  *   samples: number, calls: number }>} rme is benchmark.js's relative margin of error in percent
  */
 export function measure(fn, opts = {}) {
   const budget = { ...BUDGETS.full, ...opts };
+  if (opts.expectedMs > SLOW_MS) budget.minSamples = Math.min(budget.minSamples, 3);
   return new Promise((resolve, reject) => {
     let failure = null;
     const options = {

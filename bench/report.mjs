@@ -201,8 +201,8 @@ export function chartSvg(sum, title, subtitle = '') {
   return parts.join('\n');
 }
 
-function htmlTable(head, body, foot) {
-  const tr = (cells, tag) => `<tr>${cells.map((c, i) => `<${tag}${i >= 2 ? ' class="n"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
+function htmlTable(head, body, foot, rightFrom = 2) {
+  const tr = (cells, tag) => `<tr>${cells.map((c, i) => `<${tag}${i >= rightFrom ? ' class="n"' : ''}>${esc(c)}</${tag}>`).join('')}</tr>`;
   return `<table><thead>${tr(head, 'th')}</thead><tbody>${body.map((r) => tr(r, 'td')).join('\n')}</tbody>${foot ? `<tfoot>${tr(foot, 'th')}</tfoot>` : ''}</table>`;
 }
 
@@ -218,7 +218,7 @@ export function toHtml(result) {
     const d = detailGrid(result, suite);
     sections.push(`<h2>${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s`, `${m.primaryLayout}, one thread, higher is better`)}</figure>`);
     sections.push(`<h3>GFLOP/s</h3>${htmlTable(g.head, g.body, g.foot)}`);
-    sections.push(`<h3>simdconv detail</h3>${htmlTable(d.head, d.body)}`);
+    sections.push(`<h3>simdconv detail</h3>${htmlTable(d.head, d.body, null, 3)}`);
   }
   const peers = Object.entries(m.peers ?? {}).map(([k, v]) => `<li><b>${esc(k)}</b>: ${esc(v)}</li>`).join('');
   const notes = legend(result).filter(Boolean).map((n) => `<li>${esc(n)}</li>`).join('');

@@ -4,7 +4,8 @@
  * plain result object that report.mjs renders and the CLI writes as JSON.
  *
  * Row (one per case x contender): { case, suite, type, contender, kind: 'path'|'peer', layout,
- *   status: 'ok'|'mismatch'|'error'|'unsupported'|'skipped', coldMs, medianMs, p10Ms, p90Ms, rme,
+ *   status: 'ok'|'mismatch'|'error'|'unsupported', createMs, firstRunMs, coldMs (their sum),
+ *   medianMs, p10Ms, p90Ms, rme,
  *   samples, gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
  *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare }
  */
@@ -130,10 +131,9 @@ export async function runSuite(o) {
         let layer;
         try {
           let y;
-          row.coldMs = await timeOnce(() => {
-            layer = createLayer(lib, bc, layout, path);
-            y = layer.run(bc.x[layout]);
-          });
+          row.createMs = await timeOnce(() => { layer = createLayer(lib, bc, layout, path); });
+          row.firstRunMs = await timeOnce(() => { y = layer.run(bc.x[layout]); });
+          row.coldMs = row.createMs + row.firstRunMs;
           const yN = layout === 'NCHW' ? y.data : nhwcToNchw(y.data, bc.outShape);
           if (!ref) {
             ref = { data: yN, by: `${path} ${layout}` };
@@ -147,7 +147,7 @@ export async function runSuite(o) {
           }
           const out = new Float32Array(outLen);
           const x = bc.x[layout];
-          const s = await measure(() => layer.run(x, { out }), budget);
+          const s = await measure(() => layer.run(x, { out }), { ...budget, expectedMs: row.firstRunMs });
           Object.assign(row, s, { gflops: gflops(flops, s.medianMs) });
           row.status ??= 'ok';
         } catch (e) {
@@ -180,16 +180,15 @@ export async function runSuite(o) {
       let prepared;
       try {
         let y;
-        row.coldMs = await timeOnce(async () => {
-          prepared = await peer.prepare(bc);
-          if (!prepared.unsupported) y = await prepared.run();
-        });
+        row.createMs = await timeOnce(async () => { prepared = await peer.prepare(bc); });
         if (prepared.unsupported) {
           row.status = 'unsupported';
           row.note = prepared.unsupported;
-          delete row.coldMs;
+          delete row.createMs;
           continue;
         }
+        row.firstRunMs = await timeOnce(async () => { y = await prepared.run(); });
+        row.coldMs = row.createMs + row.firstRunMs;
         row.emulated = prepared.emulated || undefined;
         if (ref) {
           const yN = peer.layout === 'NCHW' ? y : nhwcToNchw(y, bc.outShape);
@@ -203,13 +202,13 @@ export async function runSuite(o) {
         } else {
           row.note = 'not checked: no simdconv output to compare with';
         }
-        const s = await measure(peer.async ? () => prepared.run() : prepared.run, { ...budget, async: !!peer.async });
+        const s = await measure(peer.async ? () => prepared.run() : prepared.run, { ...budget, async: !!peer.async, expectedMs: row.firstRunMs });
         Object.assign(row, s, { gflops: gflops(flops, s.medianMs), status: 'ok' });
       } catch (e) {
         row.status = 'error';
         row.note = e.message.split('\n')[0];
       } finally {
-        prepared?.dispose?.();
+        await prepared?.dispose?.();
       }
     }
 

@@ -68,7 +68,7 @@ export async function loadOrtPeers(wanted, notes) {
           const r = await session.run({ x: new ort.Tensor('float32', data, dims) });
           return r.y.data;
         },
-        dispose() { session.release(); },
+        dispose() { return session.release(); },
       };
     },
   }];
