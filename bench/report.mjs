@@ -84,7 +84,8 @@ function detailGrid(result, suite) {
 }
 
 function metaLine(meta) {
-  return `${meta.cpu} (${meta.cores} cores), Node ${meta.node}, V8 ${meta.v8}, flags ${meta.execArgv.join(' ') || '(none)'}, ${meta.date}${meta.quick ? ', QUICK (smoke) run: figures are not measurements' : ''}`;
+  const load = meta.loadAvg ? `, load average ${meta.loadAvg.join(' -> ')}${Math.max(...meta.loadAvg) > meta.cores ? ' (busy machine: figures are low)' : ''}` : '';
+  return `${meta.cpu} (${meta.cores} cores), Node ${meta.node}, V8 ${meta.v8}, flags ${meta.execArgv.join(' ') || '(none)'}, ${meta.date}${load}${meta.quick ? ', QUICK (smoke) run: figures are not measurements' : ''}`;
 }
 
 /** The text report for stdout. */

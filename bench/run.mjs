@@ -44,6 +44,8 @@ function machine(lib) {
     v8: process.versions.v8,
     execArgv: process.execArgv,
     library: lib.version,
+    // 1-minute load averages at the start and end: above the core count, other processes share the CPU.
+    loadAvg: [+os.loadavg()[0].toFixed(2)],
   };
 }
 
@@ -219,6 +221,7 @@ export async function runSuite(o) {
   derive(rows, caseInfo, o.layouts[0]);
   meta.memory = lib.memory ? lib.memory() : undefined;
   meta.durationS = +((performance.now() - t0) / 1e3).toFixed(1);
+  meta.loadAvg.push(+os.loadavg()[0].toFixed(2));
   return { meta, notes, cases: caseInfo, rows };
 }
 
