@@ -5,10 +5,10 @@
  *
  *   node --experimental-wasm-relaxed-simd bench/cli.mjs bench [options]
  */
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runSuite, ALL_PATHS, ALL_LAYOUTS, packageVersion } from './run.mjs';
+import { runSuite, ALL_PATHS, ALL_LAYOUTS } from './run.mjs';
 import { PEER_NAMES } from './peers/index.mjs';
 import { toText, toHtml, toMarkdown } from './report.mjs';
 
@@ -86,15 +86,11 @@ async function loadLibrary(file) {
   return { lib: await import(pathToFileURL(path).href), path };
 }
 
+/** One progress line on stderr, rewritten in place on a terminal, one line per step elsewhere. */
 function progressWriter() {
   const tty = process.stderr.isTTY;
-  let last = 0;
   return {
-    line(msg) {
-      if (tty) process.stderr.write(`\r\x1b[K${msg}`);
-      else if (Date.now() - last > 0) process.stderr.write(`${msg}\n`);
-      last = Date.now();
-    },
+    line(msg) { process.stderr.write(tty ? `\r\x1b[K${msg}` : `${msg}\n`); },
     done() { if (tty) process.stderr.write('\r\x1b[K'); },
   };
 }
@@ -119,7 +115,7 @@ export async function main(argv) {
   const progress = progressWriter();
   const result = await runSuite({
     lib,
-    libVersion: packageVersion(new URL('../package.json', import.meta.url)),
+    libVersion: JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')).version,
     filter: o.filter,
     paths: o.paths,
     layouts: o.layouts,

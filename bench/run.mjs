@@ -10,7 +10,6 @@
  *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare }
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { measure, timeOnce, BUDGETS } from './harness.mjs';
 import { LAYERS, KERNELS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw } from './cases.mjs';
 import { loadPeers } from './peers/index.mjs';
@@ -32,7 +31,7 @@ export function compare(a, b) {
   return { ok, maxErr };
 }
 
-function machine(lib) {
+function machine(libVersion) {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
@@ -43,7 +42,7 @@ function machine(lib) {
     node: process.version,
     v8: process.versions.v8,
     execArgv: process.execArgv,
-    library: lib.version,
+    library: libVersion,
     // 1-minute load averages at the start and end: above the core count, other processes share the CPU.
     loadAvg: [+os.loadavg()[0].toFixed(2)],
   };
@@ -70,7 +69,7 @@ export async function runSuite(o) {
   const budgetOf = (spec) => (o.quick ? BUDGETS.quick : spec.suite === 'kernels' ? BUDGETS.short : BUDGETS.full);
   // Kernel micro-benchmarks time the kernels, so they run in the primary layout only.
   const layoutsOf = (spec) => (spec.suite === 'kernels' ? o.layouts.slice(0, 1) : o.layouts);
-  const meta = machine({ version: o.libVersion });
+  const meta = machine(o.libVersion);
   meta.quick = o.quick;
   meta.budgets = o.quick ? { all: BUDGETS.quick } : { layers: BUDGETS.full, kernels: BUDGETS.short, copy: BUDGETS.short };
   meta.primaryLayout = o.layouts[0];
@@ -244,14 +243,5 @@ function derive(rows, caseInfo, primary) {
       const nhwc = r.layout === 'NCHW' ? other : r;
       r.layoutShare = (nchw.medianMs - nhwc.medianMs) / nchw.medianMs;
     }
-  }
-}
-
-/** The library's package version, for the JSON. */
-export function packageVersion(pkgUrl) {
-  try {
-    return JSON.parse(readFileSync(pkgUrl, 'utf8')).version;
-  } catch {
-    return undefined;
   }
 }
