@@ -1,13 +1,15 @@
 /**
- * The 'conv' kind (standard, strided, dilated, grouped, pointwise) on NHWC activations.
- * - 1x1, stride 1, no padding: gemm straight on the NHWC rows (A = x, lda = c), per group.
- * - otherwise: blocks of output pixels are gathered by im2col (one group at a time) and
- *   multiplied by the group's packed weights; results land at channel offset grp*coutG of
- *   the NHWC output rows (ldc = cout). Bias and clamp are fused in the gemm's store.
+ * The 'conv' kind (standard, strided, dilated, grouped, pointwise), reading NHWC or NCHW and
+ * writing NHWC or NCHW (the gemm takes strides), so a lone conv layer needs no transposes.
+ * - 1x1, stride 1, no padding: gemm straight on the input (A = x: NHWC rows or NCHW planes), per group.
+ * - otherwise: blocks of output pixels of one image are gathered by im2col (one group at a time)
+ *   and multiplied by the group's packed weights; results land at channel offset grp*coutG.
+ * Bias and clamp are fused in the gemm's store.
  */
+import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import { gemm } from './gemm.js';
-import { im2col } from './im2col.js';
+import { im2col, stridesOf } from './im2col.js';
 import { packedGroupSize } from './pack.js';
 import type { Scratch } from './scratch.js';
 
@@ -23,34 +25,48 @@ export function isDirectPointwise(g: Geometry): boolean {
 }
 
 /**
- * y[n, oy, ox, :] = clamp(bias + conv(x), min, max) for a 'conv' geometry.
+ * y = clamp(bias + conv(x), min, max) for a 'conv' geometry, in either layout on each side.
  * @param w packed weights (pack.ts, conv form) of kc = kH*kW*cinG, n = coutG per group
- * @param x NHWC input [n, h, w, c]; y NHWC output [n, oh, ow, cout]; x and y must not overlap
+ * @param x input [n, c, h, w] in xLayout; y output [n, cout, oh, ow] in yLayout; must not overlap
  */
-export function runConv(w: Float64Array, g: Geometry, x: Float32Array, y: Float32Array, s: Scratch): void {
-  const { groups, cinG, coutG, cout, c, min, max } = g;
+export function runConv(
+  w: Float64Array, g: Geometry, x: Float32Array, xLayout: Layout, y: Float32Array, yLayout: Layout, s: Scratch,
+): void {
+  const { n, groups, cinG, coutG, cout, c, min, max } = g;
   const kc = g.kH * g.kW * cinG;
   const gs = packedGroupSize(kc, coutG);
   const ap = s.packedA(kc);
+  const ohw = g.oh * g.ow;
+  // output pixel p of image b, channel o at y[yb*b + p*ldc + o*cn]
+  const yb = ohw * cout;
+  const ldc = yLayout === 'NHWC' ? cout : 1;
+  const cn = yLayout === 'NHWC' ? 1 : ohw;
   if (isDirectPointwise(g)) {
+    // gemm straight on the input: pixel p, channel k at x[xb*b + p*lda + k*ka]
+    const lda = xLayout === 'NHWC' ? c : 1;
+    const ka = xLayout === 'NHWC' ? 1 : ohw;
     // Row blocks keep each block's A and C rows in cache while all the panels pass over them.
-    const m = g.n * g.h * g.w;
-    for (let p0 = 0; p0 < m; p0 += ROW_BLOCK) {
-      const mc = Math.min(ROW_BLOCK, m - p0);
-      for (let grp = 0; grp < groups; grp++) {
-        gemm(mc, coutG, kc, x, p0 * c + grp * cinG, c, w, grp * gs, y, p0 * cout + grp * coutG, cout, min, max, ap);
+    for (let b = 0; b < n; b++) {
+      for (let p0 = 0; p0 < ohw; p0 += ROW_BLOCK) {
+        const mc = Math.min(ROW_BLOCK, ohw - p0);
+        for (let grp = 0; grp < groups; grp++) {
+          gemm(mc, coutG, kc, x, b * ohw * c + p0 * lda + grp * cinG * ka, lda, ka, w, grp * gs,
+            y, b * yb + p0 * ldc + grp * coutG * cn, ldc, cn, min, max, ap);
+        }
       }
     }
     return;
   }
-  const total = g.n * g.oh * g.ow;
-  const mb = Math.min(total, Math.max(4, Math.floor(COL_BLOCK / kc) & ~3));
+  const xs = stridesOf(xLayout, c, g.h, g.w);
+  const mb = Math.min(ohw, Math.max(4, Math.floor(COL_BLOCK / kc) & ~3));
   const col = s.cols(mb * kc);
-  for (let p0 = 0; p0 < total; p0 += mb) {
-    const mc = Math.min(mb, total - p0);
-    for (let grp = 0; grp < groups; grp++) {
-      im2col(x, g, grp, p0, mc, col);
-      gemm(mc, coutG, kc, col, 0, kc, w, grp * gs, y, p0 * cout + grp * coutG, cout, min, max, ap);
+  for (let b = 0; b < n; b++) {
+    for (let p0 = 0; p0 < ohw; p0 += mb) {
+      const mc = Math.min(mb, ohw - p0);
+      for (let grp = 0; grp < groups; grp++) {
+        im2col(x, xs, g, grp, b * ohw + p0, mc, col);
+        gemm(mc, coutG, kc, col, 0, kc, 1, w, grp * gs, y, b * yb + p0 * ldc + grp * coutG * cn, ldc, cn, min, max, ap);
+      }
     }
   }
 }

@@ -7,13 +7,16 @@
  *
  *   w[wOff + p*(kc+1)*4] : b0 b1 b2 b3 | k0: w00 w01 w02 w03 | k1: ... | k(kc-1): ...
  *
- * A is read from any row-major Float32Array (NHWC rows or an im2col block) and packed per
- * 4-row block into `ap` ([k][4], float64) so that the inner loop reads two arrays with one
- * running index each. Accumulation is float64; results are rounded once, when stored.
+ * A is read from any strided Float32Array (NHWC rows, NCHW planes or an im2col block) and packed
+ * per 4-row block into `ap` ([k][4], float64) so that the inner loop reads two arrays with one
+ * running index each. C is written with any row and column strides (NHWC or NCHW). Accumulation
+ * is float64; results are rounded once, when stored.
  *
  * Tile choice, measured 2026-11-28 on the dev machine (Xeon ~3.0 GHz, Node 20.20), M=3136
  * K=128 N=128: 4x4 packed-A 2.2 GFLOP/s; 2x4 1.4; 4x8 1.4-1.9; 8x4 2.2 (V8 keeps about 14 doubles
- * in xmm registers and schedules all loads of an iteration first: bigger tiles spill).
+ * in xmm registers and schedules all loads of an iteration first: bigger tiles spill). Under the
+ * same measure 8x4 was 0.8-1.4x of 4x4 depending on the shape, so 4x4 stayed. What still costs:
+ * TurboFan re-checks both arrays' maps and bounds on every load of the inner loop.
  */
 
 /** Rows of the register tile. */
@@ -28,16 +31,19 @@ export const NR = 4;
  * @param mc   rows of A and C (any, tails handled by repeating the last row)
  * @param nc   columns of C (any; the last panel's unused columns are computed and not stored)
  * @param kc   depth (>= 0)
- * @param a    A: row i, column k at a[aOff + i*lda + k]
+ * Strides let A and C be NHWC rows (lda = channels, ka = 1; ldc = channels, cn = 1) or NCHW
+ * planes (lda = 1, ka = h*w; ldc = 1, cn = h*w), so that NCHW pointwise layers need no transposes.
+ *
+ * @param a    A: row i, column k at a[aOff + i*lda + k*ka]
  * @param w    packed panels starting at wOff, ceil(nc/NR) of them, each (kc+1)*NR values
- * @param c    C: row i, column j at c[cOff + i*ldc + j]
+ * @param c    C: row i, column j at c[cOff + i*ldc + j*cn]
  * @param ap   scratch, at least kc*MR values
  */
 export function gemmMinmax4x4(
   mc: number, nc: number, kc: number,
-  a: Float32Array, aOff: number, lda: number,
+  a: Float32Array, aOff: number, lda: number, ka: number,
   w: Float64Array, wOff: number,
-  c: Float32Array, cOff: number, ldc: number,
+  c: Float32Array, cOff: number, ldc: number, cn: number,
   min: number, max: number, ap: Float64Array,
 ): void {
   const ps = (kc + 1) * NR;
@@ -47,17 +53,19 @@ export function gemmMinmax4x4(
     const a1 = i + 1 < mc ? a0 + lda : a0;
     const a2 = i + 2 < mc ? a1 + lda : a1;
     const a3 = i + 3 < mc ? a2 + lda : a2;
-    for (let k = 0, q = 0; k < kc; k++, q += 4) {
-      ap[q] = a[a0 + k];
-      ap[q + 1] = a[a1 + k];
-      ap[q + 2] = a[a2 + k];
-      ap[q + 3] = a[a3 + k];
+    for (let k = 0, q = 0, o = 0; k < kc; k++, q += 4, o += ka) {
+      ap[q] = a[a0 + o];
+      ap[q + 1] = a[a1 + o];
+      ap[q + 2] = a[a2 + o];
+      ap[q + 3] = a[a3 + o];
     }
     const mr = mc - i;
     const c0 = cOff + i * ldc;
     const c1 = c0 + ldc;
     const c2 = c1 + ldc;
     const c3 = c2 + ldc;
+    const cn2 = 2 * cn;
+    const cn3 = 3 * cn;
     for (let j = 0, wp = wOff; j < nc; j += NR, wp += ps) {
       let vacc0x0 = w[wp], vacc0x1 = w[wp + 1], vacc0x2 = w[wp + 2], vacc0x3 = w[wp + 3];
       let vacc1x0 = vacc0x0, vacc1x1 = vacc0x1, vacc1x2 = vacc0x2, vacc1x3 = vacc0x3;
@@ -74,46 +82,47 @@ export function gemmMinmax4x4(
         vacc3x0 += va3 * vb0; vacc3x1 += va3 * vb1; vacc3x2 += va3 * vb2; vacc3x3 += va3 * vb3;
       }
       const nr = nc - j;
+      const jc = j * cn;
       if (nr >= 4) {
-        c[c0 + j] = vacc0x0 < min ? min : vacc0x0 > max ? max : vacc0x0;
-        c[c0 + j + 1] = vacc0x1 < min ? min : vacc0x1 > max ? max : vacc0x1;
-        c[c0 + j + 2] = vacc0x2 < min ? min : vacc0x2 > max ? max : vacc0x2;
-        c[c0 + j + 3] = vacc0x3 < min ? min : vacc0x3 > max ? max : vacc0x3;
+        c[c0 + jc] = vacc0x0 < min ? min : vacc0x0 > max ? max : vacc0x0;
+        c[c0 + jc + cn] = vacc0x1 < min ? min : vacc0x1 > max ? max : vacc0x1;
+        c[c0 + jc + cn2] = vacc0x2 < min ? min : vacc0x2 > max ? max : vacc0x2;
+        c[c0 + jc + cn3] = vacc0x3 < min ? min : vacc0x3 > max ? max : vacc0x3;
         if (mr > 1) {
-          c[c1 + j] = vacc1x0 < min ? min : vacc1x0 > max ? max : vacc1x0;
-          c[c1 + j + 1] = vacc1x1 < min ? min : vacc1x1 > max ? max : vacc1x1;
-          c[c1 + j + 2] = vacc1x2 < min ? min : vacc1x2 > max ? max : vacc1x2;
-          c[c1 + j + 3] = vacc1x3 < min ? min : vacc1x3 > max ? max : vacc1x3;
+          c[c1 + jc] = vacc1x0 < min ? min : vacc1x0 > max ? max : vacc1x0;
+          c[c1 + jc + cn] = vacc1x1 < min ? min : vacc1x1 > max ? max : vacc1x1;
+          c[c1 + jc + cn2] = vacc1x2 < min ? min : vacc1x2 > max ? max : vacc1x2;
+          c[c1 + jc + cn3] = vacc1x3 < min ? min : vacc1x3 > max ? max : vacc1x3;
         }
         if (mr > 2) {
-          c[c2 + j] = vacc2x0 < min ? min : vacc2x0 > max ? max : vacc2x0;
-          c[c2 + j + 1] = vacc2x1 < min ? min : vacc2x1 > max ? max : vacc2x1;
-          c[c2 + j + 2] = vacc2x2 < min ? min : vacc2x2 > max ? max : vacc2x2;
-          c[c2 + j + 3] = vacc2x3 < min ? min : vacc2x3 > max ? max : vacc2x3;
+          c[c2 + jc] = vacc2x0 < min ? min : vacc2x0 > max ? max : vacc2x0;
+          c[c2 + jc + cn] = vacc2x1 < min ? min : vacc2x1 > max ? max : vacc2x1;
+          c[c2 + jc + cn2] = vacc2x2 < min ? min : vacc2x2 > max ? max : vacc2x2;
+          c[c2 + jc + cn3] = vacc2x3 < min ? min : vacc2x3 > max ? max : vacc2x3;
         }
         if (mr > 3) {
-          c[c3 + j] = vacc3x0 < min ? min : vacc3x0 > max ? max : vacc3x0;
-          c[c3 + j + 1] = vacc3x1 < min ? min : vacc3x1 > max ? max : vacc3x1;
-          c[c3 + j + 2] = vacc3x2 < min ? min : vacc3x2 > max ? max : vacc3x2;
-          c[c3 + j + 3] = vacc3x3 < min ? min : vacc3x3 > max ? max : vacc3x3;
+          c[c3 + jc] = vacc3x0 < min ? min : vacc3x0 > max ? max : vacc3x0;
+          c[c3 + jc + cn] = vacc3x1 < min ? min : vacc3x1 > max ? max : vacc3x1;
+          c[c3 + jc + cn2] = vacc3x2 < min ? min : vacc3x2 > max ? max : vacc3x2;
+          c[c3 + jc + cn3] = vacc3x3 < min ? min : vacc3x3 > max ? max : vacc3x3;
         }
       } else {
-        storeTail(c, c0 + j, nr, vacc0x0, vacc0x1, vacc0x2, min, max);
-        if (mr > 1) storeTail(c, c1 + j, nr, vacc1x0, vacc1x1, vacc1x2, min, max);
-        if (mr > 2) storeTail(c, c2 + j, nr, vacc2x0, vacc2x1, vacc2x2, min, max);
-        if (mr > 3) storeTail(c, c3 + j, nr, vacc3x0, vacc3x1, vacc3x2, min, max);
+        storeTail(c, c0 + jc, cn, nr, vacc0x0, vacc0x1, vacc0x2, min, max);
+        if (mr > 1) storeTail(c, c1 + jc, cn, nr, vacc1x0, vacc1x1, vacc1x2, min, max);
+        if (mr > 2) storeTail(c, c2 + jc, cn, nr, vacc2x0, vacc2x1, vacc2x2, min, max);
+        if (mr > 3) storeTail(c, c3 + jc, cn, nr, vacc3x0, vacc3x1, vacc3x2, min, max);
       }
     }
   }
 }
 
-/** Stores the first nr (1..3) columns of a tile row. */
+/** Stores the first nr (1..3) columns of a tile row (columns cn apart). */
 function storeTail(
-  c: Float32Array, o: number, nr: number, v0: number, v1: number, v2: number, min: number, max: number,
+  c: Float32Array, o: number, cn: number, nr: number, v0: number, v1: number, v2: number, min: number, max: number,
 ): void {
   c[o] = v0 < min ? min : v0 > max ? max : v0;
-  if (nr > 1) c[o + 1] = v1 < min ? min : v1 > max ? max : v1;
-  if (nr > 2) c[o + 2] = v2 < min ? min : v2 > max ? max : v2;
+  if (nr > 1) c[o + cn] = v1 < min ? min : v1 > max ? max : v1;
+  if (nr > 2) c[o + 2 * cn] = v2 < min ? min : v2 > max ? max : v2;
 }
 
 /** Float64 values of packed B kept in cache per column block (256 KiB). */
@@ -126,18 +135,18 @@ const B_BLOCK = 32768;
  */
 export function gemm(
   mc: number, nc: number, kc: number,
-  a: Float32Array, aOff: number, lda: number,
+  a: Float32Array, aOff: number, lda: number, ka: number,
   w: Float64Array, wOff: number,
-  c: Float32Array, cOff: number, ldc: number,
+  c: Float32Array, cOff: number, ldc: number, cn: number,
   min: number, max: number, ap: Float64Array,
 ): void {
   const ps = (kc + 1) * NR;
   const nb = Math.max(NR, Math.floor(B_BLOCK / ps) * NR);
   if (nb >= nc) {
-    gemmMinmax4x4(mc, nc, kc, a, aOff, lda, w, wOff, c, cOff, ldc, min, max, ap);
+    gemmMinmax4x4(mc, nc, kc, a, aOff, lda, ka, w, wOff, c, cOff, ldc, cn, min, max, ap);
     return;
   }
   for (let j = 0; j < nc; j += nb) {
-    gemmMinmax4x4(mc, Math.min(nb, nc - j), kc, a, aOff, lda, w, wOff + (j / NR) * ps, c, cOff + j, ldc, min, max, ap);
+    gemmMinmax4x4(mc, Math.min(nb, nc - j), kc, a, aOff, lda, ka, w, wOff + (j / NR) * ps, c, cOff + j * cn, ldc, cn, min, max, ap);
   }
 }

@@ -6,15 +6,34 @@
  *   col[r*K + (ky*kW + kx)*cinG + ci] = x[n][iy][ix][grp*cinG + ci]   (0 in the zero padding)
  *   K = kH*kW*cinG,  iy = oy*strideH - padTop + ky*dilationH,  ix likewise
  *
- * Pixels are numbered over the whole batch: p = (n*oh + oy)*ow + ox. x is NHWC.
+ * Pixels are numbered over the whole batch: p = (n*oh + oy)*ow + ox. x is NHWC or NCHW, as its
+ * strides say.
  */
+import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
+
+/** Element strides of an activation tensor: between images, rows, columns and channels. */
+export interface Strides {
+  readonly n: number;
+  readonly y: number;
+  readonly x: number;
+  readonly c: number;
+}
+
+/** The strides of an input [n, c, h, w] stored in `layout`. */
+export function stridesOf(layout: Layout, c: number, h: number, w: number): Strides {
+  return layout === 'NHWC' ? { n: h * w * c, y: w * c, x: c, c: 1 } : { n: c * h * w, y: w, x: 1, c: h * w };
+}
 
 /**
  * Fills col[0 .. mc*K) with the receptive fields of output pixels [p0, p0 + mc) of group grp.
+ * @param xs the strides of x (NHWC or NCHW)
  */
-export function im2col(x: Float32Array, g: Geometry, grp: number, p0: number, mc: number, col: Float32Array): void {
-  const { h, w, c, oh, ow, kH, kW, cinG, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+export function im2col(
+  x: Float32Array, xs: Strides, g: Geometry, grp: number, p0: number, mc: number, col: Float32Array,
+): void {
+  const { h, w, oh, ow, kH, kW, cinG, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const cs = xs.c;
   const rowK = kW * cinG;
   const K = kH * rowK;
   const ohw = oh * ow;
@@ -22,7 +41,7 @@ export function im2col(x: Float32Array, g: Geometry, grp: number, p0: number, mc
   const rem = p0 - n * ohw;
   let oy = Math.floor(rem / ow);
   let ox = rem - oy * ow;
-  const cOff = grp * cinG;
+  const cOff = grp * cinG * cs;
   for (let r = 0; r < mc; r++) {
     const iy0 = oy * strideH - padTop;
     const ix0 = ox * strideW - padLeft;
@@ -34,14 +53,18 @@ export function im2col(x: Float32Array, g: Geometry, grp: number, p0: number, mc
         d += rowK;
         continue;
       }
-      const rowBase = (n * h + iy) * w;
+      const rowBase = n * xs.n + iy * xs.y + cOff;
       for (let kx = 0; kx < kW; kx++, d += cinG) {
         const ix = ix0 + kx * dilationW;
         if (ix < 0 || ix >= w) {
           for (let ci = 0; ci < cinG; ci++) col[d + ci] = 0;
         } else {
-          const s = (rowBase + ix) * c + cOff;
-          for (let ci = 0; ci < cinG; ci++) col[d + ci] = x[s + ci];
+          const s = rowBase + ix * xs.x;
+          if (cs === 1) {
+            for (let ci = 0; ci < cinG; ci++) col[d + ci] = x[s + ci];
+          } else {
+            for (let ci = 0, sc = s; ci < cinG; ci++, sc += cs) col[d + ci] = x[sc];
+          }
         }
       }
     }

@@ -3,7 +3,8 @@
  * the dispatch of a resolved geometry to the kernel of its kind.
  */
 import { ConvError } from '../../errors.js';
-import type { Geometry, StageSpec } from '../../ops/plan.js';
+import type { Layout } from '../../ops/options.js';
+import type { Geometry, StageKind, StageSpec } from '../../ops/plan.js';
 import type { Kernel, Stage } from '../types.js';
 import { allocating } from './alloc.js';
 import { runConv } from './conv.js';
@@ -14,6 +15,13 @@ import type { Scratch } from './scratch.js';
 import { runDeconv } from './transposed.js';
 
 const EMPTY64 = new Float64Array(0);
+
+/** Whether a stage kind's kernels read xLayout and write yLayout directly. */
+export function layoutsOk(kind: StageKind, xLayout: Layout, yLayout: Layout): boolean {
+  if (kind === 'conv') return true;
+  if (kind === 'dw') return xLayout === yLayout;
+  return xLayout === 'NHWC' && yLayout === 'NHWC';
+}
 
 /** A stage's weights packed for the js kernels. */
 export class JsKernel implements Kernel {
@@ -71,15 +79,22 @@ export class JsKernel implements Kernel {
     this.planeWeights = EMPTY64;
   }
 
-  /** Computes y (NHWC) from x (NHWC) for geometry g; x and y must not overlap. */
-  run(g: Geometry, x: Float32Array, y: Float32Array, s: Scratch): void {
+  /**
+   * Computes y from x for geometry g; x and y must not overlap. Layouts a kind accepts (see
+   * layoutsOk): conv any in, any out; dw NHWC -> NHWC or NCHW -> NCHW; deconv NHWC -> NHWC.
+   */
+  run(g: Geometry, x: Float32Array, xLayout: Layout, y: Float32Array, yLayout: Layout, s: Scratch): void {
     this.check();
+    if (!layoutsOk(g.kind, xLayout, yLayout)) {
+      throw new Error(`js backend: a '${g.kind}' stage cannot read ${xLayout} and write ${yLayout}`);
+    }
     switch (g.kind) {
       case 'conv':
-        runConv(this.weights, g, x, y, s);
+        runConv(this.weights, g, x, xLayout, y, yLayout, s);
         return;
       case 'dw':
-        runDepthwise(this.weights, this.bias, g, x, y, s);
+        if (xLayout === 'NCHW') runDepthwiseNchw(this.planeWeights, this.bias, g, x, y, s);
+        else runDepthwise(this.weights, this.bias, g, x, y, s);
         return;
       case 'deconv':
         runDeconv(this.weights, this.bias, g, x, y, s);
@@ -87,12 +102,6 @@ export class JsKernel implements Kernel {
       default:
         throw new Error(`js backend: unknown stage kind ${String((g as Geometry).kind)}`);
     }
-  }
-
-  /** A 'dw' stage straight on NCHW planes; x and y must not overlap. */
-  runNchw(g: Geometry, x: Float32Array, y: Float32Array, s: Scratch): void {
-    this.check();
-    runDepthwiseNchw(this.planeWeights, this.bias, g, x, y, s);
   }
 
   private check(): void {

@@ -1,13 +1,15 @@
 /**
  * JsRunner: runs a chain of JsKernels. It owns two ping-pong NHWC activation buffers and the
- * kernels' scratch, grown on demand and reused across runs; the input is transposed from NCHW at
- * the boundary and the output back (a lone depthwise stage in NCHW skips both).
+ * kernels' scratch, grown on demand and reused across runs. An NCHW input is transposed to NHWC
+ * at the boundary; a final conv stage writes NCHW directly (strided gemm stores, +2-5% over a
+ * transpose back), other final stages are transposed back; a lone depthwise stage works on NCHW
+ * planes without any transpose.
  */
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import type { Kernel, Runner } from '../types.js';
 import { allocating } from './alloc.js';
-import { JsKernel } from './kernel.js';
+import { JsKernel, layoutsOk } from './kernel.js';
 import { Scratch } from './scratch.js';
 import { nchwToNhwc, nhwcToNchw } from './transpose.js';
 
@@ -41,46 +43,42 @@ export class JsRunner implements Runner {
     if (geoms.length !== this.kernels.length || geoms.length === 0) {
       throw new Error(`js backend: ${geoms.length} geometries for ${this.kernels.length} kernels`);
     }
+    const last = geoms.length - 1;
     const g0 = geoms[0];
-    if (layout === 'NCHW' && geoms.length === 1 && g0.kind === 'dw') {
-      // memory-bound: skip both transposes
-      const len = g0.n * g0.oh * g0.ow * g0.cout;
-      if (overlaps(out, x)) {
-        const tmp = this.buf(0, len);
-        this.kernels[0].runNchw(g0, x, tmp, this.scratch);
-        out.set(tmp.subarray(0, len));
-      } else {
-        this.kernels[0].runNchw(g0, x, out, this.scratch);
-      }
-      return;
-    }
-    let src: Float32Array;
+    let src = x;
+    let srcLayout: Layout = layout;
     let cur = -1; // which internal buffer holds src (-1: x itself)
-    if (layout === 'NCHW') {
+    // An NCHW input is transposed to NHWC once, except for a lone depthwise stage (NCHW planes).
+    // Conv kernels could read NCHW directly (strided A), but measured 2-5% slower than the
+    // blocked transpose plus contiguous reads (2026-11-28, mbv1.pw3, resnet.3x3.56).
+    if (layout === 'NCHW' && !(g0.kind === 'dw' && last === 0)) {
       src = this.buf(0, g0.n * g0.h * g0.w * g0.c);
       nchwToNhwc(x, src, g0.n, g0.c, g0.h * g0.w);
+      srcLayout = 'NHWC';
       cur = 0;
-    } else {
-      src = x;
     }
-    const direct = layout === 'NHWC' && !overlaps(out, x);
-    for (let i = 0; i < geoms.length; i++) {
+    for (let i = 0; i <= last; i++) {
       const g = geoms[i];
+      // the last stage writes the user's layout when its kernel can; intermediates are NHWC
+      let dstLayout: Layout = i === last && layoutsOk(g.kind, srcLayout, layout) ? layout : 'NHWC';
+      if (!layoutsOk(g.kind, srcLayout, dstLayout)) dstLayout = srcLayout; // dw NCHW -> NCHW
       let dst: Float32Array;
-      if (direct && i === geoms.length - 1) {
+      if (i === last && dstLayout === layout && !(src === x && overlaps(out, x))) {
         dst = out;
       } else {
         const next = cur === 0 ? 1 : 0;
         dst = this.buf(next, g.n * g.oh * g.ow * g.cout);
         cur = next;
       }
-      this.kernels[i].run(g, src, dst, this.scratch);
+      this.kernels[i].run(g, src, srcLayout, dst, dstLayout, this.scratch);
       src = dst;
+      srcLayout = dstLayout;
     }
     if (src !== out) {
-      const g = geoms[geoms.length - 1];
-      if (layout === 'NCHW') nhwcToNchw(src, out, g.n, g.cout, g.oh * g.ow);
-      else out.set(src.subarray(0, g.n * g.oh * g.ow * g.cout));
+      const g = geoms[last];
+      const len = g.n * g.oh * g.ow * g.cout;
+      if (srcLayout === layout) out.set(src.subarray(0, len));
+      else nhwcToNchw(src, out, g.n, g.cout, g.oh * g.ow);
     }
   }
 

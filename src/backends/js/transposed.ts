@@ -41,7 +41,7 @@ export function runDeconv(
   for (let p0 = 0; p0 < total; p0 += mb) {
     const mc = Math.min(mb, total - p0);
     for (let grp = 0; grp < groups; grp++) {
-      gemm(mc, ldc, cinG, x, p0 * c + grp * cinG, c, w, grp * gs, col, 0, ldc, -Infinity, Infinity, ap);
+      gemm(mc, ldc, cinG, x, p0 * c + grp * cinG, c, 1, w, grp * gs, col, 0, ldc, 1, -Infinity, Infinity, ap);
       col2im(col, g, grp, p0, mc, y);
     }
   }

@@ -9,27 +9,30 @@ import { expectClose, randomF32 } from './reference';
 interface Case {
   m: number; n: number; k: number;
   lda?: number; ldc?: number; aOff?: number; cOff?: number;
+  /** column strides of A and C (NCHW planes); default 1 */
+  ka?: number; cn?: number;
   min?: number; max?: number; bias?: boolean; driver?: boolean;
 }
 
 function check(t: Case): void {
   const { m, n, k } = t;
-  const lda = t.lda ?? k, ldc = t.ldc ?? n, aOff = t.aOff ?? 0, cOff = t.cOff ?? 0;
+  const ka = t.ka ?? 1, cn = t.cn ?? 1;
+  const lda = t.lda ?? k * ka, ldc = t.ldc ?? n * cn, aOff = t.aOff ?? 0, cOff = t.cOff ?? 0;
   const min = t.min ?? -Infinity, max = t.max ?? Infinity;
-  const a = randomF32(aOff + Math.max(0, m - 1) * lda + k + 1, m * 7 + k);
+  const a = randomF32(aOff + Math.max(0, m - 1) * lda + Math.max(0, k - 1) * ka + 2, m * 7 + k);
   const b = randomF32(k * n, n * 13 + k);
   const bias = t.bias === false ? null : randomF32(n, 99 + n);
   const w = packPanels(b, bias, 1, k, n);
   expect(w.length).toBe(packedGroupSize(k, n));
-  const c = new Float32Array(cOff + Math.max(0, m - 1) * ldc + n + 3).fill(12345);
+  const c = new Float32Array(cOff + Math.max(0, m - 1) * ldc + Math.max(0, n - 1) * cn + 3).fill(12345);
   const want = Float64Array.from(c);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
     let s = bias ? bias[j] : 0;
-    for (let q = 0; q < k; q++) s += a[aOff + i * lda + q] * b[q * n + j];
-    want[cOff + i * ldc + j] = s < min ? min : s > max ? max : s;
+    for (let q = 0; q < k; q++) s += a[aOff + i * lda + q * ka] * b[q * n + j];
+    want[cOff + i * ldc + j * cn] = s < min ? min : s > max ? max : s;
   }
   const ap = new Float64Array(Math.max(k, 1) * MR);
-  (t.driver ? gemm : gemmMinmax4x4)(m, n, k, a, aOff, lda, w, 0, c, cOff, ldc, min, max, ap);
+  (t.driver ? gemm : gemmMinmax4x4)(m, n, k, a, aOff, lda, ka, w, 0, c, cOff, ldc, cn, min, max, ap);
   expectClose(c, want, JSON.stringify(t)); // also checks that nothing outside C was written
 }
 
@@ -56,7 +59,11 @@ const cases: Record<string, Case> = {
   qmax: { m: 6, n: 10, k: 8, max: 0.25 },
   relu6: { m: 6, n: 10, k: 8, min: 0, max: 6 },
   large: { m: 37, n: 70, k: 129 },
+  nchw_a: { m: 7, n: 6, k: 5, lda: 1, ka: 9 },
+  nchw_c: { m: 7, n: 6, k: 5, ldc: 1, cn: 11, cOff: 2 },
+  nchw_a_and_c_tails: { m: 6, n: 7, k: 3, lda: 1, ka: 8, ldc: 1, cn: 8 },
   driver_blocks_n: { m: 9, n: 45, k: 2100, driver: true },
+  driver_blocks_n_nchw_c: { m: 5, n: 37, k: 2100, ldc: 1, cn: 5, driver: true },
   driver_single_block: { m: 9, n: 45, k: 20, driver: true },
 };
 
@@ -72,7 +79,7 @@ describe('gemmMinmax4x4', () => {
     const b = new Float32Array([1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5]);
     const w = packPanels(b, null, 1, k, n);
     const c = new Float32Array(16);
-    gemmMinmax4x4(4, n, k, a, 0, k, w, 0, c, 0, n, 0, 6, new Float64Array(8));
+    gemmMinmax4x4(4, n, k, a, 0, k, 1, w, 0, c, 0, n, 1, 0, 6, new Float64Array(8));
     expect(Array.from(c.subarray(0, 4)).every(Number.isNaN)).toBe(true);
     expect(Array.from(c.subarray(4, 8))).toEqual([6, 6, 6, 6]);
     expect(Array.from(c.subarray(8, 12))).toEqual([0, 0, 0, 0]);
