@@ -1,15 +1,16 @@
 /**
  * JsRunner: runs a chain of JsKernels. It owns two ping-pong NHWC activation buffers and the
- * kernels' scratch, grown on demand and reused across runs. An NCHW input is transposed to NHWC
- * at the boundary; a final conv stage writes NCHW directly (strided gemm stores, +2-5% over a
- * transpose back), other final stages are transposed back; a lone depthwise stage works on NCHW
- * planes without any transpose.
+ * kernels' scratch, grown on demand and reused across runs. Intermediates are NHWC, except that
+ * depthwise stages on an NCHW input work on its planes (no transpose before them: they are
+ * memory-bound); the first non-depthwise stage gets an NHWC copy from the blocked transpose. A
+ * final conv stage writes NCHW directly (strided gemm stores, +2-5% over a transpose back); other
+ * final stages are transposed back.
  */
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import type { Kernel, Runner } from '../types.js';
 import { allocating } from './alloc.js';
-import { JsKernel, layoutsOk } from './kernel.js';
+import { JsKernel } from './kernel.js';
 import { Scratch } from './scratch.js';
 import { nchwToNhwc, nhwcToNchw } from './transpose.js';
 
@@ -44,24 +45,24 @@ export class JsRunner implements Runner {
       throw new Error(`js backend: ${geoms.length} geometries for ${this.kernels.length} kernels`);
     }
     const last = geoms.length - 1;
-    const g0 = geoms[0];
     let src = x;
     let srcLayout: Layout = layout;
     let cur = -1; // which internal buffer holds src (-1: x itself)
-    // An NCHW input is transposed to NHWC once, except for a lone depthwise stage (NCHW planes).
-    // Conv kernels could read NCHW directly (strided A), but measured 2-5% slower than the
-    // blocked transpose plus contiguous reads (2026-11-28, mbv1.pw3, resnet.3x3.56).
-    if (layout === 'NCHW' && !(g0.kind === 'dw' && last === 0)) {
-      src = this.buf(0, g0.n * g0.h * g0.w * g0.c);
-      nchwToNhwc(x, src, g0.n, g0.c, g0.h * g0.w);
-      srcLayout = 'NHWC';
-      cur = 0;
-    }
     for (let i = 0; i <= last; i++) {
       const g = geoms[i];
-      // the last stage writes the user's layout when its kernel can; intermediates are NHWC
-      let dstLayout: Layout = i === last && layoutsOk(g.kind, srcLayout, layout) ? layout : 'NHWC';
-      if (!layoutsOk(g.kind, srcLayout, dstLayout)) dstLayout = srcLayout; // dw NCHW -> NCHW
+      if (srcLayout === 'NCHW' && g.kind !== 'dw') {
+        // Conv kernels could read NCHW directly (strided A), but measured 2-5% slower than this
+        // blocked transpose plus contiguous reads (2026-11-28, mbv1.pw3, resnet.3x3.56).
+        const next = cur === 0 ? 1 : 0;
+        const t = this.buf(next, g.n * g.h * g.w * g.c);
+        nchwToNhwc(src, t, g.n, g.c, g.h * g.w);
+        src = t;
+        srcLayout = 'NHWC';
+        cur = next;
+      }
+      // depthwise keeps its input's layout (NCHW planes need no transpose); a final conv writes
+      // the user's layout; everything else is NHWC
+      const dstLayout: Layout = g.kind === 'dw' ? srcLayout : i === last && g.kind === 'conv' ? layout : 'NHWC';
       let dst: Float32Array;
       if (i === last && dstLayout === layout && !(src === x && overlaps(out, x))) {
         dst = out;
