@@ -3,7 +3,7 @@
 // (npm run build:wasm) first.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,6 +17,7 @@ const common = {
   platform: 'neutral',
   target: 'es2022',
   sourcemap: true,
+  sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
 };
@@ -27,4 +28,9 @@ await Promise.all([
 execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', `${root}/tsconfig.json`, '--emitDeclarationOnly'], {
   stdio: 'inherit',
 });
-console.log('build-ts: dist/index.js, dist/index.cjs, dist/types/');
+// The same declarations marked CommonJS, for `require` consumers under module node16/nodenext:
+// TypeScript reads .d.ts files inside a "type": "module" package as ESM otherwise (TS1479).
+rmSync(`${root}/dist/types-cjs`, { recursive: true, force: true });
+cpSync(`${root}/dist/types`, `${root}/dist/types-cjs`, { recursive: true });
+writeFileSync(`${root}/dist/types-cjs/package.json`, '{ "type": "commonjs" }\n');
+console.log('build-ts: dist/index.js, dist/index.cjs, dist/types/, dist/types-cjs/');
