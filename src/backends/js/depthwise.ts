@@ -2,7 +2,7 @@
  * The 'dw' kind (depthwise, multiplier m = cout / c) on NHWC activations. Weights stay in the
  * canonical form [kH][kW][cout] (float64); output channel o = ci*m + j reads input channel ci.
  *
- * - 3x3, m = 1 (MobileNet): the input is zero-padded once into scratch (when the geometry pads),
+ * - 3x3, m = 1 (MobileNet): each image is zero-padded once into scratch (when the geometry pads),
  *   then every output row is computed channel by channel with the channel's 9 weights in locals:
  *   f32DwconvMinmax3x3Row1 slides the window along W (stride 1, dilation 1: 3 new loads per
  *   output instead of 9), f32DwconvMinmax3x3Row handles any stride and dilation.
@@ -40,27 +40,23 @@ export function runDepthwise(
 }
 
 /**
- * Copies NHWC x into xp, zero-padded to [n][padTop + h + padBottom][padLeft + w + padRight][c],
- * so that every tap of every output pixel lies inside it.
+ * Copies one NHWC image, x[src ..], into xp zero-padded to
+ * [padTop + h + padBottom][padLeft + w + padRight][c], so that every tap of every output pixel lies inside it.
  */
-export function padNhwc(x: Float32Array, g: Geometry, xp: Float32Array): void {
-  const { n, h, c, padTop, padLeft, padBottom, padRight } = g;
-  const rowP = (padLeft + g.w + padRight) * c;
+export function padNhwc(x: Float32Array, src: number, g: Geometry, xp: Float32Array): void {
+  const { h, c, padTop, padLeft, padBottom } = g;
+  const rowP = (padLeft + g.w + g.padRight) * c;
   const row = g.w * c;
   const left = padLeft * c;
-  let d = 0;
-  for (let b = 0; b < n; b++) {
-    xp.fill(0, d, d + padTop * rowP);
-    d += padTop * rowP;
-    for (let iy = 0; iy < h; iy++, d += rowP) {
-      const s = (b * h + iy) * row;
-      if (left) xp.fill(0, d, d + left);
-      xp.set(x.subarray(s, s + row), d + left);
-      if (left + row < rowP) xp.fill(0, d + left + row, d + rowP);
-    }
-    xp.fill(0, d, d + padBottom * rowP);
-    d += padBottom * rowP;
+  xp.fill(0, 0, padTop * rowP);
+  let d = padTop * rowP;
+  for (let iy = 0; iy < h; iy++, d += rowP) {
+    const s = src + iy * row;
+    if (left) xp.fill(0, d, d + left);
+    xp.set(x.subarray(s, s + row), d + left);
+    if (left + row < rowP) xp.fill(0, d + left + row, d + rowP);
   }
+  xp.fill(0, d, d + padBottom * rowP);
 }
 
 /** 3x3 depthwise, multiplier 1, row by row on the (padded) input. */
@@ -68,19 +64,20 @@ function runDepthwise3x3(
   w: Float64Array, bias: Float64Array, g: Geometry, x: Float32Array, y: Float32Array, s: Scratch,
 ): void {
   const { n, h, c, oh, ow, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight, min, max } = g;
-  let xp = x;
-  let hp = h;
-  let wp = g.w;
-  if (padTop || padLeft || padBottom || padRight) {
-    hp = padTop + h + padBottom;
-    wp = padLeft + g.w + padRight;
-    xp = s.cols(n * hp * wp * c);
-    padNhwc(x, g, xp);
-  }
+  const padded = padTop > 0 || padLeft > 0 || padBottom > 0 || padRight > 0;
+  const hp = padTop + h + padBottom;
+  const wp = padLeft + g.w + padRight;
+  // one padded image at a time: scratch stays at one image, whatever the batch
+  const xp = padded ? s.cols(hp * wp * c) : x;
   const rowStride = dilationH * wp * c;
   for (let b = 0; b < n; b++) {
+    let base = b * h * g.w * c;
+    if (padded) {
+      padNhwc(x, base, g, xp);
+      base = 0;
+    }
     for (let oy = 0; oy < oh; oy++) {
-      const r0 = (b * hp + oy * strideH) * wp * c;
+      const r0 = base + oy * strideH * wp * c;
       const o = (b * oh + oy) * ow * c;
       if (strideW === 1 && dilationW === 1) {
         f32DwconvMinmax3x3Row1(xp, r0, rowStride, w, bias, y, o, c, ow, min, max);

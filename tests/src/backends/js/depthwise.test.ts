@@ -54,12 +54,15 @@ describe('depthwise helpers', () => {
     const g = resolve(spec, 2, 2, 2, 3);
     const x = Float32Array.from({ length: 2 * 2 * 3 * 2 }, (_, i) => i + 1);
     const hp = 3, wp = 6;
-    const xp = new Float32Array(2 * hp * wp * 2).fill(-1);
-    padNhwc(x, g, xp);
-    for (let b = 0; b < 2; b++) for (let y = 0; y < hp; y++) for (let xx = 0; xx < wp; xx++) for (let c = 0; c < 2; c++) {
-      const iy = y - 1, ix = xx - 2;
-      const want = iy >= 0 && iy < 2 && ix >= 0 && ix < 3 ? x[((b * 2 + iy) * 3 + ix) * 2 + c] : 0;
-      expect(xp[((b * hp + y) * wp + xx) * 2 + c]).toBe(want);
+    for (let b = 0; b < 2; b++) {
+      const xp = new Float32Array(hp * wp * 2 + 1).fill(-1);
+      padNhwc(x, b * 2 * 3 * 2, g, xp);
+      for (let y = 0; y < hp; y++) for (let xx = 0; xx < wp; xx++) for (let c = 0; c < 2; c++) {
+        const iy = y - 1, ix = xx - 2;
+        const want = iy >= 0 && iy < 2 && ix >= 0 && ix < 3 ? x[((b * 2 + iy) * 3 + ix) * 2 + c] : 0;
+        expect(xp[(y * wp + xx) * 2 + c]).toBe(want);
+      }
+      expect(xp[hp * wp * 2]).toBe(-1);
     }
   });
 
