@@ -45,6 +45,11 @@ export {
   dwRun as run_dwconv2d_nhwc_f32,
 } from './conv/depthwise';
 export {
+  dwPlanesPackedFloats as dwconv2d_planes_packed_floats,
+  dwPlanesPack as pack_dwconv2d_planes_f32,
+  dwNchw as run_dwconv2d_nchw_f32,
+} from './conv/depthwise-nchw';
+export {
   deconvCol2im as run_deconv2d_col2im_nhwc_f32,
   clampBuffer as clamp_f32,
 } from './conv/transposed';

@@ -65,6 +65,16 @@ export interface WasmExports {
   run_dwconv2d_nhwc_f32(x: number, packed: number, out: number, zero: number, n: number, h: number, w: number, channels: number,
     oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padTop: number, padLeft: number, min: number, max: number): void;
+  dwconv2d_planes_packed_floats(channels: number, taps: number): number;
+  /** (channels, taps, w, bias|0, packed): [channels][bias, taps weights] for the NCHW kernel */
+  pack_dwconv2d_planes_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;
+  /**
+   * (x, packed, out, zeroRow (w + 8 zeros), n, c, h, w, cout, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft,
+   * min, max): NCHW in and out
+   */
+  run_dwconv2d_nchw_f32(x: number, packed: number, out: number, zeroRow: number, n: number, c: number, h: number, w: number,
+    cout: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
+    padTop: number, padLeft: number, min: number, max: number): void;
   /** (col, bias, out, n, h, w, oh, ow, groups, coutG, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */
   run_deconv2d_col2im_nhwc_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, groups: number, coutG: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,

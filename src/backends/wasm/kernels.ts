@@ -15,6 +15,8 @@ import type { Heap } from './heap.js';
 /** A Kernel that runs one geometry from NHWC `x` to NHWC `out`, both byte addresses in wasm memory. */
 export interface WasmKernel extends Kernel {
   run(g: Geometry, x: number, out: number): void;
+  /** Present when the kernel can also run NCHW to NCHW directly (a lone depthwise stage). */
+  runNchw?(g: Geometry, x: number, out: number): void;
 }
 
 /** Copies `data` into a fresh heap block; the caller frees it. */
@@ -139,7 +141,9 @@ export class ConvKernel extends BaseKernel {
 /** 'dw': depthwise with any multiplier (m > 1 runs on the m-fold expanded input). */
 export class DwKernel extends BaseKernel {
   private readonly packed: number;
+  private readonly planes: number;
   private readonly zero: number;
+  private readonly zeroRow: Scratch;
   private readonly expanded: Scratch;
 
   constructor(stage: Stage, heap: Heap, ex: WasmExports) {
@@ -147,15 +151,18 @@ export class DwKernel extends BaseKernel {
     const { cout, kH, kW } = stage.spec;
     const taps = kH * kW;
     this.expanded = this.newScratch();
+    this.zeroRow = this.newScratch();
     let w = 0;
     let b = 0;
     try {
       this.packed = this.own(heap.alloc(ex.dwconv2d_packed_floats(cout, taps) * 4));
       this.zero = this.own(heap.alloc(cout * 4));
       heap.zero(this.zero, cout * 4 + 16);
+      this.planes = this.own(heap.alloc(ex.dwconv2d_planes_packed_floats(cout, taps) * 4));
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_dwconv2d_f32(cout, taps, w, b, this.packed);
+      ex.pack_dwconv2d_planes_f32(cout, taps, w, b, this.planes);
     } catch (e) {
       this.abort(e);
     } finally {
@@ -175,6 +182,14 @@ export class DwKernel extends BaseKernel {
       src = this.expanded.ptr;
     }
     ex.run_dwconv2d_nhwc_f32(src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
+      g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+
+  /** NCHW in, NCHW out: no boundary transposes for a lone depthwise layer (it is memory-bound). */
+  runNchw(g: Geometry, x: number, out: number): void {
+    const rowBytes = (g.w + 8) * 4;
+    if (this.zeroRow.ensure(rowBytes)) this.heap.zero(this.zeroRow.ptr, rowBytes + 16);
+    this.ex.run_dwconv2d_nchw_f32(x, this.planes, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   }
 }

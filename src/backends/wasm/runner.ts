@@ -4,7 +4,8 @@
  *   x (user layout) --set--> [staging] --nchw_to_nhwc--> act[0] -k0-> act[1] -k1-> act[0] ...
  *   ... act[last] --nhwc_to_nchw--> [staging] --subarray/set--> out
  *
- * NHWC data skip the staging buffer and the transposes. Buffers grow only when a run needs more
+ * NHWC data skip the staging buffer and the transposes; so does a lone depthwise stage on NCHW
+ * data, whose kernel reads and writes NCHW planes itself. Buffers grow only when a run needs more
  * than they hold and are reused across runs; `out` may alias `x` since x is copied in first.
  */
 import type { Layout } from '../../ops/options.js';
@@ -64,10 +65,18 @@ export class WasmRunner implements Runner {
     this.act[0].ensure(need[0]);
     this.act[1].ensure(need[1]);
     const nchw = layout === 'NCHW';
-    if (nchw) this.staging.ensure(Math.max(inFloats, outFloats));
-
     const heap = this.heap;
     const ex = this.ex;
+    const k0 = this.kernels[0];
+    if (nchw && geoms.length === 1 && k0.runNchw !== undefined) {
+      // a lone depthwise stage reads and writes NCHW itself: no boundary transposes
+      heap.write(this.act[0].ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
+      k0.runNchw(g0, this.act[0].ptr, this.act[1].ptr);
+      out.set(heap.view(this.act[1].ptr, outFloats));
+      return;
+    }
+    if (nchw) this.staging.ensure(Math.max(inFloats, outFloats));
+
     if (nchw) {
       heap.write(this.staging.ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
       ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.h * g0.w);

@@ -1,0 +1,71 @@
+/**
+ * Depthwise straight on NCHW planes (assembly/conv/depthwise-nchw.ts): pack_dwconv2d_planes_f32
+ * and run_dwconv2d_nchw_f32 against float64 loops, on widths around the 4-column vector blocks,
+ * strides 1, 2 (vector) and 3 (scalar), dilations, asymmetric padding, multipliers, batch > 1.
+ */
+import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
+import { refDw, toNchw } from '../../src/backends/wasm/wasm-helpers';
+
+interface Case {
+  c: number; m?: number; n?: number; h: number; w: number; kH: number; kW: number;
+  s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; clamp?: [number, number];
+}
+
+function run(h: Harness, cs: Case, seed: number): void {
+  const r = rng(seed);
+  const n = cs.n ?? 1, m = cs.m ?? 1, c = cs.c, cout = c * m;
+  const [sH, sW] = cs.s ?? [1, 1];
+  const [dH, dW] = cs.d ?? [1, 1];
+  const [pt, pl, pb, pr] = cs.pad ?? [0, 0, 0, 0];
+  const [lo, hi] = cs.clamp ?? [-Infinity, Infinity];
+  const oh = Math.floor((cs.h + pt + pb - dH * (cs.kH - 1) - 1) / sH) + 1;
+  const ow = Math.floor((cs.w + pl + pr - dW * (cs.kW - 1) - 1) / sW) + 1;
+  const taps = cs.kH * cs.kW;
+  const xNhwc = randomArray(n * cs.h * cs.w * c, r);
+  const w = randomArray(taps * cout, r);
+  const bias = randomArray(cout, r);
+  const packed = h.alloc(h.ex.dwconv2d_planes_packed_floats(cout, taps));
+  h.ex.pack_dwconv2d_planes_f32(cout, taps, h.put(w), h.put(bias), packed);
+  const xp = h.put(toNchw(xNhwc, n, cs.h, cs.w, c));
+  const outLen = n * oh * ow * cout;
+  const out = h.alloc(outLen + 4, 321);
+  const zeroRow = h.alloc(cs.w + 8);
+  h.ex.run_dwconv2d_nchw_f32(xp, packed, out, zeroRow, n, c, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
+  const got = h.get(out, outLen + 4);
+  h.reset();
+  const want = refDw({ n, h: cs.h, w: cs.w, c, oh, ow, cout, groups: c, cinG: 1, coutG: m, kH: cs.kH, kW: cs.kW,
+    strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: lo, max: hi }, xNhwc, w, bias);
+  expectClose(got.subarray(0, outLen), toNchw(want, n, oh, ow, cout), `dw nchw ${JSON.stringify(cs)}`);
+  expect(Array.from(got.subarray(outLen))).toEqual([321, 321, 321, 321]);
+}
+
+describe.each(flavors())('dwconv2d NCHW planes (%s)', (flavor) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(flavor);
+  });
+  test.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 16, 21])('3x3 s1 p1, width %i', (w) => {
+    run(h, { c: 3, h: 5, w, kH: 3, kW: 3, pad: [1, 1, 1, 1] }, w);
+  });
+  test.each([4, 7, 8, 9, 12, 17, 24])('3x3 s2 p1, width %i, batch 2', (w) => {
+    run(h, { c: 2, n: 2, h: 7, w, kH: 3, kW: 3, s: [2, 2], pad: [1, 1, 1, 1], clamp: [0, 6] }, 100 + w);
+  });
+  test.each([[1, 1], [2, 1], [1, 2], [2, 3]])('3x3 path s%i, row dilation %i, rows in the padding', (s, d) => {
+    run(h, { c: 3, n: 2, h: 6, w: 23, kH: 3, kW: 3, s: [s, s], d: [d, 1], pad: [2, 1, 2, 1], clamp: [-0.7, 0.9] }, 40 + s * 7 + d);
+  });
+  test('stride 3 (scalar columns)', () => run(h, { c: 4, h: 9, w: 17, kH: 3, kW: 3, s: [3, 3], pad: [1, 1, 1, 1] }, 7));
+  test('5x5 dilation 2, asymmetric padding', () => run(h, { c: 3, h: 12, w: 19, kH: 5, kW: 5, d: [2, 2], pad: [4, 1, 2, 3] }, 8));
+  test('non-square 3x1 / 1x5 kernels, stride 1x2', () => {
+    run(h, { c: 5, h: 6, w: 14, kH: 3, kW: 1, s: [1, 2], pad: [1, 0, 1, 0] }, 9);
+    run(h, { c: 5, h: 6, w: 14, kH: 1, kW: 5, s: [2, 1], pad: [0, 2, 0, 2] }, 10);
+  });
+  test('multiplier 2 and 3', () => {
+    run(h, { c: 3, m: 2, h: 6, w: 11, kH: 3, kW: 3, pad: [1, 1, 1, 1] }, 11);
+    run(h, { c: 2, m: 3, n: 2, h: 8, w: 13, kH: 3, kW: 3, s: [2, 2], pad: [1, 1, 1, 1] }, 12);
+  });
+  test('padding wider than the kernel; image narrower than the kernel', () => {
+    run(h, { c: 2, h: 2, w: 3, kH: 2, kW: 2, pad: [3, 3, 3, 3] }, 13);
+    run(h, { c: 2, h: 3, w: 2, kH: 3, kW: 5, pad: [1, 2, 1, 2] }, 14);
+  });
+  test('qmin / qmax', () => run(h, { c: 4, h: 6, w: 12, kH: 3, kW: 3, pad: [1, 1, 1, 1], clamp: [-0.2, 0.3] }, 15));
+});
