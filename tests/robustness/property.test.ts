@@ -1,0 +1,194 @@
+/**
+ * Property tests (fast-check, fixed seeds): random shapes and options for every op, both layouts,
+ * every backend, through the functional op, a prepared layer (run at two input sizes) and `out`,
+ * against the float64 references of tests/helpers. Where the reference says the output would be
+ * empty, the library must throw EMPTY_OUTPUT. Every call leaves its inputs untouched and, for
+ * functional calls and disposed layers, memory().bytesInUse where it was.
+ *
+ * tests/src/ops/random.test.ts runs 120 fixed cases through the shared suite; these properties
+ * draw their own cases (shrinking to a minimal one on failure) and add the lifecycle checks.
+ * scripts/fuzz-long.mjs runs the same kind of cases 10^4 times on the built package.
+ */
+import fc from 'fast-check';
+import { ConvError } from '../../src/index';
+import { CaseSpec, LAYOUTS, OpCase, makeCase, materialise, referenceOf } from '../helpers/cases';
+import { Layout, Pad, Pair, RefTensor, expectTensorClose } from '../helpers/reference';
+import { BACKENDS, createLayer, initBackends, runOp, sc, snapshot } from '../helpers/testers';
+
+beforeAll(() => initBackends());
+
+const pairArb = (lo: number, hi: number): fc.Arbitrary<Pair> =>
+  fc.oneof(fc.integer({ min: lo, max: hi }), fc.tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: lo, max: hi })));
+
+const padArb: fc.Arbitrary<Pad> = fc.oneof(
+  fc.constantFrom<Pad>('same', 'valid'),
+  fc.integer({ min: 0, max: 2 }),
+  fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+  fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+);
+const actArb = fc.constantFrom('none', 'relu', 'relu6' as const) as fc.Arbitrary<'none' | 'relu' | 'relu6'>;
+const both = (p: Pair): [number, number] => (typeof p === 'number' ? [p, p] : p);
+
+/** A valid spec for any op; output sizes may still be empty (checked against the reference). */
+export const specArb: fc.Arbitrary<CaseSpec> = fc
+  .record({
+    op: fc.constantFrom('conv2d', 'conv2d', 'depthwise', 'pointwise', 'separable', 'transposed', 'transposed' as const),
+    n: fc.integer({ min: 1, max: 2 }),
+    cg: fc.integer({ min: 1, max: 6 }), // channels per group
+    groups: fc.integer({ min: 1, max: 4 }),
+    coutG: fc.integer({ min: 1, max: 5 }),
+    h: fc.integer({ min: 1, max: 10 }),
+    w: fc.integer({ min: 1, max: 10 }),
+    k: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })),
+    stride: pairArb(1, 3),
+    dilation: fc.oneof(fc.constant<Pair>(1), pairArb(1, 3)),
+    padding: padArb,
+    multiplier: fc.integer({ min: 1, max: 3 }),
+    pwRank: fc.constantFrom(2, 4 as const) as fc.Arbitrary<2 | 4>,
+    bias: fc.boolean(),
+    activation: actArb,
+    depthwiseBias: fc.boolean(),
+    depthwiseActivation: actArb,
+    op0: fc.integer({ min: 0, max: 2 }),
+    op1: fc.integer({ min: 0, max: 2 }),
+  })
+  .map((r): CaseSpec => {
+    const s: CaseSpec = { op: r.op as CaseSpec['op'], n: r.n, h: r.h, w: r.w, bias: r.bias, activation: r.activation };
+    switch (r.op) {
+      case 'conv2d':
+      case 'transposed': {
+        s.c = r.cg * r.groups;
+        s.groups = r.groups;
+        s.cout = r.coutG * r.groups;
+        s.k = r.k;
+        s.stride = r.stride;
+        s.dilation = r.dilation;
+        s.padding = r.padding;
+        if (r.op === 'transposed') {
+          const [sh, sw] = both(r.stride);
+          const [dh, dw] = both(r.dilation);
+          if (r.padding === 'same') {
+            if ((r.k[0] - 1) * dh + 1 < sh || (r.k[1] - 1) * dw + 1 < sw) s.padding = 'valid';
+          } else {
+            // below stride or below dilation (PyTorch's rule)
+            const o0 = r.op0 % Math.max(sh, dh);
+            const o1 = r.op1 % Math.max(sw, dw);
+            if (o0 || o1) s.outputPadding = o0 === o1 ? o0 : [o0, o1];
+          }
+        }
+        break;
+      }
+      case 'depthwise':
+      case 'separable':
+        s.c = r.cg * r.groups;
+        s.k = r.k;
+        s.stride = r.stride;
+        s.dilation = r.dilation;
+        s.padding = r.padding;
+        s.multiplier = r.multiplier;
+        if (r.op === 'separable') {
+          s.cout = r.coutG * r.groups;
+          s.pwRank = r.pwRank;
+          s.depthwiseBias = r.depthwiseBias;
+          s.depthwiseActivation = r.depthwiseActivation;
+        }
+        break;
+      case 'pointwise':
+        s.c = r.cg * r.groups;
+        s.cout = r.coutG * r.groups;
+        s.stride = r.stride;
+        s.pwRank = r.pwRank;
+        break;
+    }
+    return s;
+  });
+
+/** The reference, or undefined when the output would be empty (the reference throws). */
+function refOrEmpty(c: OpCase, inp: ReturnType<typeof materialise>): RefTensor | undefined {
+  try {
+    return referenceOf(c, inp);
+  } catch (e) {
+    if (/empty output/.test(String(e))) return undefined;
+    throw e;
+  }
+}
+
+function expectCode(f: () => unknown, code: string, ctx: string): void {
+  let err: unknown;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  if (!(err instanceof ConvError) || err.code !== code) {
+    throw new Error(`${ctx}: expected ConvError ${code}, got ${err === undefined ? 'a result' : String(err)}`);
+  }
+}
+
+const RUNS = 100;
+
+describe.each(BACKENDS)('%s', (backend) => {
+  test.each(LAYOUTS.map((l, i) => [l, i] as const))('%s: functional op = reference; inputs and bytesInUse unchanged', (layout, i) => {
+    fc.assert(
+      fc.property(specArb, fc.boolean(), (s, useOut) => {
+        const c = makeCase(s);
+        const inp = materialise(c, layout as Layout);
+        const ref = refOrEmpty(c, inp);
+        const m0 = sc.memory();
+        if (ref === undefined) {
+          expectCode(() => runOp(c, inp, backend), 'EMPTY_OUTPUT', c.name);
+        } else {
+          const check = snapshot(inp);
+          const out = useOut ? new Float32Array(ref.data.length).fill(NaN) : undefined;
+          const y = runOp(c, inp, backend, out ? { out } : {});
+          if (out) expect(y.data).toBe(out);
+          expectTensorClose(y, ref, `${c.name} ${layout} ${backend}`);
+          check();
+        }
+        const m1 = sc.memory();
+        if (m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers) {
+          throw new Error(`${c.name}: bytesInUse ${m0.bytesInUse} -> ${m1.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m1.liveLayers}`);
+        }
+      }),
+      { numRuns: RUNS, seed: 4200 + i },
+    );
+  });
+
+  test.each(LAYOUTS.map((l, i) => [l, i] as const))('%s: prepared layer at two input sizes = reference; dispose returns every byte', (layout, i) => {
+    fc.assert(
+      fc.property(specArb, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), (s, h2, w2) => {
+        const c = makeCase(s);
+        const inp = materialise(c, layout as Layout);
+        const second = materialise(c, layout as Layout, 'second', h2, w2);
+        const inp2 = { ...inp, x: second.x };
+        const ref = refOrEmpty(c, inp);
+        const ref2 = refOrEmpty(c, inp2);
+        const m0 = sc.memory();
+        const check = snapshot(inp);
+        const layer = createLayer(c, inp, backend);
+        try {
+          expect(sc.memory().liveLayers).toBe(m0.liveLayers + 1);
+          for (const [x, r, what] of [[inp.x, ref, 'first'], [second.x, ref2, 'second'], [inp.x, ref, 'first again']] as const) {
+            if (r === undefined) expectCode(() => layer.run(x), 'EMPTY_OUTPUT', `${c.name} ${what}`);
+            else expectTensorClose(layer.run(x), r, `${c.name} ${layout} ${backend} layer ${what} size`);
+          }
+          if (ref !== undefined) {
+            const out = new Float32Array(ref.data.length).fill(NaN);
+            expect(layer.run(inp.x, { out }).data).toBe(out);
+            expectTensorClose({ data: out, shape: ref.shape }, ref, `${c.name} layer out`);
+          }
+          check();
+        } finally {
+          layer.dispose();
+        }
+        layer.dispose(); // harmless
+        expectCode(() => layer.run(inp.x), 'DISPOSED', c.name);
+        const m1 = sc.memory();
+        if (m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers) {
+          throw new Error(`${c.name}: bytesInUse ${m0.bytesInUse} -> ${m1.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m1.liveLayers} after dispose`);
+        }
+      }),
+      { numRuns: RUNS, seed: 4300 + i },
+    );
+  });
+});
