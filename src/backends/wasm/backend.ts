@@ -57,7 +57,8 @@ function weightsFor(s: StageSpec): Float32Array {
 }
 
 /**
- * Runs every kernel family a few times on tiny inputs so that V8 compiles the hot functions
+ * Runs every kernel family (2x16 and 4x8 igemm, NHWC and NCHW depthwise, deconv, transposes)
+ * a few times on tiny inputs so that V8 compiles the hot functions
  * before the first real call (a running wasm call never switches tiers), then frees everything.
  */
 export function warmUp(b: WasmBackend, rounds = 4): void {
@@ -70,6 +71,7 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
   ];
   const kernels: Kernel[] = [];
   let runner: Runner | undefined;
+  let lone: Runner | undefined;
   try {
     for (const s of stages) {
       kernels.push(b.createKernel({ spec: s, weights: weightsFor(s), bias: new Float32Array(s.cout).fill(0.1) }));
@@ -89,7 +91,14 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
     for (let r = 0; r < rounds; r++) {
       runner.run(x, r & 1 ? 'NHWC' : 'NCHW', geoms, out);
     }
+    // a lone depthwise stage on NCHW data runs its own NCHW kernel
+    lone = b.createRunner([kernels[1]]);
+    const gd = resolve(stages[1], n, 16, 2, 100); // wide enough for the NCHW kernel
+    const xd = new Float32Array(16 * 2 * 100).fill(0.5);
+    const od = new Float32Array(gd.n * gd.cout * gd.oh * gd.ow);
+    for (let r = 0; r < rounds; r++) lone.run(xd, 'NCHW', [gd], od);
   } finally {
+    lone?.dispose();
     runner?.dispose();
     for (const k of kernels) k.dispose();
   }

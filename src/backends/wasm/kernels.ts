@@ -17,6 +17,8 @@ export interface WasmKernel extends Kernel {
   run(g: Geometry, x: number, out: number): void;
   /** Present when the kernel can also run NCHW to NCHW directly (a lone depthwise stage). */
   runNchw?(g: Geometry, x: number, out: number): void;
+  /** Whether runNchw beats NHWC plus the two boundary transposes for this geometry. */
+  prefersNchw?(g: Geometry): boolean;
 }
 
 /** Copies `data` into a fresh heap block; the caller frees it. */
@@ -183,6 +185,15 @@ export class DwKernel extends BaseKernel {
     }
     ex.run_dwconv2d_nhwc_f32(src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+
+  /**
+   * The NCHW kernel wins on wide planes with the 3x3 column paths (stride 1 or 2, column dilation
+   * 1); on narrow planes its scalar edge columns cost more than the transposes it saves (measured
+   * 2026-11-28, Node 20.20, 2-core Xeon: 112x112x32 s1 2.1 vs 4.0 ms, 28x28x256 s1 2.4 vs 0.8 ms).
+   */
+  prefersNchw(g: Geometry): boolean {
+    return g.kH === 3 && g.kW === 3 && g.dilationW === 1 && (g.strideW === 1 || g.strideW === 2) && g.ow >= 48;
   }
 
   /** NCHW in, NCHW out: no boundary transposes for a lone depthwise layer (it is memory-bound). */

@@ -68,7 +68,7 @@ export class WasmRunner implements Runner {
     const heap = this.heap;
     const ex = this.ex;
     const k0 = this.kernels[0];
-    if (nchw && geoms.length === 1 && k0.runNchw !== undefined) {
+    if (nchw && geoms.length === 1 && k0.runNchw !== undefined && k0.prefersNchw?.(g0) === true) {
       // a lone depthwise stage reads and writes NCHW itself: no boundary transposes
       heap.write(this.act[0].ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
       k0.runNchw(g0, this.act[0].ptr, this.act[1].ptr);

@@ -52,9 +52,11 @@ const CASES: Case[] = [
   { name: 'depthwise_m3_c5_s2', kind: 'dw', n: 2, c: 5, h: 7, w: 6, cin: 5, cout: 15, kH: 3, kW: 2, stride: [2, 2], pad: [1, 0, 1, 1] },
   { name: 'depthwise_1x3_s2x1_c4', kind: 'dw', n: 1, c: 4, h: 5, w: 6, cin: 4, cout: 4, kH: 1, kW: 3, stride: [2, 1] },
   { name: 'depthwise_pad_beyond_kernel_c5', kind: 'dw', n: 1, c: 5, h: 2, w: 2, cin: 5, cout: 5, kH: 2, kW: 2, pad: [3, 3, 3, 3] },
-  { name: 'depthwise_3x3s2p1_wide_c5_n2', kind: 'dw', n: 2, c: 5, h: 9, w: 22, cin: 5, cout: 5, kH: 3, kW: 3,
+  { name: 'depthwise_3x3s2p1_wide_c5_n2', kind: 'dw', n: 2, c: 5, h: 5, w: 101, cin: 5, cout: 5, kH: 3, kW: 3,
     stride: [2, 2], pad: [1, 1, 1, 1], act: 'relu' },
-  { name: 'depthwise_3x3s1p1_wide_m2_c3', kind: 'dw', n: 1, c: 3, h: 6, w: 19, cin: 3, cout: 6, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'depthwise_3x3s1p1_wide_m2_c3', kind: 'dw', n: 1, c: 3, h: 4, w: 53, cin: 3, cout: 6, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'depthwise_3x3s1d2x1_wide_c4', kind: 'dw', n: 1, c: 4, h: 7, w: 50, cin: 4, cout: 4, kH: 3, kW: 3,
+    dilation: [2, 1], pad: [2, 1, 2, 1], act: 'relu6' },
   { name: 'depthwise_same_3x3s2_c6', kind: 'dw', n: 1, c: 6, h: 8, w: 7, cin: 6, cout: 6, kH: 3, kW: 3, stride: [2, 2], same: true },
   // transposed
   { name: 'transposed_2x2s2_c4_co6', kind: 'deconv', n: 1, c: 4, h: 4, w: 5, cin: 4, cout: 6, kH: 2, kW: 2, stride: [2, 2] },
@@ -139,9 +141,9 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     const r = rng(17);
     const dw = makeSpec({ kind: 'dw', cin: 6, cout: 6, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
     const pw = makeSpec({ kind: 'conv', cin: 6, cout: 9, kH: 1, kW: 1 });
-    const g1 = resolve(dw, 1, 6, 10, 13);
+    const g1 = resolve(dw, 1, 6, 4, 99);
     const g2 = resolve(pw, 1, 6, g1.oh, g1.ow);
-    const x = randomArray(10 * 13 * 6, r);
+    const x = randomArray(4 * 99 * 6, r);
     const w1 = randomArray(9 * 6, r), b1 = randomArray(6, r), w2 = randomArray(54, r), b2 = randomArray(9, r);
     const k1 = backend.createKernel({ spec: dw, weights: w1, bias: b1 });
     const k2 = backend.createKernel({ spec: pw, weights: w2, bias: b2 });
@@ -150,10 +152,10 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     const mid = refStage(g1, x, w1, b1);
     const want = refStage(g2, Float32Array.from(mid), w2, b2);
     const out = new Float32Array(want.length);
-    chain.run(toNchw(x, 1, 10, 13, 6), 'NCHW', [g1, g2], out);
+    chain.run(toNchw(x, 1, 4, 99, 6), 'NCHW', [g1, g2], out);
     expectClose(out, toNchw(want, 1, g2.oh, g2.ow, 9), 'chain NCHW');
     const out1 = new Float32Array(mid.length);
-    lone.run(toNchw(x, 1, 10, 13, 6), 'NCHW', [g1], out1);
+    lone.run(toNchw(x, 1, 4, 99, 6), 'NCHW', [g1], out1);
     expectClose(out1, toNchw(mid, 1, g1.oh, g1.ow, 6), 'lone dw NCHW');
     chain.dispose();
     lone.dispose();
