@@ -56,7 +56,7 @@ export function runDepthwiseNchw(
                 const wr = wo + ky * kW;
                 for (let kx = 0; kx < kW; kx++) v += plane[row + kx * dilationW] * wt[wr + kx];
               }
-              y[d + ox] = v < min ? min : v > max ? max : v;
+              y[d + ox] = Math.max(min, Math.min(max, v));
             }
           }
         }
@@ -108,7 +108,7 @@ export function f32DwconvMinmax3x3PlaneRow1(
   for (let ox = 0, i = 2; ox < ow; ox++, i++) {
     const x02 = plane[r0 + i], x12 = plane[r1 + i], x22 = plane[r2 + i];
     const v = vb + x00 * w0 + x01 * w1 + x02 * w2 + x10 * w3 + x11 * w4 + x12 * w5 + x20 * w6 + x21 * w7 + x22 * w8;
-    y[d + ox] = v < min ? min : v > max ? max : v;
+    y[d + ox] = Math.max(min, Math.min(max, v));
     x00 = x01; x01 = x02;
     x10 = x11; x11 = x12;
     x20 = x21; x21 = x22;
@@ -131,6 +131,6 @@ export function f32DwconvMinmax3x3PlaneRow(
       plane[r0 + i] * w0 + plane[r0 + i + t1] * w1 + plane[r0 + i + t2] * w2 +
       plane[r1 + i] * w3 + plane[r1 + i + t1] * w4 + plane[r1 + i + t2] * w5 +
       plane[r2 + i] * w6 + plane[r2 + i + t1] * w7 + plane[r2 + i + t2] * w8;
-    y[d + ox] = v < min ? min : v > max ? max : v;
+    y[d + ox] = Math.max(min, Math.min(max, v));
   }
 }

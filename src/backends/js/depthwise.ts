@@ -116,7 +116,7 @@ export function f32DwconvMinmax3x3Row1(
     for (let ox = 0; ox < ow; ox++, i += c, d += c) {
       const x02 = xp[r0 + i], x12 = xp[r1 + i], x22 = xp[r2 + i];
       const v = vb + x00 * w0 + x01 * w1 + x02 * w2 + x10 * w3 + x11 * w4 + x12 * w5 + x20 * w6 + x21 * w7 + x22 * w8;
-      y[d] = v < min ? min : v > max ? max : v;
+      y[d] = Math.max(min, Math.min(max, v));
       x00 = x01; x01 = x02;
       x10 = x11; x11 = x12;
       x20 = x21; x21 = x22;
@@ -148,7 +148,7 @@ export function f32DwconvMinmax3x3Row(
         xp[r0 + i] * w0 + xp[r0 + i + tap] * w1 + xp[r0 + i + t2] * w2 +
         xp[r1 + i] * w3 + xp[r1 + i + tap] * w4 + xp[r1 + i + t2] * w5 +
         xp[r2 + i] * w6 + xp[r2 + i + tap] * w7 + xp[r2 + i + t2] * w8;
-      y[d] = v < min ? min : v > max ? max : v;
+      y[d] = Math.max(min, Math.min(max, v));
     }
   }
 }
@@ -181,6 +181,6 @@ function f32DwconvMinmaxUp(
   }
   for (let ch = 0; ch < cout; ch++) {
     const v = acc[ch];
-    y[o + ch] = v < min ? min : v > max ? max : v;
+    y[o + ch] = Math.max(min, Math.min(max, v));
   }
 }

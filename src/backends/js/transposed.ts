@@ -49,7 +49,7 @@ export function runDeconv(
     const len = outPixels * cout;
     for (let i = 0; i < len; i++) {
       const v = y[i];
-      y[i] = v < min ? min : v > max ? max : v;
+      y[i] = Math.max(min, Math.min(max, v));
     }
   }
 }
