@@ -37,6 +37,8 @@ export {
   convIndirection as build_conv2d_indirection_nhwc,
   rowsIndirection as build_rows_indirection,
   convRun as run_conv2d_nhwc_f32,
+  padInput as pad_input_nhwc_f32,
+  convRowsIndirection as build_conv2d_rows_indirection_nhwc,
 } from './conv/standard';
 export {
   dwPackedFloats as dwconv2d_packed_floats,

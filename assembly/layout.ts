@@ -64,11 +64,48 @@ export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void 
   }
 }
 
+/**
+ * Three planes (RGB images: the first layer of most networks) -> interleaved pixels, four pixels
+ * per step: r, g, b vectors become [r0 g0 b0 r1] [g1 b1 r2 g2] [b2 r3 g3 b3].
+ */
+function planes3ToPixels(src: usize, dst: usize, hw: i32): void {
+  const plane = <usize>hw << 2;
+  let r = src;
+  let d = dst;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= hw; j += 4) {
+      const vr = v128.load(r);
+      const vg = v128.load(r + plane);
+      const vb = v128.load(r + 2 * plane);
+      const t0 = v128.shuffle<f32>(vr, vg, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(vg, vb, 1, 5, 2, 6);
+      const t2 = v128.shuffle<f32>(vr, vg, 3, 7, 3, 7);
+      v128.store(d, v128.shuffle<f32>(t0, vb, 0, 1, 4, 2));
+      v128.store(d, v128.shuffle<f32>(t1, vr, 0, 1, 6, 2), 16);
+      v128.store(d, v128.shuffle<f32>(vb, t2, 2, 4, 5, 3), 32);
+      r += 16;
+      d += 48;
+    }
+  }
+  for (; j < hw; j++) {
+    store<f32>(d, load<f32>(r));
+    store<f32>(d, load<f32>(r + plane), 4);
+    store<f32>(d, load<f32>(r + 2 * plane), 8);
+    r += 4;
+    d += 12;
+  }
+}
+
 /** NCHW (n x c x hw) -> NHWC (n x hw x c). */
 export function nchwToNhwc(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
   const imageBytes = <usize>c * <usize>hw << 2;
   for (let b = 0; b < n; b++) {
-    transpose2d(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, c, hw);
+    if (c == 3) {
+      planes3ToPixels(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, hw);
+    } else {
+      transpose2d(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, c, hw);
+    }
   }
 }
 

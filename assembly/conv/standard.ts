@@ -161,3 +161,69 @@ export function convRun(
     }
   }
 }
+
+/**
+ * Row-merged convolution for small input channel counts (ResNet's 7x7 and MobileNet's 3x3 first
+ * layers on RGB): with column dilation 1 the kW taps of one kernel row read kW adjacent input
+ * pixels, i.e. kW*c contiguous floats of NHWC data, once the input is copied into a zero-padded
+ * buffer. The igemm then walks kH "taps" of kc = kW*c channels instead of kH*kW taps of c
+ * channels (3 channels per tap leave the k loop 3 trips long and per-tap overhead dominating).
+ * The packed weights are the same: canonical [ky][kx][ci] order is the merged row order.
+ *
+ * padInput copies x (n x h x w x c) into dst (n x hp x wp x c), rows and columns shifted by
+ * padTop/padLeft, zeros elsewhere; input rows/columns at or beyond hp/wp are never read and
+ * dropped.
+ */
+export function padInput(
+  x: usize, dst: usize, n: i32, h: i32, w: i32, c: i32, padTop: i32, padLeft: i32, hp: i32, wp: i32,
+): void {
+  const pixelBytes = <usize>c << 2;
+  const rowBytes = <usize>wp * pixelBytes;
+  memory.fill(dst, 0, <usize>n * <usize>hp * rowBytes);
+  let cols = w;
+  if (padLeft + cols > wp) cols = wp - padLeft;
+  if (cols <= 0) return;
+  const copyBytes = <usize>cols * pixelBytes;
+  for (let b = 0; b < n; b++) {
+    for (let iy = 0; iy < h; iy++) {
+      const y = iy + padTop;
+      if (y >= hp) break;
+      memory.copy(
+        dst + (<usize>(b * hp + y) * <usize>wp + <usize>padLeft) * pixelBytes,
+        x + <usize>(b * h + iy) * <usize>w * pixelBytes,
+        copyBytes,
+      );
+    }
+  }
+}
+
+/**
+ * Indirection of the row-merged convolution: per tile of `mr` output pixels, per kernel row ky,
+ * mr pointers to the first of the kW adjacent pixels that row reads in the padded input
+ * (n x hp x wp x c). No pointer is the zero row: the padding is in the buffer.
+ */
+export function convRowsIndirection(
+  ind: usize, xp: usize, n: i32, hp: i32, wp: i32, c: i32, oh: i32, ow: i32, kH: i32, sH: i32, sW: i32, dH: i32,
+  mr: i32,
+): void {
+  const pixels = n * oh * ow;
+  const tiles = (pixels + mr - 1) / mr;
+  const pixelBytes = <usize>c << 2;
+  for (let t = 0; t < tiles; t++) {
+    const tileBase = ind + (<usize>t * <usize>(kH * mr) << 2);
+    for (let i = 0; i < mr; i++) {
+      let m = t * mr + i;
+      if (m >= pixels) m = pixels - 1;
+      const ox = m % ow;
+      const r = m / ow;
+      const oy = r % oh;
+      const b = r / oh;
+      let q = tileBase + (<usize>i << 2);
+      for (let ky = 0; ky < kH; ky++) {
+        const y = oy * sH + ky * dH;
+        store<u32>(q, <u32>(xp + (<usize>(b * hp + y) * <usize>wp + <usize>(ox * sW)) * pixelBytes));
+        q += <usize>mr << 2;
+      }
+    }
+  }
+}

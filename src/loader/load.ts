@@ -56,6 +56,12 @@ export interface WasmExports {
    */
   run_conv2d_nhwc_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, alt: number): void;
+  /** (x, dst, n, h, w, c, padTop, padLeft, hp, wp): zero-padded copy for the row-merged conv */
+  pad_input_nhwc_f32(x: number, dst: number, n: number, h: number, w: number, c: number, padTop: number,
+    padLeft: number, hp: number, wp: number): void;
+  /** (ind, xp, n, hp, wp, c, oh, ow, kH, sH, sW, dH, mr): per tile, per kernel row, mr pointers */
+  build_conv2d_rows_indirection_nhwc(ind: number, xp: number, n: number, hp: number, wp: number, c: number,
+    oh: number, ow: number, kH: number, sH: number, sW: number, dH: number, mr: number): void;
   dwconv2d_packed_floats(channels: number, taps: number): number;
   /** (channels, taps, w, bias|0, packed) */
   pack_dwconv2d_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;

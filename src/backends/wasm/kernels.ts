@@ -95,10 +95,18 @@ export class ConvKernel extends BaseKernel {
   private readonly zero: number;
   private readonly ind: Scratch;
   private indKey = '';
+  /**
+   * Row-merged mode (conv/standard.ts padInput): few input channels, one group, column dilation 1
+   * and a kernel wider than 1: the kW taps of a kernel row become one tap of kW*c channels.
+   */
+  private readonly rows: boolean;
+  private readonly padded: Scratch;
 
   constructor(stage: Stage, heap: Heap, ex: WasmExports) {
     super(stage.spec, heap, ex);
     const { groups, cin, cout, kH, kW } = stage.spec;
+    this.rows = groups === 1 && cin <= 16 && kW > 1 && stage.spec.dilationW === 1;
+    this.padded = this.newScratch();
     const cinG = cin / groups;
     const coutG = cout / groups;
     const taps = kH * kW;
@@ -125,6 +133,10 @@ export class ConvKernel extends BaseKernel {
   }
 
   run(g: Geometry, x: number, out: number): void {
+    if (this.rows) {
+      this.runRows(g, x, out);
+      return;
+    }
     const ex = this.ex;
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kH * g.kW;
@@ -136,6 +148,25 @@ export class ConvKernel extends BaseKernel {
       this.indKey = key;
     }
     ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
+      g.min, g.max, this.alt);
+  }
+
+  private runRows(g: Geometry, x: number, out: number): void {
+    const ex = this.ex;
+    const pixels = g.n * g.oh * g.ow;
+    // the padded input spans exactly the rows and columns the taps reach
+    const hp = (g.oh - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1;
+    const wp = (g.ow - 1) * g.strideW + g.kW;
+    const moved = this.padded.ensure(g.n * hp * wp * g.c * 4);
+    ex.pad_input_nhwc_f32(x, this.padded.ptr, g.n, g.h, g.w, g.c, g.padTop, g.padLeft, hp, wp);
+    const key = `${this.padded.ptr},${g.n},${g.oh},${g.ow},${hp},${wp}`;
+    const len = ex.conv2d_indirection_length(pixels, g.kH, this.mr);
+    if (this.ind.ensure(len * 4) || moved || key !== this.indKey) {
+      ex.build_conv2d_rows_indirection_nhwc(this.ind.ptr, this.padded.ptr, g.n, hp, wp, g.c, g.oh, g.ow, g.kH,
+        g.strideH, g.strideW, g.dilationH, this.mr);
+      this.indKey = key;
+    }
+    ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, 1, g.kW * g.c, g.cout, g.kH, g.cout,
       g.min, g.max, this.alt);
   }
 }

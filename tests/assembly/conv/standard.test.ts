@@ -45,6 +45,37 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
   });
 
   test.each([
+    ['7x7 s2 p3 c3 co16', 1, 3, 15, 14, 16, 7, 7, 2, 2, 1, 3, 3, 3, 3, 0],
+    ['3x3 s2 p1 c3 co5 batch 2 (4x8 tile)', 2, 3, 9, 10, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1],
+    ['3x5 s(3,2) dH 2, asymmetric padding, c4 co19', 1, 4, 11, 12, 19, 3, 5, 3, 2, 2, 2, 0, 1, 1, 0],
+    ['bottom rows and right columns never read (large stride)', 1, 2, 10, 11, 17, 2, 2, 4, 4, 1, 0, 0, 0, 0, 0],
+    ['padding wider than the kernel', 1, 2, 3, 3, 3, 2, 2, 1, 1, 1, 3, 3, 3, 3, 0],
+  ])('row-merged: %s', (_name, n, c, H, W, cout, kH, kW, sH, sW, dH, pt, pl, pb, pr, alt) => {
+    const r = rng(cout * 31 + c * kW);
+    const taps = kH * kW;
+    const oh = Math.floor((H + pt + pb - dH * (kH - 1) - 1) / sH) + 1;
+    const ow = Math.floor((W + pl + pr - (kW - 1) - 1) / sW) + 1;
+    const pixels = n * oh * ow;
+    const x = randomArray(n * H * W * c, r), w = randomArray(taps * c * cout, r), bias = randomArray(cout, r);
+    const mr = alt ? 4 : h.mr;
+    const nr = alt ? (h.ex.HAS_SIMD.value ? 8 : 4) : h.nr;
+    const packed = h.alloc(h.ex.packed_gemm_floats(taps, c, cout, nr));
+    h.ex.pack_gemm_f32(1, taps, c, cout, nr, h.put(w), h.put(bias), packed);
+    const hp = (oh - 1) * sH + (kH - 1) * dH + 1, wp = (ow - 1) * sW + kW;
+    const xpad = h.alloc(n * hp * wp * c, NaN);
+    h.ex.pad_input_nhwc_f32(h.put(x), xpad, n, H, W, c, pt, pl, hp, wp);
+    const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, kH, mr));
+    h.ex.build_conv2d_rows_indirection_nhwc(ind, xpad, n, hp, wp, c, oh, ow, kH, sH, sW, dH, mr);
+    const out = h.alloc(pixels * cout);
+    h.ex.run_conv2d_nhwc_f32(ind, packed, out, h.alloc(1), pixels, 1, kW * c, cout, kH, cout, -Infinity, Infinity, alt);
+    const got = h.get(out, pixels * cout);
+    h.reset();
+    const want = refConv({ n, h: H, w: W, c, oh, ow, cout, groups: 1, cinG: c, coutG: cout, kH, kW, strideH: sH,
+      strideW: sW, dilationH: dH, dilationW: 1, padTop: pt, padLeft: pl, min: -Infinity, max: Infinity }, x, w, bias);
+    expectClose(got, want, 'row-merged conv');
+  });
+
+  test.each([
     ['grouped g4 coutG 3 (4x8 tile)', 1, 8, 5, 6, 12, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1],
     ['grouped g2 coutG 13, 4x8 tile with 2 panels', 2, 6, 4, 5, 26, 2, 2, 3, 1, 2, 1, 1, 0, 1, 1, 1, 1],
     ['3x3p1 c5 co13', 1, 5, 6, 7, 13, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1],
