@@ -10,7 +10,7 @@ import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import { gemm } from './gemm.js';
 import { im2col, stridesOf } from './im2col.js';
-import { packedGroupSize } from './pack.js';
+import { packedGroupSize, scratchOffset } from './pack.js';
 import type { Scratch } from './scratch.js';
 
 /** Float32 values of an im2col block (256 KiB: stays in L2 while the gemm reads it). */
@@ -35,7 +35,7 @@ export function runConv(
   const { n, groups, cinG, coutG, cout, c, min, max } = g;
   const kc = g.kH * g.kW * cinG;
   const gs = packedGroupSize(kc, coutG);
-  const ap = s.packedA(kc);
+  const apOff = scratchOffset(groups, kc, coutG);
   const ohw = g.oh * g.ow;
   // output pixel p of image b, channel o at y[yb*b + p*ldc + o*cn]
   const yb = ohw * cout;
@@ -51,7 +51,7 @@ export function runConv(
         const mc = Math.min(ROW_BLOCK, ohw - p0);
         for (let grp = 0; grp < groups; grp++) {
           gemm(mc, coutG, kc, x, b * ohw * c + p0 * lda + grp * cinG * ka, lda, ka, w, grp * gs,
-            y, b * yb + p0 * ldc + grp * coutG * cn, ldc, cn, min, max, ap);
+            y, b * yb + p0 * ldc + grp * coutG * cn, ldc, cn, min, max, apOff);
         }
       }
     }
@@ -65,7 +65,7 @@ export function runConv(
       const mc = Math.min(mb, ohw - p0);
       for (let grp = 0; grp < groups; grp++) {
         im2col(x, xs, g, grp, b * ohw + p0, mc, col);
-        gemm(mc, coutG, kc, col, 0, kc, 1, w, grp * gs, y, b * yb + p0 * ldc + grp * coutG * cn, ldc, cn, min, max, ap);
+        gemm(mc, coutG, kc, col, 0, kc, 1, w, grp * gs, y, b * yb + p0 * ldc + grp * coutG * cn, ldc, cn, min, max, apOff);
       }
     }
   }

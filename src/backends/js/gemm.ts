@@ -8,8 +8,10 @@
  *   w[wOff + p*(kc+1)*4] : b0 b1 b2 b3 | k0: w00 w01 w02 w03 | k1: ... | k(kc-1): ...
  *
  * A is read from any strided Float32Array (NHWC rows, NCHW planes or an im2col block) and packed
- * per 4-row block into `ap` ([k][4], float64) so that the inner loop reads two arrays with one
- * running index each. C is written with any row and column strides (NHWC or NCHW). Accumulation
+ * per 4-row block ([k][4], float64) into a scratch area at the end of the weights' own array
+ * (w[apOff ..]), so that the inner loop reads one array with two running indices: TurboFan
+ * re-checks the map and reloads the base of every typed array on every iteration, and one array
+ * instead of two measured +1-17% (typically 4%). C is written with any row and column strides (NHWC or NCHW). Accumulation
  * is float64; results are rounded once, when stored.
  *
  * Tile choice, measured 2026-11-28 on the dev machine (Xeon ~3.0 GHz, Node 20.20), M=3136
@@ -38,27 +40,28 @@ export const NR = 4;
  * @param a    A: row i, column k at a[aOff + i*lda + k*ka]
  * @param w    packed panels starting at wOff, ceil(nc/NR) of them, each (kc+1)*NR values
  * @param c    C: row i, column j at c[cOff + i*ldc + j*cn]
- * @param ap   scratch, at least kc*MR values
+ * @param apOff start of kc*MR scratch values inside w (pack.ts reserves them after the panels)
  */
 export function gemmMinmax4x4(
   mc: number, nc: number, kc: number,
   a: Float32Array, aOff: number, lda: number, ka: number,
   w: Float64Array, wOff: number,
   c: Float32Array, cOff: number, ldc: number, cn: number,
-  min: number, max: number, ap: Float64Array,
+  min: number, max: number, apOff: number,
 ): void {
   const ps = (kc + 1) * NR;
   const kc4 = kc * MR;
+  const qEnd = apOff + kc4;
   for (let i = 0; i < mc; i += MR) {
     const a0 = aOff + i * lda;
     const a1 = i + 1 < mc ? a0 + lda : a0;
     const a2 = i + 2 < mc ? a1 + lda : a1;
     const a3 = i + 3 < mc ? a2 + lda : a2;
-    for (let k = 0, q = 0, o = 0; k < kc; k++, q += 4, o += ka) {
-      ap[q] = a[a0 + o];
-      ap[q + 1] = a[a1 + o];
-      ap[q + 2] = a[a2 + o];
-      ap[q + 3] = a[a3 + o];
+    for (let q = apOff, o = 0; q < qEnd; q += 4, o += ka) {
+      w[q] = a[a0 + o];
+      w[q + 1] = a[a1 + o];
+      w[q + 2] = a[a2 + o];
+      w[q + 3] = a[a3 + o];
     }
     const mr = mc - i;
     const c0 = cOff + i * ldc;
@@ -74,8 +77,8 @@ export function gemmMinmax4x4(
       let vacc3x0 = vacc0x0, vacc3x1 = vacc0x1, vacc3x2 = vacc0x2, vacc3x3 = vacc0x3;
       // `| 0` keeps the index arithmetic in int32 without overflow checks (measured +13%).
       let wk = (wp + NR) | 0;
-      for (let q = 0; q < kc4; q = (q + 4) | 0, wk = (wk + 4) | 0) {
-        const va0 = ap[q], va1 = ap[(q + 1) | 0], va2 = ap[(q + 2) | 0], va3 = ap[(q + 3) | 0];
+      for (let q = apOff; q < qEnd; q = (q + 4) | 0, wk = (wk + 4) | 0) {
+        const va0 = w[q], va1 = w[(q + 1) | 0], va2 = w[(q + 2) | 0], va3 = w[(q + 3) | 0];
         const vb0 = w[wk], vb1 = w[(wk + 1) | 0], vb2 = w[(wk + 2) | 0], vb3 = w[(wk + 3) | 0];
         vacc0x0 += va0 * vb0; vacc0x1 += va0 * vb1; vacc0x2 += va0 * vb2; vacc0x3 += va0 * vb3;
         vacc1x0 += va1 * vb0; vacc1x1 += va1 * vb1; vacc1x2 += va1 * vb2; vacc1x3 += va1 * vb3;
@@ -139,15 +142,15 @@ export function gemm(
   a: Float32Array, aOff: number, lda: number, ka: number,
   w: Float64Array, wOff: number,
   c: Float32Array, cOff: number, ldc: number, cn: number,
-  min: number, max: number, ap: Float64Array,
+  min: number, max: number, apOff: number,
 ): void {
   const ps = (kc + 1) * NR;
   const nb = Math.max(NR, Math.floor(B_BLOCK / ps) * NR);
   if (nb >= nc) {
-    gemmMinmax4x4(mc, nc, kc, a, aOff, lda, ka, w, wOff, c, cOff, ldc, cn, min, max, ap);
+    gemmMinmax4x4(mc, nc, kc, a, aOff, lda, ka, w, wOff, c, cOff, ldc, cn, min, max, apOff);
     return;
   }
   for (let j = 0; j < nc; j += nb) {
-    gemmMinmax4x4(mc, Math.min(nb, nc - j), kc, a, aOff, lda, ka, w, wOff + (j / NR) * ps, c, cOff + j * cn, ldc, cn, min, max, ap);
+    gemmMinmax4x4(mc, Math.min(nb, nc - j), kc, a, aOff, lda, ka, w, wOff + (j / NR) * ps, c, cOff + j * cn, ldc, cn, min, max, apOff);
   }
 }

@@ -5,12 +5,19 @@
  *
  *   group g at g * panelsPerGroup * (kc+1)*NR:  [b0..b3 | k0: w w w w | ... ] [next panel] ...
  *
+ * After the last group, kc*MR values of scratch where the gemm packs A (see gemm.ts).
+ *
  * - conv:   canonical [g][kH][kW][cinG][coutG] -> B_g[(ky*kW+kx)*cinG + ci][oc], n = coutG,
  *           bias = the stage's bias (the im2col row order matches: taps outer, channels inner).
  * - deconv: canonical [g][cinG][kH][kW][coutG] -> B_g[ci][(ky*kW+kx)*coutG + oc], n = kH*kW*coutG,
  *           bias zero (col2im adds the bias once per output pixel).
  */
-import { NR } from './gemm.js';
+import { MR, NR } from './gemm.js';
+
+/** Offset of the gemm's A scratch in packPanels' output. */
+export function scratchOffset(groups: number, kc: number, n: number): number {
+  return groups * packedGroupSize(kc, n);
+}
 
 /** Size (values) of one group's packed panels. */
 export function packedGroupSize(kc: number, n: number): number {
@@ -19,12 +26,13 @@ export function packedGroupSize(kc: number, n: number): number {
 
 /**
  * Packs `groups` row-major matrices B_g[kc x n] (group g at b[g*kc*n]) with per-column biases
- * (bias[g*n + j], or none) into NR-wide panels.
- * @returns the packed Float64Array, groups * packedGroupSize(kc, n) values
+ * (bias[g*n + j], or none) into NR-wide panels, followed by the gemm's A scratch.
+ * @returns the packed Float64Array: groups * packedGroupSize(kc, n) values, then kc*MR of scratch
+ *   (starting at scratchOffset(groups, kc, n))
  */
 export function packPanels(b: Float32Array, bias: Float32Array | null, groups: number, kc: number, n: number): Float64Array {
   const gs = packedGroupSize(kc, n);
-  const out = new Float64Array(groups * gs);
+  const out = new Float64Array(groups * gs + kc * MR);
   const ps = (kc + 1) * NR;
   for (let g = 0; g < groups; g++) {
     const src = g * kc * n;

@@ -1,15 +1,13 @@
 /**
  * Scratch buffers of a Runner: grown on demand, never shrunk, reused across runs (so repeated
- * calls allocate nothing after warm-up). One set per Runner; kernels hold none.
+ * calls allocate nothing after warm-up). One set per Runner; the gemm's A scratch is the one
+ * piece a kernel holds (at the end of its packed weights, see pack.ts).
  */
 import { allocating } from './alloc.js';
-import { MR } from './gemm.js';
 
 export class Scratch {
   /** im2col block (conv) or gemm output block (deconv). */
   private f32 = new Float32Array(0);
-  /** Packed A rows of the gemm: [k][MR]. */
-  private f64 = new Float64Array(0);
   /** Per-pixel accumulators of the general depthwise path. */
   private acc = new Float64Array(0);
 
@@ -19,13 +17,6 @@ export class Scratch {
     return this.f32;
   }
 
-  /** Packed-A scratch for gemm with depth kc. */
-  packedA(kc: number): Float64Array {
-    const n = Math.max(kc, 1) * MR;
-    if (this.f64.length < n) this.f64 = allocating('scratch', () => new Float64Array(n));
-    return this.f64;
-  }
-
   /** A Float64Array of at least n values (contents undefined). */
   accumulators(n: number): Float64Array {
     if (this.acc.length < n) this.acc = allocating('scratch', () => new Float64Array(n));
@@ -33,12 +24,11 @@ export class Scratch {
   }
 
   bytes(): number {
-    return this.f32.byteLength + this.f64.byteLength + this.acc.byteLength;
+    return this.f32.byteLength + this.acc.byteLength;
   }
 
   dispose(): void {
     this.f32 = new Float32Array(0);
-    this.f64 = new Float64Array(0);
     this.acc = new Float64Array(0);
   }
 }

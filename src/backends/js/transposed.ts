@@ -12,7 +12,7 @@
  */
 import type { Geometry } from '../../ops/plan.js';
 import { gemm } from './gemm.js';
-import { packedGroupSize } from './pack.js';
+import { packedGroupSize, scratchOffset } from './pack.js';
 import type { Scratch } from './scratch.js';
 
 /** Float32 values of a gemm output block. */
@@ -36,12 +36,12 @@ export function runDeconv(
   const total = n * h * g.w;
   const mb = Math.min(total, Math.max(4, Math.floor(COL_BLOCK / ldc) & ~3));
   const col = s.cols(mb * ldc);
-  const ap = s.packedA(cinG);
+  const apOff = scratchOffset(groups, cinG, ldc);
   const gs = packedGroupSize(cinG, ldc);
   for (let p0 = 0; p0 < total; p0 += mb) {
     const mc = Math.min(mb, total - p0);
     for (let grp = 0; grp < groups; grp++) {
-      gemm(mc, ldc, cinG, x, p0 * c + grp * cinG, c, 1, w, grp * gs, col, 0, ldc, 1, -Infinity, Infinity, ap);
+      gemm(mc, ldc, cinG, x, p0 * c + grp * cinG, c, 1, w, grp * gs, col, 0, ldc, 1, -Infinity, Infinity, apOff);
       col2im(col, g, grp, p0, mc, y);
     }
   }

@@ -3,7 +3,7 @@
  * cases (k_lt_4, k_eq_4, k_gt_4, n_lt_4, n_gt_8, m tails, strided A and C, qmin/qmax).
  */
 import { gemm, gemmMinmax4x4, MR, NR } from '../../../../src/backends/js/gemm';
-import { packPanels, packedGroupSize } from '../../../../src/backends/js/pack';
+import { packPanels, packedGroupSize, scratchOffset } from '../../../../src/backends/js/pack';
 import { expectClose, randomF32 } from './reference';
 
 interface Case {
@@ -23,7 +23,7 @@ function check(t: Case): void {
   const b = randomF32(k * n, n * 13 + k);
   const bias = t.bias === false ? null : randomF32(n, 99 + n);
   const w = packPanels(b, bias, 1, k, n);
-  expect(w.length).toBe(packedGroupSize(k, n));
+  expect(w.length).toBe(packedGroupSize(k, n) + k * MR);
   const c = new Float32Array(cOff + Math.max(0, m - 1) * ldc + Math.max(0, n - 1) * cn + 3).fill(12345);
   const want = Float64Array.from(c);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
@@ -31,8 +31,10 @@ function check(t: Case): void {
     for (let q = 0; q < k; q++) s += a[aOff + i * lda + q * ka] * b[q * n + j];
     want[cOff + i * ldc + j * cn] = s < min ? min : s > max ? max : s;
   }
-  const ap = new Float64Array(Math.max(k, 1) * MR);
-  (t.driver ? gemm : gemmMinmax4x4)(m, n, k, a, aOff, lda, ka, w, 0, c, cOff, ldc, cn, min, max, ap);
+  const wBefore = Float64Array.from(w);
+  (t.driver ? gemm : gemmMinmax4x4)(m, n, k, a, aOff, lda, ka, w, 0, c, cOff, ldc, cn, min, max, scratchOffset(1, k, n));
+  // only the scratch after the panels may change
+  expect(Array.from(w.subarray(0, scratchOffset(1, k, n)))).toEqual(Array.from(wBefore.subarray(0, scratchOffset(1, k, n))));
   expectClose(c, want, JSON.stringify(t)); // also checks that nothing outside C was written
 }
 
@@ -79,7 +81,7 @@ describe('gemmMinmax4x4', () => {
     const b = new Float32Array([1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5]);
     const w = packPanels(b, null, 1, k, n);
     const c = new Float32Array(16);
-    gemmMinmax4x4(4, n, k, a, 0, k, 1, w, 0, c, 0, n, 1, 0, 6, new Float64Array(8));
+    gemmMinmax4x4(4, n, k, a, 0, k, 1, w, 0, c, 0, n, 1, 0, 6, scratchOffset(1, k, n));
     expect(Array.from(c.subarray(0, 4)).every(Number.isNaN)).toBe(true);
     expect(Array.from(c.subarray(4, 8))).toEqual([6, 6, 6, 6]);
     expect(Array.from(c.subarray(8, 12))).toEqual([0, 0, 0, 0]);
@@ -94,6 +96,8 @@ describe('packPanels', () => {
     const w = packPanels(b, bias, 2, 2, 5);
     const gs = packedGroupSize(2, 5);
     expect(gs).toBe(2 * 3 * 4);
+    expect(w.length).toBe(2 * gs + 2 * MR);
+    expect(scratchOffset(2, 2, 5)).toBe(2 * gs);
     // group 0, panel 0
     expect(Array.from(w.subarray(0, 12))).toEqual([100, 101, 102, 103, 1, 2, 3, 4, 6, 7, 8, 9]);
     // group 0, panel 1: column 4 only
