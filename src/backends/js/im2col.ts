@@ -34,6 +34,8 @@ export function im2col(
 ): void {
   const { h, w, oh, ow, kH, kW, cinG, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const cs = xs.c;
+  // NHWC, no groups, no dilation along W: a row's taps are adjacent pixels, all channels
+  const contiguous = cs === 1 && xs.x === cinG && dilationW === 1;
   const rowK = kW * cinG;
   const K = kH * rowK;
   const ohw = oh * ow;
@@ -54,6 +56,12 @@ export function im2col(
         continue;
       }
       const rowBase = n * xs.n + iy * xs.y + cOff;
+      if (contiguous && ix0 >= 0 && ix0 + kW <= w) {
+        // the kW taps of this row are one run of kW*c values in an NHWC input
+        for (let i = 0, s = rowBase + ix0 * xs.x; i < rowK; i++) col[d + i] = x[s + i];
+        d += rowK;
+        continue;
+      }
       for (let kx = 0; kx < kW; kx++, d += cinG) {
         const ix = ix0 + kx * dilationW;
         if (ix < 0 || ix >= w) {
