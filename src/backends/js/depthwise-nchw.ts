@@ -3,7 +3,8 @@
  * one and its layout is NCHW: a depthwise layer is memory-bound, and the two boundary transposes
  * would cost as much as the layer itself (DESIGN.md). Every channel is an independent 2-D
  * convolution of a contiguous plane: the plane is zero-padded once into scratch (when the
- * geometry pads), then each output row is computed with the channel's taps in locals.
+ * geometry pads), then each output row is computed with the channel's taps in locals (3x3:
+ * sliding windows at stride 1 and 2, 3 and 6 loads per output).
  *
  * Weights: [cout][kH*kW] float64 (the canonical [kH][kW][cout] transposed once at kernel creation).
  */
@@ -45,6 +46,8 @@ export function runDepthwiseNchw(
           if (kH === 3 && kW === 3) {
             if (strideW === 1 && dilationW === 1) {
               f32DwconvMinmax3x3PlaneRow1(plane, r0, rowStride, wt, wo, vb, y, d, ow, min, max);
+            } else if (strideW === 2 && dilationW === 1) {
+              f32DwconvMinmax3x3PlaneRow2(plane, r0, rowStride, wt, wo, vb, y, d, ow, min, max);
             } else {
               f32DwconvMinmax3x3PlaneRow(plane, r0, rowStride, strideW, dilationW, wt, wo, vb, y, d, ow, min, max);
             }
@@ -112,6 +115,31 @@ export function f32DwconvMinmax3x3PlaneRow1(
     x00 = x01; x01 = x02;
     x10 = x11; x11 = x12;
     x20 = x21; x21 = x22;
+  }
+}
+
+/**
+ * One output row of a 3x3 depthwise plane, stride 2 and dilation 1 along W: a window's last column
+ * is the next window's first, 6 loads per output. All taps inside `plane`.
+ */
+export function f32DwconvMinmax3x3PlaneRow2(
+  plane: Float32Array, r0: number, rowStride: number, wt: Float64Array, wo: number, vb: number,
+  y: Float32Array, d: number, ow: number, min: number, max: number,
+): void {
+  const w0 = wt[wo], w1 = wt[wo + 1], w2 = wt[wo + 2];
+  const w3 = wt[wo + 3], w4 = wt[wo + 4], w5 = wt[wo + 5];
+  const w6 = wt[wo + 6], w7 = wt[wo + 7], w8 = wt[wo + 8];
+  const r1 = r0 + rowStride;
+  const r2 = r1 + rowStride;
+  let x00 = plane[r0], x10 = plane[r1], x20 = plane[r2];
+  for (let ox = 0, i = 1; ox < ow; ox++, i += 2) {
+    const x01 = plane[r0 + i], x11 = plane[r1 + i], x21 = plane[r2 + i];
+    const x02 = plane[r0 + i + 1], x12 = plane[r1 + i + 1], x22 = plane[r2 + i + 1];
+    const v = vb + x00 * w0 + x01 * w1 + x02 * w2 + x10 * w3 + x11 * w4 + x12 * w5 + x20 * w6 + x21 * w7 + x22 * w8;
+    y[d + ox] = Math.max(min, Math.min(max, v));
+    x00 = x02;
+    x10 = x12;
+    x20 = x22;
   }
 }
 
