@@ -182,10 +182,12 @@ export function chartSvg(sum, title, subtitle = '') {
     parts.push(`<line x1="${x}" y1="${top - 4}" x2="${x}" y2="${height - 24}" stroke="#e0e0e0"/>`);
     parts.push(`<text x="${x}" y="${height - 10}" text-anchor="middle" fill="#555">${v}</text>`);
   }
-  parts.push(`<text x="${labelW + plotW}" y="${height - 10}" text-anchor="end" fill="#555" dx="60">GFLOP/s</text>`);
+  parts.push(`<text x="${labelW - 6}" y="${height - 10}" text-anchor="end" fill="#555">GFLOP/s</text>`);
   sum.rows.forEach((r, i) => {
     const y0 = top + i * groupH;
-    parts.push(`<text x="${labelW - 6}" y="${y0 + (cols.length * barH) / 2 + 4}" text-anchor="end">${esc(r.case)}</text>`);
+    const yc = y0 + (cols.length * barH) / 2;
+    parts.push(`<text x="${labelW - 6}" y="${yc}" text-anchor="end">${esc(r.case)}</text>`);
+    parts.push(`<text x="${labelW - 6}" y="${yc + 11}" text-anchor="end" font-size="9" fill="#777">${esc(`${r.type}, ${f(r.mflop, 1)} MFLOP`)}</text>`);
     cols.forEach((c, j) => {
       const cell = r.cells[c];
       const y = y0 + j * barH;
@@ -217,7 +219,7 @@ export function toHtml(result) {
     const name = suite === 'layers' ? 'Reference layers' : 'Kernel micro-benchmarks';
     const g = summaryGrid(sum);
     const d = detailGrid(result, suite);
-    sections.push(`<h2>${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s`, `${m.primaryLayout}, one thread, higher is better`)}</figure>`);
+    sections.push(`<h2 id="${suite}">${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s`, `${m.primaryLayout}, one thread, higher is better`)}</figure>`);
     sections.push(`<h3>GFLOP/s</h3>${htmlTable(g.head, g.body, g.foot)}`);
     sections.push(`<h3>simdconv detail</h3>${htmlTable(d.head, d.body, null, 3)}`);
   }
