@@ -1,0 +1,599 @@
+#!/usr/bin/env node
+/**
+ * Long robustness run of the built package (dist/index.js):
+ *
+ *   node --experimental-wasm-relaxed-simd scripts/fuzz-long.mjs --cases 10000 [--seed N]
+ *        [--backends wasm-relaxed,wasm-simd,wasm,js] [--calls 10000] [--cycles 1000] [--garbage 0.15]
+ *
+ * 1. `--cases` random valid cases (every op, both layouts, every backend, functional / out /
+ *    out aliasing x / prepared layer at two input sizes / sequence of two layers) against a float64
+ *    reference kept in this file (tests/helpers/reference.ts is TypeScript; this runs in plain
+ *    node); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
+ *    where they were, an empty output must be EMPTY_OUTPUT. A share `--garbage` of the cases is
+ *    preceded by a garbage call (one argument or option replaced) that must throw a ConvError of
+ *    a known code; the valid call after it must still be right.
+ * 2. Memory: per backend, `--calls` functional calls over a fixed mix of ops and `--cycles`
+ *    create/run/dispose cycles after one warm-up pass; wasmBytes and bytesInUse must not move.
+ *
+ * Prints one line per failure (with the seed and case index to replay it: --seed S --only I),
+ * then `N passed, N failed` and the durations. Exit code 1 when anything failed.
+ */
+import * as sc from '../dist/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+const args = process.argv.slice(2);
+const arg = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
+};
+const CASES = Number(arg('cases', 10000));
+const SEED = Number(arg('seed', 1)) >>> 0;
+const CALLS = Number(arg('calls', 10000));
+const CYCLES = Number(arg('cycles', 1000));
+const GARBAGE = Number(arg('garbage', 0.15));
+const ONLY = arg('only', undefined) === undefined ? undefined : Number(arg('only'));
+const WANT = arg('backends', 'wasm-relaxed,wasm-simd,wasm,js').split(',');
+
+// ---------------------------------------------------------------------------------------------
+// RNG (mulberry32, as tests/helpers/reference.ts)
+
+function rngOf(seed) {
+  let s = seed >>> 0;
+  const next = () => {
+    let t = (s = (s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: (a) => a[Math.floor(next() * a.length)],
+    array: (n, scale = 1) => {
+      const a = new Float32Array(n);
+      for (let i = 0; i < n; i++) a[i] = (2 * next() - 1) * scale;
+      return a;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Float64 reference (NCHW activations, OIHW-style weights), PyTorch semantics as API.md states
+
+const prod = (s) => s.reduce((a, b) => a * b, 1);
+
+/** out axis k = src axis perm[k]. */
+function permute4(data, shape, perm, Out = Float32Array) {
+  const oshape = perm.map((p) => shape[p]);
+  const st = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
+  const out = new Out(prod(shape));
+  let o = 0;
+  for (let a = 0; a < oshape[0]; a++)
+    for (let b = 0; b < oshape[1]; b++)
+      for (let c = 0; c < oshape[2]; c++)
+        for (let d = 0; d < oshape[3]; d++) out[o++] = data[a * st[perm[0]] + b * st[perm[1]] + c * st[perm[2]] + d * st[perm[3]]];
+  return { data: out, shape: oshape };
+}
+
+function act(v, a) {
+  if (a === 'none' || a === undefined || Number.isNaN(v)) return v;
+  if (a === 'relu') return v < 0 ? 0 : v;
+  return v < 0 ? 0 : v > 6 ? 6 : v;
+}
+
+const samePads = (i, k, s, d) => {
+  const t = Math.max((Math.ceil(i / s) - 1) * s + (k - 1) * d + 1 - i, 0);
+  return [Math.floor(t / 2), t - Math.floor(t / 2)];
+};
+const pairOf = (v, d) => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v);
+function padsOf(p, h, w, k, s, d) {
+  if (p === undefined || p === 'valid') return [0, 0, 0, 0];
+  if (p === 'same') {
+    const [t, b] = samePads(h, k[0], s[0], d[0]);
+    const [l, r] = samePads(w, k[1], s[1], d[1]);
+    return [t, l, b, r];
+  }
+  if (typeof p === 'number') return [p, p, p, p];
+  return p.length === 2 ? [p[0], p[1], p[0], p[1]] : p;
+}
+
+/** Grouped conv: x [n, c, h, w], w [cout, c/g, kh, kw]; null when the output is empty. */
+function refConv(x, w, o) {
+  const [n, c, h, wd] = x.shape;
+  const [cout, cinG, kh, kw] = w.shape;
+  const g = o.groups;
+  const coutG = cout / g;
+  const [sh, sw] = o.stride;
+  const [dh, dw] = o.dilation;
+  const [pt, pl, pb, pr] = o.pads;
+  const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
+  const ow = Math.floor((wd + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
+  if (!(oh >= 1 && ow >= 1)) return null;
+  const out = new Float64Array(n * cout * oh * ow);
+  for (let b = 0; b < n; b++)
+    for (let co = 0; co < cout; co++) {
+      const grp = Math.floor(co / coutG);
+      for (let y = 0; y < oh; y++)
+        for (let xo = 0; xo < ow; xo++) {
+          let acc = o.bias ? o.bias[co] : 0;
+          for (let ci = 0; ci < cinG; ci++) {
+            const cin = grp * cinG + ci;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = y * sh - pt + ky * dh;
+              if (iy < 0 || iy >= h) continue;
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = xo * sw - pl + kx * dw;
+                if (ix < 0 || ix >= wd) continue;
+                acc += x.data[((b * c + cin) * h + iy) * wd + ix] * w.data[((co * cinG + ci) * kh + ky) * kw + kx];
+              }
+            }
+          }
+          out[((b * cout + co) * oh + y) * ow + xo] = act(acc, o.activation);
+        }
+    }
+  return { data: out, shape: [n, cout, oh, ow] };
+}
+
+/** Transposed conv: x [n, cin, h, w], w [cin, cout/g, kh, kw]; pads crop; null when empty. */
+function refDeconv(x, w, o) {
+  const [n, cin, h, wd] = x.shape;
+  const [, coutG, kh, kw] = w.shape;
+  const g = o.groups;
+  const cinG = cin / g;
+  const cout = coutG * g;
+  const [sh, sw] = o.stride;
+  const [dh, dw] = o.dilation;
+  const [pt, pl, pb, pr] = o.pads;
+  const oh = (h - 1) * sh - pt - pb + dh * (kh - 1) + o.outPad[0] + 1;
+  const ow = (wd - 1) * sw - pl - pr + dw * (kw - 1) + o.outPad[1] + 1;
+  if (!(oh >= 1 && ow >= 1)) return null;
+  const out = new Float64Array(n * cout * oh * ow);
+  for (let b = 0; b < n; b++)
+    for (let ci = 0; ci < cin; ci++) {
+      const grp = Math.floor(ci / cinG);
+      for (let iy = 0; iy < h; iy++)
+        for (let ix = 0; ix < wd; ix++) {
+          const v = x.data[((b * cin + ci) * h + iy) * wd + ix];
+          for (let oc = 0; oc < coutG; oc++) {
+            const co = grp * coutG + oc;
+            for (let ky = 0; ky < kh; ky++) {
+              const y = iy * sh + ky * dh - pt;
+              if (y < 0 || y >= oh) continue;
+              for (let kx = 0; kx < kw; kx++) {
+                const xo = ix * sw + kx * dw - pl;
+                if (xo < 0 || xo >= ow) continue;
+                out[((b * cout + co) * oh + y) * ow + xo] += v * w.data[((ci * coutG + oc) * kh + ky) * kw + kx];
+              }
+            }
+          }
+        }
+    }
+  for (let b = 0; b < n; b++)
+    for (let co = 0; co < cout; co++)
+      for (let i = 0; i < oh * ow; i++) {
+        const k = (b * cout + co) * oh * ow + i;
+        out[k] = act(out[k] + (o.bias ? o.bias[co] : 0), o.activation);
+      }
+  return { data: out, shape: [n, cout, oh, ow] };
+}
+
+const close = (a, b) => (Number.isNaN(b) ? Number.isNaN(a) : !Number.isFinite(b) ? a === b : Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b));
+function compare(actual, expected) {
+  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
+  for (let i = 0; i < expected.length; i++) {
+    if (!close(actual[i], expected[i])) return `index ${i}: got ${actual[i]}, expected ${expected[i]}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases: canonical (NCHW, OIHW) data, then the library's arguments in the case's layout
+
+const ACTS = ['none', 'relu', 'relu6'];
+
+/** A random valid call: { op, layout, c, args (library), ref(x) (NCHW reference of an NCHW input) }. */
+function makeCase(r) {
+  const op = r.pick(['conv2d', 'conv2d', 'depthwise', 'pointwise', 'separable', 'transposed', 'transposed']);
+  const layout = r.pick(['NCHW', 'NHWC']);
+  const groups = op === 'conv2d' || op === 'transposed' ? r.int(1, 4) : 1;
+  const c = r.int(1, 6) * (op === 'conv2d' || op === 'transposed' ? groups : r.int(1, 3));
+  const coutG = r.int(1, 5);
+  const k = op === 'pointwise' ? [1, 1] : [r.int(1, 5), r.int(1, 5)];
+  const pair = (lo, hi) => (r.next() < 0.5 ? r.int(lo, hi) : [r.int(lo, hi), r.int(lo, hi)]);
+  const stride = pair(1, 3);
+  const dilation = op === 'pointwise' || r.next() < 0.5 ? 1 : pair(1, 3);
+  const pf = r.int(0, 4);
+  let padding = op === 'pointwise' ? undefined
+    : pf === 0 ? r.int(0, 2) : pf === 1 ? [r.int(0, 2), r.int(0, 2)] : pf === 2 ? [r.int(0, 3), r.int(0, 3), r.int(0, 3), r.int(0, 3)] : pf === 3 ? 'same' : 'valid';
+  const opts = { layout, activation: r.pick(ACTS) };
+  if (op !== 'pointwise' || pairOf(stride, 1).some((s) => s > 1)) opts.stride = stride;
+  if (dilation !== 1) opts.dilation = dilation;
+  if (padding !== undefined) opts.padding = padding;
+  const s2 = pairOf(stride, 1);
+  const d2 = pairOf(dilation, 1);
+  let outPad = [0, 0];
+  if (op === 'transposed') {
+    if (padding === 'same' && ((k[0] - 1) * d2[0] + 1 < s2[0] || (k[1] - 1) * d2[1] + 1 < s2[1])) opts.padding = padding = 'valid';
+    if (padding !== 'same' && r.next() < 0.5) {
+      outPad = [r.int(0, Math.max(s2[0], d2[0]) - 1), r.int(0, Math.max(s2[1], d2[1]) - 1)];
+      opts.outputPadding = outPad[0] === outPad[1] ? outPad[0] : outPad;
+    }
+  }
+  if (groups > 1) opts.groups = groups;
+  const m = op === 'depthwise' || op === 'separable' ? r.int(1, 3) : 1;
+  let cout;
+  let wCanon; // OIHW (transposed: [cin, coutG, kh, kw])
+  let w2Canon;
+  let wLib;
+  let w2Lib;
+  const scale = (fan) => 1.7 / Math.sqrt(Math.max(1, fan));
+  const pwRank = r.pick([2, 4]);
+  const pwLib = (wc) => {
+    // wc: [cout, cin, 1, 1]
+    const [co, ci] = wc.shape;
+    if (layout === 'NCHW') return { data: wc.data.slice(), shape: pwRank === 2 ? [co, ci] : [co, ci, 1, 1] };
+    const t = permute4(wc.data, [co, ci, 1, 1], [2, 3, 1, 0]); // [1, 1, ci, co]
+    return { data: t.data, shape: pwRank === 2 ? [ci, co] : [1, 1, ci, co] };
+  };
+  const dwLib = (wc) => {
+    if (layout === 'NCHW') return { data: wc.data.slice(), shape: wc.shape.slice() };
+    return permute4(wc.data, [c, m, k[0], k[1]], [2, 3, 0, 1]); // [kh, kw, C, m]
+  };
+  switch (op) {
+    case 'conv2d':
+      cout = coutG * groups;
+      wCanon = { data: r.array(cout * (c / groups) * k[0] * k[1], scale((c / groups) * k[0] * k[1])), shape: [cout, c / groups, k[0], k[1]] };
+      wLib = layout === 'NCHW' ? { data: wCanon.data.slice(), shape: wCanon.shape.slice() } : permute4(wCanon.data, wCanon.shape, [2, 3, 1, 0]);
+      break;
+    case 'depthwise':
+      cout = c * m;
+      wCanon = { data: r.array(cout * k[0] * k[1], scale(k[0] * k[1])), shape: [cout, 1, k[0], k[1]] };
+      wLib = dwLib(wCanon);
+      break;
+    case 'pointwise':
+      cout = r.int(1, 12);
+      wCanon = { data: r.array(cout * c, scale(c)), shape: [cout, c, 1, 1] };
+      wLib = pwLib(wCanon);
+      break;
+    case 'separable':
+      cout = r.int(1, 12);
+      wCanon = { data: r.array(c * m * k[0] * k[1], scale(k[0] * k[1])), shape: [c * m, 1, k[0], k[1]] };
+      wLib = dwLib(wCanon);
+      w2Canon = { data: r.array(cout * c * m, scale(c * m)), shape: [cout, c * m, 1, 1] };
+      w2Lib = pwLib(w2Canon);
+      if (r.next() < 0.5) opts.depthwiseBias = r.array(c * m, 0.5);
+      opts.depthwiseActivation = r.pick(ACTS);
+      break;
+    case 'transposed':
+      cout = coutG * groups;
+      wCanon = { data: r.array(c * coutG * k[0] * k[1], scale((c / groups) * k[0] * k[1])), shape: [c, coutG, k[0], k[1]] };
+      wLib = layout === 'NCHW' ? { data: wCanon.data.slice(), shape: wCanon.shape.slice() } : permute4(wCanon.data, wCanon.shape, [2, 3, 1, 0]);
+      break;
+  }
+  if (r.next() < 0.5) opts.bias = r.array(cout, 0.5);
+  const n = r.int(1, 2);
+  const h = r.int(1, 10);
+  const w = r.int(1, 10);
+
+  /** The NCHW float64 reference for an NCHW input, or null when the output is empty. */
+  const ref = (x) => {
+    const [, , xh, xw] = x.shape;
+    const base = { stride: s2, dilation: d2, activation: opts.activation, bias: opts.bias };
+    switch (op) {
+      case 'conv2d':
+        return refConv(x, wCanon, { ...base, groups, pads: padsOf(padding, xh, xw, k, s2, d2) });
+      case 'depthwise':
+        return refConv(x, wCanon, { ...base, groups: x.shape[1], pads: padsOf(padding, xh, xw, k, s2, d2) });
+      case 'pointwise':
+        return refConv(x, wCanon, { ...base, groups: 1, pads: [0, 0, 0, 0], dilation: [1, 1] });
+      case 'separable': {
+        const mid = refConv(x, wCanon, { stride: s2, dilation: d2, groups: x.shape[1], pads: padsOf(padding, xh, xw, k, s2, d2), bias: opts.depthwiseBias, activation: opts.depthwiseActivation });
+        return mid && refConv(mid, w2Canon, { stride: [1, 1], dilation: [1, 1], groups: 1, pads: [0, 0, 0, 0], bias: opts.bias, activation: opts.activation });
+      }
+      case 'transposed': {
+        let pads;
+        if (padding === 'same') {
+          const th = (k[0] - 1) * d2[0] + 1 - s2[0];
+          const tw = (k[1] - 1) * d2[1] + 1 - s2[1];
+          pads = [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
+        } else pads = padsOf(padding, 0, 0, k, s2, d2);
+        return refDeconv(x, wCanon, { ...base, groups, pads, outPad });
+      }
+    }
+    return null;
+  };
+  const weights = op === 'separable' ? [wLib, w2Lib] : [wLib];
+  return { op, layout, n, c, h, w, opts, weights, ref, name: `${op} ${layout} c${c} k${k} ${JSON.stringify(opts, (key, v) => (v instanceof Float32Array ? `f32[${v.length}]` : v))}` };
+}
+
+const FN = { conv2d: 'conv2d', depthwise: 'depthwiseConv2d', pointwise: 'pointwiseConv2d', separable: 'separableConv2d', transposed: 'convTranspose2d' };
+const CREATE = { conv2d: 'createConv2d', depthwise: 'createDepthwiseConv2d', pointwise: 'createPointwiseConv2d', separable: 'createSeparableConv2d', transposed: 'createConvTranspose2d' };
+
+/** An NCHW input and the library's input in the case's layout. */
+function inputOf(r, cs, h = cs.h, w = cs.w) {
+  const nchw = { data: r.array(cs.n * cs.c * h * w), shape: [cs.n, cs.c, h, w] };
+  const lib = cs.layout === 'NCHW' ? { data: nchw.data.slice(), shape: nchw.shape.slice() } : permute4(nchw.data, nchw.shape, [0, 2, 3, 1]);
+  return { nchw, lib };
+}
+
+/** The library's result as NCHW data. */
+const toNchw = (y, layout) => (layout === 'NCHW' ? y.data : permute4(y.data, y.shape, [0, 3, 1, 2]).data);
+const refShape = (ref, layout) => (layout === 'NCHW' ? ref.shape : [ref.shape[0], ref.shape[2], ref.shape[3], ref.shape[1]]);
+
+const CODES = new Set(['BAD_TENSOR', 'BAD_RANK', 'SHAPE_MISMATCH', 'CHANNEL_MISMATCH', 'BAD_KERNEL', 'BAD_GROUPS', 'BAD_STRIDE', 'BAD_DILATION',
+  'BAD_PADDING', 'BAD_OUTPUT_PADDING', 'BAD_BIAS', 'BAD_OPTION', 'EMPTY_OUTPUT', 'BAD_OUT', 'OUT_OF_MEMORY', 'DISPOSED', 'BACKEND_UNAVAILABLE', 'NOT_INITIALIZED']);
+
+const GARBAGE_VALUES = [NaN, Infinity, -Infinity, -1, 0, 0.5, 2 ** 31, '1', 'same ', 'NCHW ', true, null, {}, [], [1], [1, 2, 3], [NaN, 1], [1, -1],
+  () => 1, 1n, Symbol.for('g'), new Float64Array(4), new Int32Array(4), new DataView(new ArrayBuffer(16)), 2 ** 29];
+
+/** One garbage call derived from a valid one; returns a description of what went wrong, or null. */
+function garbageCall(r, cs, x, backend, outLength) {
+  const fn = sc[FN[cs.op]];
+  const opts = { ...cs.opts, backend };
+  const ws = cs.weights.slice();
+  let xa = x;
+  let what;
+  const kind = r.int(0, 5);
+  const v = r.pick(GARBAGE_VALUES);
+  if (kind === 0) {
+    const keys = ['stride', 'padding', 'dilation', 'groups', 'outputPadding', 'bias', 'activation', 'layout', 'backend', 'out', 'depthwiseBias', 'depthwiseActivation'];
+    const key = r.pick(keys);
+    opts[key] = v;
+    what = `opts.${key} = ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
+    // values that are valid for that key are skipped
+    if ((key === 'padding' || key === 'outputPadding') && v === 0) return null;
+    if (key === 'groups' && v === 1 && (cs.op === 'conv2d' || cs.op === 'transposed') && (cs.opts.groups ?? 1) === 1) return null;
+  } else if (kind === 1) {
+    xa = { data: x.data.subarray(0, Math.max(0, x.data.length - r.int(1, 3))), shape: x.shape };
+    what = 'x.data short';
+  } else if (kind === 2) {
+    const s = x.shape.slice();
+    s[r.int(0, 3)] = v;
+    xa = { data: x.data, shape: s };
+    what = `x.shape entry ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v * x.data.length / prod(x.shape) === x.data.length) return null;
+  } else if (kind === 3) {
+    const i = r.int(0, ws.length - 1);
+    ws[i] = { data: new Float64Array(ws[i].data), shape: ws[i].shape };
+    what = `weights[${i}].data Float64Array`;
+  } else if (kind === 4) {
+    xa = v;
+    what = `x = ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
+  } else {
+    opts.out = new Float32Array(outLength + r.pick([-2, -1, 1, 3]) > 0 ? outLength + r.pick([-2, -1, 1, 3]) : outLength + 1);
+    what = 'out of a wrong length';
+  }
+  try {
+    fn(xa, ...ws, opts);
+  } catch (e) {
+    if (e instanceof sc.ConvError && CODES.has(e.code)) return null;
+    return `garbage ${what}: threw ${e?.constructor?.name}: ${e?.message}`;
+  }
+  // accepted: fine only when the value happened to be valid; those are skipped above
+  return `garbage ${what}: accepted`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  const backends = [];
+  for (const b of WANT) {
+    try {
+      if (b !== 'js') await sc.init({ backend: b });
+      backends.push(b);
+    } catch (e) {
+      console.log(`skipping ${b}: ${e.message}`);
+    }
+  }
+  await sc.init({ backend: 'js' });
+  console.log(`fuzz-long: seed ${SEED}, ${CASES} cases, backends ${backends.join(', ')}, ${CALLS} calls and ${CYCLES} cycles per backend`);
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+  const fail = (msg) => {
+    failed++;
+    if (failures.length < 50) {
+      failures.push(msg);
+      console.log(`FAIL ${msg}`);
+    }
+  };
+  const counts = {};
+  const stats = { garbage: 0, empty: 0 };
+  const t0 = Date.now();
+
+  for (let i = 0; i < CASES; i++) {
+    if (ONLY !== undefined && i !== ONLY) continue;
+    const r = rngOf((SEED * 1000003 + i) >>> 0);
+    const cs = makeCase(r);
+    const backend = r.pick(backends);
+    const mode = r.pick(['fn', 'fn', 'out', 'alias', 'layer', 'seq']);
+    const key = `${cs.op}/${mode}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+    const tag = `case ${i} (--seed ${SEED} --only ${i}) ${backend} ${mode} ${cs.name}`;
+    try {
+      const { nchw, lib } = inputOf(r, cs);
+      const ref = cs.ref(nchw);
+      if (ref === null) stats.empty++;
+      if (r.next() < GARBAGE) {
+        stats.garbage++;
+        const g = garbageCall(r, cs, lib, backend, ref ? ref.data.length : 1);
+        if (g) {
+          fail(`${tag}: ${g}`);
+          continue;
+        }
+      }
+      const xCopy = lib.data.slice();
+      const wCopies = cs.weights.map((w) => w.data.slice());
+      const m0 = sc.memory();
+      const opts = { ...cs.opts, backend };
+      const check = (y, refT, what) => {
+        const s = JSON.stringify(y.shape);
+        const want = JSON.stringify(refShape(refT, cs.layout));
+        if (s !== want) return `${what}: shape ${s}, expected ${want}`;
+        const d = compare(toNchw(y, cs.layout), refT.data);
+        return d && `${what}: ${d}`;
+      };
+      let problem = null;
+      if (ref === null) {
+        try {
+          sc[FN[cs.op]](lib, ...cs.weights, opts);
+          problem = 'empty output accepted';
+        } catch (e) {
+          if (!(e instanceof sc.ConvError) || e.code !== 'EMPTY_OUTPUT') problem = `empty output: threw ${e?.constructor?.name} ${e?.code ?? ''}: ${e?.message}`;
+        }
+      } else if (mode === 'fn' || mode === 'out' || mode === 'alias') {
+        let out;
+        let x = lib;
+        if (mode === 'out') out = new Float32Array(ref.data.length).fill(NaN);
+        if (mode === 'alias') {
+          // out overlapping x inside one buffer (x copied first: x's data are checked through xCopy)
+          const len = ref.data.length;
+          const buf = new Float32Array(lib.data.length + len + 16);
+          const xo = r.int(0, 8);
+          buf.set(lib.data, xo);
+          x = { data: buf.subarray(xo, xo + lib.data.length), shape: lib.shape };
+          const oo = r.int(0, Math.max(0, xo + lib.data.length - 1));
+          out = buf.subarray(oo, oo + len);
+        }
+        const y = sc[FN[cs.op]](x, ...cs.weights, out ? { ...opts, out } : opts);
+        if (out && y.data !== out) problem = 'out not returned';
+        else problem = check(y, ref, mode);
+        const m1 = sc.memory();
+        if (!problem && (m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers)) {
+          problem = `bytesInUse ${m0.bytesInUse} -> ${m1.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m1.liveLayers}`;
+        }
+      } else if (mode === 'layer') {
+        const layer = sc[CREATE[cs.op]](...cs.weights, opts);
+        try {
+          problem = check(layer.run(lib), ref, 'layer');
+          const second = inputOf(r, cs, r.int(1, 12), r.int(1, 12));
+          const ref2 = cs.ref(second.nchw);
+          if (!problem) {
+            if (ref2 === null) {
+              try {
+                layer.run(second.lib);
+                problem = 'layer second size: empty output accepted';
+              } catch (e) {
+                if (!(e instanceof sc.ConvError) || e.code !== 'EMPTY_OUTPUT') problem = `layer second size: threw ${e?.message}`;
+              }
+            } else problem = check(layer.run(second.lib), ref2, 'layer second size');
+          }
+          if (!problem) problem = check(layer.run(lib), ref, 'layer first size again');
+          // the caller's weights change: the layer keeps its copy
+          for (const w of cs.weights) w.data.fill(7);
+          if (!problem) problem = check(layer.run(lib), ref, 'layer after the weights changed');
+          cs.weights.forEach((w, j) => w.data.set(wCopies[j]));
+        } finally {
+          layer.dispose();
+        }
+        layer.dispose();
+        try {
+          layer.run(lib);
+          problem ??= 'run after dispose accepted';
+        } catch (e) {
+          if (!(e instanceof sc.ConvError) || e.code !== 'DISPOSED') problem ??= `run after dispose: ${e?.message}`;
+        }
+        const m1 = sc.memory();
+        if (!problem && (m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers)) {
+          problem = `after dispose: bytesInUse ${m0.bytesInUse} -> ${m1.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m1.liveLayers}`;
+        }
+      } else {
+        // seq: the case's layer, then a 1x1 pointwise (4 outputs) in the same layout
+        const cout = ref.shape[1];
+        const pwc = { data: r.array(4 * cout, 1 / Math.sqrt(cout)), shape: [4, cout, 1, 1] };
+        const pwLib = cs.layout === 'NCHW' ? { data: pwc.data, shape: [4, cout] } : { data: permute4(pwc.data, [4, cout, 1, 1], [2, 3, 1, 0]).data, shape: [cout, 4] };
+        const seq = sc.createSequence([sc[CREATE[cs.op]](...cs.weights, opts), sc.createPointwiseConv2d(pwLib, { layout: cs.layout, backend })]);
+        try {
+          const ref2 = refConv(ref, pwc, { stride: [1, 1], dilation: [1, 1], groups: 1, pads: [0, 0, 0, 0] });
+          problem = check(seq.run(lib), ref2, 'sequence');
+          if (!problem) problem = check(seq.run(lib), ref2, 'sequence again');
+        } finally {
+          seq.dispose();
+        }
+        const m1 = sc.memory();
+        if (!problem && (m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers)) {
+          problem = `after sequence dispose: bytesInUse ${m0.bytesInUse} -> ${m1.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m1.liveLayers}`;
+        }
+      }
+      if (!problem && compare(lib.data, xCopy)) problem = 'x was modified';
+      if (!problem && cs.weights.some((w, j) => compare(w.data, wCopies[j]))) problem = 'weights were modified';
+      if (problem) fail(`${tag}: ${problem}`);
+      else passed++;
+    } catch (e) {
+      fail(`${tag}: threw ${e?.constructor?.name}: ${e?.message}`);
+    }
+  }
+  const t1 = Date.now();
+  console.log(`cases: ${passed} passed, ${failed} failed in ${((t1 - t0) / 1000).toFixed(1)} s; ${stats.garbage} garbage calls, ${stats.empty} empty outputs; per op/mode: ${Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+  // Memory flatness
+  const memStart = Date.now();
+  let memPassed = 0;
+  let memFailed = 0;
+  if (ONLY === undefined) {
+    const mix = Array.from({ length: 12 }, (_, i) => {
+      const r = rngOf(SEED ^ (0x9e3779b9 + i));
+      for (;;) {
+        const cs = makeCase(r);
+        const { nchw, lib } = inputOf(r, cs);
+        const ref = cs.ref(nchw);
+        if (ref) return { cs, lib, ref };
+      }
+    });
+    for (const backend of backends) {
+      const call = ({ cs, lib }) => sc[FN[cs.op]](lib, ...cs.weights, { ...cs.opts, backend });
+      const cycle = ({ cs, lib }) => {
+        const l = sc[CREATE[cs.op]](...cs.weights, { ...cs.opts, backend });
+        l.run(lib);
+        l.dispose();
+      };
+      for (const m of mix) {
+        call(m);
+        cycle(m);
+      }
+      const m0 = sc.memory();
+      let bad = null;
+      for (let i = 0; i < CALLS && !bad; i++) {
+        const m = mix[i % mix.length];
+        const y = call(m);
+        if (i % 997 === 0) {
+          const d = compare(toNchw(y, m.cs.layout), m.ref.data);
+          if (d) bad = `call ${i}: ${d}`;
+        }
+      }
+      const m1 = sc.memory();
+      if (!bad && (m1.wasmBytes !== m0.wasmBytes || m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers)) bad = `memory ${JSON.stringify(m0)} -> ${JSON.stringify(m1)}`;
+      if (bad) {
+        memFailed++;
+        fail(`memory ${backend}: ${CALLS} functional calls: ${bad}`);
+      } else memPassed++;
+      let badC = null;
+      for (let i = 0; i < CYCLES && !badC; i++) {
+        try {
+          cycle(mix[i % mix.length]);
+        } catch (e) {
+          badC = `cycle ${i}: ${e.message}`;
+        }
+      }
+      const m2 = sc.memory();
+      if (!badC && (m2.wasmBytes !== m1.wasmBytes || m2.bytesInUse !== m1.bytesInUse || m2.liveLayers !== m1.liveLayers)) badC = `memory ${JSON.stringify(m1)} -> ${JSON.stringify(m2)}`;
+      if (badC) {
+        memFailed++;
+        fail(`memory ${backend}: ${CYCLES} create/run/dispose cycles: ${badC}`);
+      } else memPassed++;
+      console.log(`memory ${backend}: ${CALLS} calls, ${CYCLES} cycles: ${JSON.stringify(sc.memory())}`);
+    }
+  }
+  const t2 = Date.now();
+  console.log(`memory: ${memPassed} passed, ${memFailed} failed in ${((t2 - memStart) / 1000).toFixed(1)} s`);
+  console.log(`${passed + memPassed} passed, ${failed} failed (${CASES} cases + ${backends.length * 2} memory checks, ${((t2 - t0) / 1000).toFixed(1)} s)`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 2;
+});
