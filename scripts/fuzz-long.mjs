@@ -3,12 +3,13 @@
  * Long robustness run of the built package (dist/index.js):
  *
  *   node --experimental-wasm-relaxed-simd scripts/fuzz-long.mjs --cases 10000 [--seed N]
- *        [--backends wasm-relaxed,wasm-simd,wasm,js] [--calls 10000] [--cycles 1000] [--garbage 0.15]
+ *        [--backends wasm-relaxed,wasm-simd,wasm,js] [--calls 10000] [--cycles 1000] [--garbage 0.15] [--large 0.05]
  *
  * 1. `--cases` random valid cases (every op, both layouts, every backend, functional / out /
- *    out aliasing x / prepared layer at two input sizes / sequence of two layers) against a float64
- *    reference kept in this file (tests/helpers/reference.ts is TypeScript; this runs in plain
- *    node); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
+ *    out aliasing x / prepared layer at two input sizes / sequence of two layers; a share
+ *    `--large` of them with up to 32 channels per group and 24x24 inputs, past the kernels'
+ *    tiles) against a float64 reference kept in this file (tests/helpers/reference.ts is
+ *    TypeScript; this runs in plain node); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
  *    where they were, an empty output must be EMPTY_OUTPUT. A share `--garbage` of the cases is
  *    preceded by a garbage call (one argument or option replaced) that must throw a ConvError of
  *    a known code; the valid call after it must still be right.
@@ -33,6 +34,7 @@ const SEED = Number(arg('seed', 1)) >>> 0;
 const CALLS = Number(arg('calls', 10000));
 const CYCLES = Number(arg('cycles', 1000));
 const GARBAGE = Number(arg('garbage', 0.15));
+const LARGE = Number(arg('large', 0.05));
 const ONLY = arg('only', undefined) === undefined ? undefined : Number(arg('only'));
 const WANT = arg('backends', 'wasm-relaxed,wasm-simd,wasm,js').split(',');
 
@@ -195,11 +197,12 @@ const ACTS = ['none', 'relu', 'relu6'];
 
 /** A random valid call: { op, layout, c, args (library), ref(x) (NCHW reference of an NCHW input) }. */
 function makeCase(r) {
+  const large = r.next() < LARGE;
   const op = r.pick(['conv2d', 'conv2d', 'depthwise', 'pointwise', 'separable', 'transposed', 'transposed']);
   const layout = r.pick(['NCHW', 'NHWC']);
   const groups = op === 'conv2d' || op === 'transposed' ? r.int(1, 4) : 1;
-  const c = r.int(1, 6) * (op === 'conv2d' || op === 'transposed' ? groups : r.int(1, 3));
-  const coutG = r.int(1, 5);
+  const c = r.int(1, large ? 32 : 6) * (op === 'conv2d' || op === 'transposed' ? groups : r.int(1, 3));
+  const coutG = r.int(1, large ? 24 : 5);
   const k = op === 'pointwise' ? [1, 1] : [r.int(1, 5), r.int(1, 5)];
   const pair = (lo, hi) => (r.next() < 0.5 ? r.int(lo, hi) : [r.int(lo, hi), r.int(lo, hi)]);
   const stride = pair(1, 3);
@@ -253,7 +256,7 @@ function makeCase(r) {
       wLib = dwLib(wCanon);
       break;
     case 'pointwise':
-      cout = r.int(1, 12);
+      cout = r.int(1, large ? 40 : 12);
       wCanon = { data: r.array(cout * c, scale(c)), shape: [cout, c, 1, 1] };
       wLib = pwLib(wCanon);
       break;
@@ -274,8 +277,8 @@ function makeCase(r) {
   }
   if (r.next() < 0.5) opts.bias = r.array(cout, 0.5);
   const n = r.int(1, 2);
-  const h = r.int(1, 10);
-  const w = r.int(1, 10);
+  const h = r.int(1, large ? 24 : 10);
+  const w = r.int(1, large ? 24 : 10);
 
   /** The NCHW float64 reference for an NCHW input, or null when the output is empty. */
   const ref = (x) => {
@@ -305,7 +308,7 @@ function makeCase(r) {
     return null;
   };
   const weights = op === 'separable' ? [wLib, w2Lib] : [wLib];
-  return { op, layout, n, c, h, w, opts, weights, ref, name: `${op} ${layout} c${c} k${k} ${JSON.stringify(opts, (key, v) => (v instanceof Float32Array ? `f32[${v.length}]` : v))}` };
+  return { op, layout, n, c, h, w, opts, weights, ref, name: `${large ? 'large ' : ''}${op} ${layout} c${c} k${k} ${JSON.stringify(opts, (key, v) => (v instanceof Float32Array ? `f32[${v.length}]` : v))}` };
 }
 
 const FN = { conv2d: 'conv2d', depthwise: 'depthwiseConv2d', pointwise: 'pointwiseConv2d', separable: 'separableConv2d', transposed: 'convTranspose2d' };
@@ -362,7 +365,8 @@ function garbageCall(r, cs, x, backend, outLength) {
     xa = v;
     what = `x = ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
   } else {
-    opts.out = new Float32Array(outLength + r.pick([-2, -1, 1, 3]) > 0 ? outLength + r.pick([-2, -1, 1, 3]) : outLength + 1);
+    const len = outLength + r.pick([-2, -1, 1, 3]);
+    opts.out = new Float32Array(len > 0 ? len : outLength + 1);
     what = 'out of a wrong length';
   }
   try {
@@ -523,7 +527,7 @@ async function main() {
       if (problem) fail(`${tag}: ${problem}`);
       else passed++;
     } catch (e) {
-      fail(`${tag}: threw ${e?.constructor?.name}: ${e?.message}`);
+      fail(`${tag}: threw ${e?.constructor?.name}: ${e?.message}${ONLY !== undefined ? `\n${e?.stack}` : ""}`);
     }
   }
   const t1 = Date.now();
@@ -589,7 +593,7 @@ async function main() {
   }
   const t2 = Date.now();
   console.log(`memory: ${memPassed} passed, ${memFailed} failed in ${((t2 - memStart) / 1000).toFixed(1)} s`);
-  console.log(`${passed + memPassed} passed, ${failed} failed (${CASES} cases + ${backends.length * 2} memory checks, ${((t2 - t0) / 1000).toFixed(1)} s)`);
+  console.log(`${passed + memPassed} passed, ${failed} failed (${ONLY !== undefined ? 1 : CASES} cases + ${backends.length * 2} memory checks, ${((t2 - t0) / 1000).toFixed(1)} s)`);
   process.exitCode = failed ? 1 : 0;
 }
 

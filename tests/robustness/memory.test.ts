@@ -338,6 +338,31 @@ describe.each(BACKENDS)('%s: out aliasing the input', (backend) => {
   });
 });
 
+describe.each(BACKENDS)('%s: sequence.run with out aliasing x', (backend) => {
+  test.each(['NCHW', 'NHWC'] as const)('%s: pointwise 6->6 then depthwise 3x3 same, out === x.data and shifted views', (layout) => {
+    const pw = makeCases([{ op: 'pointwise', c: 6, cout: 6, bias: true, activation: 'relu', h: 5, w: 7 }])[0];
+    const dw = makeCases([{ op: 'depthwise', c: 6, k: 3, padding: 'same', h: 5, w: 7 }])[0];
+    const a = materialise(pw, layout);
+    const b = materialise(dw, layout);
+    const mid = referenceOf(pw, a);
+    const ref = referenceOf(dw, { ...b, x: { data: new Float32Array(mid.data), shape: mid.shape } });
+    const seq = sc.createSequence([createLayer(pw, a, backend), createLayer(dw, b, backend)] as never);
+    try {
+      const x = { data: new Float32Array(a.x.data), shape: a.x.shape.slice() };
+      expectTensorClose(seq.run(x, { out: x.data }), ref, 'out === x.data');
+      for (const shift of [-2, 3]) {
+        const buf = new Float32Array(a.x.data.length + 8);
+        buf.set(a.x.data, 4);
+        const xv = { data: buf.subarray(4, 4 + a.x.data.length), shape: a.x.shape.slice() };
+        const out = buf.subarray(4 + shift, 4 + shift + ref.data.length);
+        expectTensorClose(seq.run(xv, { out }), ref, `out shifted by ${shift}`);
+      }
+    } finally {
+      seq.dispose();
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Concurrency
 
