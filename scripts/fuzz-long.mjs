@@ -12,7 +12,9 @@
  *    TypeScript; this runs in plain node); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
  *    where they were, an empty output must be EMPTY_OUTPUT. A share `--garbage` of the cases is
  *    preceded by a garbage call (one argument or option replaced) that must throw a ConvError of
- *    a known code; the valid call after it must still be right.
+ *    a known code; the valid call after it must still be right. `--hostile` adds revoked
+ *    proxies, throwing getters, objects that only claim Float32Array's prototype and option
+ *    arrays whose entries change after the first read (known to fail at the time of writing).
  * 2. Memory: per backend, `--calls` functional calls over a fixed mix of ops and `--cycles`
  *    create/run/dispose cycles after one warm-up pass; wasmBytes and bytesInUse must not move.
  *
@@ -35,6 +37,7 @@ const CALLS = Number(arg('calls', 10000));
 const CYCLES = Number(arg('cycles', 1000));
 const GARBAGE = Number(arg('garbage', 0.15));
 const LARGE = Number(arg('large', 0.05));
+const HOSTILE = args.includes('--hostile');
 const ONLY = arg('only', undefined) === undefined ? undefined : Number(arg('only'));
 const WANT = arg('backends', 'wasm-relaxed,wasm-simd,wasm,js').split(',');
 
@@ -328,8 +331,52 @@ const refShape = (ref, layout) => (layout === 'NCHW' ? ref.shape : [ref.shape[0]
 const CODES = new Set(['BAD_TENSOR', 'BAD_RANK', 'SHAPE_MISMATCH', 'CHANNEL_MISMATCH', 'BAD_KERNEL', 'BAD_GROUPS', 'BAD_STRIDE', 'BAD_DILATION',
   'BAD_PADDING', 'BAD_OUTPUT_PADDING', 'BAD_BIAS', 'BAD_OPTION', 'EMPTY_OUTPUT', 'BAD_OUT', 'OUT_OF_MEMORY', 'DISPOSED', 'BACKEND_UNAVAILABLE', 'NOT_INITIALIZED']);
 
+/** A printable name of any value (proxies included). */
+function show(v) {
+  try {
+    if (typeof v === 'symbol') return 'a symbol';
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function') return 'a function';
+    if (v !== null && typeof v === 'object') return Array.isArray(v) ? `[${Array.from({ length: v.length }, (_, i) => String(v[i])).join(', ')}]` : (v.constructor?.name ?? 'an object');
+    return String(v);
+  } catch {
+    return 'a hostile object';
+  }
+}
+
 const GARBAGE_VALUES = [NaN, Infinity, -Infinity, -1, 0, 0.5, 2 ** 31, '1', 'same ', 'NCHW ', true, null, {}, [], [1], [1, 2, 3], [NaN, 1], [1, -1],
   () => 1, 1n, Symbol.for('g'), new Float64Array(4), new Int32Array(4), new DataView(new ArrayBuffer(16)), 2 ** 29];
+
+/** An array whose entries read honestly once, then as `late`. */
+function flipping(arr, late) {
+  const reads = new Map();
+  return new Proxy(arr, {
+    get(t, k, rcv) {
+      if (typeof k === 'string' && /^\d+$/.test(k)) {
+        const n = (reads.get(k) ?? 0) + 1;
+        reads.set(k, n);
+        return n > 1 ? late : t[Number(k)];
+      }
+      return Reflect.get(t, k, rcv);
+    },
+  });
+}
+
+function hostileValue(r) {
+  switch (r.int(0, 3)) {
+    case 0: {
+      const p = Proxy.revocable({}, {});
+      p.revoke();
+      return p.proxy;
+    }
+    case 1:
+      return Object.defineProperty({}, 'data', { enumerable: true, get() { throw new Error('getter'); } });
+    case 2:
+      return Object.create(Float32Array.prototype);
+    default:
+      return flipping([1, 1], r.pick([0, 0.5, -1]));
+  }
+}
 
 /** One garbage call derived from a valid one; returns a description of what went wrong, or null. */
 function garbageCall(r, cs, x, backend, outLength) {
@@ -339,12 +386,12 @@ function garbageCall(r, cs, x, backend, outLength) {
   let xa = x;
   let what;
   const kind = r.int(0, 5);
-  const v = r.pick(GARBAGE_VALUES);
+  const v = HOSTILE && r.next() < 0.5 ? hostileValue(r) : r.pick(GARBAGE_VALUES);
   if (kind === 0) {
     const keys = ['stride', 'padding', 'dilation', 'groups', 'outputPadding', 'bias', 'activation', 'layout', 'backend', 'out', 'depthwiseBias', 'depthwiseActivation'];
     const key = r.pick(keys);
     opts[key] = v;
-    what = `opts.${key} = ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
+    what = `opts.${key} = ${show(v)}`;
     // values that are valid for that key are skipped
     if ((key === 'padding' || key === 'outputPadding') && v === 0) return null;
     if (key === 'groups' && v === 1 && (cs.op === 'conv2d' || cs.op === 'transposed') && (cs.opts.groups ?? 1) === 1) return null;
@@ -355,7 +402,7 @@ function garbageCall(r, cs, x, backend, outLength) {
     const s = x.shape.slice();
     s[r.int(0, 3)] = v;
     xa = { data: x.data, shape: s };
-    what = `x.shape entry ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
+    what = `x.shape entry ${show(v)}`;
     if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v * x.data.length / prod(x.shape) === x.data.length) return null;
   } else if (kind === 3) {
     const i = r.int(0, ws.length - 1);
@@ -363,7 +410,7 @@ function garbageCall(r, cs, x, backend, outLength) {
     what = `weights[${i}].data Float64Array`;
   } else if (kind === 4) {
     xa = v;
-    what = `x = ${String(typeof v === 'symbol' ? 'symbol' : v)}`;
+    what = `x = ${show(v)}`;
   } else {
     const len = outLength + r.pick([-2, -1, 1, 3]);
     opts.out = new Float32Array(len > 0 ? len : outLength + 1);
