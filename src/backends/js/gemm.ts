@@ -9,16 +9,16 @@
  *
  * A is read from any strided Float32Array (NHWC rows, NCHW planes or an im2col block) and packed
  * per 4-row block ([k][4], float64) into a scratch area at the end of the weights' own array
- * (w[apOff ..]), so that the inner loop reads one array with two running indices: TurboFan
- * re-checks the map and reloads the base of every typed array on every iteration, and one array
- * instead of two measured +1-17% (typically 4%). C is written with any row and column strides (NHWC or NCHW). Accumulation
- * is float64; results are rounded once, when stored.
+ * (w[apOff ..]), so that the inner loop reads a single typed array: TurboFan re-checks the map,
+ * reloads the base and bounds-checks every typed-array load on every iteration, and one array
+ * instead of two measured +3-16% (+30% on 4-channel groups). C is written with any row and column
+ * strides (NHWC or NCHW). Accumulation is float64; results are rounded once, when stored.
  *
- * Tile choice, measured 2026-11-28 on the dev machine (Xeon ~3.0 GHz, Node 20.20), M=3136
- * K=128 N=128: 4x4 packed-A 2.2 GFLOP/s; 2x4 1.4; 4x8 1.4-1.9; 8x4 2.2 (V8 keeps about 14 doubles
- * in xmm registers and schedules all loads of an iteration first: bigger tiles spill). Under the
- * same measure 8x4 was 0.8-1.4x of 4x4 depending on the shape, so 4x4 stayed. What still costs:
- * TurboFan re-checks both arrays' maps and bounds on every load of the inner loop.
+ * Measured 2026-11-28 on the dev machine (2 shared vCPUs of a Xeon at 2.5-3.0 GHz, Node 20.20,
+ * CPU time, machine busy): 2.2-2.6 GFLOP/s at K >= 128, 1.6-2.1 at K = 16-32. Tiles (M=3136
+ * K=128 N=128): 4x4 2.2; 2x4 1.4; 4x8 1.4-1.9; 8x4 0.8-1.4x of 4x4 depending on the shape, so
+ * 4x4 stayed. V8 keeps about 14 doubles in xmm registers and schedules all loads of an iteration
+ * first: bigger tiles spill. Unrolling k by 2 or 4 lost 25-40%.
  */
 
 /** Rows of the register tile. */
@@ -30,13 +30,12 @@ export const NR = 4;
  * C[mc x nc] = clamp(bias + A[mc x kc] * B[kc x nc], min, max), one 4x4 register tile at a time.
  * The clamp `Math.max(min, Math.min(max, v))` lets NaN through, as PyTorch does; it is branch-free
  * in V8 (minsd/maxsd), measured 1.35x over `v < min ? min : v > max ? max : v` at kc = 16, 1.03x at 128.
+ * Strides let A and C be NHWC rows (lda = channels, ka = 1; ldc = channels, cn = 1) or NCHW
+ * planes (lda = 1, ka = h*w; ldc = 1, cn = h*w).
  *
  * @param mc   rows of A and C (any, tails handled by repeating the last row)
  * @param nc   columns of C (any; the last panel's unused columns are computed and not stored)
  * @param kc   depth (>= 0)
- * Strides let A and C be NHWC rows (lda = channels, ka = 1; ldc = channels, cn = 1) or NCHW
- * planes (lda = 1, ka = h*w; ldc = 1, cn = h*w), so that NCHW pointwise layers need no transposes.
- *
  * @param a    A: row i, column k at a[aOff + i*lda + k*ka]
  * @param w    packed panels starting at wOff, ceil(nc/NR) of them, each (kc+1)*NR values
  * @param c    C: row i, column j at c[cOff + i*ldc + j*cn]
