@@ -40,6 +40,14 @@ export class ConvError extends Error {
 
 /** Renders a user value for an error message, never throwing and never printing megabytes. */
 export function show(v: unknown): string {
+  try {
+    return showValue(v);
+  } catch {
+    return 'an unreadable value'; // a revoked proxy or a throwing getter
+  }
+}
+
+function showValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null || typeof v === 'bigint') {
     return String(v);
@@ -52,8 +60,29 @@ export function show(v: unknown): string {
   }
   if (Array.isArray(v)) {
     if (v.length > 8) return `an array of length ${v.length}`;
-    return '[' + v.map(show).join(', ') + ']';
+    return '[' + Array.from(v, show).join(', ') + ']';
   }
   if (typeof v === 'symbol') return 'a symbol';
   return 'an object';
+}
+
+/** True only for a real Float32Array (not an object that merely inherits its prototype). */
+export function isFloat32Array(v: unknown): v is Float32Array {
+  // isView first: it reads an internal slot, so a proxy is refused before any of its traps runs.
+  return ArrayBuffer.isView(v) && v instanceof Float32Array;
+}
+
+/**
+ * Runs a validation step over user values, turning anything but a ConvError that reading them
+ * throws (a revoked proxy, a throwing getter, a fake typed array) into ConvError(code).
+ * Only validation is wrapped: errors from the library's own work are never masked.
+ */
+export function readingUserValues<T>(fn: string, code: ConvErrorCode, what: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof ConvError) throw e;
+    const why = e instanceof Error ? e.message : show(e);
+    throw new ConvError(code, `${fn}: ${what} could not be read (${why})`);
+  }
 }

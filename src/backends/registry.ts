@@ -3,7 +3,7 @@
  * module it resolves to and keeps the ones loaded before; ops pick a backend per call.
  * Loading is guarded per backend (one promise each), as onnxruntime-web guards its init.
  */
-import { ConvError, show } from '../errors.js';
+import { ConvError, readingUserValues, show } from '../errors.js';
 import { BACKEND_NAMES, BackendName } from '../ops/options.js';
 import type { Backend } from './types.js';
 import { jsBackend } from './js/index.js';
@@ -43,10 +43,12 @@ function load(name: WasmName): Promise<Backend> {
  *   BAD_OPTION for an unknown name
  */
 export async function init(options?: { backend?: BackendName | 'auto' }): Promise<BackendName> {
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new ConvError('BAD_OPTION', `init: options (${show(options)}) must be an object`);
-  }
-  const want = options?.backend ?? 'auto';
+  const want = readingUserValues('init', 'BAD_OPTION', 'options', () => {
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new ConvError('BAD_OPTION', `init: options (${show(options)}) must be an object`);
+    }
+    return options?.backend ?? 'auto';
+  });
   if (want !== 'auto' && !BACKEND_NAMES.includes(want as BackendName)) {
     throw new ConvError('BAD_OPTION', `init: backend (${show(want)}) must be 'auto' or one of ${BACKEND_NAMES.join(', ')}`);
   }

@@ -4,7 +4,7 @@
  * plan for the input's size, checks `out` and executes; dispose frees. The functional ops are
  * create + run + dispose inside try/finally.
  */
-import { ConvError, show } from '../errors.js';
+import { ConvError, isFloat32Array, readingUserValues, show } from '../errors.js';
 import { checkShape, checkTensor, Tensor } from '../tensor/tensor.js';
 import { canonicalWeights } from '../tensor/layout.js';
 import { getBackend } from '../backends/registry.js';
@@ -44,12 +44,9 @@ const WEIGHT_ARGS: Record<OpName, readonly (readonly [string, readonly number[]]
   separableConv2d: [['wDepthwise', [4]], ['wPointwise', [4, 2]]],
 };
 
-/** Validates weight shapes (not data) of `fn`; returns their element counts' shapes. */
+/** Validates the weight shapes (not data) of `fn`; returns checked copies. */
 export function checkWeightShapes(fn: OpName, o: NormOptions, shapes: readonly unknown[]): number[][] {
-  return WEIGHT_ARGS[fn].map(([name, ranks], i) => {
-    checkShape(fn, `${name}.shape`, shapes[i], ranks, kernelAxes(o.layout));
-    return (shapes[i] as number[]).slice();
-  });
+  return WEIGHT_ARGS[fn].map(([name, ranks], i) => checkShape(fn, `${name}Shape`, shapes[i], ranks, kernelAxes(o.layout)));
 }
 
 /** The stage specs of an op from its (checked) weight shapes: one stage, or two for separable. */
@@ -112,10 +109,21 @@ export function oom<T>(fn: string, body: () => T): T {
   }
 }
 
+/** Reads run()'s `{out}` once. @throws ConvError BAD_OPTION */
+export function runOut(fn: string, opts: unknown): unknown {
+  if (opts === undefined) return undefined;
+  return readingUserValues(fn, 'BAD_OPTION', 'opts', () => {
+    if (opts === null || typeof opts !== 'object') {
+      throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an object like {out}`);
+    }
+    return (opts as RunOptions).out;
+  });
+}
+
 /** Checks `out` (BAD_OUT) or allocates the output. */
 export function outputArray(fn: string, out: unknown, length: number, shape: number[]): Float32Array {
   if (out === undefined) return oom(fn, () => new Float32Array(length));
-  if (!(out instanceof Float32Array) || out.length !== length) {
+  if (!isFloat32Array(out) || out.length !== length) {
     throw new ConvError('BAD_OUT', `${fn}: out (${show(out)}) must be a Float32Array of exactly the output's length ${length} (shape ${show(shape)})`);
   }
   return out;
@@ -164,6 +172,11 @@ export class PreparedLayer {
     liveLayers++;
   }
 
+  /** True for a real PreparedLayer: a private-field brand check, which no proxy or look-alike passes. */
+  static isLayer(v: unknown): v is PreparedLayer {
+    return typeof v === 'object' && v !== null && #state in v;
+  }
+
   /** True once dispose() ran or a sequence took the layer over. */
   get disposed(): boolean {
     return this.#state !== State.Ready;
@@ -185,11 +198,9 @@ export class PreparedLayer {
     if (this.#state !== State.Ready) {
       throw new ConvError('DISPOSED', `${fn}: the layer was ${this.#state === State.Owned ? 'handed to a sequence' : 'disposed'}`);
     }
-    if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
-      throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an object like {out}`);
-    }
+    const out = runOut(fn, opts);
     const xt = checkTensor(fn, 'x', x, [4]);
-    return this.runChecked(fn, xt, this.geometries(xt.shape), opts?.out);
+    return this.runChecked(fn, xt, this.geometries(xt.shape), out);
   }
 
   /** @internal run with geometries already resolved (functional ops resolve before packing). */

@@ -3,7 +3,7 @@
  * before anything else happens, so that plan.ts, the backends and the shape helpers see a
  * single canonical form. Validators follow PyTorch's conv2d/conv_transpose2d and ONNX Conv rules.
  */
-import { ConvError, ConvErrorCode, show } from '../errors.js';
+import { ConvError, ConvErrorCode, isFloat32Array, readingUserValues, show } from '../errors.js';
 
 export type Layout = 'NCHW' | 'NHWC';
 export type Activation = 'none' | 'relu' | 'relu6';
@@ -68,12 +68,23 @@ function isInt(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_PARAM;
 }
 
+/** A copy of `v` if it is an array of at most `maxLength` entries, each read once; else undefined. */
+function smallArray(v: unknown, maxLength: number): unknown[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const length: number = v.length;
+  if (length > maxLength) return undefined;
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i++) copy.push(v[i]);
+  return copy;
+}
+
 function pair(fn: string, name: string, v: unknown, dflt: number, min: number, code: ConvErrorCode): [number, number] {
   if (v === undefined) return [dflt, dflt];
   const what = min === 0 ? 'non-negative' : 'positive';
   const expect = `a ${what} integer (at most ${MAX_PARAM}) or a pair of them`;
   if (isInt(v, min)) return [v, v];
-  if (Array.isArray(v) && v.length === 2 && isInt(v[0], min) && isInt(v[1], min)) return [v[0], v[1]];
+  const a = smallArray(v, 2);
+  if (a && a.length === 2 && isInt(a[0], min) && isInt(a[1], min)) return [a[0], a[1]];
   throw new ConvError(code, `${fn}: ${name} (${show(v)}) must be ${expect}`);
 }
 
@@ -87,13 +98,13 @@ function padding(fn: string, v: unknown): Padding {
   if (v === undefined || v === 'valid') return { kind: 'explicit', top: 0, left: 0, bottom: 0, right: 0 };
   if (v === 'same') return { kind: 'same' };
   if (isInt(v, 0)) return { kind: 'explicit', top: v, left: v, bottom: v, right: v };
-  if (Array.isArray(v)) {
-    if (v.length === 2 && isInt(v[0], 0) && isInt(v[1], 0)) {
-      return { kind: 'explicit', top: v[0], left: v[1], bottom: v[0], right: v[1] };
-    }
-    if (v.length === 4 && v.every((p) => isInt(p, 0))) {
-      return { kind: 'explicit', top: v[0], left: v[1], bottom: v[2], right: v[3] };
-    }
+  const a = smallArray(v, 4);
+  if (a && a.length === 2 && isInt(a[0], 0) && isInt(a[1], 0)) {
+    return { kind: 'explicit', top: a[0], left: a[1], bottom: a[0], right: a[1] };
+  }
+  if (a && a.length === 4 && a.every((p) => isInt(p, 0))) {
+    const [top, left, bottom, right] = a as number[];
+    return { kind: 'explicit', top, left, bottom, right };
   }
   throw new ConvError(
     'BAD_PADDING',
@@ -104,7 +115,7 @@ function padding(fn: string, v: unknown): Padding {
 
 function f32(fn: string, name: string, v: unknown, code: ConvErrorCode): Float32Array | undefined {
   if (v === undefined) return undefined;
-  if (v instanceof Float32Array) return v;
+  if (isFloat32Array(v)) return v;
   throw new ConvError(code, `${fn}: ${name} (${show(v)}) must be a Float32Array`);
 }
 
@@ -114,16 +125,23 @@ function f32(fn: string, name: string, v: unknown, code: ConvErrorCode): Float32
  * @throws ConvError BAD_OPTION | BAD_STRIDE | BAD_DILATION | BAD_PADDING | BAD_GROUPS | BAD_OUTPUT_PADDING | BAD_BIAS | BAD_OUT
  */
 export function normaliseOptions(fn: OpName, opts: unknown): NormOptions {
+  // Proxies and getters that throw, or change between reads, meet one snapshot read in one place.
+  return readingUserValues(fn, 'BAD_OPTION', 'opts', () => normalise(fn, opts));
+}
+
+function normalise(fn: OpName, opts: unknown): NormOptions {
   if (opts === undefined || opts === null) opts = {};
   if (typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
     throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an options object`);
   }
-  const o = opts as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
+  for (const key of Object.keys(opts as object)) {
     if (!KNOWN_KEYS.has(key)) {
       throw new ConvError('BAD_OPTION', `${fn}: opts.${key} is not an option (expected one of ${[...KNOWN_KEYS].join(', ')})`);
     }
   }
+  // Each option is read exactly once, here.
+  const o: Record<string, unknown> = {};
+  for (const key of KNOWN_KEYS) o[key] = (opts as Record<string, unknown>)[key];
   const onlyFor = (key: string, ops: OpName[]): void => {
     if (o[key] !== undefined && !ops.includes(fn)) {
       throw new ConvError('BAD_OPTION', `${fn}: opts.${key} (${show(o[key])}) is an option of ${ops.join(' and ')} only`);

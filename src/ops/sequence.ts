@@ -3,10 +3,10 @@
  * intermediates kept inside the backend (wasm memory) in NHWC, so activations are copied in once
  * and out once. The sequence takes the layers over and disposes them with itself.
  */
-import { ConvError, show } from '../errors.js';
+import { ConvError, readingUserValues, show } from '../errors.js';
 import { checkTensor, Tensor } from '../tensor/tensor.js';
 import type { Runner } from '../backends/types.js';
-import { oom, outputArray, PreparedLayer, resolveChain, RunOptions } from './layers.js';
+import { oom, outputArray, PreparedLayer, resolveChain, RunOptions, runOut } from './layers.js';
 import { nchwOf, outShapeOf, StageSpec } from './plan.js';
 import type { Layout } from './options.js';
 
@@ -45,15 +45,13 @@ export class Sequence {
   run(x: Tensor, opts?: RunOptions): Tensor {
     const fn = 'sequence.run';
     if (this.#disposed) throw new ConvError('DISPOSED', `${fn}: the sequence was disposed`);
-    if (opts !== undefined && (opts === null || typeof opts !== 'object')) {
-      throw new ConvError('BAD_OPTION', `${fn}: opts (${show(opts)}) must be an object like {out}`);
-    }
+    const out = runOut(fn, opts);
     const xt = checkTensor(fn, 'x', x, [4]);
     const [n, c, h, w] = nchwOf(xt.shape, this.layout);
     const geoms = resolveChain(this.#specs, n, c, h, w);
     const last = geoms[geoms.length - 1];
     const shape = outShapeOf(last, this.layout);
-    const data = outputArray(fn, opts?.out, last.n * last.oh * last.ow * last.cout, shape);
+    const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
     oom(fn, () => this.#runner.run(xt.data, this.layout, geoms, data));
     return { data, shape };
   }
@@ -71,23 +69,33 @@ export class Sequence {
  * Takes ownership of prepared layers (same layout, same backend) and runs them as one network.
  * @throws ConvError BAD_OPTION | DISPOSED | CHANNEL_MISMATCH
  */
-export function createSequence(layers: PreparedLayer[]): Sequence {
-  if (!Array.isArray(layers) || layers.length === 0) {
-    throw new ConvError('BAD_OPTION', `${FN}: layers (${show(layers)}) must be a non-empty array of prepared layers`);
-  }
+export function createSequence(layersIn: PreparedLayer[]): Sequence {
+  // Read the user's array once (holes, proxies and getters included) into a checked copy.
+  const layers = readingUserValues(FN, 'BAD_OPTION', 'layers', () => {
+    if (!Array.isArray(layersIn) || layersIn.length === 0) {
+      throw new ConvError('BAD_OPTION', `${FN}: layers (${show(layersIn)}) must be a non-empty array of prepared layers`);
+    }
+    return Array.from({ length: layersIn.length }, (_, i) => layersIn[i] as unknown);
+  });
+  const checked: PreparedLayer[] = [];
   layers.forEach((l, i) => {
-    if (!(l instanceof PreparedLayer)) {
+    if (!PreparedLayer.isLayer(l)) {
       throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] (${show(l)}) must be a prepared layer from create*()`);
     }
-    if (l.disposed) throw new ConvError('DISPOSED', `${FN}: layers[${i}] (${l.fn}) was disposed`);
-    if (layers.indexOf(l) !== i) throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] is the same layer as layers[${layers.indexOf(l)}]`);
-    if (l.layout !== layers[0].layout) {
-      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}].layout (${l.layout}) must equal layers[0].layout (${layers[0].layout})`);
+    if (l.disposed) throw new ConvError('DISPOSED', `${FN}: layers[${i}] (${l.fn}) was disposed or handed to a sequence`);
+    if (checked.includes(l)) throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] is the same layer as layers[${checked.indexOf(l)}]`);
+    if (i > 0 && l.layout !== checked[0].layout) {
+      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}].layout (${l.layout}) must equal layers[0].layout (${checked[0].layout})`);
     }
-    if (l.backend !== layers[0].backend) {
-      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] runs on '${l.backend.name}' but layers[0] on '${layers[0].backend.name}'`);
+    if (i > 0 && l.backend !== checked[0].backend) {
+      throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] runs on '${l.backend.name}' but layers[0] on '${checked[0].backend.name}'`);
     }
+    checked.push(l);
   });
+  return chain(checked);
+}
+
+function chain(layers: PreparedLayer[]): Sequence {
   for (let j = 1; j < layers.length; j++) {
     const prev = layers[j - 1].specs;
     checkChain(prev[prev.length - 1], layers[j].specs[0], j - 1, j);

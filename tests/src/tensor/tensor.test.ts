@@ -47,8 +47,15 @@ describe('checkTensor', () => {
 });
 
 describe('checkShape', () => {
-  test('returns the element count', () => {
-    expect(checkShape('fn', 'xShape', [2, 3, 4, 5], [4])).toBe(120);
+  test('returns a checked copy, each entry read once', () => {
+    const shape = [2, 3, 4, 5];
+    const copy = checkShape('fn', 'xShape', shape, [4]);
+    expect(copy).toEqual([2, 3, 4, 5]);
+    expect(copy).not.toBe(shape);
+    let reads = 0;
+    const counting = new Proxy([1, 2, 3, 4], { get: (t, k) => { if (k === '0') reads++; return Reflect.get(t, k); } });
+    checkShape('fn', 'xShape', counting, [4]);
+    expect(reads).toBe(1);
   });
   test('a zero on a kernel axis is BAD_KERNEL, elsewhere BAD_TENSOR', () => {
     expect(codeOf(() => checkShape('fn', 'w.shape', [4, 3, 0, 3], [4], [2, 3]))).toBe('BAD_KERNEL');
