@@ -125,7 +125,7 @@ function expectCode(f: () => unknown, code: string, ctx: string): void {
   }
 }
 
-const RUNS = 100;
+const RUNS = 60;
 
 describe.each(BACKENDS)('%s', (backend) => {
   test.each(LAYOUTS.map((l, i) => [l, i] as const))('%s: functional op = reference; inputs and bytesInUse unchanged', (layout, i) => {
