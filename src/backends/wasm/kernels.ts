@@ -21,6 +21,22 @@ export interface WasmKernel extends Kernel {
   prefersNchw?(g: Geometry): boolean;
 }
 
+/*
+ * Sizes are computed here in float64, never by the module's i32 helpers: a buffer of 2^32 or
+ * more bytes must reach Heap.alloc as such (and be refused with OUT_OF_MEMORY), not wrap around
+ * to a small block that the kernel then overruns.
+ */
+
+/** Pointers of an indirection buffer: tiles of `mr` pixels, `taps` pointers per pixel. */
+function indirectionLength(pixels: number, taps: number, mr: number): number {
+  return Math.ceil(pixels / mr) * mr * taps;
+}
+
+/** Floats of one group's packed gemm weights (assembly/gemm/pack.ts). */
+function packedGemmFloats(ks: number, kc: number, nc: number, nr: number): number {
+  return Math.ceil(nc / nr) * (nr + ks * kc * nr);
+}
+
 /** Copies `data` into a fresh heap block; the caller frees it. */
 function upload(heap: Heap, data: Float32Array): number {
   const p = heap.alloc(data.length * 4);
@@ -118,7 +134,7 @@ export class ConvKernel extends BaseKernel {
     let w = 0;
     let b = 0;
     try {
-      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(taps, cinG, coutG, nr) * 4));
+      this.packed = this.own(heap.alloc(groups * packedGemmFloats(taps, cinG, coutG, nr) * 4));
       this.zero = this.own(heap.alloc(cinG * 4));
       heap.zero(this.zero, cinG * 4 + 16);
       w = upload(heap, stage.weights);
@@ -134,14 +150,20 @@ export class ConvKernel extends BaseKernel {
 
   run(g: Geometry, x: number, out: number): void {
     if (this.rows) {
-      this.runRows(g, x, out);
-      return;
+      // the padded copy spans exactly the rows and columns the taps reach; skip the mode when
+      // that is much more than the input (huge strides or paddings)
+      const hp = (g.oh - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1;
+      const wp = (g.ow - 1) * g.strideW + g.kW;
+      if (hp * wp <= 4 * g.h * g.w + 65536) {
+        this.runRows(g, x, out, hp, wp);
+        return;
+      }
     }
     const ex = this.ex;
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kH * g.kW;
-    const key = `${x},${g.n},${g.h},${g.w},${g.oh},${g.ow},${g.padTop},${g.padLeft}`;
-    const len = ex.conv2d_indirection_length(pixels, taps, this.mr);
+    const key = `c${x},${g.n},${g.h},${g.w},${g.oh},${g.ow},${g.padTop},${g.padLeft}`;
+    const len = indirectionLength(pixels, taps, this.mr);
     if (this.ind.ensure(len * 4) || key !== this.indKey) {
       ex.build_conv2d_indirection_nhwc(this.ind.ptr, x, this.zero, g.n, g.h, g.w, g.c, g.oh, g.ow, g.kH, g.kW,
         g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, this.mr);
@@ -151,16 +173,13 @@ export class ConvKernel extends BaseKernel {
       g.min, g.max, this.alt);
   }
 
-  private runRows(g: Geometry, x: number, out: number): void {
+  private runRows(g: Geometry, x: number, out: number, hp: number, wp: number): void {
     const ex = this.ex;
     const pixels = g.n * g.oh * g.ow;
-    // the padded input spans exactly the rows and columns the taps reach
-    const hp = (g.oh - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1;
-    const wp = (g.ow - 1) * g.strideW + g.kW;
     const moved = this.padded.ensure(g.n * hp * wp * g.c * 4);
     ex.pad_input_nhwc_f32(x, this.padded.ptr, g.n, g.h, g.w, g.c, g.padTop, g.padLeft, hp, wp);
-    const key = `${this.padded.ptr},${g.n},${g.oh},${g.ow},${hp},${wp}`;
-    const len = ex.conv2d_indirection_length(pixels, g.kH, this.mr);
+    const key = `r${this.padded.ptr},${g.n},${g.oh},${g.ow},${hp},${wp}`;
+    const len = indirectionLength(pixels, g.kH, this.mr);
     if (this.ind.ensure(len * 4) || moved || key !== this.indKey) {
       ex.build_conv2d_rows_indirection_nhwc(this.ind.ptr, this.padded.ptr, g.n, hp, wp, g.c, g.oh, g.ow, g.kH,
         g.strideH, g.strideW, g.dilationH, this.mr);
@@ -188,10 +207,10 @@ export class DwKernel extends BaseKernel {
     let w = 0;
     let b = 0;
     try {
-      this.packed = this.own(heap.alloc(ex.dwconv2d_packed_floats(cout, taps) * 4));
+      this.packed = this.own(heap.alloc(Math.ceil(cout / 4) * 4 * (1 + taps) * 4));
       this.zero = this.own(heap.alloc(cout * 4));
       heap.zero(this.zero, cout * 4 + 16);
-      this.planes = this.own(heap.alloc(ex.dwconv2d_planes_packed_floats(cout, taps) * 4));
+      this.planes = this.own(heap.alloc(cout * (1 + taps) * 4));
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_dwconv2d_f32(cout, taps, w, b, this.packed);
@@ -257,7 +276,7 @@ export class DeconvKernel extends BaseKernel {
     try {
       // canonical [groups][cinG][taps][coutG] is, per group, a cinG x (taps*coutG) matrix
       const nr = ex.GEMM_NR.value as number;
-      this.packed = this.own(heap.alloc(groups * ex.packed_gemm_floats(1, cinG, taps * coutG, nr) * 4));
+      this.packed = this.own(heap.alloc(groups * packedGemmFloats(1, cinG, taps * coutG, nr) * 4));
       this.zero = this.own(heap.alloc(cinG * 4));
       heap.zero(this.zero, cinG * 4 + 16);
       this.bias = this.own(upload(heap, stage.bias));
@@ -277,7 +296,7 @@ export class DeconvKernel extends BaseKernel {
     const colCols = g.groups * taps * g.coutG;
     const key = `${x},${pixels},${g.c}`;
     const mr = ex.GEMM_MR.value as number;
-    const len = ex.conv2d_indirection_length(pixels, 1, mr);
+    const len = indirectionLength(pixels, 1, mr);
     if (this.ind.ensure(len * 4) || key !== this.indKey) {
       ex.build_rows_indirection(this.ind.ptr, x, pixels, g.c * 4, mr);
       this.indKey = key;

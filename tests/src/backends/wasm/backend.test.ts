@@ -180,6 +180,36 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     k.dispose();
   });
 
+  test('an indirection buffer of 2^32 entries is OUT_OF_MEMORY, not a wrapped small block', () => {
+    // 2048x2048 output of a 1x1 input through a 1024x1 kernel: 2^22 pixels x 2^10 taps
+    const spec = makeSpec({ kind: 'conv', cin: 1, cout: 1, kH: 1024, kW: 1, pad: [1535, 1023, 1535, 1024] });
+    const g = resolve(spec, 1, 1, 1, 1);
+    expect([g.oh, g.ow]).toEqual([2048, 2048]);
+    const k = backend.createKernel({ spec, weights: new Float32Array(1024).fill(1), bias: new Float32Array(1) });
+    const runner = backend.createRunner([k]);
+    const before = backend.memory().bytesInUse;
+    expect(() => runner.run(new Float32Array([1]), 'NHWC', [g], new Float32Array(2048 * 2048)))
+      .toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    runner.dispose();
+    k.dispose();
+    expect(backend.memory().bytesInUse).toBeLessThanOrEqual(before);
+  });
+
+  test('row-merged conv falls back to taps when the padded copy would dwarf the input', () => {
+    const r = rng(23);
+    const spec = makeSpec({ kind: 'conv', cin: 2, cout: 3, kH: 3, kW: 3, stride: [1, 1 << 21], pad: [0, 1, 0, 1] });
+    const g = resolve(spec, 1, 2, 5, 5);
+    const x = randomArray(50, r), wts = randomArray(54, r), bias = randomArray(3, r);
+    const k = backend.createKernel({ spec, weights: wts, bias });
+    const runner = backend.createRunner([k]);
+    const out = new Float32Array(g.oh * g.ow * 3);
+    runner.run(x, 'NHWC', [g], out);
+    expectClose(out, refStage(g, x, wts, bias), 'huge stride');
+    expect(runner.bytes() + k.bytes()).toBeLessThan(1 << 20);
+    runner.dispose();
+    k.dispose();
+  });
+
   test('NaN and Infinity propagate as in PyTorch', () => {
     const spec = makeSpec({ kind: 'conv', cin: 2, cout: 3, kH: 1, kW: 1, act: 'relu' });
     const g = resolve(spec, 1, 2, 1, 2);
