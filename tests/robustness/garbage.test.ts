@@ -540,3 +540,57 @@ describe.each(BACKENDS)('%s: fc.anything() in every argument', (backend) => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Buffers that shrink after x was checked (a resizable ArrayBuffer resized by a later getter)
+
+describe.each(BACKENDS)('%s: x on a resizable buffer that a later getter shrinks', (backend) => {
+  const XD = randomTensor(new Rng(18), [1, 3, 5, 5]);
+  const ref = refConv2d(XD, W, { padding: 1 });
+  test.each([true, false])('length-tracking view %s: a ConvError or the result of the data checked, never stale memory', (tracking) => {
+    for (const via of ['w.data getter', 'opts.padding getter'] as const) {
+      const ab = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer & { resize(n: number): void })(XD.data.byteLength, { maxByteLength: XD.data.byteLength * 4 });
+      const data = tracking ? new Float32Array(ab) : new Float32Array(ab, 0, XD.data.length);
+      data.set(XD.data);
+      const w = via === 'w.data getter' ? { shape: W.shape, get data() { ab.resize(0); return W.data; } } : W;
+      const opts: Record<string, unknown> = { backend };
+      if (via === 'opts.padding getter') Object.defineProperty(opts, 'padding', { enumerable: true, get() { ab.resize(0); return 1; } });
+      else opts.padding = 1;
+      const r = outcome(() => sc.conv2d({ data, shape: XD.shape }, w as never, opts as never));
+      if (r.ok) expectTensorClose(r.value as Tensor, ref, `${via}: accepted`);
+      else if (!(r.err instanceof ConvError)) throw new Error(`${via}: threw ${describeErr(r.err)}`);
+    }
+    expectTensorClose(sc.conv2d(XD, W, { padding: 1, backend } as never), ref, 'valid afterwards');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Unusual but valid inputs: hardening must not refuse them
+
+describe.each(BACKENDS)('%s: unusual but valid inputs are accepted and right', (backend) => {
+  const XD = randomTensor(new Rng(19), [1, 3, 5, 5]);
+  const ref = refConv2d(XD, W, { padding: 1, bias: B4 });
+  const shared = (a: Float32Array): Float32Array => {
+    const s = new Float32Array(new SharedArrayBuffer(a.byteLength));
+    s.set(a);
+    return s;
+  };
+  class F32 extends Float32Array {}
+  class TensorClass {
+    constructor(readonly data: Float32Array, readonly shape: number[]) {}
+  }
+  const cases: [string, () => Tensor][] = [
+    ['frozen tensors, shapes and options', () => sc.conv2d(Object.freeze({ data: XD.data, shape: Object.freeze(XD.shape.slice()) }) as never,
+      Object.freeze({ data: W.data, shape: Object.freeze(W.shape.slice()) }) as never, Object.freeze({ padding: Object.freeze([1, 1]), bias: B4, backend }) as never)],
+    ['transparent proxies everywhere', () => sc.conv2d(new Proxy({ data: XD.data, shape: new Proxy(XD.shape.slice(), {}) }, {}),
+      new Proxy({ data: W.data, shape: W.shape.slice() }, {}), new Proxy({ padding: new Proxy([1, 1, 1, 1], {}), bias: B4, backend }, {}) as never)],
+    ['Float32Array subclasses', () => sc.conv2d({ data: F32.from(XD.data), shape: XD.shape }, { data: F32.from(W.data), shape: W.shape }, { padding: 1, bias: F32.from(B4), backend } as never)],
+    ['SharedArrayBuffer-backed data, bias and out', () => sc.conv2d({ data: shared(XD.data), shape: XD.shape }, { data: shared(W.data), shape: W.shape },
+      { padding: 1, bias: shared(B4), out: shared(new Float32Array(ref.data.length)), backend } as never)],
+    ['class instances with getters', () => sc.conv2d(new TensorClass(XD.data, XD.shape.slice()), { get data() { return W.data; }, get shape() { return W.shape.slice(); } }, { padding: 1, bias: B4, backend } as never)],
+    ['null-prototype options', () => sc.conv2d(XD, W, Object.assign(Object.create(null), { padding: 1, bias: B4, backend }))],
+  ];
+  test.each(cases)('%s', (_n, f) => {
+    expectTensorClose(f(), ref, _n);
+  });
+});
