@@ -548,7 +548,8 @@ describe.each(BACKENDS)('%s: x on a resizable buffer that a later getter shrinks
   const XD = randomTensor(new Rng(18), [1, 3, 5, 5]);
   const ref = refConv2d(XD, W, { padding: 1 });
   test.each([true, false])('length-tracking view %s: a ConvError or the result of the data checked, never stale memory', (tracking) => {
-    for (const via of ['w.data getter', 'opts.padding getter'] as const) {
+    const fails = new Failures();
+    for (const via of ['w.data getter', 'opts.padding getter', 'layer.run out getter'] as const) {
       const ab = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer & { resize(n: number): void })(XD.data.byteLength, { maxByteLength: XD.data.byteLength * 4 });
       const data = tracking ? new Float32Array(ab) : new Float32Array(ab, 0, XD.data.length);
       data.set(XD.data);
@@ -556,11 +557,20 @@ describe.each(BACKENDS)('%s: x on a resizable buffer that a later getter shrinks
       const opts: Record<string, unknown> = { backend };
       if (via === 'opts.padding getter') Object.defineProperty(opts, 'padding', { enumerable: true, get() { ab.resize(0); return 1; } });
       else opts.padding = 1;
-      const r = outcome(() => sc.conv2d({ data, shape: XD.shape }, w as never, opts as never));
-      if (r.ok) expectTensorClose(r.value as Tensor, ref, `${via}: accepted`);
-      else if (!(r.err instanceof ConvError)) throw new Error(`${via}: threw ${describeErr(r.err)}`);
+      const r = outcome(() => {
+        if (via !== 'layer.run out getter') return sc.conv2d({ data, shape: XD.shape }, w as never, opts as never);
+        const layer = sc.createConv2d(W, { padding: 1, backend } as never);
+        try {
+          return layer.run({ data, shape: XD.shape }, { get out() { ab.resize(0); return undefined; } } as never);
+        } finally {
+          layer.dispose();
+        }
+      });
+      if (r.ok) fails.check(`${via}: accepted`, () => expectTensorClose(r.value as Tensor, ref, 'result'));
+      else if (!(r.err instanceof ConvError)) fails.list.push(`${via}: threw ${describeErr(r.err)}`);
     }
-    expectTensorClose(sc.conv2d(XD, W, { padding: 1, backend } as never), ref, 'valid afterwards');
+    fails.check('valid afterwards', () => expectTensorClose(sc.conv2d(XD, W, { padding: 1, backend } as never), ref, 'result'));
+    fails.assertNone();
   });
 });
 

@@ -20,7 +20,7 @@ const EMPTY64 = new Float64Array(0);
 export function layoutsOk(kind: StageKind, xLayout: Layout, yLayout: Layout): boolean {
   if (kind === 'conv') return true;
   if (kind === 'dw') return xLayout === yLayout;
-  return xLayout === 'NHWC'; // deconv: col2im writes either layout
+  return xLayout === 'NHWC' && yLayout === 'NHWC';
 }
 
 /** A stage's weights packed for the js kernels. */
@@ -81,7 +81,7 @@ export class JsKernel implements Kernel {
 
   /**
    * Computes y from x for geometry g; x and y must not overlap. Layouts a kind accepts (see
-   * layoutsOk): conv any in, any out; dw NHWC -> NHWC or NCHW -> NCHW; deconv NHWC -> any.
+   * layoutsOk): conv any in, any out; dw NHWC -> NHWC or NCHW -> NCHW; deconv NHWC -> NHWC.
    */
   run(g: Geometry, x: Float32Array, xLayout: Layout, y: Float32Array, yLayout: Layout, s: Scratch): void {
     this.check();
@@ -97,7 +97,7 @@ export class JsKernel implements Kernel {
         else runDepthwise(this.weights, this.bias, g, x, y, s);
         return;
       case 'deconv':
-        runDeconv(this.weights, this.bias, g, x, y, yLayout, s);
+        runDeconv(this.weights, this.bias, g, x, y, s);
         return;
       default:
         throw new Error(`js backend: unknown stage kind ${String((g as Geometry).kind)}`);

@@ -3,8 +3,8 @@
  * kernels' scratch, grown on demand and reused across runs. Intermediates are NHWC, except that
  * depthwise stages on an NCHW input work on its planes (no transpose before them: they are
  * memory-bound); the first non-depthwise stage gets an NHWC copy from the blocked transpose. A
- * final conv or deconv stage writes NCHW directly (strided gemm stores, +2-5% over a transpose
- * back; col2im into planes); a final NHWC depthwise stage is transposed back.
+ * final conv stage writes NCHW directly (strided gemm stores, +2-5% over a transpose back); other
+ * final stages are transposed back.
  */
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
@@ -60,9 +60,9 @@ export class JsRunner implements Runner {
         srcLayout = 'NHWC';
         cur = next;
       }
-      // depthwise keeps its input's layout (NCHW planes need no transpose); a final conv or
-      // deconv writes the user's layout; everything else is NHWC
-      const dstLayout: Layout = g.kind === 'dw' ? srcLayout : i === last ? layout : 'NHWC';
+      // depthwise keeps its input's layout (NCHW planes need no transpose); a final conv writes
+      // the user's layout; everything else is NHWC
+      const dstLayout: Layout = g.kind === 'dw' ? srcLayout : i === last && g.kind === 'conv' ? layout : 'NHWC';
       let dst: Float32Array;
       if (i === last && dstLayout === layout && !(src === x && overlaps(out, x))) {
         dst = out;

@@ -8,13 +8,10 @@
  * is added to the output pixel it lands on, oy = iy*strideH + ky*dilationH - padTop (likewise ox),
  * when 0 <= oy < oh: the crop of `padding`, and the rows/cols added by outputPadding, fall out of
  * that range test (PyTorch's semantics: the output is the gradient of conv2d at size oh x ow).
- * The output, NHWC or NCHW, starts as the bias; the clamp runs once at the end.
+ * The output starts as the bias; the clamp runs once at the end.
  */
-import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import { gemm } from './gemm.js';
-import { stridesOf } from './im2col.js';
-import type { Strides } from './im2col.js';
 import { packedGroupSize, scratchOffset } from './pack.js';
 import type { Scratch } from './scratch.js';
 
@@ -25,24 +22,17 @@ const COL_BLOCK = 65536;
  * y = clamp(bias + convTranspose(x), min, max) for a 'deconv' geometry.
  * @param w packed weights (pack.ts, deconv form): kc = cinG, n = kH*kW*coutG per group
  * @param bias cout values (float64)
- * @param x NHWC [n, h, w, c]; y [n, cout, oh, ow] in yLayout (NCHW: col2im scatters into the
- *   planes, no transpose afterwards); must not overlap
+ * @param x NHWC [n, h, w, c]; y NHWC [n, oh, ow, cout]; must not overlap
  */
 export function runDeconv(
-  w: Float64Array, bias: Float64Array, g: Geometry, x: Float32Array, y: Float32Array, yLayout: Layout, s: Scratch,
+  w: Float64Array, bias: Float64Array, g: Geometry, x: Float32Array, y: Float32Array, s: Scratch,
 ): void {
   const { n, h, c, oh, ow, cout, groups, cinG, coutG, kH, kW, min, max } = g;
   const ldc = kH * kW * coutG;
-  const ohw = oh * ow;
-  const outPixels = n * ohw;
-  if (yLayout === 'NCHW') {
-    for (let p = 0; p < n * cout; p++) y.fill(bias[p % cout], p * ohw, (p + 1) * ohw);
-  } else {
-    for (let p = 0, o = 0; p < outPixels; p++) {
-      for (let ch = 0; ch < cout; ch++, o++) y[o] = bias[ch];
-    }
+  const outPixels = n * oh * ow;
+  for (let p = 0, o = 0; p < outPixels; p++) {
+    for (let ch = 0; ch < cout; ch++, o++) y[o] = bias[ch];
   }
-  const ys = stridesOf(yLayout, cout, oh, ow);
   const total = n * h * g.w;
   const mb = Math.min(total, Math.max(4, Math.floor(COL_BLOCK / ldc) & ~3));
   const col = s.cols(mb * ldc);
@@ -52,7 +42,7 @@ export function runDeconv(
     const mc = Math.min(mb, total - p0);
     for (let grp = 0; grp < groups; grp++) {
       gemm(mc, ldc, cinG, x, p0 * c + grp * cinG, c, 1, w, grp * gs, col, 0, ldc, 1, -Infinity, Infinity, apOff);
-      col2im(col, g, grp, p0, mc, y, ys);
+      col2im(col, g, grp, p0, mc, y);
     }
   }
   if (min !== -Infinity || max !== Infinity) {
@@ -65,22 +55,18 @@ export function runDeconv(
 }
 
 /**
- * Adds a gemm block (input pixels [p0, p0 + mc), group grp, rows of kH*kW*coutG) into the output,
- * whose strides ys say NHWC (channels contiguous) or NCHW (planes).
+ * Adds a gemm block (input pixels [p0, p0 + mc), group grp, rows of kH*kW*coutG) into the NHWC output.
  */
-export function col2im(
-  col: Float32Array, g: Geometry, grp: number, p0: number, mc: number, y: Float32Array, ys: Strides,
-): void {
-  const { h, oh, ow, coutG, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+export function col2im(col: Float32Array, g: Geometry, grp: number, p0: number, mc: number, y: Float32Array): void {
+  const { h, oh, ow, cout, coutG, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const iw = g.w;
   const ldc = kH * kW * coutG;
   const hw = h * iw;
-  const yc = ys.c;
   let b = Math.floor(p0 / hw);
   const rem = p0 - b * hw;
   let iy = Math.floor(rem / iw);
   let ix = rem - iy * iw;
-  const cOff = grp * coutG * yc;
+  const cOff = grp * coutG;
   for (let r = 0; r < mc; r++) {
     const oy0 = iy * strideH - padTop;
     const ox0 = ix * strideW - padLeft;
@@ -91,16 +77,12 @@ export function col2im(
         src += kW * coutG;
         continue;
       }
-      const rowBase = b * ys.n + oy * ys.y + cOff;
+      const rowBase = (b * oh + oy) * ow;
       for (let kx = 0; kx < kW; kx++, src += coutG) {
         const ox = ox0 + kx * dilationW;
         if (ox < 0 || ox >= ow) continue;
-        const dst = rowBase + ox * ys.x;
-        if (yc === 1) {
-          for (let oc = 0; oc < coutG; oc++) y[dst + oc] += col[src + oc];
-        } else {
-          for (let oc = 0, d = dst; oc < coutG; oc++, d += yc) y[d] += col[src + oc];
-        }
+        const dst = (rowBase + ox) * cout + cOff;
+        for (let oc = 0; oc < coutG; oc++) y[dst + oc] += col[src + oc];
       }
     }
     if (++ix === iw) {
