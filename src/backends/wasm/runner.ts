@@ -8,6 +8,7 @@
  * data, whose kernel reads and writes NCHW planes itself. Buffers grow only when a run needs more
  * than they hold and are reused across runs; `out` may alias `x` since x is copied in first.
  */
+import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import type { Runner } from '../types.js';
@@ -55,6 +56,14 @@ export class WasmRunner implements Runner {
     const last = geoms[geoms.length - 1];
     const inFloats = g0.n * g0.h * g0.w * g0.c;
     const outFloats = last.n * last.oh * last.ow * last.cout;
+    // the facade checked both; a buffer resized since (a getter on a resizable ArrayBuffer) must
+    // not let stale wasm memory into the result
+    if (x.length !== inFloats) {
+      throw new ConvError('SHAPE_MISMATCH', `run: x.data.length (${x.length}) must equal the product of x.shape (${inFloats}); did its buffer shrink?`);
+    }
+    if (out.length !== outFloats) {
+      throw new ConvError('BAD_OUT', `run: out.length (${out.length}) must equal the output's length (${outFloats})`);
+    }
     // act[i % 2] holds activation i (0: the input)
     const need = [inFloats, 0];
     for (let i = 0; i < geoms.length; i++) {
@@ -70,7 +79,7 @@ export class WasmRunner implements Runner {
     const k0 = this.kernels[0];
     if (nchw && geoms.length === 1 && k0.runNchw !== undefined && k0.prefersNchw?.(g0) === true) {
       // a lone depthwise stage reads and writes NCHW itself: no boundary transposes
-      heap.write(this.act[0].ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
+      heap.write(this.act[0].ptr, x);
       k0.runNchw(g0, this.act[0].ptr, this.act[1].ptr);
       out.set(heap.view(this.act[1].ptr, outFloats));
       return;
@@ -78,10 +87,10 @@ export class WasmRunner implements Runner {
     if (nchw) this.staging.ensure(Math.max(inFloats, outFloats));
 
     if (nchw) {
-      heap.write(this.staging.ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
+      heap.write(this.staging.ptr, x);
       ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.h * g0.w);
     } else {
-      heap.write(this.act[0].ptr, x.length === inFloats ? x : x.subarray(0, inFloats));
+      heap.write(this.act[0].ptr, x);
     }
     for (let i = 0; i < geoms.length; i++) {
       this.kernels[i].run(geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
