@@ -408,7 +408,8 @@ describe.each(BACKENDS)('%s: concurrency', (backend) => {
 
 
 // ---------------------------------------------------------------------------------------------
-// Last: a call that (at the time of writing) traps inside wasm and overwrites the heap
+// Last: a buffer size past 2^32 (before d32a5bd it wrapped in i32, the kernel overran the block,
+// trapped and overwrote a live layer's packed weights; last so that a regression hurts no other test)
 
 describeWasm('%s: 32-bit overflow of a buffer size', (backend) => {
   test('conv2d whose indirection buffer needs 2^32 entries (16 GiB): OUT_OF_MEMORY or the right result, never a trap; no live layer corrupted', () => {
