@@ -36,6 +36,28 @@ class Buffer {
   }
 }
 
+const isCount = (v: number, min: number): boolean => Number.isInteger(v) && v >= min && v < 2 ** 31;
+
+/**
+ * The kernels divide by strides and dilations and index in i32: a geometry that is not what
+ * plan.ts produces (an option that changed between two reads of a hostile object) must be a
+ * ConvError, never a wasm trap.
+ */
+function checkGeometry(g: Geometry): void {
+  if (!isCount(g.strideH, 1) || !isCount(g.strideW, 1)) {
+    throw new ConvError('BAD_STRIDE', `run: stride (${g.strideH}, ${g.strideW}) must be positive integers`);
+  }
+  if (!isCount(g.dilationH, 1) || !isCount(g.dilationW, 1)) {
+    throw new ConvError('BAD_DILATION', `run: dilation (${g.dilationH}, ${g.dilationW}) must be positive integers`);
+  }
+  if (!isCount(g.padTop, 0) || !isCount(g.padLeft, 0) || !isCount(g.padBottom, 0) || !isCount(g.padRight, 0)) {
+    throw new ConvError('BAD_PADDING', `run: padding (${g.padTop}, ${g.padLeft}, ${g.padBottom}, ${g.padRight}) must be non-negative integers`);
+  }
+  for (const v of [g.n, g.h, g.w, g.c, g.oh, g.ow, g.cout, g.groups, g.cinG, g.coutG, g.kH, g.kW]) {
+    if (!isCount(v, 1)) throw new ConvError('BAD_TENSOR', `run: a geometry size (${v}) is not a positive integer`);
+  }
+}
+
 export class WasmRunner implements Runner {
   private readonly act: [Buffer, Buffer];
   private readonly staging: Buffer;
@@ -56,6 +78,7 @@ export class WasmRunner implements Runner {
     const last = geoms[geoms.length - 1];
     const inFloats = g0.n * g0.h * g0.w * g0.c;
     const outFloats = last.n * last.oh * last.ow * last.cout;
+    for (const g of geoms) checkGeometry(g);
     // the facade checked both; a buffer resized since (a getter on a resizable ArrayBuffer) must
     // not let stale wasm memory into the result
     if (x.length !== inFloats) {

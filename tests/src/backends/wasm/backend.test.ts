@@ -210,6 +210,22 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     k.dispose();
   });
 
+  test('a geometry plan.ts would not produce (stride 0, dilation 0) is a ConvError, never a trap', () => {
+    const spec = makeSpec({ kind: 'dw', cin: 3, cout: 3, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+    const g = resolve(spec, 1, 3, 4, 4);
+    const k = backend.createKernel({ spec, weights: new Float32Array(27), bias: new Float32Array(3) });
+    const runner = backend.createRunner([k]);
+    const x = new Float32Array(48), out = new Float32Array(48);
+    expect(() => runner.run(x, 'NHWC', [{ ...g, strideW: 0 }], out)).toThrow(expect.objectContaining({ code: 'BAD_STRIDE' }));
+    expect(() => runner.run(x, 'NCHW', [{ ...g, dilationH: 0 }], out)).toThrow(expect.objectContaining({ code: 'BAD_DILATION' }));
+    expect(() => runner.run(x, 'NCHW', [{ ...g, padTop: -1 }], out)).toThrow(expect.objectContaining({ code: 'BAD_PADDING' }));
+    expect(() => runner.run(x.subarray(1), 'NCHW', [g], out)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => runner.run(x, 'NCHW', [g], out.subarray(1))).toThrow(expect.objectContaining({ code: 'BAD_OUT' }));
+    runner.run(x, 'NCHW', [g], out);
+    runner.dispose();
+    k.dispose();
+  });
+
   test('NaN and Infinity propagate as in PyTorch', () => {
     const spec = makeSpec({ kind: 'conv', cin: 2, cout: 3, kH: 1, kW: 1, act: 'relu' });
     const g = resolve(spec, 1, 2, 1, 2);
