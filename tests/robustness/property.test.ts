@@ -3,7 +3,8 @@
  * every backend, through the functional op, a prepared layer (run at two input sizes) and `out`,
  * against the float64 references of tests/helpers. Where the reference says the output would be
  * empty, the library must throw EMPTY_OUTPUT. Every call leaves its inputs untouched and, for
- * functional calls and disposed layers, memory().bytesInUse where it was.
+ * functional calls and disposed layers, memory().bytesInUse where it was. A last property draws
+ * strides, dilations and paddings up to 2^28 whose outputs stay small (no index may wrap).
  *
  * tests/src/ops/random.test.ts runs 120 fixed cases through the shared suite; these properties
  * draw their own cases (shrinking to a minimal one on failure) and add the lifecycle checks.
@@ -12,7 +13,7 @@
 import fc from 'fast-check';
 import { ConvError } from '../../src/index';
 import { CaseSpec, LAYOUTS, OpCase, makeCase, materialise, referenceOf } from '../helpers/cases';
-import { Layout, Pad, Pair, RefTensor, expectTensorClose } from '../helpers/reference';
+import { Layout, Pad, Pair, RefTensor, Rng, expectTensorClose, randomTensor, refConv2d, refConvTranspose2d } from '../helpers/reference';
 import { BACKENDS, createLayer, initBackends, runOp, sc, snapshot } from '../helpers/testers';
 
 beforeAll(() => initBackends());
@@ -189,6 +190,48 @@ describe.each(BACKENDS)('%s', (backend) => {
         }
       }),
       { numRuns: RUNS, seed: 4300 + i },
+    );
+  });
+});
+
+// Strides, dilations and paddings up to 2^28 (options.ts's MAX_PARAM) where the output stays
+// small: every index the kernels derive (o*s - p + k*d) is near 2^28-2^30 and must not wrap.
+const bigArb = fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 2 ** 28 }), fc.integer({ min: 10, max: 28 }).map((e) => 2 ** e));
+const bigCaseArb = fc
+  .record({
+    transposed: fc.boolean(),
+    c: fc.integer({ min: 1, max: 3 }),
+    cout: fc.integer({ min: 1, max: 3 }),
+    k: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    h: fc.integer({ min: 1, max: 6 }),
+    w: fc.integer({ min: 1, max: 6 }),
+    stride: fc.tuple(fc.oneof(bigArb, fc.integer({ min: 1, max: 3 })), fc.oneof(bigArb, fc.integer({ min: 1, max: 3 }))),
+    dilation: fc.tuple(fc.oneof(bigArb, fc.constant(1)), fc.oneof(bigArb, fc.constant(1))),
+    pads: fc.tuple(...[0, 1, 2, 3].map(() => fc.oneof(bigArb, fc.integer({ min: 0, max: 2 })))),
+  })
+  .filter((r) => {
+    const [kh, kw] = r.k;
+    const [p0, p1, p2, p3] = r.pads;
+    const oh = r.transposed ? (r.h - 1) * r.stride[0] - p0 - p2 + r.dilation[0] * (kh - 1) + 1 : Math.floor((r.h + p0 + p2 - r.dilation[0] * (kh - 1) - 1) / r.stride[0]) + 1;
+    const ow = r.transposed ? (r.w - 1) * r.stride[1] - p1 - p3 + r.dilation[1] * (kw - 1) + 1 : Math.floor((r.w + p1 + p3 - r.dilation[1] * (kw - 1) - 1) / r.stride[1]) + 1;
+    return oh >= 1 && ow >= 1 && oh * ow <= 2048;
+  });
+
+describe.each(BACKENDS)('%s: parameters up to 2^28 with small outputs', (backend) => {
+  test('conv2d and convTranspose2d = reference', () => {
+    let seen = 0;
+    fc.assert(
+      fc.property(bigCaseArb, (r) => {
+        seen++;
+        const rng = new Rng(seen);
+        const x = randomTensor(rng, [1, r.c, r.h, r.w]);
+        const w = randomTensor(rng, r.transposed ? [r.c, r.cout, r.k[0], r.k[1]] : [r.cout, r.c, r.k[0], r.k[1]]);
+        const opts = { stride: r.stride, dilation: r.dilation, padding: r.pads };
+        const ref = r.transposed ? refConvTranspose2d(x, w, opts) : refConv2d(x, w, opts);
+        const y = r.transposed ? sc.convTranspose2d(x, w, { ...opts, backend } as never) : sc.conv2d(x, w, { ...opts, backend } as never);
+        expectTensorClose(y, ref, JSON.stringify(r));
+      }),
+      { numRuns: 150, seed: 2 ** 28 },
     );
   });
 });
