@@ -15,11 +15,11 @@
 /** Bumped whenever an export's signature or a packed layout changes. */
 export const ABI = 1;
 
-/** Rows of the gemm register tile (output pixels): 2 for the 2x16 tile, else 4. */
-export const MR: i32 = TILE_2X16 ? 2 : 4;
+/** Rows of the gemm register tile (output pixels): 2 (2x16 SIMD, 2x4 scalar). */
+export const MR: i32 = 2;
 
-/** Columns of the gemm register tile (output channels): 16 (2x16), 8 with SIMD (two v128), 4 scalar. */
-export const NR: i32 = TILE_2X16 ? 16 : ASC_FEATURE_SIMD ? 8 : 4;
+/** Columns of the gemm register tile (output channels): 16 with SIMD (2x16), 4 scalar (2x4). */
+export const NR: i32 = TILE_2X16 ? 16 : 4;
 
 /** Channels per depthwise block: one v128 (scalar builds keep the same packed layout). */
 export const DW_CB = 4;

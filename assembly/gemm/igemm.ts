@@ -2,7 +2,8 @@
  * Indirect gemm (igemm) micro-kernels: C[mr x nc] = clamp(bias + sum over ks taps of A_t * B_t).
  *
  * Tiles: 2x16 (the SIMD builds' GEMM_MR x GEMM_NR), 4x8 (the SIMD builds' alternative, used for
- * groups of at most 8 output channels) and 4x4 scalar. In the relaxed build every multiply-add
+ * groups of at most 8 output channels), 2x4 scalar (the scalar build's tile) and 4x4 scalar (its
+ * alternative). In the relaxed build every multiply-add
  * is one f32x4.relaxed_madd, in the simd build an f32x4.mul and an f32x4.add (vmadd).
  *
  * The rows of A are reached through an indirection buffer: per tile of MR output pixels, per tap,
@@ -394,8 +395,81 @@ export function f32_igemm_minmax_4x4__scalar(
 }
 
 /**
+ * 2x4 scalar igemm (the scalar build's tile): 8 accumulators + 2 A + 4 B = 14 values, inside
+ * V8's 15 float registers; the 4x4 tile needs 24 and keeps half its accumulators on the stack
+ * (checked with --print-wasm-code, 2026-11-28, Node 20.20). Same contract, MR = 2, NR = 4.
+ */
+// @ts-ignore: decorator
+@inline
+export function f32_igemm_minmax_2x4__scalar(
+  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c: usize, cStride: usize, aOffset: usize, zero: usize, vmin: f32, vmax: f32,
+): void {
+  let c0 = c;
+  let c1 = c0 + cStride;
+  if (mr < 2) c1 = c0;
+  do {
+    let vacc00 = load<f32>(w);
+    let vacc01 = load<f32>(w, 4);
+    let vacc02 = load<f32>(w, 8);
+    let vacc03 = load<f32>(w, 12);
+    w += 16;
+    let vacc10 = vacc00, vacc11 = vacc01, vacc12 = vacc02, vacc13 = vacc03;
+    let p = ks;
+    let ap = a;
+    do {
+      let a0 = load<usize>(ap);
+      let a1 = load<usize>(ap, 4);
+      ap += 8;
+      if (a0 != zero) a0 += aOffset;
+      if (a1 != zero) a1 += aOffset;
+      let k = kc;
+      do {
+        const va0 = load<f32>(a0);
+        const va1 = load<f32>(a1);
+        a0 += 4;
+        a1 += 4;
+        const vb0 = load<f32>(w);
+        const vb1 = load<f32>(w, 4);
+        const vb2 = load<f32>(w, 8);
+        const vb3 = load<f32>(w, 12);
+        w += 16;
+        vacc00 += va0 * vb0; vacc01 += va0 * vb1; vacc02 += va0 * vb2; vacc03 += va0 * vb3;
+        vacc10 += va1 * vb0; vacc11 += va1 * vb1; vacc12 += va1 * vb2; vacc13 += va1 * vb3;
+        k -= 4;
+      } while (k != 0);
+      p -= 8;
+    } while (p != 0);
+    vacc00 = clampf(vacc00, vmin, vmax); vacc01 = clampf(vacc01, vmin, vmax);
+    vacc02 = clampf(vacc02, vmin, vmax); vacc03 = clampf(vacc03, vmin, vmax);
+    vacc10 = clampf(vacc10, vmin, vmax); vacc11 = clampf(vacc11, vmin, vmax);
+    vacc12 = clampf(vacc12, vmin, vmax); vacc13 = clampf(vacc13, vmin, vmax);
+    if (nc >= 4) {
+      store<f32>(c1, vacc10); store<f32>(c1, vacc11, 4); store<f32>(c1, vacc12, 8); store<f32>(c1, vacc13, 12);
+      store<f32>(c0, vacc00); store<f32>(c0, vacc01, 4); store<f32>(c0, vacc02, 8); store<f32>(c0, vacc03, 12);
+      c0 += 16;
+      c1 += 16;
+      nc -= 4;
+    } else {
+      if (nc & 2) {
+        store<f32>(c1, vacc10); store<f32>(c1, vacc11, 4);
+        store<f32>(c0, vacc00); store<f32>(c0, vacc01, 4);
+        vacc10 = vacc12; vacc00 = vacc02;
+        c0 += 8;
+        c1 += 8;
+      }
+      if (nc & 1) {
+        store<f32>(c1, vacc10);
+        store<f32>(c0, vacc00);
+      }
+      nc = 0;
+    }
+  } while (nc != 0);
+}
+
+/**
  * The build's igemm (tile GEMM_MR x GEMM_NR): 2x16 relaxed_madd (relaxed), 2x16 mul+add (simd)
- * or 4x4 scalar. Not inlined into its callers, so the register allocator sees one small hot
+ * or 2x4 scalar. Not inlined into its callers, so the register allocator sees one small hot
  * function.
  */
 export function igemm(
@@ -407,7 +481,7 @@ export function igemm(
   } else if (ASC_FEATURE_SIMD) {
     f32_igemm_minmax_4x8__simd(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
   } else {
-    f32_igemm_minmax_4x4__scalar(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+    f32_igemm_minmax_2x4__scalar(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
   }
 }
 

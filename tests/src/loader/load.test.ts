@@ -48,7 +48,7 @@ describe('loadWasm', () => {
     expect(ex.ABI_VERSION.value).toBe(ABI_VERSION);
     expect(ex.HAS_SIMD.value).toBe(f === 'scalar' ? 0 : 1);
     expect(ex.HAS_RELAXED.value).toBe(f === 'relaxed' ? 1 : 0);
-    expect(ex.GEMM_MR.value).toBe(f === 'scalar' ? 4 : 2);
+    expect(ex.GEMM_MR.value).toBe(2);
     expect(ex.GEMM_NR.value).toBe(f === 'scalar' ? 4 : 16);
     expect(ex.OVERREAD_BYTES.value).toBe(16);
     expect(ex.heap_base()).toBeGreaterThan(0);
