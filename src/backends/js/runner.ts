@@ -6,6 +6,7 @@
  * final conv stage writes NCHW directly (strided gemm stores, +2-5% over a transpose back); other
  * final stages are transposed back.
  */
+import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
 import type { Kernel, Runner } from '../types.js';
@@ -45,6 +46,18 @@ export class JsRunner implements Runner {
       throw new Error(`js backend: ${geoms.length} geometries for ${this.kernels.length} kernels`);
     }
     const last = geoms.length - 1;
+    // The facade checked the lengths, but a resizable ArrayBuffer can shrink afterwards (a user
+    // getter run later in the call): refuse rather than read past the end (NaN) or write nowhere.
+    const g0 = geoms[0];
+    const gl = geoms[last];
+    const inLen = g0.n * g0.c * g0.h * g0.w;
+    const outLen = gl.n * gl.cout * gl.oh * gl.ow;
+    if (x.length < inLen) {
+      throw new ConvError('SHAPE_MISMATCH', `js backend: x has ${x.length} elements now, the input needs ${inLen} (was its buffer resized?)`);
+    }
+    if (out.length < outLen) {
+      throw new ConvError('BAD_OUT', `js backend: out has ${out.length} elements now, the output needs ${outLen} (was its buffer resized?)`);
+    }
     let src = x;
     let srcLayout: Layout = layout;
     let cur = -1; // which internal buffer holds src (-1: x itself)

@@ -196,6 +196,16 @@ describe('js backend runner', () => {
     }
   });
 
+  it('refuses an x or out that is shorter than the geometry (a shrunk resizable buffer)', () => {
+    const t: E2E = { op: 'conv2d', n: 1, c: 3, h: 4, w: 4, cout: 2, k: [3, 3], opts: { padding: 1 } };
+    const b = build(t, 14);
+    const p = prepare(t, b, 'NCHW');
+    expect(() => p.runner.run(b.x.subarray(1), 'NCHW', p.geoms, new Float32Array(p.outLen)))
+      .toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => p.runner.run(b.x, 'NCHW', p.geoms, new Float32Array(p.outLen - 1)))
+      .toThrow(expect.objectContaining({ code: 'BAD_OUT' }));
+  });
+
   it('refuses a disposed kernel and foreign kernels', () => {
     const t: E2E = { op: 'depthwiseConv2d', n: 1, c: 3, h: 4, w: 4, k: [3, 3] };
     const b = build(t, 13);
