@@ -43,6 +43,9 @@ export interface WasmExports {
   igemm_4x8_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
     aOffset: number, zero: number, min: number, max: number): void;
   /** (pixels, taps, mr) */
+  /** (x, w [cout][cin], bias, y, n, cin, cout, P, min, max): NCHW pointwise, x n x cin x P, y n x cout x P */
+  run_pointwise_nchw_f32(x: number, w: number, bias: number, y: number, n: number, cin: number, cout: number,
+    P: number, min: number, max: number): void;
   conv2d_indirection_length(pixels: number, taps: number, mr: number): number;
   /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, mr) */
   build_conv2d_indirection_nhwc(ind: number, x: number, zero: number, n: number, h: number, w: number, c: number,

@@ -57,7 +57,8 @@ function weightsFor(s: StageSpec): Float32Array {
 }
 
 /**
- * Runs every kernel family (2x16 and 4x8 igemm, NHWC and NCHW depthwise, deconv, transposes)
+ * Runs every kernel family (2x16 and 4x8 igemm, NHWC and NCHW depthwise, NCHW pointwise, deconv,
+ * transposes)
  * a few times on tiny inputs so that V8 compiles the hot functions
  * before the first real call (a running wasm call never switches tiers), then frees everything.
  */
@@ -72,6 +73,7 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
   const kernels: Kernel[] = [];
   let runner: Runner | undefined;
   let lone: Runner | undefined;
+  let lonePw: Runner | undefined;
   try {
     for (const s of stages) {
       kernels.push(b.createKernel({ spec: s, weights: weightsFor(s), bias: new Float32Array(s.cout).fill(0.1) }));
@@ -96,8 +98,15 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
     const gd = resolve(stages[1], n, 16, 2, 100); // wide enough for the NCHW kernel
     const xd = new Float32Array(16 * 2 * 100).fill(0.5);
     const od = new Float32Array(gd.n * gd.cout * gd.oh * gd.ow);
-    for (let r = 0; r < rounds; r++) lone.run(xd, 'NCHW', [gd], od);
+    for (let r = 0; r < 2; r++) lone.run(xd, 'NCHW', [gd], od);
+    // and so does a lone pointwise stage on a large enough plane
+    lonePw = b.createRunner([kernels[2]]);
+    const gp = resolve(stages[2], n, 16, 32, 32);
+    const xp = new Float32Array(16 * 32 * 32).fill(0.25);
+    const op = new Float32Array(gp.n * gp.cout * gp.oh * gp.ow);
+    for (let r = 0; r < 2; r++) lonePw.run(xp, 'NCHW', [gp], op);
   } finally {
+    lonePw?.dispose();
     lone?.dispose();
     runner?.dispose();
     for (const k of kernels) k.dispose();

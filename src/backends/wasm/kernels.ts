@@ -117,6 +117,9 @@ export class ConvKernel extends BaseKernel {
    */
   private readonly rows: boolean;
   private readonly padded: Scratch;
+  /** Pointwise, one group, SIMD: weights [cout][cin] and bias for the NCHW gemm (0 otherwise). */
+  private readonly wNchw: number = 0;
+  private readonly biasNchw: number = 0;
 
   constructor(stage: Stage, heap: Heap, ex: WasmExports) {
     super(stage.spec, heap, ex);
@@ -140,6 +143,14 @@ export class ConvKernel extends BaseKernel {
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
+      if (simd && taps === 1 && groups === 1) {
+        // canonical [cin][cout] -> [cout][cin]
+        const t = new Float32Array(cin * cout);
+        const src = stage.weights;
+        for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) t[co * cin + ci] = src[ci * cout + co];
+        this.wNchw = this.own(upload(heap, t));
+        this.biasNchw = this.own(upload(heap, stage.bias));
+      }
     } catch (e) {
       this.abort(e);
     } finally {
@@ -171,6 +182,23 @@ export class ConvKernel extends BaseKernel {
     }
     ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
       g.min, g.max, this.alt);
+  }
+
+  /**
+   * A lone stride-1 unpadded pointwise layer on NCHW data multiplies the input planes in place
+   * (assembly/gemm/gemm-nchw.ts): no boundary transposes. That kernel reads all the weights once
+   * per 16 pixels, so it wins on large planes with weights that stay in L2, and loses to the
+   * blocked NHWC igemm on small planes with large weights (measured 2026-11-28, Node 20.20,
+   * 2-core Xeon, relaxed: mbv1.pw1 112x112 32->64 16.5 vs 12 GFLOP/s; mbv1.pw7 14x14 512->512
+   * 17.7 vs 24).
+   */
+  prefersNchw(g: Geometry): boolean {
+    return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
+      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= 1024 && g.c * g.cout * 4 <= 128 * 1024;
+  }
+
+  runNchw(g: Geometry, x: number, out: number): void {
+    this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.cout, g.h * g.w, g.min, g.max);
   }
 
   private runRows(g: Geometry, x: number, out: number, hp: number, wp: number): void {

@@ -4,8 +4,8 @@
  *   x (user layout) --set--> [staging] --nchw_to_nhwc--> act[0] -k0-> act[1] -k1-> act[0] ...
  *   ... act[last] --nhwc_to_nchw--> [staging] --subarray/set--> out
  *
- * NHWC data skip the staging buffer and the transposes; so does a lone depthwise stage on NCHW
- * data, whose kernel reads and writes NCHW planes itself. Buffers grow only when a run needs more
+ * NHWC data skip the staging buffer and the transposes; so does a lone depthwise or pointwise
+ * stage on NCHW data when its kernel prefers to read and write NCHW planes itself. Buffers grow only when a run needs more
  * than they hold and are reused across runs; `out` may alias `x` since x is copied in first.
  */
 import { ConvError } from '../../errors.js';
@@ -101,7 +101,7 @@ export class WasmRunner implements Runner {
     const ex = this.ex;
     const k0 = this.kernels[0];
     if (nchw && geoms.length === 1 && k0.runNchw !== undefined && k0.prefersNchw?.(g0) === true) {
-      // a lone depthwise stage reads and writes NCHW itself: no boundary transposes
+      // a lone depthwise or pointwise stage reads and writes NCHW itself: no boundary transposes
       heap.write(this.act[0].ptr, x);
       k0.runNchw(g0, this.act[0].ptr, this.act[1].ptr);
       out.set(heap.view(this.act[1].ptr, outFloats));

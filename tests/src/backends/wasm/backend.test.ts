@@ -39,6 +39,8 @@ const CASES: Case[] = [
   { name: 'conv_pad_beyond_kernel', kind: 'conv', n: 1, c: 2, h: 3, w: 3, cin: 2, cout: 3, kH: 2, kW: 2, pad: [3, 3, 3, 3] },
   { name: 'conv_3x3_c64_co24_k_large', kind: 'conv', n: 1, c: 64, h: 6, w: 6, cin: 64, cout: 24, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
   { name: 'conv_1x1_c1_co1', kind: 'conv', n: 2, c: 1, h: 3, w: 3, cin: 1, cout: 1, kH: 1, kW: 1 },
+  { name: 'pointwise_c7_co5_n2_relu6_nchw_planes', kind: 'conv', n: 2, c: 7, h: 33, w: 35, cin: 7, cout: 5, kH: 1, kW: 1, act: 'relu6' },
+  { name: 'pointwise_c3_co33_p1024', kind: 'conv', n: 1, c: 3, h: 32, w: 32, cin: 3, cout: 33, kH: 1, kW: 1 },
   { name: 'conv_1x1_c16_co8_mr_tail', kind: 'conv', n: 1, c: 16, h: 1, w: 7, cin: 16, cout: 8, kH: 1, kW: 1 },
   // depthwise
   ...[1, 3, 5, 7, 13, 17].map((c): Case => ({
