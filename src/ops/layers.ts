@@ -120,6 +120,16 @@ export function runOut(fn: string, opts: unknown): unknown {
   });
 }
 
+/**
+ * Checks that an array still has the length it was checked with: user getters run after a check
+ * can shrink a resizable ArrayBuffer under a length-tracking view.
+ */
+function stillHolds(fn: string, arg: string, a: Float32Array, length: number, code: 'SHAPE_MISMATCH' | 'BAD_BIAS'): void {
+  if (a.length !== length) {
+    throw new ConvError(code, `${fn}: ${arg}'s length changed to ${a.length} after it was checked (${length}); its buffer was resized`);
+  }
+}
+
 /** Checks `out` (BAD_OUT) or allocates the output. */
 export function outputArray(fn: string, out: unknown, length: number, shape: number[]): Float32Array {
   if (out === undefined) return oom(fn, () => new Float32Array(length));
@@ -159,6 +169,9 @@ export class PreparedLayer {
     const kernels: Kernel[] = [];
     try {
       for (const s of stages) {
+        // A later getter may have shrunk a resizable buffer under an array checked earlier.
+        stillHolds(fn, 'w', s.w.data, s.w.shape.reduce((a, b) => a * b, 1), 'SHAPE_MISMATCH');
+        if (s.bias) stillHolds(fn, 'bias', s.bias, s.spec.cout, 'BAD_BIAS');
         const weights = canonicalWeights(s.spec, s.w.data, o.layout);
         const bias = s.bias ? Float32Array.from(s.bias) : new Float32Array(s.spec.cout);
         kernels.push(oom(fn, () => this.backend.createKernel({ spec: s.spec, weights, bias })));
@@ -205,6 +218,8 @@ export class PreparedLayer {
 
   /** @internal run with geometries already resolved (functional ops resolve before packing). */
   runChecked(fn: string, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
+    const first = geoms[0];
+    stillHolds(fn, 'x', x.data, first.n * first.c * first.h * first.w, 'SHAPE_MISMATCH');
     const last = geoms[geoms.length - 1];
     const shape = outShapeOf(last, this.layout);
     const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
