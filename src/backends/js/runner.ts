@@ -1,8 +1,8 @@
 /**
  * JsRunner: runs a chain of JsKernels. It owns two ping-pong NHWC activation buffers and the
  * kernels' scratch, grown on demand and reused across runs. Intermediates are NHWC, except that
- * depthwise stages on an NCHW input work on its planes (no transpose before them: they are
- * memory-bound); the first non-depthwise stage gets an NHWC copy from the blocked transpose. A
+ * depthwise stages on a large enough NCHW input work on its planes (no transpose before them:
+ * they are memory-bound); the first other stage gets an NHWC copy from the blocked transpose. A
  * final conv stage writes NCHW directly (strided gemm stores, +2-5% over a transpose back); other
  * final stages are transposed back.
  */
@@ -16,6 +16,13 @@ import { Scratch } from './scratch.js';
 import { nchwToNhwc, nhwcToNchw } from './transpose.js';
 
 const EMPTY32 = new Float32Array(0);
+
+/**
+ * Output pixels from which a depthwise stage on an NCHW input runs on the planes rather than
+ * after a transpose: planes measured 1.3-1.4x at 56x56 and 112x112 (mbv1.dw2s2, dw1) but
+ * 0.85-0.92x at 14x14 (mbv1.dw7: per-plane overhead); the crossover between is a guess.
+ */
+const PLANE_MIN = 400;
 
 /** True when two arrays share memory. */
 function overlaps(a: Float32Array, b: Float32Array): boolean {
@@ -63,7 +70,7 @@ export class JsRunner implements Runner {
     let cur = -1; // which internal buffer holds src (-1: x itself)
     for (let i = 0; i <= last; i++) {
       const g = geoms[i];
-      if (srcLayout === 'NCHW' && g.kind !== 'dw') {
+      if (srcLayout === 'NCHW' && !(g.kind === 'dw' && g.oh * g.ow >= PLANE_MIN)) {
         // Conv kernels could read NCHW directly (strided A), but measured 2-5% slower than this
         // blocked transpose plus contiguous reads (2026-11-28, mbv1.pw3, resnet.3x3.56).
         const next = cur === 0 ? 1 : 0;

@@ -52,6 +52,11 @@ const cases: Record<string, E2E> = {
   depthwise_3x3_same_s2_c130: { op: 'depthwiseConv2d', n: 1, c: 130, h: 8, w: 7, k: [3, 3], opts: { stride: 2, padding: 'same' } },
   depthwise_3x3_s2x1_d1x2_c66: { op: 'depthwiseConv2d', n: 1, c: 66, h: 9, w: 10, k: [3, 3], opts: { stride: [2, 1], dilation: [1, 2], padding: [1, 2] } },
   depthwise_1x1_m4_c5: { op: 'depthwiseConv2d', n: 1, c: 5, h: 3, w: 3, k: [1, 1], m: 4 },
+  // large enough for the NCHW plane path (oh*ow >= 400)
+  depthwise_planes_3x3s1p1_c5: { op: 'depthwiseConv2d', n: 2, c: 5, h: 21, w: 20, k: [3, 3], opts: { padding: 1, activation: 'relu6' } },
+  depthwise_planes_3x3s2_c3: { op: 'depthwiseConv2d', n: 1, c: 3, h: 41, w: 40, k: [3, 3], opts: { stride: 2, padding: [1, 0, 0, 1] } },
+  depthwise_planes_5x5_m2_c3: { op: 'depthwiseConv2d', n: 1, c: 3, h: 20, w: 22, k: [5, 5], m: 2, opts: { padding: 2 } },
+  separable_planes_3x3_c4_co6: { op: 'separableConv2d', n: 1, c: 4, h: 20, w: 21, cout: 6, k: [3, 3], opts: { padding: 1 } },
   // transposed
   transposed_4x4s2p1_c13_co7: { op: 'convTranspose2d', n: 1, c: 13, h: 5, w: 4, cout: 7, k: [4, 4], opts: { stride: 2, padding: 1 } },
   transposed_2x2s2_c64_co65: { op: 'convTranspose2d', n: 1, c: 64, h: 4, w: 3, cout: 65, k: [2, 2], opts: { stride: 2 } },
