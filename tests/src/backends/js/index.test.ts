@@ -97,7 +97,8 @@ describe('js backend runner', () => {
   const same: E2E = { op: 'conv2d', n: 2, c: 5, h: 6, w: 7, cout: 5, k: [3, 3], opts: { padding: 1 } };
 
   it.each(['NCHW', 'NHWC'] as const)('is correct when out aliases x (%s)', (layout) => {
-    for (const t of [same, { ...same, op: 'separableConv2d', m: 1 } as E2E, { ...same, op: 'depthwiseConv2d' } as E2E]) {
+    const planes: E2E = { ...same, op: 'depthwiseConv2d', h: 21, w: 20 };
+    for (const t of [same, { ...same, op: 'separableConv2d', m: 1 } as E2E, { ...same, op: 'depthwiseConv2d' } as E2E, planes]) {
       const b = build(t, 3);
       const p = prepare(t, b, layout);
       const want = reference(t, b, p.geoms);
