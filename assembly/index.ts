@@ -4,6 +4,10 @@
  * --enable relaxed-simd). All memory is owned by the host (src/backends/wasm/heap.ts): kernels
  * allocate nothing and take byte addresses (usize) into linear memory from `heap_base()` up.
  * Counts are in elements, anything named *Bytes/*Stride/*Offset in bytes.
+ *
+ * The *_floats / *_length helpers compute in i32 and are for tests and small shapes: the host
+ * computes buffer sizes itself in float64 (src/backends/wasm/kernels.ts), so that a size of 2^32
+ * or more is refused by its allocator instead of wrapping around.
  */
 import { ABI, MR, NR, DW_CB, EXTRA_BYTES } from './params';
 
