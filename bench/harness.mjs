@@ -11,7 +11,15 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const Benchmark = require('benchmark');
+const Benchmark = (() => {
+  try {
+    return require('benchmark');
+  } catch {
+    // Installed simdconv packages ship the suite but not its dev-only timer.
+    console.error('simdconv bench: the benchmark package is missing; install it with `npm i -D benchmark`');
+    process.exit(2);
+  }
+})();
 
 // benchmark.js would otherwise recompile the function from its source text, which loses the
 // closure (every function here closes over a prepared layer): call the function as it is.
