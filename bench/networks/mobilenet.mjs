@@ -16,7 +16,9 @@
  * median of the round medians (2 cores shared: compare only numbers of one run). "cold" is
  * create (weights packed / uploaded / session built) + the first inference, after init().
  * --per-layer adds each of the 27 layers timed alone (Float32Array in, Float32Array out, the
- * protocol of bench/cli.mjs) for simdconv, tfjs-wasm and ort-web, to find the layers that lose.
+ * protocol of bench/cli.mjs) for simdconv (NCHW and NHWC), tfjs-wasm and ort-web, to find the layers
+ * that lose; "in sequence (est)" is the NHWC time minus a copy of the layer's input and output
+ * (what a layer inside a sequence does not pay: the sequence runs NHWC inside wasm memory).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -95,21 +97,23 @@ function simdconvContenders(lib, cases, path) {
   const x = cases[0].x.NCHW;
   const outLen = cases.at(-1).outShape.reduce((a, b) => a * b, 1);
   const seq = { name: 'simdconv sequence', path, kind: 'seq' };
-  seq.cold = () => timeOnce(() => {
-    seq.net = lib.createSequence(createLayers(lib, cases, 'NCHW', path));
+  seq.cold = async () => {
+    seq.createMs = await timeOnce(() => { seq.net = lib.createSequence(createLayers(lib, cases, 'NCHW', path)); });
     seq.out = new Float32Array(outLen);
-    seq.net.run(x, { out: seq.out });
-  });
+    seq.firstMs = await timeOnce(() => seq.net.run(x, { out: seq.out }));
+    return seq.createMs + seq.firstMs;
+  };
   seq.run = () => seq.net.run(x, { out: seq.out }).data;
   seq.dispose = () => seq.net.dispose();
 
   const one = { name: 'simdconv layers one by one', path, kind: 'layers' };
-  one.cold = () => timeOnce(() => {
-    one.layers = createLayers(lib, cases, 'NCHW', path);
+  one.cold = async () => {
+    one.createMs = await timeOnce(() => { one.layers = createLayers(lib, cases, 'NCHW', path); });
     // Every intermediate gets its own preallocated array: no allocation in the timed loop.
     one.outs = cases.map((bc) => new Float32Array(bc.outShape.reduce((a, b) => a * b, 1)));
-    one.run();
-  });
+    one.firstMs = await timeOnce(() => one.run());
+    return one.createMs + one.firstMs;
+  };
   one.run = () => {
     let t = x;
     for (let i = 0; i < one.layers.length; i++) t = one.layers[i].run(t, { out: one.outs[i] });
@@ -138,10 +142,9 @@ function tfjsContender(tf, cases) {
   };
   me.cold = async () => {
     await tf.setBackend('wasm');
-    return timeOnce(() => {
-      ws = cases.map((bc) => [tf.tensor(bc.weights[0].NHWC.data, bc.weights[0].NHWC.shape), tf.tensor1d(bc.bias)]);
-      me.run();
-    });
+    me.createMs = await timeOnce(() => { ws = cases.map((bc) => [tf.tensor(bc.weights[0].NHWC.data, bc.weights[0].NHWC.shape), tf.tensor1d(bc.bias)]); });
+    me.firstMs = await timeOnce(() => me.run());
+    return me.createMs + me.firstMs;
   };
   me.dispose = () => { for (const p of ws) for (const t of p) t.dispose(); };
   return me;
@@ -193,10 +196,9 @@ function ortContender(ort, cases) {
   const me = { name: 'ort-web', path: 'wasm', kind: 'peer', async: true };
   me.cold = async () => {
     const model = mobilenetOnnx(cases);
-    return timeOnce(async () => {
-      me.session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-      await me.run();
-    });
+    me.createMs = await timeOnce(async () => { me.session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }); });
+    me.firstMs = await timeOnce(() => me.run());
+    return me.createMs + me.firstMs;
   };
   me.run = async () => (await me.session.run({ x: new ort.Tensor('float32', x.data, x.shape) })).y.data;
   me.dispose = () => me.session.release();
@@ -267,28 +269,53 @@ function parseArgs(argv) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '-');
 
-async function perLayer(lib, cases, path, peers, budget, progress) {
-  const rows = [];
-  for (const [i, bc] of cases.entries()) {
-    progress(`per-layer ${i + 1}/${cases.length} ${bc.spec.name}`);
-    const row = { layer: bc.spec.name, type: bc.spec.type, macs: bc.expectedMacs };
+/**
+ * Each layer alone, rounds interleaved (every contender of every layer once per round; the figure
+ * is the median of the round medians): simdconv prepared layers in NCHW and NHWC (bench/cases.mjs,
+ * bias, no activation, as bench/cli.mjs times them) and the peers' own single-layer setup, and a
+ * plain copy of the layer's input and output (TypedArray.set: the cost of copying into and out of
+ * wasm memory). Differencing sequence prefixes was tried: on this shared machine its noise
+ * (several ms on an 80 ms network) swamps the 0.1-1 ms layers.
+ */
+async function perLayer(lib, cases, path, peers, budget, rounds, progress) {
+  const units = cases.map((bc) => ({ bc, row: { layer: bc.spec.name, type: bc.spec.type, macs: bc.expectedMacs }, runs: [] }));
+  for (const u of units) {
+    const { bc } = u;
     for (const layout of ['NCHW', 'NHWC']) {
       const layer = createLayer(lib, bc, layout, path);
       const x = bc.x[layout];
       const out = new Float32Array(bc.outShape.reduce((a, b) => a * b, 1));
       layer.run(x, { out });
-      row[`simdconv ${layout}`] = (await measure(() => layer.run(x, { out }), budget)).medianMs;
-      layer.dispose();
+      u.runs.push({ key: `simdconv ${layout}`, run: () => layer.run(x, { out }), dispose: () => layer.dispose() });
     }
     for (const peer of peers) {
       const p = await peer.prepare(bc);
       if (p.unsupported) continue;
       await p.run();
-      row[peer.name] = (await measure(() => p.run(), { ...budget, async: !!peer.async })).medianMs;
-      await p.dispose();
+      u.runs.push({ key: peer.name, run: () => p.run(), async: !!peer.async, dispose: () => p.dispose() });
     }
-    rows.push(row);
   }
+  // the copies a layer alone pays and a layer inside a sequence does not: its input in, its output out
+  for (const u of units) {
+    const xIn = u.bc.x.NHWC.data;
+    const n = u.bc.outShape.reduce((a, b) => a * b, 1);
+    const a = new Float32Array(xIn.length);
+    const yOut = new Float32Array(n);
+    const b = new Float32Array(n);
+    u.runs.push({ key: 'copies', run: () => { a.set(xIn); b.set(yOut); }, dispose() {} });
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, u] of units.entries()) {
+      progress(`per-layer round ${r + 1}/${rounds} ${i + 1}/${units.length} ${u.bc.spec.name}`);
+      for (const c of u.runs) (c.medians ??= []).push((await measure(c.run, { ...budget, async: c.async })).medianMs);
+    }
+  }
+  const rows = units.map((u) => {
+    for (const c of u.runs) u.row[c.key] = median(c.medians);
+    u.row['in sequence (est)'] = u.row['simdconv NHWC'] - u.row.copies;
+    return u.row;
+  });
+  for (const u of units) for (const c of u.runs) await c.dispose();
   return rows;
 }
 
@@ -354,7 +381,7 @@ export async function main(argv) {
 
   const stats = clampStats(cases, lib, auto);
   let layers = null;
-  if (o.perLayer) layers = await perLayer(lib, cases, auto, peerObjs, o.quick ? BUDGETS.quick : BUDGETS.short, progress);
+  if (o.perLayer) layers = await perLayer(lib, cases, auto, peerObjs, o.quick ? BUDGETS.quick : BUDGETS.short, o.quick ? 1 : 3, progress);
   for (const c of contenders) await c.dispose();
 
   const peersRes = contenders.filter((c) => c.kind === 'peer');
@@ -362,7 +389,7 @@ export async function main(argv) {
   const rows = contenders.map((c) => {
     const seq = contenders.find((d) => d.kind === 'seq' && d.path === c.path);
     return {
-      name: c.name, path: c.path, medianMs: c.medianMs, roundMediansMs: c.medians, coldMs: c.coldMs,
+      name: c.name, path: c.path, medianMs: c.medianMs, roundMediansMs: c.medians, coldMs: c.coldMs, createMs: c.createMs, firstRunMs: c.firstMs,
       gflops: (2 * macs) / (c.medianMs * 1e6), check: c.check,
       seqVsLayers: c.kind === 'seq' ? contenders.find((d) => d.kind === 'layers' && d.path === c.path).medianMs / c.medianMs : undefined,
       seqVsBestPeer: c.kind === 'seq' && bestPeer ? bestPeer.medianMs / c.medianMs : undefined,
@@ -386,10 +413,10 @@ export async function main(argv) {
 }
 
 function tableRows(result) {
-  return result.rows.map((r) => [r.name, r.path, fmt(r.medianMs), fmt(r.coldMs, 1), fmt(r.gflops, 1),
+  return result.rows.map((r) => [r.name, r.path, fmt(r.medianMs), `${fmt(r.coldMs, 0)} (${fmt(r.createMs, 0)}+${fmt(r.firstRunMs, 0)})`, fmt(r.gflops, 1),
     r.seqVsLayers ? `${fmt(r.seqVsLayers)}x` : '', r.seqVsBestPeer ? `${fmt(r.seqVsBestPeer)}x` : '', r.check.maxAbs.toExponential(1)]);
 }
-const HEAD = ['contender', 'path', 'median ms', 'cold ms', 'GFLOP/s', 'seq vs one-by-one', `seq vs best peer`, 'max |diff|'];
+const HEAD = ['contender', 'path', 'median ms', 'cold ms (create+1st)', 'GFLOP/s', 'seq vs one-by-one', `seq vs best peer`, 'max |diff|'];
 
 function header(result) {
   const m = result.meta;
@@ -409,15 +436,15 @@ function toText(result) {
     `rms ${fmt(Math.min(...a.map((r) => r.rms)))}-${fmt(Math.max(...a.map((r) => r.rms)))}`;
   if (result.perLayer) {
     const keys = Object.keys(result.perLayer[0]).filter((k) => !['layer', 'type', 'macs'].includes(k));
-    const pr = [['layer', 'MMAC', ...keys.map((k) => `${k} ms`), 'best peer / simdconv NCHW'],
+    const pr = [['layer', 'MMAC', ...keys.map((k) => `${k} ms`), 'best peer / NCHW alone', 'best peer / in seq'],
       ...result.perLayer.map((r) => {
         const best = Math.min(...['tfjs-wasm', 'ort-web'].filter((k) => r[k]).map((k) => r[k]));
-        return [r.layer, fmt(r.macs / 1e6, 1), ...keys.map((k) => fmt(r[k], 3)), fmt(best / r['simdconv NCHW'])];
+        return [r.layer, fmt(r.macs / 1e6, 1), ...keys.map((k) => fmt(r[k], 3)), fmt(best / r['simdconv NCHW']), fmt(best / r['in sequence (est)'])];
       })];
     const sums = keys.map((k) => result.perLayer.reduce((a, r) => a + (r[k] ?? 0), 0));
-    pr.push(['sum', fmt(result.meta.macs / 1e6, 1), ...sums.map((v) => fmt(v, 3)), '']);
+    pr.push(['sum', fmt(result.meta.macs / 1e6, 1), ...sums.map((v) => fmt(v, 3)), '', '']);
     const w2 = pr[0].map((_, j) => Math.max(...pr.map((r) => r[j].length)));
-    s += `\n\nper layer, each alone (Float32Array in and out; peers without the ReLU6), median ms:\n${pr.map((r) => r.map((v, j) => (j === 0 ? v.padEnd(w2[j]) : v.padStart(w2[j]))).join('  ')).join('\n')}`;
+    s += `\n\nper layer on ${result.meta.autoBackend}: alone = Float32Array in and out, bias, no activation (bench/cases.mjs layers, bench/peers); in sequence (est) = NHWC alone - copies; median of 3 interleaved rounds, ms:\n${pr.map((r) => r.map((v, j) => (j === 0 ? v.padEnd(w2[j]) : v.padStart(w2[j]))).join('  ')).join('\n')}`;
   }
   return s;
 }
