@@ -41,6 +41,7 @@ in TensorFlow.js wasm and in onnxruntime-web; median ms per inference and cold f
   --paths <list>     simdconv paths, default ${ALL_PATHS.join(',')}
   --rounds <n>       interleaved rounds (default 5, quick 1)
   --per-layer        also time the 27 layers one at a time (simdconv NCHW+NHWC, peers)
+  --per-layer-path <p>  the simdconv path of --per-layer (default: what 'auto' picks)
   --no-peers         simdconv only
   --json <file>      write the results as JSON
   --markdown <file>  write the table as markdown
@@ -238,7 +239,7 @@ function clampStats(cases, lib, path) {
 }
 
 function parseArgs(argv) {
-  const o = { quick: false, paths: ALL_PATHS, json: null, markdown: null, perLayer: false, peers: true, lib: null, rounds: null };
+  const o = { perLayerPath: null, quick: false, paths: ALL_PATHS, json: null, markdown: null, perLayer: false, peers: true, lib: null, rounds: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -255,6 +256,9 @@ function parseArgs(argv) {
       case '--json': o.json = value(); break;
       case '--markdown': case '--md': o.markdown = value(); break;
       case '--per-layer': o.perLayer = true; break;
+      case '--per-layer-path': o.perLayer = true; o.perLayerPath = value();
+        if (!ALL_PATHS.includes(o.perLayerPath)) throw new Error(`mobilenet: unknown path '${o.perLayerPath}'`);
+        break;
       case '--no-peers': o.peers = false; break;
       case '--lib': o.lib = value(); break;
       case '-h': case '--help': o.help = true; break;
@@ -331,12 +335,13 @@ export async function main(argv) {
   // init every path (each init keeps the modules loaded before), then 'auto' as the default
   const initMs = {};
   const paths = [];
-  for (const p of o.paths) {
-    if (p === 'js') { paths.push(p); continue; }
+  for (const p of new Set([...o.paths, ...(o.perLayerPath ? [o.perLayerPath] : [])])) {
+    const timed = o.paths.includes(p);
+    if (p === 'js') { if (timed) paths.push(p); continue; }
     try {
       const ms = await timeOnce(() => lib.init({ backend: p }));
       initMs[p] = ms;
-      paths.push(p);
+      if (timed) paths.push(p);
     } catch (e) {
       progress(`path ${p}: ${e.code ?? e.message}; skipped`);
     }
@@ -381,7 +386,7 @@ export async function main(argv) {
 
   const stats = clampStats(cases, lib, auto);
   let layers = null;
-  if (o.perLayer) layers = await perLayer(lib, cases, auto, peerObjs, o.quick ? BUDGETS.quick : BUDGETS.short, o.quick ? 1 : 3, progress);
+  if (o.perLayer) layers = await perLayer(lib, cases, o.perLayerPath ?? auto, peerObjs, o.quick ? BUDGETS.quick : BUDGETS.short, o.quick ? 1 : 3, progress);
   for (const c of contenders) await c.dispose();
 
   const peersRes = contenders.filter((c) => c.kind === 'peer');
@@ -400,7 +405,7 @@ export async function main(argv) {
     meta: {
       date: new Date().toISOString(), node: process.version, v8: process.versions.v8, execArgv: process.execArgv,
       autoBackend: auto, initMs, quick: o.quick, rounds: o.rounds, network: 'MobileNetV1 body 1.0/224, 27 conv layers + ReLU6',
-      macs, bestPeer: bestPeer?.name, durationS: Math.round((performance.now() - t0) / 100) / 10, notes,
+      macs, bestPeer: bestPeer?.name, perLayerPath: o.perLayerPath ?? auto, durationS: Math.round((performance.now() - t0) / 100) / 10, notes,
     },
     rows, activations: stats, perLayer: layers,
   };
@@ -416,7 +421,7 @@ function tableRows(result) {
   return result.rows.map((r) => [r.name, r.path, fmt(r.medianMs), `${fmt(r.coldMs, 0)} (${fmt(r.createMs, 0)}+${fmt(r.firstRunMs, 0)})`, fmt(r.gflops, 1),
     r.seqVsLayers ? `${fmt(r.seqVsLayers)}x` : '', r.seqVsBestPeer ? `${fmt(r.seqVsBestPeer)}x` : '', r.check.maxAbs.toExponential(1)]);
 }
-const HEAD = ['contender', 'path', 'median ms', 'cold ms (create+1st)', 'GFLOP/s', 'seq vs one-by-one', `seq vs best peer`, 'max |diff|'];
+const HEAD = ['contender', 'path', 'median ms', 'cold ms (create+1st)', 'GFLOP/s', 'seq vs one-by-one', `seq vs best peer`, 'max abs diff'];
 
 function header(result) {
   const m = result.meta;
@@ -425,15 +430,18 @@ function header(result) {
     `best peer: ${m.bestPeer ?? 'none'}; cold = create + first run after init()`;
 }
 
+function reluLine(result) {
+  const a = result.activations;
+  return `ReLU6 outputs per layer: zeros ${fmt(100 * Math.min(...a.map((r) => r.zeros)), 0)}-${fmt(100 * Math.max(...a.map((r) => r.zeros)), 0)}%, ` +
+    `clamped at 6 ${fmt(100 * Math.min(...a.map((r) => r.sixes)), 2)}-${fmt(100 * Math.max(...a.map((r) => r.sixes)), 2)}%, ` +
+    `rms ${fmt(Math.min(...a.map((r) => r.rms)))}-${fmt(Math.max(...a.map((r) => r.rms)))}`;
+}
+
 function toText(result) {
   const rows = [HEAD, ...tableRows(result)];
   const wid = HEAD.map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   const line = (r) => r.map((v, j) => (j < 2 ? v.padEnd(wid[j]) : v.padStart(wid[j]))).join('  ');
-  let s = `${header(result)}\n${line(rows[0])}\n${rows.slice(1).map(line).join('\n')}`;
-  const a = result.activations;
-  s += `\nReLU6 outputs per layer: zeros ${fmt(100 * Math.min(...a.map((r) => r.zeros)), 0)}-${fmt(100 * Math.max(...a.map((r) => r.zeros)), 0)}%, ` +
-    `clamped at 6 ${fmt(100 * Math.min(...a.map((r) => r.sixes)), 2)}-${fmt(100 * Math.max(...a.map((r) => r.sixes)), 2)}%, ` +
-    `rms ${fmt(Math.min(...a.map((r) => r.rms)))}-${fmt(Math.max(...a.map((r) => r.rms)))}`;
+  let s = `${header(result)}\n${line(rows[0])}\n${rows.slice(1).map(line).join('\n')}\n${reluLine(result)}`;
   if (result.perLayer) {
     const keys = Object.keys(result.perLayer[0]).filter((k) => !['layer', 'type', 'macs'].includes(k));
     const pr = [['layer', 'MMAC', ...keys.map((k) => `${k} ms`), 'best peer / NCHW alone', 'best peer / in seq'],
@@ -444,14 +452,14 @@ function toText(result) {
     const sums = keys.map((k) => result.perLayer.reduce((a, r) => a + (r[k] ?? 0), 0));
     pr.push(['sum', fmt(result.meta.macs / 1e6, 1), ...sums.map((v) => fmt(v, 3)), '', '']);
     const w2 = pr[0].map((_, j) => Math.max(...pr.map((r) => r[j].length)));
-    s += `\n\nper layer on ${result.meta.autoBackend}: alone = Float32Array in and out, bias, no activation (bench/cases.mjs layers, bench/peers); in sequence (est) = NHWC alone - copies; median of 3 interleaved rounds, ms:\n${pr.map((r) => r.map((v, j) => (j === 0 ? v.padEnd(w2[j]) : v.padStart(w2[j]))).join('  ')).join('\n')}`;
+    s += `\n\nper layer on ${result.meta.perLayerPath}: alone = Float32Array in and out, bias, no activation (bench/cases.mjs layers, bench/peers); in sequence (est) = NHWC alone - copies; median of 3 interleaved rounds, ms:\n${pr.map((r) => r.map((v, j) => (j === 0 ? v.padEnd(w2[j]) : v.padStart(w2[j]))).join('  ')).join('\n')}`;
   }
   return s;
 }
 
 function toMarkdown(result) {
   const md = (r) => `| ${r.join(' | ')} |`;
-  let s = `${header(result)}\n\n${md(HEAD)}\n${md(HEAD.map((_, j) => (j < 2 ? '---' : '---:')))}\n${tableRows(result).map(md).join('\n')}\n`;
+  let s = `${header(result)}\n\n${md(HEAD)}\n${md(HEAD.map((_, j) => (j < 2 ? '---' : '---:')))}\n${tableRows(result).map(md).join('\n')}\n\n${reluLine(result)}\n`;
   if (result.perLayer) {
     const keys = Object.keys(result.perLayer[0]).filter((k) => !['layer', 'type', 'macs'].includes(k));
     s += `\n${md(['layer', 'MMAC', ...keys.map((k) => `${k} ms`)])}\n${md(['---', ...Array(keys.length + 1).fill('---:')])}\n`;
