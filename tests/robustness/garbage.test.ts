@@ -77,7 +77,7 @@ function tensorGarbage(shape: number[]): [string, Make][] {
     named('data empty', () => ({ data: f(0), shape })),
     named('shape a string', () => ({ data: f(), shape: shape.join(',') })),
     named('shape an Int32Array', () => ({ data: f(), shape: Int32Array.from(shape) })),
-    named('shape an array-like object', () => ({ data: f(), shape: { length: shape.length, ...shape } })),
+    named('shape an array-like object', () => ({ data: f(), shape: { ...shape, length: shape.length } })),
     named('shape with a hole', () => ({ data: f(), shape: (() => { const s: unknown[] = shape.slice(); delete s[1]; return s; })() })),
     named('shape with a string entry', () => ({ data: f(), shape: entryAt(String(shape[1])) })),
     named('shape with a bigint entry', () => ({ data: f(), shape: shape.map((d) => BigInt(d)) })),

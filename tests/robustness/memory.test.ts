@@ -21,6 +21,7 @@ import { CaseInputs, OpCase, makeCases, materialise, referenceOf } from '../help
 import { RefTensor, Rng, Tensor, expectClose, expectTensorClose, randomTensor, refPointwiseConv2d } from '../helpers/reference';
 import { BACKENDS, createLayer, initBackends, runOp, sc, snapshot } from '../helpers/testers';
 import { WASM_BACKENDS } from '../helpers/backends';
+import type { BackendName } from '../../src/index';
 import { getBackend } from '../../src/backends/registry';
 
 beforeAll(() => initBackends());
@@ -58,7 +59,7 @@ function expectCode(f: () => unknown, code: string): ConvError {
 // Growth and exhaustion (wasm backends: the heap and memory.grow are theirs)
 
 const WASM = BACKENDS.filter((b) => WASM_BACKENDS.includes(b));
-const describeWasm = WASM.length ? describe.each(WASM) : describe.skip.each(['none']);
+const describeWasm = WASM.length ? describe.each(WASM) : describe.skip.each(['none' as BackendName]);
 
 /** The linear memory size of one backend (memory() sums every loaded module). */
 const ownBytes = (backend: string): number => getBackend('test', backend as never).memory().wasmBytes;
@@ -461,5 +462,4 @@ describeWasm('%s: 32-bit overflow of a buffer size', (backend) => {
       l.dispose();
     }
   });
-});
 });

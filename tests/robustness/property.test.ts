@@ -54,7 +54,7 @@ export const specArb: fc.Arbitrary<CaseSpec> = fc
     op1: fc.integer({ min: 0, max: 2 }),
   })
   .map((r): CaseSpec => {
-    const s: CaseSpec = { op: r.op as CaseSpec['op'], n: r.n, h: r.h, w: r.w, bias: r.bias, activation: r.activation };
+    const s = { op: r.op as CaseSpec['op'], n: r.n, h: r.h, w: r.w, bias: r.bias, activation: r.activation } as CaseSpec;
     switch (r.op) {
       case 'conv2d':
       case 'transposed': {
@@ -226,7 +226,7 @@ describe.each(BACKENDS)('%s: parameters up to 2^28 with small outputs', (backend
         const rng = new Rng(seen);
         const x = randomTensor(rng, [1, r.c, r.h, r.w]);
         const w = randomTensor(rng, r.transposed ? [r.c, r.cout, r.k[0], r.k[1]] : [r.cout, r.c, r.k[0], r.k[1]]);
-        const opts = { stride: r.stride, dilation: r.dilation, padding: r.pads };
+        const opts = { stride: r.stride, dilation: r.dilation, padding: r.pads as [number, number, number, number] };
         const ref = r.transposed ? refConvTranspose2d(x, w, opts) : refConv2d(x, w, opts);
         const y = r.transposed ? sc.convTranspose2d(x, w, { ...opts, backend } as never) : sc.conv2d(x, w, { ...opts, backend } as never);
         expectTensorClose(y, ref, JSON.stringify(r));
