@@ -14,6 +14,7 @@
 import { MR, NR as GEMM_NR } from '../params';
 import { igemm, igemm4x8 } from '../gemm/igemm';
 import { packedGemmFloats } from '../gemm/pack';
+import { convGroups4 } from './grouped';
 
 /** Rows and columns of the alternative (4x8) tile; the scalar build's alternative is its 4x4. */
 // @ts-ignore: decorator
@@ -106,6 +107,9 @@ const L2_BLOCK_BYTES: usize = 256 << 10;
  * alt = 1 runs the 4x8 tile (weights packed with nr = 8; indirection in tiles of 4): for groups
  * of at most 8 output channels it wastes at most half of each panel, the 2x16 tile three quarters.
  *
+ * alt = 2 runs conv/grouped.ts (coutG must be 4; weights packed with nr = 4, indirection in
+ * tiles of 4, `zero` at least cin floats long): grouped conv with many groups of 4 output channels.
+ *
  * Loop order: small groups (the common case, and grouped conv with many tiny groups) run
  * tile-major so a tile's input rows are read once for all groups; groups whose weights exceed
  * L2_BLOCK_BYTES run column-block-major (see above).
@@ -114,6 +118,10 @@ export function convRun(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
   coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32, alt: i32,
 ): void {
+  if (alt == 2) {
+    convGroups4(ind, packed, out, zero, pixels, groups, cinG, taps, cout, vmin, vmax);
+    return;
+  }
   const MR = tileRows(alt);
   const NR = alt ? ALT_NR : GEMM_NR;
   const tiles = (pixels + MR - 1) / MR;
