@@ -29,13 +29,16 @@ await checks.check('tarball holds what exports/main/module/types name', () => {
   const pkg = JSON.parse(run('tar', ['xzOf', tgz, 'package/package.json']));
   const decls = files.filter((f) => f.endsWith('.d.ts')).length;
   console.log(`  ${files.length} files: ${files.filter((f) => !f.endsWith('.d.ts')).join(', ')} and ${decls} .d.ts`);
-  const named = new Set([pkg.main, pkg.module, pkg.types]);
+  const named = new Set([pkg.main, pkg.module, pkg.types, ...Object.values(pkg.bin ?? {})]);
   const walk = (v) => (typeof v === 'string' ? named.add(v) : v && typeof v === 'object' && Object.values(v).forEach(walk));
   walk(pkg.exports);
   named.delete(undefined);
   const missing = [...named].filter((p) => !files.includes(p.replace(/^\.\//, '')));
   assert(!missing.length, `named in package.json but not in the tarball: ${missing.join(', ')}`);
-  const stray = files.filter((f) => /^(src|assembly|tests|bench|scripts|examples|node_modules)\//.test(f));
+  // The benchmark suite ships on purpose: it is what `npx simdconv bench` runs (its .mjs files and
+  // the layer list); its results and everything else of the repository stay out.
+  const stray = files.filter((f) => /^(src|assembly|tests|scripts|examples|node_modules|bench\/results)\//.test(f)
+    || (f.startsWith('bench/') && !/\.mjs$|^bench\/layers\.json$/.test(f)));
   assert(!stray.length, `sources or tooling in the tarball: ${stray.slice(0, 10).join(', ')}`);
 });
 
