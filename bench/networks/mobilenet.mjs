@@ -470,7 +470,7 @@ function toMarkdown(result) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-    console.error(e?.stack ?? e);
+    console.error(String(e?.message).startsWith('mobilenet:') ? e.message : e?.stack ?? e);
     process.exitCode = 1;
   });
 }
