@@ -55,7 +55,8 @@ export interface WasmExports {
   build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
   /**
    * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, alt): alt 0 runs the
-   * build's tile (GEMM_MR x GEMM_NR), alt 1 the 4x8 tile (4x4 scalar; packed with nr 8 (4), tiles of 4)
+   * build's tile (GEMM_MR x GEMM_NR), alt 1 the 4x8 tile (4x4 scalar; packed with nr 8 (4), tiles of 4),
+   * alt 2 the grouped kernel for groups of 4 outputs (assembly/conv/grouped.ts; packed with nr 4)
    */
   run_conv2d_nhwc_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, alt: number): void;

@@ -10,6 +10,9 @@
 import type { Kernel, Stage } from '../types.js';
 import type { Geometry, StageSpec } from '../../ops/plan.js';
 import type { WasmExports } from '../../loader/load.js';
+
+/** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
+const NCHW_POINTWISE_MAX_WEIGHT_BYTES = 128 * 1024;
 import type { Heap } from './heap.js';
 
 /** A Kernel that runs one geometry from NHWC `x` to NHWC `out`, both byte addresses in wasm memory. */
@@ -148,7 +151,9 @@ export class ConvKernel extends BaseKernel {
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
-      if (simd && taps === 1 && groups === 1) {
+      // The NCHW copy only pays for weights small enough for prefersNchw: skip it for the rest
+      // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).
+      if (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES) {
         // canonical [cin][cout] -> [cout][cin]
         const t = new Float32Array(cin * cout);
         const src = stage.weights;
@@ -199,7 +204,7 @@ export class ConvKernel extends BaseKernel {
    */
   prefersNchw(g: Geometry): boolean {
     return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
-      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= 1024 && g.c * g.cout * 4 <= 128 * 1024;
+      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= 1024 && g.c * g.cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES;
   }
 
   runNchw(g: Geometry, x: number, out: number): void {
