@@ -81,7 +81,8 @@ async function nodeResults() {
   const ex = examples.find((e) => ready.has(e.name)) ?? examples[0];
   const pkgDir = join(ROOT, 'examples', ex.name, 'node_modules/simdconv');
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-  const entry = pkg.exports?.['.']?.import ?? pkg.module ?? pkg.main;
+  const imp = pkg.exports?.['.']?.import;
+  const entry = (typeof imp === 'object' ? imp?.default : imp) ?? pkg.module ?? pkg.main;
   const sc = await import(pathToFileURL(join(pkgDir, entry)).href);
   const { runDemo } = await import(pathToFileURL(join(ROOT, 'examples/shared/demo.js')).href);
   return runDemo(sc, { where: 'node' });
