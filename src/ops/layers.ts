@@ -139,6 +139,28 @@ export function outputArray(fn: string, out: unknown, length: number, shape: num
   return out;
 }
 
+/**
+ * run(x, {out}) of a layer or a sequence: reads the options once, checks x, resolves the chain of
+ * stages for x's size and executes it.
+ */
+export function runCall(fn: string, specs: readonly StageSpec[], layout: Layout, runner: Runner, x: unknown, opts: unknown): Tensor {
+  const out = runOut(fn, opts);
+  const xt = checkTensor(fn, 'x', x, [4]);
+  const [n, c, h, w] = nchwOf(xt.shape, layout);
+  return execute(fn, runner, layout, xt, resolveChain(specs, n, c, h, w), out);
+}
+
+/** Executes resolved geometries: x re-checked, `out` checked or allocated, the runner run. */
+function execute(fn: string, runner: Runner, layout: Layout, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
+  const first = geoms[0];
+  stillHolds(fn, 'x', x.data, first.n * first.c * first.h * first.w, 'SHAPE_MISMATCH');
+  const last = geoms[geoms.length - 1];
+  const shape = outShapeOf(last, layout);
+  const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
+  oom(fn, () => runner.run(x.data, layout, geoms, data));
+  return { data, shape };
+}
+
 const enum State {
   Ready,
   /** handed to a sequence: its kernels live on there until the sequence is disposed */
@@ -195,12 +217,6 @@ export class PreparedLayer {
     return this.#state !== State.Ready;
   }
 
-  /** The geometries of a run on an input of shape `xShape` (in the layer's layout). */
-  geometries(xShape: readonly number[]): Geometry[] {
-    const [n, c, h, w] = nchwOf(xShape, this.layout);
-    return resolveChain(this.specs, n, c, h, w);
-  }
-
   /**
    * Runs the layer on `x` (in the layer's layout; any size the options accept).
    * @returns a new tensor, or one whose data is `opts.out`
@@ -211,20 +227,12 @@ export class PreparedLayer {
     if (this.#state !== State.Ready) {
       throw new ConvError('DISPOSED', `${fn}: the layer was ${this.#state === State.Owned ? 'handed to a sequence' : 'disposed'}`);
     }
-    const out = runOut(fn, opts);
-    const xt = checkTensor(fn, 'x', x, [4]);
-    return this.runChecked(fn, xt, this.geometries(xt.shape), out);
+    return runCall(fn, this.specs, this.layout, this.#runner, x, opts);
   }
 
   /** @internal run with geometries already resolved (functional ops resolve before packing). */
   runChecked(fn: string, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
-    const first = geoms[0];
-    stillHolds(fn, 'x', x.data, first.n * first.c * first.h * first.w, 'SHAPE_MISMATCH');
-    const last = geoms[geoms.length - 1];
-    const shape = outShapeOf(last, this.layout);
-    const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
-    oom(fn, () => this.#runner.run(x.data, this.layout, geoms, data));
-    return { data, shape };
+    return execute(fn, this.#runner, this.layout, x, geoms, out);
   }
 
   /**

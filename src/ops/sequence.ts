@@ -4,10 +4,10 @@
  * and out once. The sequence takes the layers over and disposes them with itself.
  */
 import { ConvError, readingUserValues, show } from '../errors.js';
-import { checkTensor, Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Runner } from '../backends/types.js';
-import { oom, outputArray, PreparedLayer, resolveChain, RunOptions, runOut } from './layers.js';
-import { nchwOf, outShapeOf, StageSpec } from './plan.js';
+import { PreparedLayer, runCall, RunOptions } from './layers.js';
+import type { StageSpec } from './plan.js';
 import type { Layout } from './options.js';
 
 const FN = 'createSequence';
@@ -45,15 +45,7 @@ export class Sequence {
   run(x: Tensor, opts?: RunOptions): Tensor {
     const fn = 'sequence.run';
     if (this.#disposed) throw new ConvError('DISPOSED', `${fn}: the sequence was disposed`);
-    const out = runOut(fn, opts);
-    const xt = checkTensor(fn, 'x', x, [4]);
-    const [n, c, h, w] = nchwOf(xt.shape, this.layout);
-    const geoms = resolveChain(this.#specs, n, c, h, w);
-    const last = geoms[geoms.length - 1];
-    const shape = outShapeOf(last, this.layout);
-    const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
-    oom(fn, () => this.#runner.run(xt.data, this.layout, geoms, data));
-    return { data, shape };
+    return runCall(fn, this.#specs, this.layout, this.#runner, x, opts);
   }
 
   /** Frees the sequence's buffers and disposes its layers; a second call does nothing. */

@@ -3,7 +3,6 @@
  * stages into it and Runners that execute chains of them.
  */
 import type { Backend, Kernel, Runner, Stage } from '../types.js';
-import type { BackendName } from '../../ops/options.js';
 import { resolve, StageSpec } from '../../ops/plan.js';
 import type { WasmExports } from '../../loader/load.js';
 import { Heap } from './heap.js';
