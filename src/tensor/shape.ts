@@ -11,18 +11,22 @@ function num(fn: string, name: string, v: unknown, min: number): number {
   return v;
 }
 
-/**
- * Output size of a convolution along one axis: floor((I + p0 + p1 - d*(K-1) - 1) / s) + 1.
- * @returns the size; a value below 1 means the output is empty (the ops throw EMPTY_OUTPUT).
- */
-export function convOutputSize(inSize: number, kernel: number, stride = 1, padBegin = 0, padEnd = 0, dilation = 1): number {
-  const fn = 'convOutputSize';
+/** The arguments both size formulas share. */
+function checkAxis(fn: string, inSize: number, kernel: number, stride: number, padBegin: number, padEnd: number, dilation: number): void {
   num(fn, 'inSize', inSize, 1);
   num(fn, 'kernel', kernel, 1);
   num(fn, 'stride', stride, 1);
   num(fn, 'padBegin', padBegin, 0);
   num(fn, 'padEnd', padEnd, 0);
   num(fn, 'dilation', dilation, 1);
+}
+
+/**
+ * Output size of a convolution along one axis: floor((I + p0 + p1 - d*(K-1) - 1) / s) + 1.
+ * @returns the size; a value below 1 means the output is empty (the ops throw EMPTY_OUTPUT).
+ */
+export function convOutputSize(inSize: number, kernel: number, stride = 1, padBegin = 0, padEnd = 0, dilation = 1): number {
+  checkAxis('convOutputSize', inSize, kernel, stride, padBegin, padEnd, dilation);
   return Math.floor((inSize + padBegin + padEnd - dilation * (kernel - 1) - 1) / stride) + 1;
 }
 
@@ -33,14 +37,8 @@ export function convOutputSize(inSize: number, kernel: number, stride = 1, padBe
 export function convTransposeOutputSize(
   inSize: number, kernel: number, stride = 1, padBegin = 0, padEnd = 0, dilation = 1, outputPadding = 0,
 ): number {
-  const fn = 'convTransposeOutputSize';
-  num(fn, 'inSize', inSize, 1);
-  num(fn, 'kernel', kernel, 1);
-  num(fn, 'stride', stride, 1);
-  num(fn, 'padBegin', padBegin, 0);
-  num(fn, 'padEnd', padEnd, 0);
-  num(fn, 'dilation', dilation, 1);
-  num(fn, 'outputPadding', outputPadding, 0);
+  checkAxis('convTransposeOutputSize', inSize, kernel, stride, padBegin, padEnd, dilation);
+  num('convTransposeOutputSize', 'outputPadding', outputPadding, 0);
   return (inSize - 1) * stride - padBegin - padEnd + dilation * (kernel - 1) + outputPadding + 1;
 }
 
