@@ -8,8 +8,8 @@
  * 1. `--cases` random valid cases (every op, both layouts, every backend, functional / out /
  *    out aliasing x / prepared layer at two input sizes / sequence of two layers; a share
  *    `--large` of them with up to 32 channels per group and 24x24 inputs, past the kernels'
- *    tiles) against a float64 reference kept in this file (tests/helpers/reference.ts is
- *    TypeScript; this runs in plain node); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
+ *    tiles) against the float64 reference of tests/helpers/reference.ts (bundled at start-up with
+ *    esbuild: it is TypeScript); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
  *    where they were, an empty output must be EMPTY_OUTPUT. A share `--garbage` of the cases is
  *    preceded by a garbage call (one argument or option replaced) that must throw a ConvError of
  *    a known code; the valid call after it must still be right. `--hostile` adds revoked
@@ -22,6 +22,8 @@
  * then `N passed, N failed` and the durations. Exit code 1 when anything failed.
  */
 import * as sc from '../dist/index.js';
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -65,132 +67,28 @@ function rngOf(seed) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Float64 reference (NCHW activations, OIHW-style weights), PyTorch semantics as API.md states
+// Float64 reference: the tests' own (tests/helpers/reference.ts), bundled on the fly with
+// esbuild (a devDependency) since plain node cannot import TypeScript.
+
+const referenceJs = (await build({
+  entryPoints: [fileURLToPath(new URL('../tests/helpers/reference.ts', import.meta.url))],
+  bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning',
+})).outputFiles[0].text;
+const { refConv2d, refDepthwiseConv2d, refPointwiseConv2d, refSeparableConv2d, refConvTranspose2d, compare, permuteTensor } =
+  await import(`data:text/javascript;base64,${Buffer.from(referenceJs).toString('base64')}`);
 
 const prod = (s) => s.reduce((a, b) => a * b, 1);
-
 /** out axis k = src axis perm[k]. */
-function permute4(data, shape, perm, Out = Float32Array) {
-  const oshape = perm.map((p) => shape[p]);
-  const st = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
-  const out = new Out(prod(shape));
-  let o = 0;
-  for (let a = 0; a < oshape[0]; a++)
-    for (let b = 0; b < oshape[1]; b++)
-      for (let c = 0; c < oshape[2]; c++)
-        for (let d = 0; d < oshape[3]; d++) out[o++] = data[a * st[perm[0]] + b * st[perm[1]] + c * st[perm[2]] + d * st[perm[3]]];
-  return { data: out, shape: oshape };
-}
-
-function act(v, a) {
-  if (a === 'none' || a === undefined || Number.isNaN(v)) return v;
-  if (a === 'relu') return v < 0 ? 0 : v;
-  return v < 0 ? 0 : v > 6 ? 6 : v;
-}
-
-const samePads = (i, k, s, d) => {
-  const t = Math.max((Math.ceil(i / s) - 1) * s + (k - 1) * d + 1 - i, 0);
-  return [Math.floor(t / 2), t - Math.floor(t / 2)];
-};
+const permute4 = (data, shape, perm) => permuteTensor({ data, shape }, perm);
 const pairOf = (v, d) => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v);
-function padsOf(p, h, w, k, s, d) {
-  if (p === undefined || p === 'valid') return [0, 0, 0, 0];
-  if (p === 'same') {
-    const [t, b] = samePads(h, k[0], s[0], d[0]);
-    const [l, r] = samePads(w, k[1], s[1], d[1]);
-    return [t, l, b, r];
+/** The reference's result, or null where it finds the output empty. */
+function orNull(f) {
+  try {
+    return f();
+  } catch (e) {
+    if (/empty output/.test(e?.message)) return null;
+    throw e;
   }
-  if (typeof p === 'number') return [p, p, p, p];
-  return p.length === 2 ? [p[0], p[1], p[0], p[1]] : p;
-}
-
-/** Grouped conv: x [n, c, h, w], w [cout, c/g, kh, kw]; null when the output is empty. */
-function refConv(x, w, o) {
-  const [n, c, h, wd] = x.shape;
-  const [cout, cinG, kh, kw] = w.shape;
-  const g = o.groups;
-  const coutG = cout / g;
-  const [sh, sw] = o.stride;
-  const [dh, dw] = o.dilation;
-  const [pt, pl, pb, pr] = o.pads;
-  const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((wd + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
-  if (!(oh >= 1 && ow >= 1)) return null;
-  const out = new Float64Array(n * cout * oh * ow);
-  for (let b = 0; b < n; b++)
-    for (let co = 0; co < cout; co++) {
-      const grp = Math.floor(co / coutG);
-      for (let y = 0; y < oh; y++)
-        for (let xo = 0; xo < ow; xo++) {
-          let acc = o.bias ? o.bias[co] : 0;
-          for (let ci = 0; ci < cinG; ci++) {
-            const cin = grp * cinG + ci;
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = y * sh - pt + ky * dh;
-              if (iy < 0 || iy >= h) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = xo * sw - pl + kx * dw;
-                if (ix < 0 || ix >= wd) continue;
-                acc += x.data[((b * c + cin) * h + iy) * wd + ix] * w.data[((co * cinG + ci) * kh + ky) * kw + kx];
-              }
-            }
-          }
-          out[((b * cout + co) * oh + y) * ow + xo] = act(acc, o.activation);
-        }
-    }
-  return { data: out, shape: [n, cout, oh, ow] };
-}
-
-/** Transposed conv: x [n, cin, h, w], w [cin, cout/g, kh, kw]; pads crop; null when empty. */
-function refDeconv(x, w, o) {
-  const [n, cin, h, wd] = x.shape;
-  const [, coutG, kh, kw] = w.shape;
-  const g = o.groups;
-  const cinG = cin / g;
-  const cout = coutG * g;
-  const [sh, sw] = o.stride;
-  const [dh, dw] = o.dilation;
-  const [pt, pl, pb, pr] = o.pads;
-  const oh = (h - 1) * sh - pt - pb + dh * (kh - 1) + o.outPad[0] + 1;
-  const ow = (wd - 1) * sw - pl - pr + dw * (kw - 1) + o.outPad[1] + 1;
-  if (!(oh >= 1 && ow >= 1)) return null;
-  const out = new Float64Array(n * cout * oh * ow);
-  for (let b = 0; b < n; b++)
-    for (let ci = 0; ci < cin; ci++) {
-      const grp = Math.floor(ci / cinG);
-      for (let iy = 0; iy < h; iy++)
-        for (let ix = 0; ix < wd; ix++) {
-          const v = x.data[((b * cin + ci) * h + iy) * wd + ix];
-          for (let oc = 0; oc < coutG; oc++) {
-            const co = grp * coutG + oc;
-            for (let ky = 0; ky < kh; ky++) {
-              const y = iy * sh + ky * dh - pt;
-              if (y < 0 || y >= oh) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const xo = ix * sw + kx * dw - pl;
-                if (xo < 0 || xo >= ow) continue;
-                out[((b * cout + co) * oh + y) * ow + xo] += v * w.data[((ci * coutG + oc) * kh + ky) * kw + kx];
-              }
-            }
-          }
-        }
-    }
-  for (let b = 0; b < n; b++)
-    for (let co = 0; co < cout; co++)
-      for (let i = 0; i < oh * ow; i++) {
-        const k = (b * cout + co) * oh * ow + i;
-        out[k] = act(out[k] + (o.bias ? o.bias[co] : 0), o.activation);
-      }
-  return { data: out, shape: [n, cout, oh, ow] };
-}
-
-const close = (a, b) => (Number.isNaN(b) ? Number.isNaN(a) : !Number.isFinite(b) ? a === b : Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b));
-function compare(actual, expected) {
-  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    if (!close(actual[i], expected[i])) return `index ${i}: got ${actual[i]}, expected ${expected[i]}`;
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,32 +182,22 @@ function makeCase(r) {
   const w = r.int(1, large ? 24 : 10);
 
   /** The NCHW float64 reference for an NCHW input, or null when the output is empty. */
-  const ref = (x) => {
-    const [, , xh, xw] = x.shape;
-    const base = { stride: s2, dilation: d2, activation: opts.activation, bias: opts.bias };
+  const ref = (x) => orNull(() => {
+    const base = { stride: s2, dilation: d2, padding, activation: opts.activation, bias: opts.bias };
     switch (op) {
       case 'conv2d':
-        return refConv(x, wCanon, { ...base, groups, pads: padsOf(padding, xh, xw, k, s2, d2) });
+        return refConv2d(x, wCanon, { ...base, groups });
       case 'depthwise':
-        return refConv(x, wCanon, { ...base, groups: x.shape[1], pads: padsOf(padding, xh, xw, k, s2, d2) });
+        return refDepthwiseConv2d(x, wCanon, base);
       case 'pointwise':
-        return refConv(x, wCanon, { ...base, groups: 1, pads: [0, 0, 0, 0], dilation: [1, 1] });
-      case 'separable': {
-        const mid = refConv(x, wCanon, { stride: s2, dilation: d2, groups: x.shape[1], pads: padsOf(padding, xh, xw, k, s2, d2), bias: opts.depthwiseBias, activation: opts.depthwiseActivation });
-        return mid && refConv(mid, w2Canon, { stride: [1, 1], dilation: [1, 1], groups: 1, pads: [0, 0, 0, 0], bias: opts.bias, activation: opts.activation });
-      }
-      case 'transposed': {
-        let pads;
-        if (padding === 'same') {
-          const th = (k[0] - 1) * d2[0] + 1 - s2[0];
-          const tw = (k[1] - 1) * d2[1] + 1 - s2[1];
-          pads = [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
-        } else pads = padsOf(padding, 0, 0, k, s2, d2);
-        return refDeconv(x, wCanon, { ...base, groups, pads, outPad });
-      }
+        return refPointwiseConv2d(x, wCanon, { stride: s2, activation: opts.activation, bias: opts.bias });
+      case 'separable':
+        return refSeparableConv2d(x, wCanon, w2Canon, { ...base, depthwiseBias: opts.depthwiseBias, depthwiseActivation: opts.depthwiseActivation });
+      case 'transposed':
+        return refConvTranspose2d(x, wCanon, { ...base, groups, outputPadding: outPad });
     }
     return null;
-  };
+  });
   const weights = op === 'separable' ? [wLib, w2Lib] : [wLib];
   return { op, layout, n, c, h, w, opts, weights, ref, name: `${large ? 'large ' : ''}${op} ${layout} c${c} k${k} ${JSON.stringify(opts, (key, v) => (v instanceof Float32Array ? `f32[${v.length}]` : v))}` };
 }
@@ -565,7 +453,7 @@ async function main() {
         const pwLib = cs.layout === 'NCHW' ? { data: pwc.data, shape: [4, cout] } : { data: permute4(pwc.data, [4, cout, 1, 1], [2, 3, 1, 0]).data, shape: [cout, 4] };
         const seq = sc.createSequence([sc[CREATE[cs.op]](...cs.weights, opts), sc.createPointwiseConv2d(pwLib, { layout: cs.layout, backend })]);
         try {
-          const ref2 = refConv(ref, pwc, { stride: [1, 1], dilation: [1, 1], groups: 1, pads: [0, 0, 0, 0] });
+          const ref2 = refPointwiseConv2d(ref, pwc);
           problem = check(seq.run(lib), ref2, 'sequence');
           if (!problem) problem = check(seq.run(lib), ref2, 'sequence again');
         } finally {
