@@ -29,6 +29,8 @@ Options:
                         ${PEER_NAMES.join(', ')})
   --no-peers            simdconv only
   --quick               a few iterations only: a smoke run, not a measurement
+  --no-ceilings         do not measure the ceilings of the paths (bench/ceiling.mjs), nor
+                        the layers' share of them
   --json <file>         JSON results (default bench/results/bench-<date>.json)
   --html <file>         HTML report (default bench/results/bench-<date>.html)
   --markdown <file>     markdown table (default bench/results/bench-<date>.md)
@@ -45,7 +47,7 @@ function list(v, allowed, what) {
 
 /** Parse the arguments after the `bench` command. */
 export function parseArgs(argv) {
-  const o = { filter: '', paths: ALL_PATHS, layouts: ALL_LAYOUTS, peers: PEER_NAMES, quick: false, json: null, html: null, markdown: null, lib: null, help: false };
+  const o = { filter: '', paths: ALL_PATHS, layouts: ALL_LAYOUTS, peers: PEER_NAMES, quick: false, ceilings: true, json: null, html: null, markdown: null, lib: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -65,6 +67,7 @@ export function parseArgs(argv) {
         break;
       case '--no-peers': o.peers = []; break;
       case '--quick': o.quick = true; break;
+      case '--no-ceilings': o.ceilings = false; break;
       case '--json': o.json = value(); break;
       case '--html': o.html = value(); break;
       case '--markdown': case '--md': o.markdown = value(); break;
@@ -121,6 +124,7 @@ export async function main(argv) {
     layouts: o.layouts,
     peers: o.peers,
     quick: o.quick,
+    ceilings: o.ceilings,
     progress: (m) => progress.line(m),
   });
   progress.done();

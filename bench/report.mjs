@@ -3,8 +3,12 @@
  * GFLOP/s of every simdconv path in the primary layout and of every peer, the best simdconv path
  * over the best wasm peer, geomeans), as a text table for stdout, a markdown table for the README,
  * and a self-contained HTML report with inline SVG bar charts (no scripts, no external fonts).
+ * Runs that measured the ceilings (meta.ceilings, bench/ceiling.mjs) also get the ceiling block
+ * (each path's loop: GFLOP/s at the start and end of the run against PERF.md's figure) and, per
+ * layer of a judged type, its share of the ceiling of the judged path and of wasm-simd's.
  */
 import { WASM_PEERS } from './peers/index.mjs';
+import { CEILING_PATHS, HOISTED_LOOPS, LOOP_LABELS, PERF_MD_CEILINGS } from './ceiling.mjs';
 
 const PATH_ORDER = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 
@@ -13,9 +17,14 @@ export function geomean(xs) {
   return v.length ? Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length) : null;
 }
 
+/** The share of the ceiling that the target asks of a judged layer (PERF.md). */
+export const CEILING_TARGET = 0.8;
+
 /**
  * Summarise one suite ('layers' or 'kernels').
- * @returns {{ columns: {name, kind}[], rows: object[], geo: object, count: number }}
+ * @returns {{ columns: {name, kind}[], rows: object[], geo: object, count: number, ceiling: object | null }}
+ *   rows[i].ceiling (judged types, runs with ceilings): { path, share, simdShare }; ceiling:
+ *   { judged, types, count, pass } (pass: judged rows at CEILING_TARGET or more)
  */
 export function summarize(result, suite = 'layers') {
   const { meta, rows } = result;
@@ -29,19 +38,36 @@ export function summarize(result, suite = 'layers') {
     for (const col of columns) {
       const r = rows.find((x) => x.case === info.case && x.contender === col.name && (col.kind === 'peer' || x.layout === primary));
       cells[col.name] = r ? { gflops: r.status === 'ok' ? r.gflops : null, status: r.status, emulated: !!r.emulated, note: r.note } : null;
+      if (r && r.status === 'ok' && r.ceilingShare != null) cells[col.name].ceilingShare = r.ceilingShare;
     }
     const best = (names) => names.reduce((b, n) => (cells[n]?.gflops > (b?.gflops ?? 0) ? { name: n, gflops: cells[n].gflops } : b), null);
     const bestPath = best(paths);
     const bestPeer = best(peers.filter((p) => WASM_PEERS.includes(p)));
     const ratio = bestPath && bestPeer ? bestPath.gflops / bestPeer.gflops : null;
     const jsVsCpu = cells.js?.gflops && cells['tfjs-cpu']?.gflops ? cells.js.gflops / cells['tfjs-cpu'].gflops : null;
-    out.push({ case: info.case, type: info.type, mflop: info.mflop, cells, bestPath, bestPeer, ratio, jsVsCpu });
+    // The judged path: wasm-relaxed when it ran on this layer, else wasm-simd.
+    let ceiling = null;
+    if (meta.ceilings?.types?.includes(info.type)) {
+      const path = ['wasm-relaxed', 'wasm-simd'].find((p) => cells[p]?.ceilingShare != null) ?? null;
+      ceiling = { path, share: path ? cells[path].ceilingShare : null, simdShare: cells['wasm-simd']?.ceilingShare ?? null };
+    }
+    out.push({ case: info.case, type: info.type, mflop: info.mflop, cells, bestPath, bestPeer, ratio, jsVsCpu, ceiling });
   }
   const geo = {};
   for (const col of columns) geo[col.name] = geomean(out.map((r) => r.cells[col.name]?.gflops));
   geo.ratio = geomean(out.map((r) => r.ratio));
   geo.jsVsCpu = geomean(out.map((r) => r.jsVsCpu));
-  return { columns, rows: out, geo, count: out.length };
+  let ceiling = null;
+  if (meta.ceilings) {
+    const judged = out.filter((r) => r.ceiling?.share != null);
+    geo.ceilingShare = geomean(judged.map((r) => r.ceiling.share));
+    geo.simdCeilingShare = geomean(out.map((r) => r.ceiling?.simdShare));
+    ceiling = {
+      judged: meta.ceilings.judged, types: meta.ceilings.types,
+      count: judged.length, pass: judged.filter((r) => r.ceiling.share >= CEILING_TARGET).length,
+    };
+  }
+  return { columns, rows: out, geo, count: out.length, ceiling };
 }
 
 const f = (x, d = 2) => (x == null || !Number.isFinite(x) ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(d));
@@ -53,16 +79,76 @@ function cellText(c) {
   return { mismatch: 'mismatch', error: 'error', unsupported: 'n/a', skipped: 'skip' }[c.status] ?? '';
 }
 
+const short = (p) => ({ 'wasm-relaxed': 'relaxed', 'wasm-simd': 'simd' }[p] ?? p);
+
+/**
+ * The "% of ceiling" columns of a summary: the judged path's (wasm-relaxed, or wasm-simd when
+ * relaxed did not run) and wasm-simd's beside it; none for runs without ceilings.
+ */
+function ceilingColumns(sum) {
+  if (!sum.ceiling?.judged) return [];
+  const judged = sum.ceiling.judged;
+  // A layer judged on another path than the run's (wasm-relaxed failed on it) is marked with a dagger.
+  const cols = [{
+    head: `% ceil ${short(judged)}`,
+    cell: (r) => (r.ceiling?.share != null ? `${pct(r.ceiling.share)}${r.ceiling.path !== judged ? '\u2020' : ''}` : ''),
+    foot: pct(sum.geo.ceilingShare),
+  }];
+  if (judged !== 'wasm-simd') {
+    cols.push({ head: '% ceil simd', cell: (r) => pct(r.ceiling?.simdShare), foot: pct(sum.geo.simdCeilingShare) });
+  }
+  return cols;
+}
+
 /** Summary rows as arrays of strings (shared by text and markdown). */
 function summaryGrid(sum) {
-  const head = ['layer', 'type', 'MFLOP', ...sum.columns.map((c) => c.name), 'best/peer', 'js/tfjs-cpu'];
+  const cc = ceilingColumns(sum);
+  const head = ['layer', 'type', 'MFLOP', ...sum.columns.map((c) => c.name), 'best/peer', 'js/tfjs-cpu', ...cc.map((c) => c.head)];
   const body = sum.rows.map((r) => [
     r.case, r.type, f(r.mflop, 1), ...sum.columns.map((c) => cellText(r.cells[c.name])),
-    r.ratio ? `${f(r.ratio)}x` : '', r.jsVsCpu ? `${f(r.jsVsCpu)}x` : '',
+    r.ratio ? `${f(r.ratio)}x` : '', r.jsVsCpu ? `${f(r.jsVsCpu)}x` : '', ...cc.map((c) => c.cell(r)),
   ]);
   const foot = ['geomean', '', '', ...sum.columns.map((c) => f(sum.geo[c.name])),
-    sum.geo.ratio ? `${f(sum.geo.ratio)}x` : '', sum.geo.jsVsCpu ? `${f(sum.geo.jsVsCpu)}x` : ''];
+    sum.geo.ratio ? `${f(sum.geo.ratio)}x` : '', sum.geo.jsVsCpu ? `${f(sum.geo.jsVsCpu)}x` : '', ...cc.map((c) => c.foot)];
   return { head, body, foot };
+}
+
+/** One line on the judged layers of a summary: how many reach the target. */
+function ceilingVerdict(sum) {
+  const c = sum.ceiling;
+  if (!c?.judged || !c.count) return null;
+  return `${c.pass} of ${c.count} ${c.types.join('/')} ${c.count === 1 ? 'case is' : 'cases are'} at ${pct(CEILING_TARGET)} or more of the ceiling of ${c.judged} (geomean ${pct(sum.geo.ceilingShare)}${sum.geo.simdCeilingShare != null && c.judged !== 'wasm-simd' ? `; wasm-simd ${pct(sum.geo.simdCeilingShare)} of its own` : ''}).`;
+}
+
+const range = ([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`);
+
+/**
+ * The ceiling block: per loop, the GFLOP/s measured at the start and end of the run (medians),
+ * their mean and PERF.md's figure. Null for runs without ceilings.
+ */
+function ceilingGrid(meta) {
+  const c = meta.ceilings;
+  if (!c?.start) return null;
+  const head = ['path', 'loop (12 chains)', 'start', 'end', 'mean', 'best', 'PERF.md', 'mean/PERF.md'];
+  const body = [];
+  for (const loop of [...CEILING_PATHS, ...HOISTED_LOOPS]) {
+    const a = c.start.paths?.[loop];
+    const b = c.end?.paths?.[loop];
+    if (!a && !b) continue;
+    const ref = (c.perfMd ?? PERF_MD_CEILINGS)[loop.split(':')[0]]?.gflops;
+    const vals = [a?.gflops, b?.gflops].filter((x) => x != null);
+    const mean = vals.length ? vals.reduce((s, x) => s + x, 0) / vals.length : null;
+    const best = Math.max(a?.bestGflops ?? -Infinity, b?.bestGflops ?? -Infinity);
+    const refMid = ref ? (ref[0] + ref[1]) / 2 : null;
+    body.push([
+      loop, LOOP_LABELS[loop] ?? '',
+      a?.gflops != null ? f(a.gflops) : a?.unsupported ? 'n/a' : '',
+      b?.gflops != null ? f(b.gflops) : b?.unsupported ? 'n/a' : '',
+      f(mean), Number.isFinite(best) ? f(best) : '', ref ? range(ref) : '',
+      mean != null && refMid ? pct(mean / refMid) : '',
+    ]);
+  }
+  return { head, body };
 }
 
 function pad(rows, rightFrom = 2) {
@@ -72,13 +158,20 @@ function pad(rows, rightFrom = 2) {
 
 /** The detailed simdconv rows: per case x path x layout. */
 function detailGrid(result, suite) {
-  const head = ['layer', 'path', 'layout', 'cold ms', 'median ms', 'p10-p90 ms', '±rme', 'GFLOP/s', 'x js', 'x wasm', 'copy', 'NCHW cost'];
-  const body = result.rows.filter((r) => r.suite === suite && r.kind === 'path').map((r) => [
+  const rows = result.rows.filter((r) => r.suite === suite && r.kind === 'path');
+  const ceil = rows.some((r) => r.ceilingGflops != null);
+  const head = ['layer', 'path', 'layout', 'cold ms', 'median ms', 'p10-p90 ms', '±rme', 'GFLOP/s', 'x js', 'x wasm', 'copy', 'NCHW cost',
+    ...(ceil ? ['ceiling before-after', '% ceil', '% run ceil'] : [])];
+  const body = rows.map((r) => [
     r.case, r.contender, r.layout,
     f(r.coldMs), r.status === 'ok' || r.status === 'mismatch' ? f(r.medianMs, 3) : r.status,
     r.p10Ms != null ? `${f(r.p10Ms, 3)}-${f(r.p90Ms, 3)}` : '', r.rme != null ? `${r.rme.toFixed(1)}%` : '',
     f(r.gflops), r.speedupVsJs ? f(r.speedupVsJs) : '', r.speedupVsWasm ? f(r.speedupVsWasm) : '',
     pct(r.copyShare), pct(r.layoutShare),
+    ...(ceil ? [
+      r.ceilingGflops != null ? `${f(r.ceilingBeforeGflops, 1)}-${f(r.ceilingAfterGflops, 1)}` : '',
+      pct(r.ceilingShare), pct(r.ceilingShareRun),
+    ] : []),
   ]);
   return { head, body };
 }
@@ -92,12 +185,19 @@ function metaLine(meta) {
 export function toText(result) {
   const out = [`simdconv bench: ${metaLine(result.meta)}`];
   out.push(`paths ${result.meta.paths.join(', ') || '(none)'}; auto = ${result.meta.autoBackend ?? '?'}; layouts ${result.meta.layouts.join(', ')} (table: ${result.meta.primaryLayout}); GFLOP/s = 2 x MACs / median time`);
+  const cg = ceilingGrid(result.meta);
+  if (cg) {
+    out.push('', 'Ceilings of the paths, GFLOP/s (bench/ceiling.mjs; median of the samples at the start and at the end of the run)');
+    out.push(pad([cg.head, ...cg.body]));
+  }
   for (const suite of ['layers', 'kernels']) {
     const sum = summarize(result, suite);
     if (!sum.count) continue;
     const g = summaryGrid(sum);
     out.push('', suite === 'layers' ? 'Reference layers, GFLOP/s' : 'Kernel micro-benchmarks, GFLOP/s');
     out.push(pad([g.head, ...g.body, g.foot]));
+    const verdict = ceilingVerdict(sum);
+    if (verdict) out.push(verdict);
     const d = detailGrid(result, suite);
     out.push('', suite === 'layers' ? 'Reference layers, simdconv detail' : 'Kernels, simdconv detail');
     out.push(pad([d.head, ...d.body], 3));
@@ -118,6 +218,13 @@ function legend(result) {
   const lines = [''];
   if (result.rows.some((r) => r.emulated)) lines.push('* emulated: TensorFlow.js has no grouped conv; split into groups, one conv each, concat.');
   lines.push('best/peer: best simdconv path over the best of tfjs-wasm and ort-web. copy: a plain TypedArray copy of input + output bytes as a share of the time. NCHW cost: (NCHW - NHWC) / NCHW time of the same path.');
+  const c = result.meta.ceilings;
+  if (c) {
+    lines.push(`% ceil: GFLOP/s of a ${c.types.join('/')} layer over the ceiling of its path, measured right before and right after the layer was timed (their mean; detail: "ceiling before-after"); `
+      + `% run ceil: over the mean of the start and end ceilings. Judged path: ${c.judged ?? '(none ran)'}${c.judged === 'wasm-relaxed' ? ' (\u2020: relaxed did not run on that layer; wasm-simd instead)' : ''}. Target: ${pct(CEILING_TARGET)} or more.`);
+    lines.push('Ceiling loops: 12 independent chains acc = acc * c + d, so that no product is loop-invariant; '
+      + "with acc + a * b (loop-invariant a * b, the loop PERF.md describes) V8 computes a * b once before the loop and times adds only, as fast as relaxed_madd: the ':hoisted' rows.");
+  }
   for (const n of result.notes) lines.push(`note: ${n}`);
   return lines;
 }
@@ -134,6 +241,16 @@ export function toMarkdown(result) {
     out.push(`|${g.head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`);
     for (const r of g.body) out.push(`| ${r.join(' | ')} |`);
     out.push(`| **${g.foot[0]}** | ${g.foot.slice(1).map((s) => (s ? `**${s}**` : '')).join(' | ')} |`, '');
+    const verdict = ceilingVerdict(sum);
+    if (verdict) out.push(verdict, '');
+  }
+  const cg = ceilingGrid(result.meta);
+  if (cg) {
+    out.push('### Ceilings of the paths (GFLOP/s, measured in the same run)', '');
+    out.push(`| ${cg.head.join(' | ')} |`);
+    out.push(`|${cg.head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`);
+    for (const r of cg.body) out.push(`| ${r.join(' | ')} |`);
+    out.push('');
   }
   out.push(`Measured ${metaLine(result.meta)}.`);
   out.push(...legend(result).slice(1).map((l) => `${l}  `));
@@ -209,6 +326,14 @@ function htmlTable(head, body, foot, rightFrom = 2) {
   return `<table><thead>${tr(head, 'th')}</thead><tbody>${body.map((r) => tr(r, 'td')).join('\n')}</tbody>${foot ? `<tfoot>${tr(foot, 'th')}</tfoot>` : ''}</table>`;
 }
 
+function ceilingHtml(meta) {
+  const cg = ceilingGrid(meta);
+  if (!cg) return '';
+  return `<h2 id="ceilings">Ceilings of the paths</h2>
+<p>GFLOP/s of a loop of 12 independent multiply-add chains per path (bench/ceiling.mjs), median of the samples at the start and at the end of the run; PERF.md's figures were measured on a 3.0 GHz Xeon.</p>
+${htmlTable(cg.head, cg.body, null)}`;
+}
+
 /** The self-contained HTML report. */
 export function toHtml(result) {
   const m = result.meta;
@@ -220,7 +345,8 @@ export function toHtml(result) {
     const g = summaryGrid(sum);
     const d = detailGrid(result, suite);
     sections.push(`<h2 id="${suite}">${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s`, `${m.primaryLayout}, one thread, higher is better`)}</figure>`);
-    sections.push(`<h3>GFLOP/s</h3>${htmlTable(g.head, g.body, g.foot)}`);
+    const verdict = ceilingVerdict(sum);
+    sections.push(`<h3>GFLOP/s</h3>${htmlTable(g.head, g.body, g.foot)}${verdict ? `<p>${esc(verdict)}</p>` : ''}`);
     sections.push(`<h3>simdconv detail</h3>${htmlTable(d.head, d.body, null, 3)}`);
   }
   const peers = Object.entries(m.peers ?? {}).map(([k, v]) => `<li><b>${esc(k)}</b>: ${esc(v)}</li>`).join('');
@@ -243,6 +369,7 @@ ${m.quick ? '<p class="warn">Quick (smoke) run: too few iterations for the figur
 <p>simdconv paths: ${esc(m.paths.join(', ') || '(none)')} (auto = ${esc(m.autoBackend ?? '?')}); prepared layers (weights packed once), batch 1, Float32Array in and out on every call.
 Run took ${esc(m.durationS)} s. GFLOP/s = 2 &times; multiply-accumulates / median time.</p>
 <ul>${peers}</ul>
+${ceilingHtml(m)}
 ${sections.join('\n')}
 ${untimed ? `<h3>Problems</h3><p>simdconv rows off the reference are timed but flagged; peers that disagree are not timed.</p><ul>${untimed}</ul>` : ''}
 <h3>Notes</h3><ul>${notes}</ul>

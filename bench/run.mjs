@@ -7,15 +7,50 @@
  *   status: 'ok'|'mismatch'|'error'|'unsupported', createMs, firstRunMs, coldMs (their sum),
  *   medianMs, p10Ms, p90Ms, rme,
  *   samples, gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
- *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare }
+ *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare; paths on
+ *   layers of the judged types (CEILING_TYPES) also: ceilingBeforeGflops, ceilingAfterGflops (the
+ *   path's ceiling measured right before and right after the row was timed), ceilingGflops (their
+ *   mean), ceilingShare = gflops / ceilingGflops, ceilingShareRun = gflops / the run's ceiling }
+ *
+ * meta.ceilings (bench/ceiling.mjs): { method, types, judged, perfMd, start, end, gflops } with
+ *   start / end = { at, ms, paths: { <loop>: { gflops, bestGflops, samples } | { unsupported } } },
+ *   measured before the first case and after the last, and gflops = { <path>: mean of the start
+ *   and end medians }, the run's ceiling of each path.
  */
 import os from 'node:os';
 import { measure, timeOnce, BUDGETS } from './harness.mjs';
 import { LAYERS, KERNELS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw } from './cases.mjs';
 import { loadPeers } from './peers/index.mjs';
+import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './ceiling.mjs';
 
 export const ALL_PATHS = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 export const ALL_LAYOUTS = ['NCHW', 'NHWC'];
+
+/**
+ * The layer types judged against the ceiling of their path (PERF.md: "pointwise and standard layers
+ * at 80% or more of the ceiling of the path used"; dilated is a standard conv with holes).
+ */
+export const CEILING_TYPES = ['pointwise', 'standard', 'dilated'];
+
+/**
+ * How long the ceilings are measured: `run` at the start and end of the run (every loop), `row`
+ * right before and right after each judged row (its path only, about 70 ms a row), `quick` for a
+ * smoke run. Why per row: on the shared 2-core VM the ceilings jump between levels (e.g. 23, 32,
+ * 44 GFLOP/s for relaxed_madd) within seconds, which a start/end mean cannot follow. Measured there
+ * over 25 s of alternating resnet.3x3.56 (0.6 s windows) and its path's ceiling: the layer's GFLOP/s
+ * varied by 22-32% (coefficient of variation), its share of the ceiling measured around each window
+ * by 19-23%. Both figures are reported (ceilingShare, ceilingShareRun).
+ */
+export const CEILING_BUDGETS = {
+  run: { samples: 5, sampleMs: 20 },
+  row: { samples: 3, sampleMs: 10 },
+  quick: { samples: 2, sampleMs: 2 },
+};
+
+/** The path the target is judged on: wasm-relaxed when it ran, else wasm-simd. */
+export function judgedPath(paths) {
+  return paths.includes('wasm-relaxed') ? 'wasm-relaxed' : paths.includes('wasm-simd') ? 'wasm-simd' : null;
+}
 
 /** API.md's tolerance, |a - b| <= 1e-4 + 1e-4 |b| per element (NaN only matches NaN). */
 export function compare(a, b) {
@@ -60,6 +95,7 @@ function gflops(flops, ms) { return ms > 0 ? flops / (ms * 1e6) : null; }
  * @param {string[]} o.layouts    the first is the primary layout (the table's)
  * @param {string[]} o.peers      peer names wanted ([] for none)
  * @param {boolean} o.quick
+ * @param {boolean} [o.ceilings]  measure the ceilings of the paths (default true)
  * @param {(msg: string) => void} o.progress
  */
 export async function runSuite(o) {
@@ -98,6 +134,22 @@ export async function runSuite(o) {
 
   const peers = o.peers.length ? await loadPeers(o.peers, notes) : [];
   meta.peers = Object.fromEntries(peers.map((p) => [p.name, p.label]));
+
+  // The ceilings of the paths, measured now and again at the end (bench/ceiling.mjs).
+  const meter = o.ceilings === false ? null : new CeilingMeter();
+  const runBudget = o.quick ? CEILING_BUDGETS.quick : CEILING_BUDGETS.run;
+  const rowBudget = o.quick ? CEILING_BUDGETS.quick : CEILING_BUDGETS.row;
+  if (meter) {
+    o.progress('ceilings (start)');
+    meta.ceilings = {
+      method: `12 independent multiply-add chains per loop (bench/ceiling.mjs); start and end: median of ${runBudget.samples} calls of ${runBudget.sampleMs} ms per loop; `
+        + `per row: median of ${rowBudget.samples} x ${rowBudget.sampleMs} ms right before and right after the row was timed, on its path`,
+      types: CEILING_TYPES,
+      judged: judgedPath(paths),
+      perfMd: PERF_MD_CEILINGS,
+      start: meter.measureAll([...CEILING_PATHS, ...HOISTED_LOOPS], runBudget),
+    };
+  }
 
   const cases = selectCases([...LAYERS, ...KERNELS], o.filter);
   if (cases.length === 0) throw new Error(`bench: --layers ${o.filter} selects no layer or kernel case`);
@@ -148,8 +200,17 @@ export async function runSuite(o) {
           }
           const out = new Float32Array(outLen);
           const x = bc.x[layout];
+          const judged = meter && CEILING_TYPES.includes(spec.type) && CEILING_PATHS.includes(path);
+          const before = judged ? meter.measure(path, rowBudget) : null;
           const s = await measure(() => layer.run(x, { out }), { ...budget, expectedMs: row.firstRunMs });
           Object.assign(row, s, { gflops: gflops(flops, s.medianMs) });
+          const after = judged ? meter.measure(path, rowBudget) : null;
+          if (before && after) {
+            row.ceilingBeforeGflops = before.gflops;
+            row.ceilingAfterGflops = after.gflops;
+            row.ceilingGflops = (before.gflops + after.gflops) / 2;
+            row.ceilingShare = row.gflops / row.ceilingGflops;
+          }
           row.status ??= 'ok';
         } catch (e) {
           row.status = 'error';
@@ -215,6 +276,21 @@ export async function runSuite(o) {
 
     const live = lib.memory?.().liveLayers;
     if (live !== liveBefore) notes.push(`${spec.name}: memory().liveLayers went from ${liveBefore} to ${live} though every layer was disposed`);
+  }
+
+  if (meter) {
+    o.progress('ceilings (end)');
+    meta.ceilings.end = meter.measureAll([...CEILING_PATHS, ...HOISTED_LOOPS], runBudget);
+    meta.ceilings.gflops = {};
+    for (const p of CEILING_PATHS) {
+      const a = meta.ceilings.start.paths[p]?.gflops;
+      const b = meta.ceilings.end.paths[p]?.gflops;
+      if (a != null && b != null) meta.ceilings.gflops[p] = (a + b) / 2;
+    }
+    for (const r of rows) {
+      const c = meta.ceilings.gflops[r.contender];
+      if (r.ceilingGflops != null && c && r.gflops != null) r.ceilingShareRun = r.gflops / c;
+    }
   }
 
   derive(rows, caseInfo, o.layouts[0]);
