@@ -44,6 +44,7 @@ export {
   convRun as run_conv2d_nhwc_f32,
   padInput as pad_input_nhwc_f32,
   convRowsIndirection as build_conv2d_rows_indirection_nhwc,
+  convRunNchw as run_conv2d_nchw_out_f32,
 } from './conv/standard';
 export {
   dwPackedFloats as dwconv2d_packed_floats,

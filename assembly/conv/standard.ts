@@ -12,7 +12,7 @@
  * of those changes. Group g's channels are reached by the kernel adding g*cinG*4 bytes.
  */
 import { MR, NR as GEMM_NR } from '../params';
-import { igemm, igemm4x8 } from '../gemm/igemm';
+import { igemm, igemm4x8, igemmNchw } from '../gemm/igemm';
 import { packedGemmFloats } from '../gemm/pack';
 import { convGroups4 } from './grouped';
 
@@ -165,6 +165,56 @@ export function convRun(
         } else {
           igemm(mr, nc, kc, ks, ind + <usize>t * ks, w, cg + <usize>m0 * cStride, cStride, <usize>(g * cinG) << 2, zero, vmin, vmax);
         }
+      }
+    }
+  }
+}
+
+/**
+ * convRun's build tile (GEMM_MR x GEMM_NR, alt 0 packing, groups as convRun) writing NCHW output
+ * planes of `outPlane` pixels directly, so a lone layer on NCHW data skips the output transpose;
+ * the stores cost 2 shuffles and 4 8-byte stores per 4x2 values instead of 2 v128 stores.
+ * Column-block-major for every size (the tile-major order of convRun's small groups gains nothing
+ * here: the stores already touch cs-apart planes).
+ *
+ * Reading A in place from NCHW planes (A stepping one plane per channel) was measured too and
+ * lost to transposing the input first: pointwise 56x56x128 -15%, 112x112x32->64 -24%, 14x14x512
+ * -15% (2026-11-28, relaxed, best of 21 interleaved): each k step then touches a new cache line.
+ */
+export function convRunNchw(
+  ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
+  coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32, outPlane: i32,
+): void {
+  const tiles = (pixels + MR - 1) / MR;
+  const groupBytes = <usize>packedGemmFloats(taps, cinG, coutG, GEMM_NR) << 2;
+  const kc = <usize>cinG << 2;
+  const ks = <usize>(taps * MR) << 2;
+  const cs = <usize>outPlane << 2;
+  const imageBytes = <usize>cout * cs;
+  let panelBytes = groupBytes;
+  let blockCols = coutG;
+  if (groupBytes > L2_BLOCK_BYTES && tiles > 1) {
+    panelBytes = <usize>(GEMM_NR + taps * cinG * GEMM_NR) << 2;
+    let blockPanels = <i32>(L2_BLOCK_BYTES / panelBytes);
+    if (blockPanels < 1) blockPanels = 1;
+    blockCols = blockPanels * GEMM_NR;
+  }
+  for (let g = 0; g < groups; g++) {
+    const wg = packed + <usize>g * groupBytes;
+    for (let n0 = 0; n0 < coutG; n0 += blockCols) {
+      const nc = coutG - n0 < blockCols ? coutG - n0 : blockCols;
+      const w = wg + <usize>(n0 / GEMM_NR) * panelBytes;
+      const ch = <usize>(g * coutG + n0) * cs;
+      for (let t = 0; t < tiles; t++) {
+        const m0 = t * MR;
+        const b0 = m0 / outPlane;
+        const p0 = m0 - b0 * outPlane;
+        const c0 = out + <usize>b0 * imageBytes + (<usize>p0 << 2) + ch;
+        let c1 = c0;
+        if (m0 + 1 < pixels) {
+          c1 = p0 + 1 < outPlane ? c0 + 4 : out + <usize>(b0 + 1) * imageBytes + ch;
+        }
+        igemmNchw(nc, kc, ks, ind + <usize>t * ks, w, c0, c1, cs, <usize>(g * cinG) << 2, zero, vmin, vmax);
       }
     }
   }

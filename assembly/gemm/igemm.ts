@@ -57,6 +57,34 @@ function storeTail(p: usize, v: v128, n: i32): void {
 }
 
 /**
+ * Stores channels 0..n-1 (n <= 4; n is a constant where it matters) of two rows into NCHW planes
+ * `cs` bytes apart: with `pair` (row 1 is the pixel after row 0 in the same plane) one 8-byte
+ * store per channel after a 2x4 transpose, else one 4-byte store per value, row 1 first so that
+ * row 0 wins when both rows are the same pixel.
+ */
+// @ts-ignore: decorator
+@inline
+function storeNchw4(c0: usize, c1: usize, cs: usize, pair: bool, v0: v128, v1: v128, n: i32): void {
+  if (pair) {
+    const lo = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+    const hi = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+    if (n > 0) v128.store64_lane(c0, lo, 0);
+    if (n > 1) v128.store64_lane(c0 + cs, lo, 1);
+    if (n > 2) v128.store64_lane(c0 + 2 * cs, hi, 0);
+    if (n > 3) v128.store64_lane(c0 + 3 * cs, hi, 1);
+  } else {
+    if (n > 0) v128.store32_lane(c1, v1, 0);
+    if (n > 1) v128.store32_lane(c1 + cs, v1, 1);
+    if (n > 2) v128.store32_lane(c1 + 2 * cs, v1, 2);
+    if (n > 3) v128.store32_lane(c1 + 3 * cs, v1, 3);
+    if (n > 0) v128.store32_lane(c0, v0, 0);
+    if (n > 1) v128.store32_lane(c0 + cs, v0, 1);
+    if (n > 2) v128.store32_lane(c0 + 2 * cs, v0, 2);
+    if (n > 3) v128.store32_lane(c0 + 3 * cs, v0, 3);
+  }
+}
+
+/**
  * 4x8 igemm with f32x4 mul + add (simd build) or f32x4.relaxed_madd (relaxed build).
  * @param mr      valid rows (1..4)
  * @param nc      output columns (any >= 1; walks the NR=8 panels)
@@ -195,12 +223,12 @@ export function f32_igemm_minmax_4x8__simd(
 // @ts-ignore: decorator
 @inline
 export function f32_igemm_minmax_2x16__simd(
-  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
-  c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
+  nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c0: usize, c1: usize, nchw: bool, cs: usize, aOffset: usize, zero: usize, min: f32, max: f32,
 ): void {
-  let c0 = c;
-  let c1 = c0 + cStride;
-  if (mr < 2) c1 = c0;
+  // NCHW output: the two rows are adjacent pixels of one plane (stored as pairs) unless the tile
+  // straddles two images or has one row (c1 == c0)
+  const pair = c1 == c0 + 4;
   const vmin = f32x4.splat(min);
   const vmax = f32x4.splat(max);
   do {
@@ -261,7 +289,37 @@ export function f32_igemm_minmax_2x16__simd(
     vacc1x89AB = f32x4.pmin(f32x4.pmax(vacc1x89AB, vmin), vmax);
     vacc1xCDEF = f32x4.pmin(f32x4.pmax(vacc1xCDEF, vmin), vmax);
 
-    if (nc >= 16) {
+    if (nchw) {
+      if (nc >= 16) {
+        storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
+        storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, vacc0x4567, vacc1x4567, 4);
+        storeNchw4(c0 + (cs << 3), c1 + (cs << 3), cs, pair, vacc0x89AB, vacc1x89AB, 4);
+        storeNchw4(c0 + 12 * cs, c1 + 12 * cs, cs, pair, vacc0xCDEF, vacc1xCDEF, 4);
+        c0 += cs << 4;
+        c1 += cs << 4;
+        nc -= 16;
+      } else {
+        if (nc & 8) {
+          storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
+          storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, vacc0x4567, vacc1x4567, 4);
+          vacc1x0123 = vacc1x89AB;
+          vacc1x4567 = vacc1xCDEF;
+          vacc0x0123 = vacc0x89AB;
+          vacc0x4567 = vacc0xCDEF;
+          c0 += cs << 3;
+          c1 += cs << 3;
+        }
+        if (nc & 4) {
+          storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
+          vacc1x0123 = vacc1x4567;
+          vacc0x0123 = vacc0x4567;
+          c0 += cs << 2;
+          c1 += cs << 2;
+        }
+        storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, nc & 3);
+        nc = 0;
+      }
+    } else if (nc >= 16) {
       v128.store(c1, vacc1x0123);
       v128.store(c1, vacc1x4567, 16);
       v128.store(c1, vacc1x89AB, 32);
@@ -422,12 +480,9 @@ export function f32_igemm_minmax_4x4__scalar(
 // @ts-ignore: decorator
 @inline
 export function f32_igemm_minmax_2x4__scalar(
-  mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
-  c: usize, cStride: usize, aOffset: usize, zero: usize, vmin: f32, vmax: f32,
+  nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c0: usize, c1: usize, nchw: bool, cs: usize, aOffset: usize, zero: usize, vmin: f32, vmax: f32,
 ): void {
-  let c0 = c;
-  let c1 = c0 + cStride;
-  if (mr < 2) c1 = c0;
   do {
     let vacc00 = load<f32>(w);
     let vacc01 = load<f32>(w, 4);
@@ -469,7 +524,26 @@ export function f32_igemm_minmax_2x4__scalar(
     vacc02 = clampf(vacc02, vmin, vmax); vacc03 = clampf(vacc03, vmin, vmax);
     vacc10 = clampf(vacc10, vmin, vmax); vacc11 = clampf(vacc11, vmin, vmax);
     vacc12 = clampf(vacc12, vmin, vmax); vacc13 = clampf(vacc13, vmin, vmax);
-    if (nc >= 4) {
+    if (nchw) {
+      // one value per store, row 1 first (row 0 wins when both rows are the same pixel)
+      store<f32>(c1, vacc10);
+      store<f32>(c0, vacc00);
+      if (nc > 1) {
+        store<f32>(c1 + cs, vacc11);
+        store<f32>(c0 + cs, vacc01);
+      }
+      if (nc > 2) {
+        store<f32>(c1 + 2 * cs, vacc12);
+        store<f32>(c0 + 2 * cs, vacc02);
+      }
+      if (nc > 3) {
+        store<f32>(c1 + 3 * cs, vacc13);
+        store<f32>(c0 + 3 * cs, vacc03);
+      }
+      c0 += cs << 2;
+      c1 += cs << 2;
+      nc = nc > 4 ? nc - 4 : 0;
+    } else if (nc >= 4) {
       store<f32>(c1, vacc10); store<f32>(c1, vacc11, 4); store<f32>(c1, vacc12, 8); store<f32>(c1, vacc13, 12);
       store<f32>(c0, vacc00); store<f32>(c0, vacc01, 4); store<f32>(c0, vacc02, 8); store<f32>(c0, vacc03, 12);
       c0 += 16;
@@ -501,12 +575,31 @@ export function igemm(
   mr: i32, nc: i32, kc: usize, ks: usize, a: usize, w: usize,
   c: usize, cStride: usize, aOffset: usize, zero: usize, min: f32, max: f32,
 ): void {
+  const c1 = mr < 2 ? c : c + cStride;
   if (ASC_FEATURE_SIMD && NR == 16) {
-    f32_igemm_minmax_2x16__simd(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+    f32_igemm_minmax_2x16__simd(nc, kc, ks, a, w, c, c1, false, 4, aOffset, zero, min, max);
   } else if (ASC_FEATURE_SIMD) {
     f32_igemm_minmax_4x8__simd(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
   } else {
-    f32_igemm_minmax_2x4__scalar(mr, nc, kc, ks, a, w, c, cStride, aOffset, zero, min, max);
+    f32_igemm_minmax_2x4__scalar(nc, kc, ks, a, w, c, c1, false, 4, aOffset, zero, min, max);
+  }
+}
+
+/**
+ * The build's 2-row tile (2x16 SIMD, 2x4 scalar) writing NCHW output: row i's channel j is stored
+ * at ci + j*cs (cs = the output plane's bytes), so a lone layer on NCHW data needs no output
+ * transpose. c0 and c1 are the two rows' outputs (c1 == c0 when the tile has one row).
+ */
+export function igemmNchw(
+  nc: i32, kc: usize, ks: usize, a: usize, w: usize, c0: usize, c1: usize, cs: usize,
+  aOffset: usize, zero: usize, min: f32, max: f32,
+): void {
+  if (ASC_FEATURE_SIMD && NR == 16) {
+    f32_igemm_minmax_2x16__simd(nc, kc, ks, a, w, c0, c1, true, cs, aOffset, zero, min, max);
+  } else if (!ASC_FEATURE_SIMD) {
+    f32_igemm_minmax_2x4__scalar(nc, kc, ks, a, w, c0, c1, true, cs, aOffset, zero, min, max);
+  } else {
+    unreachable();
   }
 }
 

@@ -46,6 +46,12 @@ export interface WasmExports {
   /** (x, w [cout][cin], bias, y, n, cin, cout, P, min, max): NCHW pointwise, x n x cin x P, y n x cout x P */
   run_pointwise_nchw_f32(x: number, w: number, bias: number, y: number, n: number, cin: number, cout: number,
     P: number, min: number, max: number): void;
+  /**
+   * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, outPlane): run_conv2d's
+   * build tile (alt 0 packing) writing NCHW planes of outPlane pixels
+   */
+  run_conv2d_nchw_out_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
+    cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, outPlane: number): void;
   conv2d_indirection_length(pixels: number, taps: number, mr: number): number;
   /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, mr) */
   build_conv2d_indirection_nhwc(ind: number, x: number, zero: number, n: number, h: number, w: number, c: number,

@@ -11,9 +11,10 @@ import type { Kernel, Stage } from '../types.js';
 import type { Geometry, StageSpec } from '../../ops/plan.js';
 import type { WasmExports } from '../../loader/load.js';
 
+import type { Heap } from './heap.js';
+
 /** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
 const NCHW_POINTWISE_MAX_WEIGHT_BYTES = 128 * 1024;
-import type { Heap } from './heap.js';
 
 /** A Kernel that runs one geometry from NHWC `x` to NHWC `out`, both byte addresses in wasm memory. */
 export interface WasmKernel extends Kernel {
@@ -120,6 +121,8 @@ export class ConvKernel extends BaseKernel {
    */
   private readonly rows: boolean;
   private readonly padded: Scratch;
+  /** The NHWC copy of an NCHW input (runNchw through the igemm). */
+  private readonly nhwc: Scratch;
   /** Pointwise, one group, SIMD: weights [cout][cin] and bias for the NCHW gemm (0 otherwise). */
   private readonly wNchw: number = 0;
   private readonly biasNchw: number = 0;
@@ -129,6 +132,7 @@ export class ConvKernel extends BaseKernel {
     const { groups, cin, cout, kH, kW } = stage.spec;
     this.rows = groups === 1 && cin <= 16 && kW > 1 && stage.spec.dilationW === 1;
     this.padded = this.newScratch();
+    this.nhwc = this.newScratch();
     const cinG = cin / groups;
     const coutG = cout / groups;
     const taps = kH * kW;
@@ -151,7 +155,7 @@ export class ConvKernel extends BaseKernel {
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
-      // The NCHW copy only pays for weights small enough for prefersNchw: skip it for the rest
+      // The NCHW copy only pays for weights small enough for gemmNchw: skip it for the rest
       // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).
       if (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES) {
         // canonical [cin][cout] -> [cout][cin]
@@ -170,13 +174,21 @@ export class ConvKernel extends BaseKernel {
   }
 
   run(g: Geometry, x: number, out: number): void {
+    this.exec(g, x, out, 0);
+  }
+
+  /**
+   * NHWC x to NHWC out (outPlane 0), or to NCHW planes of outPlane pixels (the build's tile only:
+   * run_conv2d_nchw_out_f32 stores each 2x4 block of results as 8-byte pairs into the planes).
+   */
+  private exec(g: Geometry, x: number, out: number, outPlane: number): void {
     if (this.rows) {
       // the padded copy spans exactly the rows and columns the taps reach; skip the mode when
       // that is much more than the input (huge strides or paddings)
       const hp = (g.oh - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1;
       const wp = (g.ow - 1) * g.strideW + g.kW;
       if (hp * wp <= 4 * g.h * g.w + 65536) {
-        this.runRows(g, x, out, hp, wp);
+        this.runRows(g, x, out, hp, wp, outPlane);
         return;
       }
     }
@@ -190,28 +202,45 @@ export class ConvKernel extends BaseKernel {
         g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, this.mr);
       this.indKey = key;
     }
-    ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
-      g.min, g.max, this.alt);
+    if (outPlane > 0) {
+      ex.run_conv2d_nchw_out_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps,
+        g.cout, g.min, g.max, outPlane);
+    } else {
+      ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
+        g.min, g.max, this.alt);
+    }
   }
 
   /**
-   * A lone stride-1 unpadded pointwise layer on NCHW data multiplies the input planes in place
-   * (assembly/gemm/gemm-nchw.ts): no boundary transposes. That kernel reads all the weights once
-   * per 16 pixels, so it wins on large planes with weights that stay in L2, and loses to the
-   * blocked NHWC igemm on small planes with large weights (measured 2026-11-28, Node 20.20,
-   * 2-core Xeon, relaxed: mbv1.pw1 112x112 32->64 16.5 vs 12 GFLOP/s; mbv1.pw7 14x14 512->512
-   * 17.7 vs 24).
+   * A lone layer on NCHW data. A stride-1 unpadded pointwise layer with a large plane and small
+   * weights multiplies the input planes in place (assembly/gemm/gemm-nchw.ts: no transposes; it
+   * reads all the weights once per 16 pixels, so it loses on small planes with large weights:
+   * measured 2026-11-28, Node 20.20, 2-core Xeon, relaxed: mbv1.pw1 112x112 32->64 16.5 vs 12
+   * GFLOP/s). Every other layer with the build's tile transposes the input and writes the output
+   * planes from the tile (run_conv2d_nchw_out_f32), saving the output transpose (best of 21
+   * interleaved, relaxed: 224x224x3 3x3 s2 ->32 +9%, 7x7 s2 ->64 +2%, 14x14x512 1x1 +3%).
+   * Other tiles (coutG <= 8, grouped by 4) keep both transposes in the runner.
    */
   prefersNchw(g: Geometry): boolean {
+    return this.alt === 0 || this.gemmNchw(g);
+  }
+
+  private gemmNchw(g: Geometry): boolean {
     return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
       g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= 1024 && g.c * g.cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES;
   }
 
   runNchw(g: Geometry, x: number, out: number): void {
-    this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.cout, g.h * g.w, g.min, g.max);
+    if (this.gemmNchw(g)) {
+      this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.cout, g.h * g.w, g.min, g.max);
+      return;
+    }
+    this.nhwc.ensure(g.n * g.h * g.w * g.c * 4);
+    this.ex.nchw_to_nhwc_f32(x, this.nhwc.ptr, g.n, g.c, g.h * g.w);
+    this.exec(g, this.nhwc.ptr, out, g.oh * g.ow);
   }
 
-  private runRows(g: Geometry, x: number, out: number, hp: number, wp: number): void {
+  private runRows(g: Geometry, x: number, out: number, hp: number, wp: number, outPlane: number): void {
     const ex = this.ex;
     const pixels = g.n * g.oh * g.ow;
     const moved = this.padded.ensure(g.n * hp * wp * g.c * 4);
@@ -223,8 +252,13 @@ export class ConvKernel extends BaseKernel {
         g.strideH, g.strideW, g.dilationH, this.mr);
       this.indKey = key;
     }
-    ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, 1, g.kW * g.c, g.cout, g.kH, g.cout,
-      g.min, g.max, this.alt);
+    if (outPlane > 0) {
+      ex.run_conv2d_nchw_out_f32(this.ind.ptr, this.packed, out, this.zero, pixels, 1, g.kW * g.c, g.cout, g.kH, g.cout,
+        g.min, g.max, outPlane);
+    } else {
+      ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, 1, g.kW * g.c, g.cout, g.kH, g.cout,
+        g.min, g.max, this.alt);
+    }
   }
 }
 

@@ -105,4 +105,46 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
       dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: -1, max: 1 }, x, w, bias);
     expectClose(got, want, 'conv');
   });
+
+  // run_conv2d_nchw_out_f32: the build tile storing NCHW planes. Odd planes with batch > 1 make
+  // tiles straddle two images (row 1 in the next image's plane), odd pixel counts leave a
+  // one-row tile, channel counts cover the 8|4|1..3 column tails, and 3x3x256->64 (576 KiB of
+  // packed weights) the L2 column blocks.
+  test.each([
+    ['3x3p1 c5 co17, 5x7 planes, batch 3', 3, 5, 5, 7, 17, 1, 3, 3, 1, 1, 0],
+    ['3x3 s2 c3 co35 asym padding, 4x3 planes, batch 2', 2, 3, 8, 6, 35, 1, 3, 3, 2, 1, 1],
+    ['grouped g2 coutG 13, 3x3 planes, batch 2', 2, 6, 3, 3, 26, 2, 3, 3, 1, 1, 1],
+    ['pointwise c17 co1, 7x7', 1, 17, 7, 7, 1, 1, 1, 1, 1, 0, 0],
+    ['3x3p1 c256 co64 (column blocks), batch 2, 5x5', 2, 256, 5, 5, 64, 1, 3, 3, 1, 1, 1],
+  ])('NCHW output: %s', (_name, n, c, H, W, cout, groups, kH, kW, s, pad, asym) => {
+    const r = rng(cout * 7 + c);
+    const cinG = c / groups, coutG = cout / groups, taps = kH * kW;
+    const pt = pad, pl = pad, pb = asym ? 0 : pad, pr = pad;
+    const oh = Math.floor((H + pt + pb - (kH - 1) - 1) / s) + 1;
+    const ow = Math.floor((W + pl + pr - (kW - 1) - 1) / s) + 1;
+    const pixels = n * oh * ow;
+    const x = randomArray(n * H * W * c, r), w = randomArray(groups * taps * cinG * coutG, r), bias = randomArray(cout, r);
+    const xp = h.put(x);
+    const zero = h.alloc(cinG);
+    const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, h.nr));
+    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, h.nr, h.put(w), h.put(bias), packed);
+    const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, h.mr));
+    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, s, s, 1, 1, pt, pl, h.mr);
+    // a guard float on each side: the stores stay inside the planes
+    const out = h.alloc(pixels * cout + 2, 12345);
+    h.ex.run_conv2d_nchw_out_f32(ind, packed, out + 4, zero, pixels, groups, cinG, coutG, taps, cout, -1.5, 1.5, oh * ow);
+    const all = h.get(out, pixels * cout + 2);
+    h.reset();
+    expect(all[0]).toBe(12345);
+    expect(all[pixels * cout + 1]).toBe(12345);
+    const got = all.subarray(1, 1 + pixels * cout);
+    const nhwc = refConv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: s, strideW: s,
+      dilationH: 1, dilationW: 1, padTop: pt, padLeft: pl, min: -1.5, max: 1.5 }, x, w, bias);
+    const want = new Float64Array(pixels * cout);
+    const P = oh * ow;
+    for (let b = 0; b < n; b++) for (let p = 0; p < P; p++) for (let o = 0; o < cout; o++) {
+      want[(b * cout + o) * P + p] = nhwc[(b * P + p) * cout + o];
+    }
+    expectClose(got, want, 'conv NCHW out');
+  });
 });
