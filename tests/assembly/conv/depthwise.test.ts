@@ -1,7 +1,8 @@
 /**
  * Depthwise kernels (assembly/conv/depthwise.ts): pack_dwconv2d_f32, run_dwconv2d_nhwc_f32
- * (f32_dwconv_minmax_up4__simd / __scalar) and expand_dwconv2d_nhwc_f32 (multiplier), called
- * directly, against float64 loops: channel tails, strides, dilations, asymmetric padding, qmin/qmax.
+ * (f32_dwconv_minmax_up4__simd / __scalar, the 3x3 pixel path, the kW = 3 / 5 row kernels
+ * 9p4c/25p4c__simd_rows) and expand_dwconv2d_nhwc_f32 (multiplier), called directly, against
+ * float64 loops: channel tails, strides, dilations, asymmetric padding, qmin/qmax.
  */
 import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
 import { refDw } from '../../src/backends/wasm/wasm-helpers';
@@ -75,4 +76,48 @@ describe.each(flavors())('f32_dwconv_minmax_up4 (%s)', (flavor) => {
     run(h, { c: 9, h: 1, w: 2, kH: 3, kW: 3, pad: [1, 1, 1, 1], s: [2, 2] }, 12);
   });
   test('7x7 kernel on a 3x3 image', () => run(h, { c: 4, h: 3, w: 3, kH: 7, kW: 7, pad: [3, 3, 3, 3] }, 10));
+});
+
+// The row kernels (kW = 3 with ow >= 16, every kW = 5): pixel pairs and a lone last pixel, edge
+// columns on both sides, rows in the padding, odd channel counts (partial last block).
+describe.each(flavors())('f32_dwconv_minmax 9p4c/25p4c rows (%s)', (flavor) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(flavor);
+  });
+  test.each([1, 3, 5, 7, 13, 17])('3x3s2p1 c_%i, odd input 9x33, batch 2', (c) => {
+    run(h, { c, n: 2, h: 9, w: 33, kH: 3, kW: 3, s: [2, 2], pad: [1, 1, 1, 1] }, 60 + c);
+  });
+  test.each([16, 17, 18, 19])('3x3s1p1 ow_%i (pairs and a lone pixel)', (w) => {
+    run(h, { c: 5, h: 4, w, kH: 3, kW: 3, pad: [1, 1, 1, 1], clamp: [-0.6, 0.6] }, 70 + w);
+  });
+  test('3x3 s2 asymmetric padding (0, 0, 1, 1: TF same on even sizes), even input', () => {
+    run(h, { c: 7, h: 8, w: 40, kH: 3, kW: 3, s: [2, 2], pad: [0, 0, 1, 1] }, 80);
+  });
+  test('3x3 dilation 2, padding 2, rows in the padding', () => {
+    run(h, { c: 13, n: 2, h: 5, w: 21, kH: 3, kW: 3, d: [2, 2], pad: [2, 2, 2, 2] }, 81);
+  });
+  test('3x3 multiplier 2 and 3 through expand', () => {
+    run(h, { c: 3, m: 2, h: 6, w: 20, kH: 3, kW: 3, pad: [1, 1, 1, 1] }, 82);
+    run(h, { c: 5, m: 3, n: 2, h: 7, w: 35, kH: 3, kW: 3, s: [2, 2], pad: [1, 1, 1, 1] }, 83);
+  });
+  test.each([1, 3, 5, 7, 13, 17, 37])('5x5s1p2 c_%i, batch 2', (c) => {
+    run(h, { c, n: 2, h: 7, w: 11, kH: 5, kW: 5, pad: [2, 2, 2, 2] }, 90 + c);
+  });
+  test.each([9, 10, 11, 12])('5x5s2p2 c_5, odd/even width %i', (w) => {
+    run(h, { c: 5, h: 9, w, kH: 5, kW: 5, s: [2, 2], pad: [2, 2, 2, 2], clamp: [0, 6] }, 100 + w);
+  });
+  test('5x5 dilation 2 x 3, asymmetric padding, stride 1 x 2', () => {
+    run(h, { c: 9, n: 2, h: 13, w: 17, kH: 5, kW: 5, s: [1, 2], d: [2, 3], pad: [3, 5, 1, 2] }, 110);
+  });
+  test('5x5 multiplier 2; image narrower than the kernel', () => {
+    run(h, { c: 3, m: 2, h: 6, w: 9, kH: 5, kW: 5, pad: [2, 2, 2, 2] }, 111);
+    run(h, { c: 6, h: 3, w: 2, kH: 5, kW: 5, pad: [2, 2, 2, 2] }, 112);
+    run(h, { c: 6, h: 4, w: 4, kH: 5, kW: 5, pad: [6, 6, 6, 6] }, 113);
+  });
+  test('kH x 3 and kH x 5 kernels (1x5, 2x3, 7x3)', () => {
+    run(h, { c: 5, h: 6, w: 19, kH: 1, kW: 5, pad: [0, 2, 0, 2] }, 114);
+    run(h, { c: 6, h: 6, w: 20, kH: 2, kW: 3, s: [1, 1], pad: [1, 1, 0, 1] }, 115);
+    run(h, { c: 3, h: 5, w: 24, kH: 7, kW: 3, pad: [3, 1, 3, 1] }, 116);
+  });
 });
