@@ -82,11 +82,11 @@ export interface WasmExports {
     oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padTop: number, padLeft: number, min: number, max: number): void;
   dwconv2d_planes_packed_floats(channels: number, taps: number): number;
-  /** (channels, taps, w, bias|0, packed): [channels][bias, taps weights] for the NCHW kernel */
+  /** (channels, taps, w, bias|0, packed): [channels][bias, taps weights], each value x4, for the NCHW kernel */
   pack_dwconv2d_planes_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;
   /**
-   * (x, packed, out, zeroRow (w + 8 zeros), n, c, h, w, cout, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft,
-   * min, max): NCHW in and out
+   * (x, packed, out, zeroRow (((w + 11) & ~3) zeros, then 48 floats of kernel scratch), n, c, h, w, cout, oh,
+   * ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max): NCHW in and out
    */
   run_dwconv2d_nchw_f32(x: number, packed: number, out: number, zeroRow: number, n: number, c: number, h: number, w: number,
     cout: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,

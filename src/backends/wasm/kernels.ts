@@ -23,6 +23,11 @@ export interface WasmKernel extends Kernel {
   runNchw?(g: Geometry, x: number, out: number): void;
   /** Whether runNchw beats NHWC plus the two boundary transposes for this geometry. */
   prefersNchw?(g: Geometry): boolean;
+  /**
+   * Present when the kernel can read NHWC `x` and write NCHW `out` itself (the last stage of a
+   * chain on NCHW data, saving the output transpose); returns false when it cannot for this stage.
+   */
+  runToNchw?(g: Geometry, x: number, out: number): boolean;
 }
 
 /*
@@ -225,6 +230,12 @@ export class ConvKernel extends BaseKernel {
     return this.alt === 0 || this.gemmNchw(g);
   }
 
+  runToNchw(g: Geometry, x: number, out: number): boolean {
+    if (this.alt !== 0) return false;
+    this.exec(g, x, out, g.oh * g.ow);
+    return true;
+  }
+
   private gemmNchw(g: Geometry): boolean {
     return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
       g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= 1024 && g.c * g.cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES;
@@ -282,7 +293,8 @@ export class DwKernel extends BaseKernel {
       this.packed = this.own(heap.alloc(Math.ceil(cout / 4) * 4 * (1 + taps) * 4));
       this.zero = this.own(heap.alloc(cout * 4));
       heap.zero(this.zero, cout * 4 + 16);
-      this.planes = this.own(heap.alloc(cout * (1 + taps) * 4));
+      // NCHW planes: every value splatted to 4 lanes (dwPlanesPack)
+      this.planes = this.own(heap.alloc(cout * (1 + taps) * 16));
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
       ex.pack_dwconv2d_f32(cout, taps, w, b, this.packed);
@@ -310,17 +322,21 @@ export class DwKernel extends BaseKernel {
   }
 
   /**
-   * The NCHW kernel wins on wide planes with the 3x3 column paths (stride 1 or 2, column dilation
-   * 1); on narrow planes its scalar edge columns cost more than the transposes it saves (measured
-   * 2026-11-28, Node 20.20, 2-core Xeon: 112x112x32 s1 2.1 vs 4.0 ms, 28x28x256 s1 2.4 vs 0.8 ms).
+   * The NCHW kernel wins with its whole-row 3x3 paths (stride 1 or 2, column dilation 1) on wide
+   * rows: no boundary transposes, but a fixed cost per plane row. Measured 2026-11-28, Node 20.20,
+   * 2-core Xeon (busy): stride 2 from 24 output columns (56x56x32 layer 0.263 -> 0.199 ms,
+   * 56x56x35 0.338 -> 0.209 ms against NHWC + transposes); stride 1 only from 48 (28x28x256
+   * kernel alone: 1.3 ms NCHW against 0.4-0.9 ms NHWC).
    */
   prefersNchw(g: Geometry): boolean {
-    return g.kH === 3 && g.kW === 3 && g.dilationW === 1 && (g.strideW === 1 || g.strideW === 2) && g.ow >= 48;
+    return g.kH === 3 && g.kW === 3 && g.dilationW === 1 &&
+      ((g.strideW === 1 && g.ow >= 48) || (g.strideW === 2 && g.ow >= 24));
   }
 
   /** NCHW in, NCHW out: no boundary transposes for a lone depthwise layer (it is memory-bound). */
   runNchw(g: Geometry, x: number, out: number): void {
-    const rowBytes = (g.w + 8) * 4;
+    // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in
+    const rowBytes = (((g.w + 11) & ~3) + 48) * 4;
     if (this.zeroRow.ensure(rowBytes)) this.heap.zero(this.zeroRow.ptr, rowBytes + 16);
     this.ex.run_dwconv2d_nchw_f32(x, this.planes, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);

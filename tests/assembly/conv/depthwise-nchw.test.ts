@@ -1,7 +1,8 @@
 /**
  * Depthwise straight on NCHW planes (assembly/conv/depthwise-nchw.ts): pack_dwconv2d_planes_f32
  * and run_dwconv2d_nchw_f32 against float64 loops, on widths around the 4-column vector blocks,
- * strides 1, 2 (vector) and 3 (scalar), dilations, asymmetric padding, multipliers, batch > 1.
+ * strides 1, 2 (vector) and 3 (scalar), dilations, asymmetric padding, multipliers, batch > 1;
+ * the whole-row 3x3 paths on every width from 1 to 27 and left paddings 0 to 5 (staged edge blocks).
  */
 import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
 import { refDw, toNchw } from '../../src/backends/wasm/wasm-helpers';
@@ -29,7 +30,7 @@ function run(h: Harness, cs: Case, seed: number): void {
   const xp = h.put(toNchw(xNhwc, n, cs.h, cs.w, c));
   const outLen = n * oh * ow * cout;
   const out = h.alloc(outLen + 4, 321);
-  const zeroRow = h.alloc(cs.w + 8);
+  const zeroRow = h.alloc(cs.w + 60);
   h.ex.run_dwconv2d_nchw_f32(xp, packed, out, zeroRow, n, c, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
   const got = h.get(out, outLen + 4);
   h.reset();
@@ -68,4 +69,28 @@ describe.each(flavors())('dwconv2d NCHW planes (%s)', (flavor) => {
     run(h, { c: 2, h: 3, w: 2, kH: 3, kW: 5, pad: [1, 2, 1, 2] }, 14);
   });
   test('qmin / qmax', () => run(h, { c: 4, h: 6, w: 12, kH: 3, kW: 3, pad: [1, 1, 1, 1], clamp: [-0.2, 0.3] }, 15));
+});
+
+describe.each(flavors())('dwconv2d NCHW planes, whole-row 3x3 (%s)', (flavor) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(flavor);
+  });
+  const widths = Array.from({ length: 27 }, (_, i) => i + 1);
+  test.each(widths)('3x3 s1 p1, width %i, batch 2', (w) => {
+    run(h, { c: 2, n: 2, h: 4, w, kH: 3, kW: 3, pad: [1, 1, 1, 1], clamp: [-0.8, 0.8] }, 200 + w);
+  });
+  test.each(widths)('3x3 s2 p1, width %i', (w) => {
+    run(h, { c: 2, h: 5, w, kH: 3, kW: 3, s: [2, 2], pad: [1, 1, 1, 1] }, 300 + w);
+  });
+  test.each([0, 2, 3, 4, 5])('left padding %i, right padding 1 or 0, stride 1 and 2', (pl) => {
+    for (const w of [3, 8, 13, 22]) {
+      run(h, { c: 3, h: 5, w, kH: 3, kW: 3, pad: [1, pl, 0, 1], s: [1, 1] }, 400 + pl * 31 + w);
+      run(h, { c: 3, h: 6, w, kH: 3, kW: 3, pad: [0, pl, 1, 0], s: [2, 2] }, 500 + pl * 31 + w);
+    }
+  });
+  test('stride 2 x 1 and 1 x 2, row dilation 2, multiplier 3', () => {
+    run(h, { c: 2, m: 3, h: 9, w: 17, kH: 3, kW: 3, s: [2, 1], d: [2, 1], pad: [2, 1, 2, 1] }, 601);
+    run(h, { c: 2, m: 3, n: 2, h: 9, w: 19, kH: 3, kW: 3, s: [1, 2], d: [2, 1], pad: [2, 1, 2, 1] }, 602);
+  });
 });
