@@ -18,7 +18,7 @@ import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './was
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {

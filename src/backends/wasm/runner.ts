@@ -5,7 +5,8 @@
  *   ... act[last] --nhwc_to_nchw--> [staging] --subarray/set--> out
  *
  * NHWC data skip the staging buffer and the transposes; so does a lone depthwise or pointwise
- * stage on NCHW data when its kernel prefers to read and write NCHW planes itself. Buffers grow only when a run needs more
+ * stage on NCHW data when its kernel prefers to read and write NCHW planes itself, and a last
+ * conv stage with the build's gemm tile writes the NCHW planes itself (runToNchw). Buffers grow only when a run needs more
  * than they hold and are reused across runs; `out` may alias `x` since x is copied in first.
  */
 import { ConvError } from '../../errors.js';
@@ -115,13 +116,22 @@ export class WasmRunner implements Runner {
     } else {
       heap.write(this.act[0].ptr, x);
     }
-    for (let i = 0; i < geoms.length; i++) {
+    const n = geoms.length;
+    for (let i = 0; i < n - 1; i++) {
       this.kernels[i].run(geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
     }
-    let res = this.act[geoms.length & 1].ptr;
-    if (nchw) {
-      ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.oh * last.ow);
+    // the last stage writes NCHW planes itself when it can (no output transpose)
+    const kl = this.kernels[n - 1];
+    const xl = this.act[(n - 1) & 1].ptr;
+    let res = this.act[n & 1].ptr;
+    if (nchw && kl.runToNchw?.(last, xl, this.staging.ptr) === true) {
       res = this.staging.ptr;
+    } else {
+      kl.run(last, xl, res);
+      if (nchw) {
+        ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.oh * last.ow);
+        res = this.staging.ptr;
+      }
     }
     // views are taken only now: kernels may have grown the memory
     out.set(heap.view(res, outFloats));
