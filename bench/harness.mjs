@@ -55,7 +55,8 @@ export function quantile(sorted, q) {
  *   async: fn returns a promise that settles when the call is done; expectedMs: the time of a
  *   call seen before (e.g. the first one): calls over SLOW_MS take 3 samples, not minSamples
  * @returns {Promise<{ medianMs: number, meanMs: number, p10Ms: number, p90Ms: number, rme: number,
- *   samples: number, calls: number }>} rme is benchmark.js's relative margin of error in percent
+ *   samples: number, calls: number, sample: number[] }>} rme is benchmark.js's relative margin of
+ *   error in percent; sample the sorted per-call times (ms) of the samples
  */
 export function measure(fn, opts = {}) {
   const budget = { ...BUDGETS.full, ...opts };
@@ -81,6 +82,7 @@ export function measure(fn, opts = {}) {
           rme: b.stats.rme,
           samples: sample.length,
           calls: b.count * sample.length,
+          sample,
         });
       },
     };
@@ -94,6 +96,26 @@ export function measure(fn, opts = {}) {
       bench.run({ async: false });
     }
   });
+}
+
+/**
+ * Pools the measures of one contender taken in several rounds: quantiles over all their samples,
+ * mean weighted by samples, rme the largest of the rounds'.
+ * @param {Awaited<ReturnType<typeof measure>>[]} parts
+ */
+export function pool(parts) {
+  const sample = parts.flatMap((p) => p.sample).sort((x, y) => x - y);
+  const samples = sample.length;
+  return {
+    medianMs: quantile(sample, 0.5),
+    meanMs: sample.reduce((a, b) => a + b, 0) / samples,
+    p10Ms: quantile(sample, 0.1),
+    p90Ms: quantile(sample, 0.9),
+    rme: Math.max(...parts.map((p) => p.rme)),
+    samples,
+    calls: parts.reduce((a, p) => a + p.calls, 0),
+    rounds: parts.length,
+  };
 }
 
 /** Time one call of `fn` (sync or async) with the monotonic clock; for cold, first-call figures. */

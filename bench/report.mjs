@@ -220,7 +220,7 @@ function legend(result) {
   lines.push('best/peer: best simdconv path over the best of tfjs-wasm and ort-web. copy: a plain TypedArray copy of input + output bytes as a share of the time. NCHW cost: (NCHW - NHWC) / NCHW time of the same path.');
   const c = result.meta.ceilings;
   if (c) {
-    lines.push(`% ceil: GFLOP/s of a ${c.types.join('/')} layer over the ceiling of its path, measured right before and right after the layer was timed (their mean; detail: "ceiling before-after"); `
+    lines.push(`% ceil: GFLOP/s of a ${c.types.join('/')} layer over the ceiling of its path, measured right before and right after each timed window of the layer (means over the rounds; detail: "ceiling before-after"); `
       + `% run ceil: over the mean of the start and end ceilings. Judged path: ${c.judged ?? '(none ran)'}${c.judged === 'wasm-relaxed' ? ' (\u2020: relaxed did not run on that layer; wasm-simd instead)' : ''}. Target: ${pct(CEILING_TARGET)} or more.`);
     lines.push('Ceiling loops: 12 independent chains acc = acc * c + d, so that no product is loop-invariant; '
       + "with acc + a * b (loop-invariant a * b, the loop PERF.md describes) V8 computes a * b once before the loop and times adds only, as fast as relaxed_madd: the ':hoisted' rows.");

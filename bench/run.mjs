@@ -1,15 +1,16 @@
 /**
  * The suite runner: for every selected case, every simdconv path x layout as a prepared layer,
- * then every peer, each checked against simdconv's first output before it is timed. Returns the
- * plain result object that report.mjs renders and the CLI writes as JSON.
+ * then every peer, each checked against simdconv's first output; then all of them are timed in
+ * ROUNDS interleaved rounds and each one's samples pooled (medianMs etc. over all rounds), so that
+ * same-run ratios compare contenders timed over the same minutes. Returns the plain result object
+ * that report.mjs renders and the CLI writes as JSON.
  *
  * Row (one per case x contender): { case, suite, type, contender, kind: 'path'|'peer', layout,
  *   status: 'ok'|'mismatch'|'error'|'unsupported', createMs, firstRunMs, coldMs (their sum),
- *   medianMs, p10Ms, p90Ms, rme,
- *   samples, gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
+ *   medianMs, p10Ms, p90Ms, rme (the largest of the rounds'), samples, calls, rounds, gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
  *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare; paths on
  *   layers of the judged types (CEILING_TYPES) also: ceilingBeforeGflops, ceilingAfterGflops (the
- *   path's ceiling measured right before and right after the row was timed), ceilingGflops (their
+ *   path's ceiling measured right before and right after each timed window of the row, means over the rounds), ceilingGflops (their
  *   mean), ceilingShare = gflops / ceilingGflops, ceilingShareRun = gflops / the run's ceiling }
  *
  * meta.ceilings (bench/ceiling.mjs): { method, types, judged, perfMd, start, end, gflops } with
@@ -18,7 +19,7 @@
  *   and end medians }, the run's ceiling of each path.
  */
 import os from 'node:os';
-import { measure, timeOnce, BUDGETS } from './harness.mjs';
+import { measure, pool, timeOnce, BUDGETS } from './harness.mjs';
 import { LAYERS, KERNELS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw } from './cases.mjs';
 import { loadPeers } from './peers/index.mjs';
 import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './ceiling.mjs';
@@ -46,6 +47,12 @@ export const CEILING_BUDGETS = {
   row: { samples: 3, sampleMs: 10 },
   quick: { samples: 2, sampleMs: 2 },
 };
+
+/**
+ * Timed rounds per case: every contender of a case is timed once per round, in turn, and its
+ * samples pooled over the rounds (see runSuite).
+ */
+export const ROUNDS = 3;
 
 /** The path the target is judged on: wasm-relaxed when it ran, else wasm-simd. */
 export function judgedPath(paths) {
@@ -143,7 +150,7 @@ export async function runSuite(o) {
     o.progress('ceilings (start)');
     meta.ceilings = {
       method: `12 independent multiply-add chains per loop (bench/ceiling.mjs); start and end: median of ${runBudget.samples} calls of ${runBudget.sampleMs} ms per loop; `
-        + `per row: median of ${rowBudget.samples} x ${rowBudget.sampleMs} ms right before and right after the row was timed, on its path`,
+        + `per row: median of ${rowBudget.samples} x ${rowBudget.sampleMs} ms right before and right after each timed window of the row (means over the rounds), on its path`,
       types: CEILING_TYPES,
       judged: judgedPath(paths),
       perfMd: PERF_MD_CEILINGS,
@@ -176,102 +183,143 @@ export async function runSuite(o) {
     let ref = null; // NCHW output of the first contender that ran, and its name
     const outLen = bc.outShape.reduce((a, b) => a * b, 1);
 
-    for (const layout of layoutsOf(spec)) {
-      for (const path of paths) {
-        o.progress(`[${++step}/${total}] ${spec.name} ${path} ${layout}`);
-        const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout };
+    // Phase 1: prepare every contender (create, first call, check against the first output);
+    // phase 2 times them in ROUNDS interleaved rounds, so that each contender's samples spread
+    // over the same window of time as the others' (the shared VM's speed drifts by 2x within
+    // minutes: timing one contender after the other made same-run ratios depend on when each ran).
+    /** @type {{ row: object, call: () => unknown, async: boolean, path?: string, parts: object[], dispose: () => unknown }[]} */
+    const timed = [];
+    try {
+      for (const layout of layoutsOf(spec)) {
+        for (const path of paths) {
+          o.progress(`[${++step}/${total}] ${spec.name} ${path} ${layout}`);
+          const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout };
+          rows.push(row);
+          let layer;
+          try {
+            let y;
+            row.createMs = await timeOnce(() => { layer = createLayer(lib, bc, layout, path); });
+            row.firstRunMs = await timeOnce(() => { y = layer.run(bc.x[layout]); });
+            row.coldMs = row.createMs + row.firstRunMs;
+            const yN = layout === 'NCHW' ? y.data : nhwcToNchw(y.data, bc.outShape);
+            if (!ref) {
+              ref = { data: yN, by: `${path} ${layout}` };
+              info.ref = ref.by;
+            }
+            const cmp = compare(yN, ref.data);
+            row.maxErr = cmp.maxErr;
+            if (!cmp.ok) {
+              row.status = 'mismatch';
+              row.note = `differs from ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)})`;
+            }
+            const out = new Float32Array(outLen);
+            const x = bc.x[layout];
+            const l = layer;
+            const judged = meter && CEILING_TYPES.includes(spec.type) && CEILING_PATHS.includes(path);
+            timed.push({ row, call: () => l.run(x, { out }), async: false, path: judged ? path : undefined, parts: [], ceil: [], dispose: () => l.dispose() });
+            layer = undefined;
+          } catch (e) {
+            row.status = 'error';
+            row.note = `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}`;
+          } finally {
+            layer?.dispose();
+          }
+        }
+      }
+
+      // A plain copy of the input and output bytes: what moving the tensors in and out costs at memcpy speed.
+      o.progress(`[${++step}/${total}] ${spec.name} copy`);
+      {
+        const xs = bc.x.NCHW.data;
+        const xDst = new Float32Array(xs.length);
+        const yDst = new Float32Array(outLen);
+        const ySrc = ref?.data ?? new Float32Array(outLen);
+        const copy = () => { xDst.set(xs); yDst.set(ySrc); };
+        copy(); // fault the destination pages in before timing
+        const s = await measure(copy, o.quick ? BUDGETS.quick : BUDGETS.short);
+        info.copyMs = s.medianMs;
+        info.copyBytes = (xs.length + outLen) * 4;
+      }
+
+      for (const peer of peers) {
+        o.progress(`[${++step}/${total}] ${spec.name} ${peer.name}`);
+        const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: peer.name, kind: 'peer', layout: peer.layout };
         rows.push(row);
-        let layer;
+        let prepared;
         try {
           let y;
-          row.createMs = await timeOnce(() => { layer = createLayer(lib, bc, layout, path); });
-          row.firstRunMs = await timeOnce(() => { y = layer.run(bc.x[layout]); });
-          row.coldMs = row.createMs + row.firstRunMs;
-          const yN = layout === 'NCHW' ? y.data : nhwcToNchw(y.data, bc.outShape);
-          if (!ref) {
-            ref = { data: yN, by: `${path} ${layout}` };
-            info.ref = ref.by;
-          }
-          const cmp = compare(yN, ref.data);
-          row.maxErr = cmp.maxErr;
-          if (!cmp.ok) {
-            row.status = 'mismatch';
-            row.note = `differs from ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)})`;
-          }
-          const out = new Float32Array(outLen);
-          const x = bc.x[layout];
-          const judged = meter && CEILING_TYPES.includes(spec.type) && CEILING_PATHS.includes(path);
-          const before = judged ? meter.measure(path, rowBudget) : null;
-          const s = await measure(() => layer.run(x, { out }), { ...budget, expectedMs: row.firstRunMs });
-          Object.assign(row, s, { gflops: gflops(flops, s.medianMs) });
-          const after = judged ? meter.measure(path, rowBudget) : null;
-          if (before && after) {
-            row.ceilingBeforeGflops = before.gflops;
-            row.ceilingAfterGflops = after.gflops;
-            row.ceilingGflops = (before.gflops + after.gflops) / 2;
-            row.ceilingShare = row.gflops / row.ceilingGflops;
-          }
-          row.status ??= 'ok';
-        } catch (e) {
-          row.status = 'error';
-          row.note = `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}`;
-        } finally {
-          layer?.dispose();
-        }
-      }
-    }
-
-    // A plain copy of the input and output bytes: what moving the tensors in and out costs at memcpy speed.
-    o.progress(`[${++step}/${total}] ${spec.name} copy`);
-    {
-      const xs = bc.x.NCHW.data;
-      const xDst = new Float32Array(xs.length);
-      const yDst = new Float32Array(outLen);
-      const ySrc = ref?.data ?? new Float32Array(outLen);
-      const copy = () => { xDst.set(xs); yDst.set(ySrc); };
-      copy(); // fault the destination pages in before timing
-      const s = await measure(copy, o.quick ? BUDGETS.quick : BUDGETS.short);
-      info.copyMs = s.medianMs;
-      info.copyBytes = (xs.length + outLen) * 4;
-    }
-
-    for (const peer of peers) {
-      o.progress(`[${++step}/${total}] ${spec.name} ${peer.name}`);
-      const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: peer.name, kind: 'peer', layout: peer.layout };
-      rows.push(row);
-      let prepared;
-      try {
-        let y;
-        row.createMs = await timeOnce(async () => { prepared = await peer.prepare(bc); });
-        if (prepared.unsupported) {
-          row.status = 'unsupported';
-          row.note = prepared.unsupported;
-          delete row.createMs;
-          continue;
-        }
-        row.firstRunMs = await timeOnce(async () => { y = await prepared.run(); });
-        row.coldMs = row.createMs + row.firstRunMs;
-        row.emulated = prepared.emulated || undefined;
-        if (ref) {
-          const yN = peer.layout === 'NCHW' ? y : nhwcToNchw(y, bc.outShape);
-          const cmp = compare(yN, ref.data);
-          row.maxErr = cmp.maxErr;
-          if (!cmp.ok) {
-            row.status = 'mismatch';
-            row.note = `differs from simdconv ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)}): not timed`;
+          row.createMs = await timeOnce(async () => { prepared = await peer.prepare(bc); });
+          if (prepared.unsupported) {
+            row.status = 'unsupported';
+            row.note = prepared.unsupported;
+            delete row.createMs;
             continue;
           }
-        } else {
-          row.note = 'not checked: no simdconv output to compare with';
+          row.firstRunMs = await timeOnce(async () => { y = await prepared.run(); });
+          row.coldMs = row.createMs + row.firstRunMs;
+          row.emulated = prepared.emulated || undefined;
+          if (ref) {
+            const yN = peer.layout === 'NCHW' ? y : nhwcToNchw(y, bc.outShape);
+            const cmp = compare(yN, ref.data);
+            row.maxErr = cmp.maxErr;
+            if (!cmp.ok) {
+              row.status = 'mismatch';
+              row.note = `differs from simdconv ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)}): not timed`;
+              continue;
+            }
+          } else {
+            row.note = 'not checked: no simdconv output to compare with';
+          }
+          const pr = prepared;
+          timed.push({ row, call: peer.async ? () => pr.run() : pr.run, async: !!peer.async, parts: [], ceil: [], activate: pr.activate, dispose: () => pr.dispose?.() });
+          prepared = undefined;
+        } catch (e) {
+          row.status = 'error';
+          row.note = e.message.split('\n')[0];
+        } finally {
+          await prepared?.dispose?.();
         }
-        const s = await measure(peer.async ? () => prepared.run() : prepared.run, { ...budget, async: !!peer.async, expectedMs: row.firstRunMs });
-        Object.assign(row, s, { gflops: gflops(flops, s.medianMs), status: 'ok' });
-      } catch (e) {
-        row.status = 'error';
-        row.note = e.message.split('\n')[0];
-      } finally {
-        await prepared?.dispose?.();
       }
+
+      // Phase 2: the rounds. Each round gives every contender 1/ROUNDS of its time budget; the
+      // judged rows' ceilings are measured right before and right after each of their windows.
+      const rounds = o.quick ? 1 : ROUNDS;
+      const roundBudget = { ...budget, maxTime: budget.maxTime / rounds, minSamples: Math.max(2, Math.ceil(budget.minSamples / rounds)) };
+      for (let r = 0; r < rounds; r++) {
+        for (const t of timed) {
+          if (t.failed) continue;
+          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} ${t.row.contender}${t.row.kind === 'path' ? ` ${t.row.layout}` : ''}`);
+          try {
+            if (t.activate) {
+              await t.activate();
+              await t.call(); // the first call after a backend switch may move data
+            }
+            const before = t.path ? meter.measure(t.path, rowBudget) : null;
+            t.parts.push(await measure(t.call, { ...roundBudget, async: t.async, expectedMs: t.row.firstRunMs }));
+            const after = t.path ? meter.measure(t.path, rowBudget) : null;
+            if (before && after) t.ceil.push([before.gflops, after.gflops]);
+          } catch (e) {
+            t.failed = true;
+            t.row.status = 'error';
+            t.row.note = `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}`;
+          }
+        }
+      }
+      for (const t of timed) {
+        if (t.failed || t.parts.length === 0) continue;
+        const s = pool(t.parts);
+        Object.assign(t.row, s, { gflops: gflops(flops, s.medianMs) });
+        if (t.ceil.length) {
+          const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+          t.row.ceilingBeforeGflops = mean(t.ceil.map((c) => c[0]));
+          t.row.ceilingAfterGflops = mean(t.ceil.map((c) => c[1]));
+          t.row.ceilingGflops = (t.row.ceilingBeforeGflops + t.row.ceilingAfterGflops) / 2;
+          t.row.ceilingShare = t.row.gflops / t.row.ceilingGflops;
+        }
+        t.row.status ??= 'ok';
+      }
+    } finally {
+      for (const t of timed) await t.dispose();
     }
 
     const live = lib.memory?.().liveLayers;

@@ -129,6 +129,9 @@ function makePeer(tf, name, backendName, label) {
       const data = bc.x.NHWC.data;
       return {
         emulated,
+        // tfjs has one active backend: the runner times its peers in interleaved rounds, so each
+        // window first makes this peer's backend the active one again
+        activate: () => tf.setBackend(backendName),
         run() {
           const x = tf.tensor4d(data, xs);
           const y = op(x);
