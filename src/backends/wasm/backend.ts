@@ -56,8 +56,8 @@ function weightsFor(s: StageSpec): Float32Array {
 }
 
 /**
- * Runs every kernel family (2x16 and 4x8 igemm, NHWC and NCHW depthwise, NCHW pointwise, deconv,
- * transposes)
+ * Runs every kernel family (2x16 and 4x8 igemm, the 2x16 tile's NCHW output, NHWC depthwise
+ * (pixel and row kernels, 3x3 and 5x5) and NCHW depthwise, NCHW pointwise, deconv, transposes)
  * a few times on tiny inputs so that V8 compiles the hot functions
  * before the first real call (a running wasm call never switches tiers), then frees everything.
  */
@@ -73,6 +73,10 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
   let runner: Runner | undefined;
   let lone: Runner | undefined;
   let lonePw: Runner | undefined;
+  let lone5: Runner | undefined;
+  let loneConv: Runner | undefined;
+  let dw5: Kernel | undefined;
+  const stages5x5 = spec('dw', 0, 16, 0, 5, 1, 2);
   try {
     for (const s of stages) {
       kernels.push(b.createKernel({ spec: s, weights: weightsFor(s), bias: new Float32Array(s.cout).fill(0.1) }));
@@ -98,6 +102,19 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
     const xd = new Float32Array(16 * 2 * 100).fill(0.5);
     const od = new Float32Array(gd.n * gd.cout * gd.oh * gd.ow);
     for (let r = 0; r < 2; r++) lone.run(xd, 'NCHW', [gd], od);
+    // ... and on NHWC data its row kernel (16 output columns or more)
+    for (let r = 0; r < 2; r++) lone.run(xd, 'NHWC', [gd], od);
+    // the 5x5 depthwise row kernel
+    dw5 = b.createKernel({ spec: stages5x5, weights: weightsFor(stages5x5), bias: new Float32Array(16) });
+    lone5 = b.createRunner([dw5]);
+    const g5 = resolve(stages5x5, n, 16, 5, 24);
+    const o5 = new Float32Array(g5.n * g5.cout * g5.oh * g5.ow);
+    for (let r = 0; r < 2; r++) lone5.run(xd.subarray(0, 16 * 5 * 24), 'NHWC', [g5], o5);
+    // a lone conv stage on NCHW data writes its output planes from the gemm tile
+    loneConv = b.createRunner([kernels[0]]);
+    const gc = resolve(stages[0], n, c, h, w);
+    const oc = new Float32Array(gc.n * gc.cout * gc.oh * gc.ow);
+    for (let r = 0; r < 2; r++) loneConv.run(x, 'NCHW', [gc], oc);
     // and so does a lone pointwise stage on a large enough plane
     lonePw = b.createRunner([kernels[2]]);
     const gp = resolve(stages[2], n, 16, 32, 32);
@@ -105,6 +122,9 @@ export function warmUp(b: WasmBackend, rounds = 4): void {
     const op = new Float32Array(gp.n * gp.cout * gp.oh * gp.ow);
     for (let r = 0; r < 2; r++) lonePw.run(xp, 'NCHW', [gp], op);
   } finally {
+    loneConv?.dispose();
+    lone5?.dispose();
+    dw5?.dispose();
     lonePw?.dispose();
     lone?.dispose();
     runner?.dispose();
