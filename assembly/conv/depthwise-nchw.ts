@@ -17,6 +17,7 @@
  * Reads: stride 2 reads one float past the last tap of a row (the next row, or the buffer's
  * 16 padding bytes).
  */
+import { vmadd } from '../simd';
 
 /** Floats of the plane-packed weights: 4 copies of every value. */
 export function dwPlanesPackedFloats(channels: i32, taps: i32): i32 {
@@ -40,16 +41,6 @@ export function dwPlanesPack(channels: i32, taps: i32, w: usize, bias: usize, pa
       for (let l = 0; l < 4; l++) store<f32>(p + (<usize>l << 2), v);
       p += 16;
     }
-  }
-}
-
-// @ts-ignore: decorator
-@inline
-function vmadd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(c, f32x4.mul(a, b));
   }
 }
 

@@ -16,6 +16,7 @@
  * pixel kernel dw3x3__simd (wide channel loops: 14x14x512); everything else the generic up4.
  */
 import { DW_CB } from '../params';
+import { vmadd } from '../simd';
 
 /** Floats of the packed weights of `channels` channels and `taps` taps. */
 export function dwPackedFloats(channels: i32, taps: i32): i32 {
@@ -301,16 +302,6 @@ function dw3x3__simd(
         }
       }
     }
-  }
-}
-
-// @ts-ignore: decorator
-@inline
-function vmadd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(c, f32x4.mul(a, b));
   }
 }
 

@@ -17,16 +17,7 @@
  * (4 chains), not by issue; it still beats 4x8 igemm per group by about 3x (measured, see the
  * commit), since that ran at the same latency with half its lanes on padding.
  */
-
-// @ts-ignore: decorator
-@inline
-function vmadd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(c, f32x4.mul(a, b));
-  }
-}
+import { vmadd } from '../simd';
 
 /** Floats of one group's packed weights for convGroups4 (nr = 4, coutG = 4). */
 // @ts-ignore: decorator

@@ -13,16 +13,7 @@
  * Only full 16-pixel blocks run the kernel; the last P % 16 pixels of each plane run a scalar
  * loop, so nothing is read past a plane except by that loop's exact loads.
  */
-
-// @ts-ignore: decorator
-@inline
-function vmadd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(c, f32x4.mul(a, b));
-  }
-}
+import { vmadd } from '../simd';
 
 /** 2 x 16 block: rows w0 (and w0 + wRow when mr == 2), 16 pixels from xp (row stride xStride). */
 // @ts-ignore: decorator

@@ -31,16 +31,7 @@
  * the 2x16 relaxed loop is 19 instructions per 8 FMAs, the 4x8 one 22, no spills.
  */
 import { NR } from '../params';
-
-// @ts-ignore: decorator
-@inline
-function vmadd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(c, f32x4.mul(a, b));
-  }
-}
+import { vmadd } from '../simd';
 
 /** Stores the low `n` (0..3) lanes of v at p. */
 // @ts-ignore: decorator
