@@ -101,6 +101,18 @@ export function rowsIndirection(ind: usize, x: usize, pixels: i32, rowBytes: usi
 const L2_BLOCK_BYTES: usize = 256 << 10;
 
 /**
+ * Output columns per L2 block of a group whose packed weights exceed L2_BLOCK_BYTES: as many whole
+ * panels of `panelBytes` as the block holds, at least one.
+ */
+// @ts-ignore: decorator
+@inline
+function l2BlockCols(panelBytes: usize, nr: i32): i32 {
+  let blockPanels = <i32>(L2_BLOCK_BYTES / panelBytes);
+  if (blockPanels < 1) blockPanels = 1;
+  return blockPanels * nr;
+}
+
+/**
  * Runs igemm over every tile and group: out[m][g*coutG + j] (row stride cout floats) =
  * clamp(bias + sum over taps and cinG). `packed` holds groups blocks of packGemm panels.
  *
@@ -148,9 +160,7 @@ export function convRun(
     return;
   }
   const panelBytes = <usize>(NR + taps * cinG * NR) << 2;
-  let blockPanels = <i32>(L2_BLOCK_BYTES / panelBytes);
-  if (blockPanels < 1) blockPanels = 1;
-  const blockCols = blockPanels * NR;
+  const blockCols = l2BlockCols(panelBytes, NR);
   for (let g = 0; g < groups; g++) {
     const wg = packed + <usize>g * groupBytes;
     for (let n0 = 0; n0 < coutG; n0 += blockCols) {
@@ -195,9 +205,7 @@ export function convRunNchw(
   let blockCols = coutG;
   if (groupBytes > L2_BLOCK_BYTES && tiles > 1) {
     panelBytes = <usize>(GEMM_NR + taps * cinG * GEMM_NR) << 2;
-    let blockPanels = <i32>(L2_BLOCK_BYTES / panelBytes);
-    if (blockPanels < 1) blockPanels = 1;
-    blockCols = blockPanels * GEMM_NR;
+    blockCols = l2BlockCols(panelBytes, GEMM_NR);
   }
   for (let g = 0; g < groups; g++) {
     const wg = packed + <usize>g * groupBytes;
