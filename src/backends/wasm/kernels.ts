@@ -182,10 +182,7 @@ export class ConvKernel extends BaseKernel {
     this.exec(g, x, out, 0);
   }
 
-  /**
-   * NHWC x to NHWC out (outPlane 0), or to NCHW planes of outPlane pixels (the build's tile only:
-   * run_conv2d_nchw_out_f32 stores each 2x4 block of results as 8-byte pairs into the planes).
-   */
+  /** NHWC x to NHWC out (outPlane 0), or to NCHW planes of outPlane pixels (see gemm). */
   private exec(g: Geometry, x: number, out: number, outPlane: number): void {
     if (this.rows) {
       // the padded copy spans exactly the rows and columns the taps reach; skip the mode when
@@ -207,12 +204,21 @@ export class ConvKernel extends BaseKernel {
         g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, this.mr);
       this.indKey = key;
     }
+    this.gemm(g, out, pixels, g.groups, g.cinG, taps, outPlane);
+  }
+
+  /**
+   * The igemm over the indirection buffer: NHWC out (outPlane 0), or NCHW planes of outPlane
+   * pixels (the build's tile only). `groups`, `cinG` and `taps` are the gemm's view of the layer
+   * (row-merged mode: one group, kW*c channels per tap, kH taps).
+   */
+  private gemm(g: Geometry, out: number, pixels: number, groups: number, cinG: number, taps: number, outPlane: number): void {
     if (outPlane > 0) {
-      ex.run_conv2d_nchw_out_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps,
+      this.ex.run_conv2d_nchw_out_f32(this.ind.ptr, this.packed, out, this.zero, pixels, groups, cinG, g.coutG, taps,
         g.cout, g.min, g.max, outPlane);
     } else {
-      ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, g.groups, g.cinG, g.coutG, taps, g.cout,
-        g.min, g.max, this.alt);
+      this.ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, groups, cinG, g.coutG, taps,
+        g.cout, g.min, g.max, this.alt);
     }
   }
 
@@ -263,13 +269,7 @@ export class ConvKernel extends BaseKernel {
         g.strideH, g.strideW, g.dilationH, this.mr);
       this.indKey = key;
     }
-    if (outPlane > 0) {
-      ex.run_conv2d_nchw_out_f32(this.ind.ptr, this.packed, out, this.zero, pixels, 1, g.kW * g.c, g.cout, g.kH, g.cout,
-        g.min, g.max, outPlane);
-    } else {
-      ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, out, this.zero, pixels, 1, g.kW * g.c, g.cout, g.kH, g.cout,
-        g.min, g.max, this.alt);
-    }
+    this.gemm(g, out, pixels, 1, g.kW * g.c, g.kH, outPlane);
   }
 }
 
