@@ -204,6 +204,15 @@ function stageColumns(row: usize, col: i32, count: i32, w: i32, dst: usize): voi
   }
 }
 
+/** stageColumns of the three input rows of a 3x3 block, to stage, stage + 64 and stage + 128. */
+// @ts-ignore: decorator
+@inline
+function stageRows(ra: usize, rb: usize, rc: usize, col: i32, count: i32, w: i32, stage: usize): void {
+  stageColumns(ra, col, count, w, stage);
+  stageColumns(rb, col, count, w, stage + 64);
+  stageColumns(rc, col, count, w, stage + 128);
+}
+
 /** Stores the first `n` (1..4) lanes of v. */
 // @ts-ignore: decorator
 @inline
@@ -302,9 +311,7 @@ function row3x3s1(
   let j = 0;
   for (; j < jA; j++) {
     const col = 4 * j - padLeft;
-    stageColumns(ra, col, 6, w, stage);
-    stageColumns(rb, col, 6, w, stage + 64);
-    stageColumns(rc, col, 6, w, stage + 128);
+    stageRows(ra, rb, rc, col, 6, w, stage);
     const v = f32x4.pmin(f32x4.pmax(block3x3s1(stage, stage + 64, stage + 128, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo), hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
@@ -328,9 +335,7 @@ function row3x3s1(
   }
   for (; j < nb; j++) {
     const col = 4 * j - padLeft;
-    stageColumns(ra, col, 6, w, stage);
-    stageColumns(rb, col, 6, w, stage + 64);
-    stageColumns(rc, col, 6, w, stage + 128);
+    stageRows(ra, rb, rc, col, 6, w, stage);
     const v = f32x4.pmin(f32x4.pmax(block3x3s1(stage, stage + 64, stage + 128, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo), hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
@@ -352,9 +357,7 @@ function row3x3s2(
   let j = 0;
   for (; j < jA; j++) {
     const col = 8 * j - padLeft;
-    stageColumns(ra, col, 9, w, stage);
-    stageColumns(rb, col, 9, w, stage + 64);
-    stageColumns(rc, col, 9, w, stage + 128);
+    stageRows(ra, rb, rc, col, 9, w, stage);
     const v = f32x4.pmin(f32x4.pmax(block3x3s2(stage, stage + 64, stage + 128, wp, vbias), lo), hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
@@ -378,9 +381,7 @@ function row3x3s2(
   }
   for (; j < nb; j++) {
     const col = 8 * j - padLeft;
-    stageColumns(ra, col, 9, w, stage);
-    stageColumns(rb, col, 9, w, stage + 64);
-    stageColumns(rc, col, 9, w, stage + 128);
+    stageRows(ra, rb, rc, col, 9, w, stage);
     const v = f32x4.pmin(f32x4.pmax(block3x3s2(stage, stage + 64, stage + 128, wp, vbias), lo), hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
