@@ -4,38 +4,24 @@
  * strides 1, 2 (vector) and 3 (scalar), dilations, asymmetric padding, multipliers, batch > 1;
  * the whole-row 3x3 paths on every width from 1 to 27 and left paddings 0 to 5 (staged edge blocks).
  */
-import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
-import { refDw, toNchw } from '../../src/backends/wasm/wasm-helpers';
+import { expectClose, flavors, harness, Harness } from '../harness';
+import { DwCase, dwCaseData, refDw, toNchw } from '../../src/backends/wasm/wasm-helpers';
 
-interface Case {
-  c: number; m?: number; n?: number; h: number; w: number; kH: number; kW: number;
-  s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; clamp?: [number, number];
-}
-
-function run(h: Harness, cs: Case, seed: number): void {
-  const r = rng(seed);
-  const n = cs.n ?? 1, m = cs.m ?? 1, c = cs.c, cout = c * m;
-  const [sH, sW] = cs.s ?? [1, 1];
-  const [dH, dW] = cs.d ?? [1, 1];
-  const [pt, pl, pb, pr] = cs.pad ?? [0, 0, 0, 0];
-  const [lo, hi] = cs.clamp ?? [-Infinity, Infinity];
-  const oh = Math.floor((cs.h + pt + pb - dH * (cs.kH - 1) - 1) / sH) + 1;
-  const ow = Math.floor((cs.w + pl + pr - dW * (cs.kW - 1) - 1) / sW) + 1;
-  const taps = cs.kH * cs.kW;
-  const xNhwc = randomArray(n * cs.h * cs.w * c, r);
-  const w = randomArray(taps * cout, r);
-  const bias = randomArray(cout, r);
+function run(h: Harness, cs: DwCase, seed: number): void {
+  const { g, x: xNhwc, w, bias } = dwCaseData(cs, seed);
+  const { n, c, cout, oh, ow } = g;
+  const taps = g.kH * g.kW;
   const packed = h.alloc(h.ex.dwconv2d_planes_packed_floats(cout, taps));
   h.ex.pack_dwconv2d_planes_f32(cout, taps, h.put(w), h.put(bias), packed);
-  const xp = h.put(toNchw(xNhwc, n, cs.h, cs.w, c));
+  const xp = h.put(toNchw(xNhwc, n, g.h, g.w, c));
   const outLen = n * oh * ow * cout;
   const out = h.alloc(outLen + 4, 321);
-  const zeroRow = h.alloc(cs.w + 60);
-  h.ex.run_dwconv2d_nchw_f32(xp, packed, out, zeroRow, n, c, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
+  const zeroRow = h.alloc(g.w + 60);
+  h.ex.run_dwconv2d_nchw_f32(xp, packed, out, zeroRow, n, c, g.h, g.w, cout, oh, ow, g.kH, g.kW, g.strideH, g.strideW,
+    g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   const got = h.get(out, outLen + 4);
   h.reset();
-  const want = refDw({ n, h: cs.h, w: cs.w, c, oh, ow, cout, groups: c, cinG: 1, coutG: m, kH: cs.kH, kW: cs.kW,
-    strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: lo, max: hi }, xNhwc, w, bias);
+  const want = refDw(g, xNhwc, w, bias);
   expectClose(got.subarray(0, outLen), toNchw(want, n, oh, ow, cout), `dw nchw ${JSON.stringify(cs)}`);
   expect(Array.from(got.subarray(outLen))).toEqual([321, 321, 321, 321]);
 }

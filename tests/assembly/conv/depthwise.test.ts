@@ -4,44 +4,31 @@
  * 9p4c/25p4c__simd_rows) and expand_dwconv2d_nhwc_f32 (multiplier), called directly, against
  * float64 loops: channel tails, strides, dilations, asymmetric padding, qmin/qmax.
  */
-import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
-import { refDw } from '../../src/backends/wasm/wasm-helpers';
-
-interface DwCase {
-  c: number; m?: number; n?: number; h: number; w: number; kH: number; kW: number;
-  s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; clamp?: [number, number];
-}
+import { expectClose, flavors, harness, Harness } from '../harness';
+import { DwCase, dwCaseData, refDw } from '../../src/backends/wasm/wasm-helpers';
 
 function run(h: Harness, cs: DwCase, seed: number): void {
-  const r = rng(seed);
-  const n = cs.n ?? 1, m = cs.m ?? 1, c = cs.c, cout = c * m;
-  const [sH, sW] = cs.s ?? [1, 1];
-  const [dH, dW] = cs.d ?? [1, 1];
-  const [pt, pl, pb, pr] = cs.pad ?? [0, 0, 0, 0];
-  const [lo, hi] = cs.clamp ?? [-Infinity, Infinity];
-  const oh = Math.floor((cs.h + pt + pb - dH * (cs.kH - 1) - 1) / sH) + 1;
-  const ow = Math.floor((cs.w + pl + pr - dW * (cs.kW - 1) - 1) / sW) + 1;
-  const taps = cs.kH * cs.kW;
-  const x = randomArray(n * cs.h * cs.w * c, r);
-  const w = randomArray(taps * cout, r);
-  const bias = randomArray(cout, r);
+  const { g, x, w, bias } = dwCaseData(cs, seed);
+  const { n, c, cout, oh, ow } = g;
+  const m = g.coutG;
+  const taps = g.kH * g.kW;
   const packed = h.alloc(h.ex.dwconv2d_packed_floats(cout, taps));
   h.ex.pack_dwconv2d_f32(cout, taps, h.put(w), h.put(bias), packed);
   let xp = h.put(x);
   if (m > 1) {
-    const e = h.alloc(n * cs.h * cs.w * cout);
-    h.ex.expand_dwconv2d_nhwc_f32(xp, e, n * cs.h * cs.w, c, m);
+    const e = h.alloc(n * g.h * g.w * cout);
+    h.ex.expand_dwconv2d_nhwc_f32(xp, e, n * g.h * g.w, c, m);
     xp = e;
   }
   const SENTINEL = 777;
   const outLen = n * oh * ow * cout;
   const out = h.alloc(outLen + 4, SENTINEL);
   const zero = h.alloc(cout);
-  h.ex.run_dwconv2d_nhwc_f32(xp, packed, out, zero, n, cs.h, cs.w, cout, oh, ow, cs.kH, cs.kW, sH, sW, dH, dW, pt, pl, lo, hi);
+  h.ex.run_dwconv2d_nhwc_f32(xp, packed, out, zero, n, g.h, g.w, cout, oh, ow, g.kH, g.kW, g.strideH, g.strideW,
+    g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   const got = h.get(out, outLen + 4);
   h.reset();
-  const want = refDw({ n, h: cs.h, w: cs.w, c, oh, ow, cout, groups: c, cinG: 1, coutG: m, kH: cs.kH, kW: cs.kW,
-    strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: lo, max: hi }, x, w, bias);
+  const want = refDw(g, x, w, bias);
   expectClose(got.subarray(0, outLen), want, `dw ${JSON.stringify(cs)}`);
   expect(Array.from(got.subarray(outLen))).toEqual([SENTINEL, SENTINEL, SENTINEL, SENTINEL]);
 }

@@ -101,6 +101,33 @@ export interface Geo {
   dilationH: number; dilationW: number; padTop: number; padLeft: number; min: number; max: number;
 }
 
+/** A depthwise kernel case (tests/assembly/conv/depthwise*.test.ts); omitted options default to 1 / 0 / no clamp. */
+export interface DwCase {
+  c: number; m?: number; n?: number; h: number; w: number; kH: number; kW: number;
+  s?: [number, number]; d?: [number, number]; pad?: [number, number, number, number]; clamp?: [number, number];
+}
+
+/**
+ * A DwCase's geometry (as refDw takes it; padBottom/padRight only shape oh/ow) and its random NHWC
+ * input, weights ([kH][kW][c*m]) and bias, drawn in that order from rng(seed).
+ */
+export function dwCaseData(cs: DwCase, seed: number): { g: Geo; x: Float32Array; w: Float32Array; bias: Float32Array } {
+  const r = rng(seed);
+  const n = cs.n ?? 1, m = cs.m ?? 1, c = cs.c, cout = c * m;
+  const [sH, sW] = cs.s ?? [1, 1];
+  const [dH, dW] = cs.d ?? [1, 1];
+  const [pt, pl, pb, pr] = cs.pad ?? [0, 0, 0, 0];
+  const [lo, hi] = cs.clamp ?? [-Infinity, Infinity];
+  const oh = Math.floor((cs.h + pt + pb - dH * (cs.kH - 1) - 1) / sH) + 1;
+  const ow = Math.floor((cs.w + pl + pr - dW * (cs.kW - 1) - 1) / sW) + 1;
+  const x = randomArray(n * cs.h * cs.w * c, r);
+  const w = randomArray(cs.kH * cs.kW * cout, r);
+  const bias = randomArray(cout, r);
+  const g: Geo = { n, h: cs.h, w: cs.w, c, oh, ow, cout, groups: c, cinG: 1, coutG: m, kH: cs.kH, kW: cs.kW,
+    strideH: sH, strideW: sW, dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: lo, max: hi };
+  return { g, x, w, bias };
+}
+
 function clamp(v: number, lo: number, hi: number): number {
   if (Number.isNaN(v)) return v;
   return Math.min(Math.max(v, lo), hi);
