@@ -12,6 +12,17 @@ import { RefTensor, Tensor, cloneTensor, expectTensorClose, refDepthwiseConv2d }
 
 export { sc };
 
+/** The ConvError code `f` throws (failing the test on any other error), or undefined if it returns. */
+export function errorCode(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(sc.ConvError);
+    return (e as sc.ConvError).code;
+  }
+  return undefined;
+}
+
 /** The backends of this run; the suites' describe.each tables. */
 export const BACKENDS: BackendName[] = testBackends();
 

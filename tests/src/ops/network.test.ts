@@ -6,10 +6,9 @@
  * 1000 runs leave bytesInUse and wasmBytes flat. sequence.test.ts covers the short chain against
  * the float64 reference, ownership and the refused lists; this file covers depth.
  */
-import { ConvError } from '../../../src/index';
 import { CaseSpec, LAYOUTS, OpCase, makeCase, materialise } from '../../helpers/cases';
 import { Tensor } from '../../helpers/reference';
-import { BACKENDS, LayerLike, createLayer, initBackends, sc } from '../../helpers/testers';
+import { BACKENDS, LayerLike, createLayer, errorCode, initBackends, sc } from '../../helpers/testers';
 
 beforeAll(() => initBackends());
 
@@ -79,16 +78,6 @@ function expectClose(a: Tensor, b: Tensor, what: string): void {
   if (!(worst <= 1)) throw new Error(`${what}: element ${at} is ${a.data[at]}, expected ${b.data[at]} (${worst.toFixed(2)}x the tolerance)`);
 }
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConvError);
-    return (e as ConvError).code;
-  }
-  return undefined;
-}
-
 test('the network is deep and its ReLU6 layers work between the clamps', () => {
   expect(net.length).toBe(30); // 27 MobileNet layers, the separable, the transposed, the head
   // the one-by-one js run of the float32 layers: every ReLU6 layer has zeros, values inside (0, 6),
@@ -141,9 +130,9 @@ describe.each(BACKENDS)('%s', (backend) => {
       const layers = build(layout, backend);
       // the stem (8 channels out) before pw 16->32; the body up to 32 channels, then pw 64->64
       // (a block skipped); the head (10) before the transposed layer (256 in)
-      expect(codeOf(() => sc.createSequence([layers[0], layers[4]] as never))).toBe('CHANNEL_MISMATCH');
-      expect(codeOf(() => sc.createSequence([...layers.slice(0, SEP), layers[SEP + 4]] as never))).toBe('CHANNEL_MISMATCH');
-      expect(codeOf(() => sc.createSequence([layers[net.length - 1], layers[net.length - 2]] as never))).toBe('CHANNEL_MISMATCH');
+      expect(errorCode(() => sc.createSequence([layers[0], layers[4]] as never))).toBe('CHANNEL_MISMATCH');
+      expect(errorCode(() => sc.createSequence([...layers.slice(0, SEP), layers[SEP + 4]] as never))).toBe('CHANNEL_MISMATCH');
+      expect(errorCode(() => sc.createSequence([layers[net.length - 1], layers[net.length - 2]] as never))).toBe('CHANNEL_MISMATCH');
       // nothing was taken over
       const x = inputOf(layout, 32);
       expect(layers[0].run(x).shape).toEqual(layout === 'NCHW' ? [1, 8, 16, 16] : [1, 16, 16, 8]);
@@ -163,22 +152,22 @@ describe.each(BACKENDS)('%s', (backend) => {
       // 8x8 input: the stem and blocks give 4x4 then 2x2, and the 'valid' separable layer has no output
       const small = inputOf(layout, 8, 'small');
       const before = oneByOne(alone.slice(0, SEP), small).pop() as Tensor;
-      const sepCode = codeOf(() => alone[SEP].run(before));
+      const sepCode = errorCode(() => alone[SEP].run(before));
       expect(sepCode).toBe('EMPTY_OUTPUT');
       // 4 input channels: what the stem says; a 3-D input
       const four = { data: new Float32Array(32 * 32 * 4), shape: [1, 32, 32, 4] };
-      expect(codeOf(() => alone[0].run(four))).toBe('CHANNEL_MISMATCH');
+      expect(errorCode(() => alone[0].run(four))).toBe('CHANNEL_MISMATCH');
       const flat = { data: good.data, shape: [32, 32, 3] };
-      const rankCode = codeOf(() => alone[0].run(flat));
+      const rankCode = errorCode(() => alone[0].run(flat));
       expect(rankCode).toBe('BAD_RANK');
       const m0 = sc.memory();
-      expect(codeOf(() => seq.run(small))).toBe(sepCode);
-      expect(codeOf(() => seq.run(four))).toBe('CHANNEL_MISMATCH');
-      expect(codeOf(() => seq.run(flat))).toBe(rankCode);
-      expect(codeOf(() => seq.run({ data: good.data.subarray(1), shape: good.shape }))).toBe('SHAPE_MISMATCH');
-      expect(codeOf(() => seq.run(good, { out: new Float32Array(want.data.length + 1) }))).toBe('BAD_OUT');
+      expect(errorCode(() => seq.run(small))).toBe(sepCode);
+      expect(errorCode(() => seq.run(four))).toBe('CHANNEL_MISMATCH');
+      expect(errorCode(() => seq.run(flat))).toBe(rankCode);
+      expect(errorCode(() => seq.run({ data: good.data.subarray(1), shape: good.shape }))).toBe('SHAPE_MISMATCH');
+      expect(errorCode(() => seq.run(good, { out: new Float32Array(want.data.length + 1) }))).toBe('BAD_OUT');
       // an out the size of the first layer's output is still the wrong size for the sequence
-      expect(codeOf(() => seq.run(good, { out: new Float32Array(16 * 16 * 8) }))).toBe('BAD_OUT');
+      expect(errorCode(() => seq.run(good, { out: new Float32Array(16 * 16 * 8) }))).toBe('BAD_OUT');
       expect(sc.memory()).toEqual(m0);
       expectClose(seq.run(good), want, 'after the refused runs');
       expect(sc.memory()).toEqual(m0);

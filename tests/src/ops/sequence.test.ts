@@ -5,7 +5,7 @@
 import { ConvError } from '../../../src/index';
 import { LAYOUTS, makeCases, materialise, referenceOf } from '../../helpers/cases';
 import { expectTensorClose, RefTensor, Tensor } from '../../helpers/reference';
-import { BACKENDS, createLayer, initBackends, sc } from '../../helpers/testers';
+import { BACKENDS, createLayer, errorCode, initBackends, sc } from '../../helpers/testers';
 
 beforeAll(() => initBackends());
 
@@ -74,25 +74,16 @@ describe.each(BACKENDS)('%s', (backend) => {
 describe('sequence ownership and bad chains', () => {
   const a = materialise(chain[0], 'NCHW');
   const p = materialise(chain[2], 'NCHW');
-  const codeOf = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConvError);
-      return (e as ConvError).code;
-    }
-    return undefined;
-  };
 
   test.each(BACKENDS)('%s: a layer handed to a sequence cannot run alone; its dispose does not break the sequence', (backend) => {
     const live0 = sc.memory().liveLayers;
     const l0 = createLayer(chain[0], a, backend);
     const net = sc.createSequence([l0] as never);
-    expect(codeOf(() => l0.run(a.x))).toBe('DISPOSED');
+    expect(errorCode(() => l0.run(a.x))).toBe('DISPOSED');
     expect(() => l0.dispose()).not.toThrow();
     expectTensorClose(net.run(a.x), referenceOf(chain[0], a), 'sequence after the owned layer was disposed');
     // a layer already owned cannot join another sequence
-    expect(codeOf(() => sc.createSequence([l0] as never))).toBeDefined();
+    expect(errorCode(() => sc.createSequence([l0] as never))).toBeDefined();
     net.dispose();
     expect(() => net.dispose()).not.toThrow();
     expect(sc.memory().liveLayers).toBe(live0);
@@ -108,18 +99,18 @@ describe('sequence ownership and bad chains', () => {
     };
     const nchw = mk(createLayer(chain[0], a, 'js'));
     const pNhwc = materialise(chain[2], 'NHWC');
-    expect(codeOf(() => sc.createSequence([nchw, mk(createLayer(chain[2], pNhwc, 'js'))] as never))).toBeDefined();
+    expect(errorCode(() => sc.createSequence([nchw, mk(createLayer(chain[2], pNhwc, 'js'))] as never))).toBeDefined();
     if (others.length) {
-      expect(codeOf(() => sc.createSequence([mk(createLayer(chain[0], a, others[0])), mk(createLayer(chain[2], p, 'js'))] as never))).toBeDefined();
+      expect(errorCode(() => sc.createSequence([mk(createLayer(chain[0], a, others[0])), mk(createLayer(chain[2], p, 'js'))] as never))).toBeDefined();
     }
-    expect(codeOf(() => sc.createSequence([] as never))).toBeDefined();
-    expect(codeOf(() => sc.createSequence(5 as never))).toBeDefined();
-    expect(codeOf(() => sc.createSequence([{ run: () => a.x, dispose: () => undefined }] as never))).toBeDefined();
+    expect(errorCode(() => sc.createSequence([] as never))).toBeDefined();
+    expect(errorCode(() => sc.createSequence(5 as never))).toBeDefined();
+    expect(errorCode(() => sc.createSequence([{ run: () => a.x, dispose: () => undefined }] as never))).toBeDefined();
     const gone = createLayer(chain[0], a, 'js');
     gone.dispose();
-    expect(codeOf(() => sc.createSequence([gone] as never))).toBe('DISPOSED');
+    expect(errorCode(() => sc.createSequence([gone] as never))).toBe('DISPOSED');
     const twice = mk(createLayer(chain[2], p, 'js'));
-    expect(codeOf(() => sc.createSequence([twice, twice] as never))).toBeDefined();
+    expect(errorCode(() => sc.createSequence([twice, twice] as never))).toBeDefined();
     // nothing was taken over: the layers still run alone
     expectTensorClose(nchw.run(a.x), referenceOf(chain[0], a), 'layer after refused sequences');
     for (const l of made) l.dispose();
