@@ -116,6 +116,11 @@ describe.each(CASES)('f32_igemm_minmax (%s, %s)', (flavor, tile) => {
   test('k_div_4', () => { for (const k of [4, 8, 64]) t().k(k).test(h); });
   test('k_gt_4', () => { for (const k of [5, 7, 13, 129]) t().k(k).test(h); });
   test('n_eq_nr', () => t().n(h.nr).k(9).test(h));
+  // the relaxed 2x16 loop runs 4 channels per trip and leaves after any of them: every exit, with
+  // several taps and panels so that the weights pointer must land on the next tap's rows each time
+  test('k mod 4 = 0..3 with taps and panels (each exit of the 4-channel loop)', () => {
+    for (let k = 1; k <= 12; k++) t().k(k).ks(3).n(37).test(h);
+  });
   test('n_lt_nr', () => { for (let n = 1; n < 8; n++) t().n(n).k(5).test(h); });
   test('n_gt_nr', () => { for (const n of [9, 11, 13, 15, 17, 19, 23, 25, 31, 33]) t().n(n).k(6).test(h); });
   test('n_div_nr', () => { for (const n of [16, 24, 32, 48, 64]) t().n(n).k(3).test(h); });
