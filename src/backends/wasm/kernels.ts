@@ -24,6 +24,11 @@ export interface WasmKernel extends Kernel {
   /** Whether runNchw beats NHWC plus the two boundary transposes for this geometry. */
   prefersNchw?(g: Geometry): boolean;
   /**
+   * Whether runNchw reads and writes the NCHW planes in place for this geometry (no transpose
+   * inside it): a chain of such stages runs NCHW from end to end.
+   */
+  nativeNchw?(g: Geometry): boolean;
+  /**
    * Present when the kernel can read NHWC `x` and write NCHW `out` itself (the last stage of a
    * chain on NCHW data, saving the output transpose); returns false when it cannot for this stage.
    */
@@ -236,6 +241,10 @@ export class ConvKernel extends BaseKernel {
     return this.alt === 0 || this.gemmNchw(g);
   }
 
+  nativeNchw(g: Geometry): boolean {
+    return this.gemmNchw(g);
+  }
+
   runToNchw(g: Geometry, x: number, out: number): boolean {
     if (this.alt !== 0) return false;
     this.exec(g, x, out, g.oh * g.ow);
@@ -331,6 +340,10 @@ export class DwKernel extends BaseKernel {
   prefersNchw(g: Geometry): boolean {
     return g.kH === 3 && g.kW === 3 && g.dilationW === 1 &&
       ((g.strideW === 1 && g.ow >= 48) || (g.strideW === 2 && g.ow >= 24));
+  }
+
+  nativeNchw(g: Geometry): boolean {
+    return this.prefersNchw(g);
   }
 
   /** NCHW in, NCHW out: no boundary transposes for a lone depthwise layer (it is memory-bound). */

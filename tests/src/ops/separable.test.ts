@@ -25,6 +25,11 @@ const cases = makeCases([
   { op: 'separable', c: 8, cout: 8, k: 3, padding: 1, n: 3, h: 3, multiplier: 2, pwRank: 2 },
   // medium spatial size
   { op: 'separable', c: 9, cout: 11, k: 3, stride: 2, padding: 1, h: 15, w: 14, depthwiseBias: true, depthwiseActivation: 'relu', bias: true },
+  // wide planes (>= 48 output columns, >= 1024 pixels): on NCHW data the wasm backends run both
+  // stages on the planes in place (the depthwise row kernel, then the pointwise gemm on planes)
+  { op: 'separable', c: 5, cout: 7, k: 3, padding: 1, h: 33, w: 49, depthwiseBias: true, depthwiseActivation: 'relu6', bias: true, activation: 'relu' },
+  { op: 'separable', c: 3, cout: 13, k: 3, padding: 1, n: 2, h: 23, w: 50, multiplier: 2, pwRank: 2 },
+  { op: 'separable', c: 17, cout: 3, k: 3, stride: 2, padding: 1, h: 47, w: 97, bias: true },
 ]);
 
 defineOpSuite('separableConv2d', cases);
