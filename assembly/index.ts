@@ -9,7 +9,7 @@
  * computes buffer sizes itself in float64 (src/backends/wasm/kernels.ts), so that a size of 2^32
  * or more is refused by its allocator instead of wrapping around.
  */
-import { ABI, MR, NR, DW_CB, EXTRA_BYTES } from './params';
+import { ABI, MR, NR, DW_CB, EXTRA_BYTES, NCHW_PANEL } from './params';
 
 /** ABI version; the loader refuses a module whose version differs from its own. */
 export const ABI_VERSION: i32 = ABI;
@@ -25,6 +25,8 @@ export const GEMM_NR: i32 = NR;
 export const DW_BLOCK: i32 = DW_CB;
 /** Bytes the kernels may read past the end of a buffer. */
 export const OVERREAD_BYTES: i32 = EXTRA_BYTES;
+/** Most input channels run_pointwise_nchw_f32 runs with its SIMD kernel (its panel's size). */
+export const NCHW_PANEL_CHANNELS: i32 = NCHW_PANEL;
 
 /** First free byte of linear memory (after the module's static data). */
 export function heap_base(): usize {

@@ -26,3 +26,9 @@ export const DW_CB = 4;
 
 /** Bytes every buffer may be read past its end (one v128): memory allocations are padded by it. */
 export const EXTRA_BYTES = 16;
+
+/**
+ * Input channels the NCHW pointwise kernel packs per block of 16 pixels (assembly/gemm/gemm-nchw.ts,
+ * a 128 KiB static panel in the SIMD builds); the runner sends no layer with more.
+ */
+export const NCHW_PANEL: i32 = 2048;

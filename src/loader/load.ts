@@ -30,6 +30,8 @@ export interface WasmExports {
   readonly GEMM_NR: WebAssembly.Global;
   readonly DW_BLOCK: WebAssembly.Global;
   readonly OVERREAD_BYTES: WebAssembly.Global;
+  /** Most input channels run_pointwise_nchw_f32 takes on its SIMD path. */
+  readonly NCHW_PANEL_CHANNELS: WebAssembly.Global;
   heap_base(): number;
   /** (ks, kc, nc, nr): floats of one group's packed weights in nr-wide panels */
   packed_gemm_floats(ks: number, kc: number, nc: number, nr: number): number;

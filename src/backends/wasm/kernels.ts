@@ -14,7 +14,9 @@ import type { WasmExports } from '../../loader/load.js';
 import type { Heap } from './heap.js';
 
 /** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
-const NCHW_POINTWISE_MAX_WEIGHT_BYTES = 128 * 1024;
+const NCHW_POINTWISE_MAX_WEIGHT_BYTES = 512 * 1024;
+/** ... and planes of at least this many pixels (measured, see prefersNchw). */
+const NCHW_POINTWISE_MIN_PLANE = 512;
 
 /** A Kernel that runs one geometry from NHWC `x` to NHWC `out`, both byte addresses in wasm memory. */
 export interface WasmKernel extends Kernel {
@@ -167,7 +169,8 @@ export class ConvKernel extends BaseKernel {
       ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
       // The NCHW copy only pays for weights small enough for gemmNchw: skip it for the rest
       // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).
-      if (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES) {
+      if (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
+        cin <= (ex.NCHW_PANEL_CHANNELS.value as number)) {
         // canonical [cin][cout] -> [cout][cin]
         const t = new Float32Array(cin * cout);
         const src = stage.weights;
@@ -228,12 +231,13 @@ export class ConvKernel extends BaseKernel {
   }
 
   /**
-   * A lone layer on NCHW data. A stride-1 unpadded pointwise layer with a large plane and small
-   * weights multiplies the input planes in place (assembly/gemm/gemm-nchw.ts: no transposes; it
-   * reads all the weights once per 16 pixels, so it loses on small planes with large weights:
-   * measured 2026-11-28, Node 20.20, 2-core Xeon, relaxed: mbv1.pw1 112x112 32->64 16.5 vs 12
-   * GFLOP/s). Every other layer with the build's tile transposes the input and writes the output
-   * planes from the tile (run_conv2d_nchw_out_f32), saving the output transpose (best of 21
+   * A lone layer on NCHW data. A stride-1 unpadded pointwise layer with a large plane and weights
+   * of at most 512 KiB multiplies the input planes in place (assembly/gemm/gemm-nchw.ts: no
+   * transposes; it reads all the weights once per 16 pixels, so it loses on small planes with
+   * large weights). Measured 2026-11-29, Node 20.20, 2-core Xeon, relaxed, interleaved A/B
+   * against transposes + the igemm tile: 28x28 256->256 1.14x, 256->512 1.11x, 128->256 1.18x;
+   * 14x14 512->512 0.79x (hence planes of 512+ pixels); 56x56 128->128 1.17x. Every other
+   * layer with the build's tile transposes the input and writes the output planes from the tile (run_conv2d_nchw_out_f32), saving the output transpose (best of 21
    * interleaved, relaxed: 224x224x3 3x3 s2 ->32 +9%, 7x7 s2 ->64 +2%, 14x14x512 1x1 +3%).
    * Other tiles (coutG <= 8, grouped by 4) keep both transposes in the runner.
    */
@@ -253,7 +257,8 @@ export class ConvKernel extends BaseKernel {
 
   private gemmNchw(g: Geometry): boolean {
     return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
-      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= 1024 && g.c * g.cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES;
+      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= NCHW_POINTWISE_MIN_PLANE &&
+      g.c * g.cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES;
   }
 
   runNchw(g: Geometry, x: number, out: number): void {

@@ -37,5 +37,12 @@ describe.each(flavors())('pointwise NCHW gemm (%s)', (flavor) => {
     run(h, 1, 130, 5, 48);
   });
   test('batch 3, relu6', () => run(h, 3, 9, 11, 37, 0, 6));
+  // the SIMD k loop runs 8 channels per trip over a packed panel and leaves after any of them
+  test('cin = 1..17 (each exit of the 8-channel loop)', () => { for (let cin = 1; cin <= 17; cin++) run(h, 1, cin, 3, 33); });
+  test('cin up to the panel and past it (the plain loop takes over)', () => {
+    const panel = h.ex.NCHW_PANEL_CHANNELS.value as number;
+    run(h, 1, panel, 2, 20);
+    run(h, 1, panel + 1, 3, 18);
+  });
   test('qmin / qmax', () => run(h, 2, 4, 6, 20, -0.1, 0.2));
 });
