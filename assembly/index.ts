@@ -61,6 +61,7 @@ export {
 } from './conv/depthwise-nchw';
 export {
   deconvCol2im as run_deconv2d_col2im_nhwc_f32,
+  deconvTilesNchw as run_deconv2d_tiles_nchw_f32,
   clampBuffer as clamp_f32,
 } from './conv/transposed';
 export {

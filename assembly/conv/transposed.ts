@@ -99,3 +99,132 @@ export function clampBuffer(p: usize, count: i32, vmin: f32, vmax: f32): void {
     p += 4;
   }
 }
+
+/**
+ * The col2im of a transposed convolution whose taps tile the output (stride = kernel size,
+ * dilation 1, one group), written straight to NCHW planes: every output pixel inside the tiled
+ * region receives exactly one tap, out[oc][oy][ox] = clamp(bias[oc] + col[p][tap][oc]) with
+ *   iy = (oy + padTop) / kH, ky = (oy + padTop) % kH   (the same for x),
+ * and the pixels past it (outputPadding) receive clamp(bias[oc]). Same values as deconvCol2im
+ * (one add per pixel, the same clamp) without its bias pass, its read-modify-write and the
+ * NHWC -> NCHW transpose after it: the taps of four output columns are transposed in registers,
+ * 4 channels x 4 columns at a time.
+ *
+ * col: n*h*w rows of kH*kW*cout floats (tap-major, as the igemm writes them); out: n x cout x oh x ow.
+ */
+export function deconvTilesNchw(
+  col: usize, bias: usize, out: usize, n: i32, h: i32, w: i32, oh: i32, ow: i32, cout: i32,
+  kH: i32, kW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
+): void {
+  const planeBytes = <usize>(oh * ow) << 2;
+  const tapBytes = <usize>cout << 2;
+  const pixelBytes = <usize>(kH * kW) * tapBytes;
+  // output columns [0, oxEnd) and rows [0, oyEnd) are covered by a tap
+  const oxEnd = min(ow, w * kW - padLeft);
+  const oyEnd = min(oh, h * kH - padTop);
+  for (let b = 0; b < n; b++) {
+    const ob = out + <usize>b * <usize>cout * planeBytes;
+    const cb = col + <usize>b * <usize>(h * w) * pixelBytes;
+    for (let oy = 0; oy < oh; oy++) {
+      const orow = ob + (<usize>(oy * ow) << 2);
+      let ox = 0;
+      if (oy < oyEnd) {
+        const ty = oy + padTop;
+        const iy = ty / kH;
+        const rowCol = cb + <usize>(iy * w) * pixelBytes + <usize>((ty - iy * kH) * kW) * tapBytes;
+        if (ASC_FEATURE_SIMD) {
+          // channel quads outside, columns inside: each plane row is written from left to right
+          // while only 4 planes are open (planes of 4096 pixels all fall in one L1 set: with the
+          // columns outside, every 16-byte store opened a line in each of the cout planes)
+          const lo = f32x4.splat(vmin);
+          const hi = f32x4.splat(vmax);
+          const ox4 = oxEnd & ~3;
+          const ix0 = padLeft / kW;
+          const kx0 = padLeft - ix0 * kW;
+          const s00 = rowCol + <usize>ix0 * pixelBytes + <usize>kx0 * tapBytes;
+          // from one output column's tap to the next one's: the next tap, or the next pixel's first
+          const nextPixel = pixelBytes - <usize>(kW - 1) * tapBytes;
+          let oc = 0;
+          for (; oc + 4 <= cout; oc += 4) {
+            const q = <usize>oc << 2;
+            const b0 = v128.load32_splat(bias + q);
+            const b1 = v128.load32_splat(bias + q, 4);
+            const b2 = v128.load32_splat(bias + q, 8);
+            const b3 = v128.load32_splat(bias + q, 12);
+            const d0 = orow + <usize>oc * planeBytes;
+            let sp = s00 + q;
+            let kx = kx0;
+            for (let x = 0; x < ox4; x += 4) {
+              const r0 = v128.load(sp);
+              if (++kx == kW) { kx = 0; sp += nextPixel; } else sp += tapBytes;
+              const r1 = v128.load(sp);
+              if (++kx == kW) { kx = 0; sp += nextPixel; } else sp += tapBytes;
+              const r2 = v128.load(sp);
+              if (++kx == kW) { kx = 0; sp += nextPixel; } else sp += tapBytes;
+              const r3 = v128.load(sp);
+              if (++kx == kW) { kx = 0; sp += nextPixel; } else sp += tapBytes;
+              const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+              const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+              const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+              const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+              const d = d0 + (<usize>x << 2);
+              v128.store(d, clamp4(f32x4.add(b0, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5)), lo, hi));
+              v128.store(d + planeBytes, clamp4(f32x4.add(b1, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)), lo, hi));
+              v128.store(d + 2 * planeBytes, clamp4(f32x4.add(b2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5)), lo, hi));
+              v128.store(d + 3 * planeBytes, clamp4(f32x4.add(b3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7)), lo, hi));
+            }
+          }
+          // the last cout % 4 channels of those columns
+          for (; oc < cout; oc++) {
+            const q = <usize>oc << 2;
+            const bv = load<f32>(bias + q);
+            const d0 = orow + <usize>oc * planeBytes;
+            for (let x = 0; x < ox4; x++) {
+              const sv = tapSource(rowCol, x, padLeft, kW, pixelBytes, tapBytes);
+              store<f32>(d0 + (<usize>x << 2), clampf(bv + load<f32>(sv + q), vmin, vmax));
+            }
+          }
+          ox = ox4;
+        }
+        for (; ox < oxEnd; ox++) {
+          const s = tapSource(rowCol, ox, padLeft, kW, pixelBytes, tapBytes);
+          const d = orow + (<usize>ox << 2);
+          for (let oc = 0; oc < cout; oc++) {
+            const q = <usize>oc << 2;
+            store<f32>(d + <usize>oc * planeBytes, clampf(load<f32>(bias + q) + load<f32>(s + q), vmin, vmax));
+          }
+        }
+      }
+      // the columns (or the whole row) no tap reaches: the bias alone
+      for (; ox < ow; ox++) {
+        const d = orow + (<usize>ox << 2);
+        for (let oc = 0; oc < cout; oc++) {
+          store<f32>(d + <usize>oc * planeBytes, clampf(load<f32>(bias + (<usize>oc << 2)), vmin, vmax));
+        }
+      }
+    }
+  }
+}
+
+/** The col row segment (this input pixel's tap) that output column ox of a tiled row reads. */
+// @ts-ignore: decorator
+@inline
+function tapSource(rowCol: usize, ox: i32, padLeft: i32, kW: i32, pixelBytes: usize, tapBytes: usize): usize {
+  const tx = ox + padLeft;
+  const ix = tx / kW;
+  return rowCol + <usize>ix * pixelBytes + <usize>(tx - ix * kW) * tapBytes;
+}
+
+/** clampBuffer's clamp of one vector (NaN stays NaN). */
+// @ts-ignore: decorator
+@inline
+function clamp4(v: v128, lo: v128, hi: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(v, lo), hi);
+}
+
+/** clampBuffer's clamp of one float (NaN stays NaN). */
+// @ts-ignore: decorator
+@inline
+function clampf(x: f32, lo: f32, hi: f32): f32 {
+  return min<f32>(max<f32>(x, lo), hi);
+}

@@ -18,7 +18,7 @@ import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './was
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -97,6 +97,9 @@ export interface WasmExports {
   run_deconv2d_col2im_nhwc_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, groups: number, coutG: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padTop: number, padLeft: number, min: number, max: number): void;
+  /** groups 1, stride = kernel, dilation 1: (col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max), NCHW out */
+  run_deconv2d_tiles_nchw_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
+    ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number, max: number): void;
   clamp_f32(p: number, count: number, min: number, max: number): void;
   /** (src, dst, n, c, hw) */
   nchw_to_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;

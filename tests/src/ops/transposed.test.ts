@@ -17,6 +17,13 @@ const cases = makeCases([
   { op: 'transposed', c: 3, cout: 67, k: 3, stride: 2, h: 3, bias: true },
   { op: 'transposed', c: 65, cout: 66, k: 2, stride: 2, h: 2 },
   { op: 'transposed', c: 130, cout: 5, k: 3, padding: 1, h: 2 },
+  // stride = kernel (taps tile the output): on NCHW data the wasm backends write the planes from
+  // the col buffer directly; odd channel counts, crops, outputPadding, batch, activations
+  { op: 'transposed', c: 5, cout: 7, k: 2, stride: 2, h: 5, w: 6, bias: true },
+  { op: 'transposed', c: 3, cout: 13, k: 2, stride: 2, h: 4, w: 9, n: 2, bias: true, activation: 'relu6' },
+  { op: 'transposed', c: 4, cout: 17, k: 3, stride: 3, padding: [1, 2, 0, 1], outputPadding: [2, 1], h: 3, w: 5, bias: true, activation: 'relu' },
+  { op: 'transposed', c: 6, cout: 1, k: [2, 3], stride: [2, 3], padding: 1, outputPadding: 1, h: 4, w: 3 },
+  { op: 'transposed', c: 8, cout: 8, k: 4, stride: 4, h: 2, w: 3, bias: true },
   // strides, kernels
   { op: 'transposed', c: 2, cout: 3, k: 3, stride: [3, 2], h: 3, w: 4 },
   { op: 'transposed', c: 2, cout: 3, k: [3, 2], stride: [1, 3], h: 3, w: 3 },
