@@ -24,11 +24,13 @@
  * lanes at a time. Reads: whole v128 of B (packed, padded); A one f32 at a time (no over-read).
  *
  * Register budget (PERF.md, V8 allocates xmm0-14 and hoists all loads of an iteration):
- * 4x8 = 8 accumulators + 2 B + 4 A broadcasts = 14; 2x16 = 8 + 4 + 2 = 14. One k step per loop
- * trip, bumped pointers, constant offsets; the clamp is f32x4.pmax/pmin (one maxps/minps each on
- * x64), ordered so that a NaN accumulator stays NaN as in PyTorch.
- * Generated code checked with `node --print-wasm-code --no-liftoff` (2026-11-28, Node 20.20):
- * the 2x16 relaxed loop is 19 instructions per 8 FMAs, the 4x8 one 22, no spills.
+ * 4x8 = 8 accumulators + 2 B + 4 A broadcasts = 14; 2x16 = 8 + 4 + 2 = 14. Bumped pointers,
+ * constant offsets; one k step per loop trip except in the relaxed 2x16 loop (four, see there);
+ * the clamp is f32x4.pmax/pmin (one maxps/minps each on x64), ordered so that a NaN accumulator
+ * stays NaN as in PyTorch.
+ * Generated code checked with `npm run loops` (scripts/loop-report.mjs; 2026-11-29, Node 20.20):
+ * the 2x16 relaxed loop is 76 instructions per 32 FMAs (19 per 8), no spill, no jump across a
+ * 32-byte boundary; the 4x8 one 24 per 8, no spill, one such jump.
  */
 import { NR } from '../params';
 import { vmadd } from '../simd';
