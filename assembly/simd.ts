@@ -12,3 +12,20 @@ export function vmadd(a: v128, b: v128, c: v128): v128 {
     return f32x4.add(c, f32x4.mul(a, b));
   }
 }
+
+/**
+ * The activation clamp of every kernel: min(max(x, lo), hi), pmax then pmin on vectors (one
+ * maxps and one minps on x64), in that order so that a NaN stays NaN, as in PyTorch's clamp.
+ */
+// @ts-ignore: decorator
+@inline
+export function vclamp(x: v128, lo: v128, hi: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(x, lo), hi);
+}
+
+/** vclamp for one float (NaN stays NaN, like f32x4.min/max). */
+// @ts-ignore: decorator
+@inline
+export function clampf(x: f32, lo: f32, hi: f32): f32 {
+  return min<f32>(max<f32>(x, lo), hi);
+}

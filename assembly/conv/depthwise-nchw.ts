@@ -17,7 +17,7 @@
  * Reads: stride 2 reads one float past the last tap of a row (the next row, or the buffer's
  * 16 padding bytes).
  */
-import { vmadd } from '../simd';
+import { clampf, vclamp, vmadd } from '../simd';
 
 /** Floats of the plane-packed weights: 4 copies of every value. */
 export function dwPlanesPackedFloats(channels: i32, taps: i32): i32 {
@@ -160,7 +160,7 @@ function vectorColumns(
         vacc = vmadd(vx, v128.load(wr + (<usize>kx << 4)), vacc);
       }
     }
-    v128.store(o, f32x4.pmin(f32x4.pmax(vacc, lo), hi));
+    v128.store(o, vclamp(vacc, lo, hi));
     o += 16;
     col += stepBytes;
   }
@@ -182,7 +182,7 @@ function edgePixel(
       if (<u32>ix < <u32>w) acc += load<f32>(row + (<usize>ix << 2)) * load<f32>(wr + (<usize>kx << 4));
     }
   }
-  return min<f32>(max<f32>(acc, vmin), vmax);
+  return clampf(acc, vmin, vmax);
 }
 
 /**
@@ -312,7 +312,7 @@ function row3x3s1(
   for (; j < jA; j++) {
     const col = 4 * j - padLeft;
     stageRows(ra, rb, rc, col, 6, w, stage);
-    const v = f32x4.pmin(f32x4.pmax(block3x3s1(stage, stage + 64, stage + 128, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo), hi);
+    const v = vclamp(block3x3s1(stage, stage + 64, stage + 128, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo, hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
     o += 16;
@@ -322,7 +322,7 @@ function row3x3s1(
   let b = rb + off;
   let c = rc + off;
   for (; j < jB; j++) {
-    const v = f32x4.pmin(f32x4.pmax(block3x3s1(a, b, c, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo), hi);
+    const v = vclamp(block3x3s1(a, b, c, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo, hi);
     if (j + 1 < nb) {
       v128.store(o, v);
     } else {
@@ -336,7 +336,7 @@ function row3x3s1(
   for (; j < nb; j++) {
     const col = 4 * j - padLeft;
     stageRows(ra, rb, rc, col, 6, w, stage);
-    const v = f32x4.pmin(f32x4.pmax(block3x3s1(stage, stage + 64, stage + 128, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo), hi);
+    const v = vclamp(block3x3s1(stage, stage + 64, stage + 128, vbias, vw0, vw1, vw2, vw3, vw4, vw5, vw6, vw7, vw8), lo, hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
     o += 16;
@@ -358,7 +358,7 @@ function row3x3s2(
   for (; j < jA; j++) {
     const col = 8 * j - padLeft;
     stageRows(ra, rb, rc, col, 9, w, stage);
-    const v = f32x4.pmin(f32x4.pmax(block3x3s2(stage, stage + 64, stage + 128, wp, vbias), lo), hi);
+    const v = vclamp(block3x3s2(stage, stage + 64, stage + 128, wp, vbias), lo, hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
     o += 16;
@@ -368,7 +368,7 @@ function row3x3s2(
   let b = rb + off;
   let c = rc + off;
   for (; j < jB; j++) {
-    const v = f32x4.pmin(f32x4.pmax(block3x3s2(a, b, c, wp, vbias), lo), hi);
+    const v = vclamp(block3x3s2(a, b, c, wp, vbias), lo, hi);
     if (j + 1 < nb) {
       v128.store(o, v);
     } else {
@@ -382,7 +382,7 @@ function row3x3s2(
   for (; j < nb; j++) {
     const col = 8 * j - padLeft;
     stageRows(ra, rb, rc, col, 9, w, stage);
-    const v = f32x4.pmin(f32x4.pmax(block3x3s2(stage, stage + 64, stage + 128, wp, vbias), lo), hi);
+    const v = vclamp(block3x3s2(stage, stage + 64, stage + 128, wp, vbias), lo, hi);
     const left = ow - 4 * j;
     storePart(o, v, left < 4 ? left : 4);
     o += 16;

@@ -16,7 +16,7 @@
  * pixel kernel dw3x3__simd (wide channel loops: 14x14x512); everything else the generic up4.
  */
 import { DW_CB } from '../params';
-import { vmadd } from '../simd';
+import { clampf, vclamp, vmadd } from '../simd';
 
 /** Floats of the packed weights of `channels` channels and `taps` taps. */
 export function dwPackedFloats(channels: i32, taps: i32): i32 {
@@ -136,7 +136,7 @@ export function f32_dwconv_minmax_up4__simd(
             wr += tapRowBytes;
             xr += dyBytes;
           }
-          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
+          vacc = vclamp(vacc, lo, hi);
           if (cb + 1 < blocks) {
             v128.store(o, vacc);
             o += 16;
@@ -202,10 +202,10 @@ export function f32_dwconv_minmax_up4__scalar(
             xr += dyBytes;
           }
           const nv = cb + 1 < blocks ? 4 : tail;
-          store<f32>(o, min<f32>(max<f32>(acc0, vmin), vmax));
-          if (nv > 1) store<f32>(o, min<f32>(max<f32>(acc1, vmin), vmax), 4);
-          if (nv > 2) store<f32>(o, min<f32>(max<f32>(acc2, vmin), vmax), 8);
-          if (nv > 3) store<f32>(o, min<f32>(max<f32>(acc3, vmin), vmax), 12);
+          store<f32>(o, clampf(acc0, vmin, vmax));
+          if (nv > 1) store<f32>(o, clampf(acc1, vmin, vmax), 4);
+          if (nv > 2) store<f32>(o, clampf(acc2, vmin, vmax), 8);
+          if (nv > 3) store<f32>(o, clampf(acc3, vmin, vmax), 12);
           o += <usize>nv << 2;
           wb += blockBytes;
           xc += 16;
@@ -281,7 +281,7 @@ function dw3x3__simd(
           vacc = vmadd(v128.load(i7), v128.load(wp, 128), vacc);
           vacc2 = vmadd(v128.load(i8), v128.load(wp, 144), vacc2);
           vacc = f32x4.add(vacc, vacc2);
-          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
+          vacc = vclamp(vacc, lo, hi);
           wp += 160;
           i0 += 16;
           i1 += 16;
@@ -391,7 +391,7 @@ function dwRows__simd(
           const kx1 = endTap(ox, sW, padLeft, dW, kW, w);
           const p = rowIn + <usize>(ox * sW) * pixelBytes + cOff;
           let vacc = edgeBlock(p, wr0, vbias, 0, rows, kx0, kx1, dyBytes, dxBytes, tapRowBytes);
-          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
+          vacc = vclamp(vacc, lo, hi);
           if (full) v128.store(op, vacc);
           else storeLanes(op, vacc, tail);
           op += pixelBytes;
@@ -425,8 +425,8 @@ function dwRows__simd(
             q += dyBytes;
             wr += tapRowBytes;
           }
-          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
-          vaccB = f32x4.pmin(f32x4.pmax(vaccB, lo), hi);
+          vacc = vclamp(vacc, lo, hi);
+          vaccB = vclamp(vaccB, lo, hi);
           if (full) {
             v128.store(op, vacc);
             v128.store(op + pixelBytes, vaccB);
@@ -458,7 +458,7 @@ function dwRows__simd(
             wr += tapRowBytes;
           }
           vacc = f32x4.add(vacc, vacc2);
-          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
+          vacc = vclamp(vacc, lo, hi);
           if (full) v128.store(op, vacc);
           else storeLanes(op, vacc, tail);
           op += pixelBytes;
@@ -469,7 +469,7 @@ function dwRows__simd(
           const kx1 = endTap(ox, sW, padLeft, dW, kW, w);
           const p = rowIn + <usize>(ox * sW) * pixelBytes + cOff;
           let vacc = edgeBlock(p, wr0, vbias, 0, rows, kx0, kx1, dyBytes, dxBytes, tapRowBytes);
-          vacc = f32x4.pmin(f32x4.pmax(vacc, lo), hi);
+          vacc = vclamp(vacc, lo, hi);
           if (full) v128.store(op, vacc);
           else storeLanes(op, vacc, tail);
           op += pixelBytes;

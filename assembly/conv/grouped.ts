@@ -17,7 +17,7 @@
  * (4 chains), not by issue; it still beats 4x8 igemm per group by about 3x (measured, see the
  * commit), since that ran at the same latency with half its lanes on padding.
  */
-import { vmadd } from '../simd';
+import { vclamp, vmadd } from '../simd';
 
 /** Floats of one group's packed weights for convGroups4 (nr = 4, coutG = 4). */
 // @ts-ignore: decorator
@@ -89,12 +89,11 @@ export function convGroups4(
           } while (k != 0);
           p -= 16;
         } while (p != 0);
-        // pmax then pmin: a NaN accumulator stays NaN (as igemm.ts)
         const coff = <usize>g << 4;
-        v128.store(c3 + coff, f32x4.pmin(f32x4.pmax(vacc3, vmin), vmax));
-        v128.store(c2 + coff, f32x4.pmin(f32x4.pmax(vacc2, vmin), vmax));
-        v128.store(c1 + coff, f32x4.pmin(f32x4.pmax(vacc1, vmin), vmax));
-        v128.store(c0 + coff, f32x4.pmin(f32x4.pmax(vacc0, vmin), vmax));
+        v128.store(c3 + coff, vclamp(vacc3, vmin, vmax));
+        v128.store(c2 + coff, vclamp(vacc2, vmin, vmax));
+        v128.store(c1 + coff, vclamp(vacc1, vmin, vmax));
+        v128.store(c0 + coff, vclamp(vacc0, vmin, vmax));
       }
     } else {
       // scalar build: the same walk, one output column at a time

@@ -10,6 +10,7 @@
  *    (skipped when cropped away or beyond the output, which includes outputPadding rows that
  *    only the bias reaches) receives col[p][g][tap][:], then a clamp pass.
  */
+import { clampf, vclamp } from '../simd';
 
 // @ts-ignore: decorator
 @inline
@@ -90,12 +91,12 @@ export function clampBuffer(p: usize, count: i32, vmin: f32, vmax: f32): void {
     const lo = f32x4.splat(vmin);
     const hi = f32x4.splat(vmax);
     for (; i + 4 <= count; i += 4) {
-      v128.store(p, f32x4.pmin(f32x4.pmax(v128.load(p), lo), hi));
+      v128.store(p, vclamp(v128.load(p), lo, hi));
       p += 16;
     }
   }
   for (; i < count; i++) {
-    store<f32>(p, min<f32>(max<f32>(load<f32>(p), vmin), vmax));
+    store<f32>(p, clampf(load<f32>(p), vmin, vmax));
     p += 4;
   }
 }
@@ -168,10 +169,10 @@ export function deconvTilesNchw(
               const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
               const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
               const d = d0 + (<usize>x << 2);
-              v128.store(d, clamp4(f32x4.add(b0, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5)), lo, hi));
-              v128.store(d + planeBytes, clamp4(f32x4.add(b1, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)), lo, hi));
-              v128.store(d + 2 * planeBytes, clamp4(f32x4.add(b2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5)), lo, hi));
-              v128.store(d + 3 * planeBytes, clamp4(f32x4.add(b3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7)), lo, hi));
+              v128.store(d, vclamp(f32x4.add(b0, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5)), lo, hi));
+              v128.store(d + planeBytes, vclamp(f32x4.add(b1, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7)), lo, hi));
+              v128.store(d + 2 * planeBytes, vclamp(f32x4.add(b2, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5)), lo, hi));
+              v128.store(d + 3 * planeBytes, vclamp(f32x4.add(b3, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7)), lo, hi));
             }
           }
           // the last cout % 4 channels of those columns
@@ -213,18 +214,4 @@ function tapSource(rowCol: usize, ox: i32, padLeft: i32, kW: i32, pixelBytes: us
   const tx = ox + padLeft;
   const ix = tx / kW;
   return rowCol + <usize>ix * pixelBytes + <usize>(tx - ix * kW) * tapBytes;
-}
-
-/** clampBuffer's clamp of one vector (NaN stays NaN). */
-// @ts-ignore: decorator
-@inline
-function clamp4(v: v128, lo: v128, hi: v128): v128 {
-  return f32x4.pmin(f32x4.pmax(v, lo), hi);
-}
-
-/** clampBuffer's clamp of one float (NaN stays NaN). */
-// @ts-ignore: decorator
-@inline
-function clampf(x: f32, lo: f32, hi: f32): f32 {
-  return min<f32>(max<f32>(x, lo), hi);
 }

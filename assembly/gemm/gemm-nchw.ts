@@ -28,7 +28,7 @@
  * loop, so nothing is read past a plane except by that loop's exact loads.
  */
 import { NCHW_PANEL } from '../params';
-import { vmadd } from '../simd';
+import { clampf, vclamp, vmadd } from '../simd';
 
 /** 2 x 16 block: rows w0 (and w0 + wRow when mr == 2), 16 pixels of kc channels from the panel xp. */
 // @ts-ignore: decorator
@@ -193,14 +193,14 @@ function f32_gemm_nchw_minmax_2x16__simd(
     xp += 128;
     k -= 8;
   } while (k != 0);
-  v128.store(y1, f32x4.pmin(f32x4.pmax(vacc1x0, vmin), vmax));
-  v128.store(y1, f32x4.pmin(f32x4.pmax(vacc1x1, vmin), vmax), 16);
-  v128.store(y1, f32x4.pmin(f32x4.pmax(vacc1x2, vmin), vmax), 32);
-  v128.store(y1, f32x4.pmin(f32x4.pmax(vacc1x3, vmin), vmax), 48);
-  v128.store(y0, f32x4.pmin(f32x4.pmax(vacc0x0, vmin), vmax));
-  v128.store(y0, f32x4.pmin(f32x4.pmax(vacc0x1, vmin), vmax), 16);
-  v128.store(y0, f32x4.pmin(f32x4.pmax(vacc0x2, vmin), vmax), 32);
-  v128.store(y0, f32x4.pmin(f32x4.pmax(vacc0x3, vmin), vmax), 48);
+  v128.store(y1, vclamp(vacc1x0, vmin, vmax));
+  v128.store(y1, vclamp(vacc1x1, vmin, vmax), 16);
+  v128.store(y1, vclamp(vacc1x2, vmin, vmax), 32);
+  v128.store(y1, vclamp(vacc1x3, vmin, vmax), 48);
+  v128.store(y0, vclamp(vacc0x0, vmin, vmax));
+  v128.store(y0, vclamp(vacc0x1, vmin, vmax), 16);
+  v128.store(y0, vclamp(vacc0x2, vmin, vmax), 32);
+  v128.store(y0, vclamp(vacc0x3, vmin, vmax), 48);
 }
 
 /** The panel: NCHW_PANEL lines of 16 pixels in the module's static memory (SIMD builds). */
@@ -259,7 +259,7 @@ export function pointwiseNchw(
           acc += load<f32>(wr + (<usize>ci << 2)) * load<f32>(xp);
           xp += planeBytes;
         }
-        store<f32>(yr + (<usize>p << 2), min<f32>(max<f32>(acc, vmin), vmax));
+        store<f32>(yr + (<usize>p << 2), clampf(acc, vmin, vmax));
       }
     }
   }

@@ -33,7 +33,7 @@
  * 32-byte boundary; the 4x8 one 24 per 8, no spill, one such jump.
  */
 import { NR } from '../params';
-import { vmadd } from '../simd';
+import { clampf, vclamp, vmadd } from '../simd';
 
 /** Stores the low `n` (0..3) lanes of v at p. */
 // @ts-ignore: decorator
@@ -158,14 +158,14 @@ export function f32_igemm_minmax_4x8__simd(
       } while (k != 0);
     } while (p != 0);
 
-    vacc0x0123 = f32x4.pmin(f32x4.pmax(vacc0x0123, vmin), vmax);
-    vacc0x4567 = f32x4.pmin(f32x4.pmax(vacc0x4567, vmin), vmax);
-    vacc1x0123 = f32x4.pmin(f32x4.pmax(vacc1x0123, vmin), vmax);
-    vacc1x4567 = f32x4.pmin(f32x4.pmax(vacc1x4567, vmin), vmax);
-    vacc2x0123 = f32x4.pmin(f32x4.pmax(vacc2x0123, vmin), vmax);
-    vacc2x4567 = f32x4.pmin(f32x4.pmax(vacc2x4567, vmin), vmax);
-    vacc3x0123 = f32x4.pmin(f32x4.pmax(vacc3x0123, vmin), vmax);
-    vacc3x4567 = f32x4.pmin(f32x4.pmax(vacc3x4567, vmin), vmax);
+    vacc0x0123 = vclamp(vacc0x0123, vmin, vmax);
+    vacc0x4567 = vclamp(vacc0x4567, vmin, vmax);
+    vacc1x0123 = vclamp(vacc1x0123, vmin, vmax);
+    vacc1x4567 = vclamp(vacc1x4567, vmin, vmax);
+    vacc2x0123 = vclamp(vacc2x0123, vmin, vmax);
+    vacc2x4567 = vclamp(vacc2x4567, vmin, vmax);
+    vacc3x0123 = vclamp(vacc3x0123, vmin, vmax);
+    vacc3x4567 = vclamp(vacc3x4567, vmin, vmax);
 
     if (nc >= 8) {
       v128.store(c3, vacc3x0123);
@@ -362,14 +362,14 @@ export function f32_igemm_minmax_2x16__simd(
       }
     } while (p != 0);
 
-    vacc0x0123 = f32x4.pmin(f32x4.pmax(vacc0x0123, vmin), vmax);
-    vacc0x4567 = f32x4.pmin(f32x4.pmax(vacc0x4567, vmin), vmax);
-    vacc0x89AB = f32x4.pmin(f32x4.pmax(vacc0x89AB, vmin), vmax);
-    vacc0xCDEF = f32x4.pmin(f32x4.pmax(vacc0xCDEF, vmin), vmax);
-    vacc1x0123 = f32x4.pmin(f32x4.pmax(vacc1x0123, vmin), vmax);
-    vacc1x4567 = f32x4.pmin(f32x4.pmax(vacc1x4567, vmin), vmax);
-    vacc1x89AB = f32x4.pmin(f32x4.pmax(vacc1x89AB, vmin), vmax);
-    vacc1xCDEF = f32x4.pmin(f32x4.pmax(vacc1xCDEF, vmin), vmax);
+    vacc0x0123 = vclamp(vacc0x0123, vmin, vmax);
+    vacc0x4567 = vclamp(vacc0x4567, vmin, vmax);
+    vacc0x89AB = vclamp(vacc0x89AB, vmin, vmax);
+    vacc0xCDEF = vclamp(vacc0xCDEF, vmin, vmax);
+    vacc1x0123 = vclamp(vacc1x0123, vmin, vmax);
+    vacc1x4567 = vclamp(vacc1x4567, vmin, vmax);
+    vacc1x89AB = vclamp(vacc1x89AB, vmin, vmax);
+    vacc1xCDEF = vclamp(vacc1xCDEF, vmin, vmax);
 
     if (nchw) {
       if (nc >= 16) {
@@ -441,12 +441,6 @@ export function f32_igemm_minmax_2x16__simd(
   } while (nc != 0);
 }
 
-/** Scalar min/max with NaN propagating like f32x4.min/max (and PyTorch's clamp). */
-// @ts-ignore: decorator
-@inline
-function clampf(x: f32, lo: f32, hi: f32): f32 {
-  return min<f32>(max<f32>(x, lo), hi);
-}
 
 /**
  * 4x4 scalar igemm (scalar build; NR = 4). Same contract as the 4x8 SIMD kernel.
