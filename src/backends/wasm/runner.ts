@@ -101,19 +101,15 @@ export class WasmRunner implements Runner {
     const nchw = layout === 'NCHW';
     const heap = this.heap;
     const ex = this.ex;
-    const k0 = this.kernels[0];
-    if (nchw && geoms.length === 1 && k0.runNchw !== undefined && k0.prefersNchw?.(g0) === true) {
-      // a lone depthwise or pointwise stage reads and writes NCHW itself: no boundary transposes
-      heap.write(this.act[0].ptr, x);
-      k0.runNchw(g0, this.act[0].ptr, this.act[1].ptr);
-      out.set(heap.view(this.act[1].ptr, outFloats));
-      return;
-    }
-    if (nchw && this.kernels.every((k, i) => k.runNchw !== undefined && k.nativeNchw?.(geoms[i]) === true)) {
-      // every stage works on NCHW planes in place (a separable layer on wide planes: the
-      // depthwise row kernel, then the pointwise gemm on the planes): no transposes at all
-      // (interleaved A/B, 2026-11-29, relaxed: 112x112x64 -> 128 separable 1.17x faster than
-      // transposing around the NHWC chain; 56x56x128 -> 128 0.97x, within the noise)
+    // NCHW planes in place, no boundary transposes: a lone stage whose kernel prefers that (a
+    // wide depthwise or a pointwise layer), or a chain whose every stage works on the planes
+    // itself (a separable layer on wide planes: interleaved A/B, 2026-11-29, relaxed:
+    // 112x112x64 -> 128 1.17x faster than transposing around the NHWC chain; 56x56x128 -> 128
+    // 0.97x, within the noise)
+    const direct = nchw && this.kernels.every((k) => k.runNchw !== undefined) && (geoms.length === 1
+      ? this.kernels[0].prefersNchw?.(g0) === true
+      : this.kernels.every((k, i) => k.nativeNchw?.(geoms[i]) === true));
+    if (direct) {
       heap.write(this.act[0].ptr, x);
       for (let i = 0; i < geoms.length; i++) {
         this.kernels[i].runNchw!(geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
