@@ -237,8 +237,9 @@ export class ConvKernel extends BaseKernel {
    * large weights). Measured 2026-11-29, Node 20.20, 2-core Xeon, relaxed, interleaved A/B
    * against transposes + the igemm tile: 28x28 256->256 1.14x, 256->512 1.11x, 128->256 1.18x;
    * 14x14 512->512 0.79x (hence planes of 512+ pixels); 56x56 128->128 1.17x. Every other
-   * layer with the build's tile transposes the input and writes the output planes from the tile (run_conv2d_nchw_out_f32), saving the output transpose (best of 21
-   * interleaved, relaxed: 224x224x3 3x3 s2 ->32 +9%, 7x7 s2 ->64 +2%, 14x14x512 1x1 +3%).
+   * layer with the build's tile transposes the input and writes the output planes from the tile
+   * (run_conv2d_nchw_out_f32), saving the output transpose (best of 21 interleaved, relaxed:
+   * 224x224x3 3x3 s2 ->32 +9%, 7x7 s2 ->64 +2%, 14x14x512 1x1 +3%).
    * Other tiles (coutG <= 8, grouped by 4) keep both transposes in the runner.
    */
   prefersNchw(g: Geometry): boolean {
@@ -255,10 +256,10 @@ export class ConvKernel extends BaseKernel {
     return true;
   }
 
+  /** wNchw exists only for a 1x1 ungrouped layer whose weights fit (see the constructor). */
   private gemmNchw(g: Geometry): boolean {
     return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
-      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= NCHW_POINTWISE_MIN_PLANE &&
-      g.c * g.cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES;
+      g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= NCHW_POINTWISE_MIN_PLANE;
   }
 
   runNchw(g: Geometry, x: number, out: number): void {
