@@ -13,7 +13,8 @@
  *
  * Micro-kernel f32_gemm_nchw_minmax_2x16: 2 output channels x 16 pixels, 8 accumulators,
  * 4 B vectors (16 pixels of one channel), 2 weight broadcasts = 14 registers, the 2x16 igemm's
- * tile with the bias per row. Its k loop takes eight channels per trip at constant offsets, each
+ * tile with the bias per row. Its k loop takes eight channels per trip at constant offsets
+ * (written out, as in igemm.ts: load offsets must be literals), each
  * followed by a real exit test: with four, V8 unrolled the loop twice and left jumps across
  * 32-byte boundaries (see the igemm 2x16 loop in igemm.ts and scripts/loop-report.mjs); with
  * eight it does not unroll, and no jump crosses one (Node 20.20).

@@ -251,8 +251,9 @@ export function f32_igemm_minmax_2x16__simd(
       if (a0 != zero) a0 += aOffset;
       if (a1 != zero) a1 += aOffset;
       if (ASC_FEATURE_RELAXED_SIMD) {
-        // Four channels per trip, one k step each at constant offsets, each followed by a real
-        // exit test (kc is any multiple of 4 bytes; the tests also keep Binaryen from regrouping
+        // Four channels per trip, one k step each at constant offsets (written out: AssemblyScript
+        // takes a load's offset only as a literal, so a step cannot be a helper), each followed
+        // by a real exit test (kc is any multiple of 4 bytes; the tests also keep Binaryen from regrouping
         // the loads of the four steps, which spills). Per 8 FMAs: 19 x86 instructions instead of
         // 21, and, checked in the code V8 11.3 generates, no jump of the loop crosses or ends on a
         // 32-byte boundary: on Skylake-derived Xeons (this machine is one) such a jump keeps its
