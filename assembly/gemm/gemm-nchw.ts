@@ -1,15 +1,18 @@
 /**
- * Pointwise convolution straight on NCHW data (a lone 1x1, stride 1, unpadded, ungrouped layer
- * on NCHW input, or every pointwise stage of an all-NCHW chain): per image
- * Y[cout][P] = clamp(bias + W[cout][cin] x X[cin][P]), P = h*w. No boundary transposes: X's rows
- * (input channel planes) are the gemm's B rows, contiguous over pixels, and Y's rows come out as
- * NCHW planes.
+ * Convolution straight on NCHW data, no boundary transposes: gemms whose B rows are 16 pixels of
+ * an input plane (or of an im2col line) and whose C rows come out as 16 pixels of an output plane.
  *
- * Per block of 16 pixels, the block's cin rows of 16 pixels are first copied into PANEL, one
- * 64-byte line per channel, then every pair of output channels runs the micro-kernel over that
- * panel. Read in place, the rows sit one plane apart: planes of 12544 or 3136 pixels put the
- * 32..128 lines of a block into 4..16 of the 64 sets of the 8-way L1 cache, which then evicts
- * them between output channels.
+ * pointwiseNchw: a lone 1x1, stride 1, unpadded, ungrouped layer on NCHW input, or every
+ * pointwise stage of an all-NCHW chain: per image Y[cout][P] = clamp(bias + W[cout][cin] x
+ * X[cin][P]), P = h*w. Per block of 16 pixels, the block's cin rows of 16 pixels are first copied
+ * into PANEL, one 64-byte line per channel, then every pair of output channels runs the
+ * micro-kernel over that panel. Read in place, the rows sit one plane apart: planes of 12544 or
+ * 3136 pixels put the 32..128 lines of a block into 4..16 of the 64 sets of the 8-way L1 cache,
+ * which then evicts them between output channels.
+ *
+ * convNchw: a one-group convolution with few weights per output channel (RGB and grayscale first
+ * layers) as the same gemm over im2col lines: per 16 output pixels of an output row, PANEL gets
+ * the c*kH*kW lines of the block (packIm2colRow), so the k loop runs all of them at once.
  *
  * Micro-kernel f32_gemm_nchw_minmax_2x16: 2 output channels x 16 pixels, 8 accumulators,
  * 4 B vectors (16 pixels of one channel), 2 weight broadcasts = 14 registers, the 2x16 igemm's
@@ -17,7 +20,9 @@
  * (written out, as in igemm.ts: load offsets must be literals), each
  * followed by a real exit test: with four, V8 unrolled the loop twice and left jumps across
  * 32-byte boundaries (see the igemm 2x16 loop in igemm.ts and scripts/loop-report.mjs); with
- * eight it does not unroll, and no jump crosses one (Node 20.20).
+ * eight it does not unroll, and in pointwiseNchw no jump crosses one (Node 20.20). In gemmPanel
+ * (convNchw) two of the exit tests do, in every variant tried (5); the same cost the pointwise
+ * kernel 3-4% when it ran through gemmPanel, so pointwiseNchw keeps its own copy of the loop.
  *
  * Measured 2026-11-29 (relaxed, raw kernel, interleaved A/B against the in-place 1-channel
  * loop): 56x56 128->128 1.20-1.28x, 28x28 256->256 1.28x, 32x32 512->64 2.5x (the L1 sets), 112x112
@@ -208,7 +213,7 @@ function f32_gemm_nchw_minmax_2x16__simd(
 const PANEL: usize = ASC_FEATURE_SIMD ? memory.data(NCHW_PANEL * 64, 64) : 0;
 
 /** Copies 16 pixels of `cin` planes (`planeBytes` apart, from x) into PANEL, 64 bytes per channel. */
-function packPanel(x: usize, planeBytes: usize, cin: i32): usize {
+function packPanel(x: usize, planeBytes: usize, cin: i32): void {
   let d = PANEL;
   for (let c = 0; c < cin; c++) {
     v128.store(d, v128.load(x));
@@ -218,7 +223,21 @@ function packPanel(x: usize, planeBytes: usize, cin: i32): usize {
     x += planeBytes;
     d += 64;
   }
-  return PANEL;
+}
+
+/**
+ * Every pair of output channels over K panel lines at xp: 16 pixels of y[co] (planes yStride
+ * bytes apart) = clamp(bias[co] + w[co] (K floats) x panel). A function of its own, not inlined
+ * into convNchw's block loop (Binaryen inlines no function with a loop): its k loop then gets
+ * registers without the block loop's live values.
+ */
+function gemmPanel(cout: i32, K: i32, w: usize, bias: usize, xp: usize, y: usize, yStride: usize, lo: v128, hi: v128): void {
+  const wRow = <usize>K << 2;
+  for (let co = 0; co < cout; co += 2) {
+    const mr = cout - co < 2 ? cout - co : 2;
+    f32_gemm_nchw_minmax_2x16__simd(mr, K, w + <usize>co * wRow, wRow, xp, bias + (<usize>co << 2),
+      y + <usize>co * yStride, yStride, lo, hi);
+  }
 }
 
 /**
@@ -240,10 +259,10 @@ export function pointwiseNchw(
       const lo = f32x4.splat(vmin);
       const hi = f32x4.splat(vmax);
       for (let p0 = 0; p0 < full; p0 += 16) {
-        const panel = packPanel(xb + (<usize>p0 << 2), planeBytes, cin);
+        packPanel(xb + (<usize>p0 << 2), planeBytes, cin);
         for (let co = 0; co < cout; co += 2) {
           const mr = cout - co < 2 ? cout - co : 2;
-          f32_gemm_nchw_minmax_2x16__simd(mr, cin, w + <usize>co * wRow, wRow, panel,
+          f32_gemm_nchw_minmax_2x16__simd(mr, cin, w + <usize>co * wRow, wRow, PANEL,
             bias + (<usize>co << 2), yb + <usize>co * planeBytes + (<usize>p0 << 2), planeBytes, lo, hi);
         }
       }
@@ -261,6 +280,218 @@ export function pointwiseNchw(
           xp += planeBytes;
         }
         store<f32>(yr + (<usize>p << 2), clampf(acc, vmin, vmax));
+      }
+    }
+  }
+}
+
+/** Two rows of 16 outputs of a block wider than its output row (output rows under 16 pixels). */
+const TAIL: usize = ASC_FEATURE_SIMD ? memory.data(2 * 64, 16) : 0;
+
+/**
+ * Fills PANEL with the im2col lines of `nb` blocks of 16 output pixels of one output row: block b
+ * (its first input column ix = ixFirst + 16*sW*b, ixLast for the last block, which the caller may
+ * shift left to end at the row's end) gets K = c*kH*kW lines of 64 bytes at PANEL + (b*K + line)*64,
+ * line (ci, ky, kx) holding x[ci][iy0 + ky*dH][ix + kx*dW + j*sW] for j = 0..15, 0 outside the
+ * image (and so for pixels past an output row narrower than 16, whose results the caller drops).
+ * Line-major, so the per-line work (row address, padding rows) is done once for all blocks. Stride 1 and 2 spans
+ * fully inside the row are whole v128 loads (stride 2: two loads and one even-lane shuffle per 4
+ * pixels, reading at most one float past the row, within the buffers' EXTRA_BYTES); the others
+ * go a lane at a time.
+ */
+function packIm2colRow(
+  x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sW: i32, dH: i32, dW: i32,
+  iy0: i32, ixFirst: i32, ixLast: i32, nb: i32,
+): void {
+  const rowBytes = <usize>w << 2;
+  const planeBytes = <usize>h * rowBytes;
+  const blockBytes = <usize>(c * kH * kW) << 6;
+  const step = sW << 4;
+  // a block whose first column ix satisfies 0 <= ix <= lim lies inside the row
+  const lim = w - 1 - 15 * sW;
+  const zero = f32x4.splat(0);
+  let line = PANEL;
+  for (let ci = 0; ci < c; ci++) {
+    const xc = x + <usize>ci * planeBytes;
+    for (let ky = 0; ky < kH; ky++) {
+      const iy = iy0 + ky * dH;
+      if (<u32>iy >= <u32>h) {
+        for (let kx = 0; kx < kW; kx++) {
+          let d = line;
+          for (let b = 0; b < nb; b++) {
+            v128.store(d, zero);
+            v128.store(d, zero, 16);
+            v128.store(d, zero, 32);
+            v128.store(d, zero, 48);
+            d += blockBytes;
+          }
+          line += 64;
+        }
+        continue;
+      }
+      const xr = xc + <usize>iy * rowBytes;
+      for (let kx = 0; kx < kW; kx++) {
+        const kxo = kx * dW;
+        // blocks 0 .. nb-2 start at column i0 + b*step: those left of the row, then those
+        // inside it (one run of whole-vector copies), then those reaching past it; the last
+        // block starts at ixLast + kxo
+        const i0 = ixFirst + kxo;
+        const main = nb - 1;
+        let d = line;
+        let b = 0;
+        while (b < main && i0 + b * step < 0) {
+          gather16(d, xr, i0 + b * step, sW, w);
+          d += blockBytes;
+          b++;
+        }
+        let end = b;
+        if (sW <= 2 && lim >= i0 + b * step) {
+          end = (lim - i0) / step + 1;
+          if (end > main) end = main;
+          copyBlocks(d, xr + (<usize>(i0 + b * step) << 2), end - b, sW, blockBytes);
+          d += <usize>(end - b) * blockBytes;
+        }
+        for (b = end; b < main; b++) {
+          gather16(d, xr, i0 + b * step, sW, w);
+          d += blockBytes;
+        }
+        const il = ixLast + kxo;
+        if (sW <= 2 && il >= 0 && il <= lim) {
+          copyBlocks(d, xr + (<usize>il << 2), 1, sW, blockBytes);
+        } else {
+          gather16(d, xr, il, sW, w);
+        }
+        line += 64;
+      }
+    }
+  }
+}
+
+/**
+ * `count` blocks of 16 pixels of one row, stride sW (1 or 2), starting at s, 16*sW floats apart,
+ * into 64-byte lines blockBytes apart from d: whole v128 loads (stride 2: two loads and one
+ * even-lane shuffle per 4 pixels, reading one float past the last pixel).
+ */
+function copyBlocks(d: usize, s: usize, count: i32, sW: i32, blockBytes: usize): void {
+  if (sW == 2) {
+    for (let i = 0; i < count; i++) {
+      v128.store(d, v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
+      v128.store(d, v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
+      v128.store(d, v128.shuffle<f32>(v128.load(s, 64), v128.load(s, 80), 0, 2, 4, 6), 32);
+      v128.store(d, v128.shuffle<f32>(v128.load(s, 96), v128.load(s, 112), 0, 2, 4, 6), 48);
+      s += 128;
+      d += blockBytes;
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      v128.store(d, v128.load(s));
+      v128.store(d, v128.load(s, 16), 16);
+      v128.store(d, v128.load(s, 32), 32);
+      v128.store(d, v128.load(s, 48), 48);
+      s += 64;
+      d += blockBytes;
+    }
+  }
+}
+
+/** d[j] = xr[ix + j*sW] for j = 0..15, 0 where that is outside the row of w floats. */
+function gather16(d: usize, xr: usize, ix: i32, sW: i32, w: i32): void {
+  for (let j = 0; j < 16; j++) {
+    store<f32>(d + (<usize>j << 2), <u32>ix < <u32>w ? load<f32>(xr + (<usize>ix << 2)) : 0);
+    ix += sW;
+  }
+}
+
+/**
+ * A convolution (one group) straight on NCHW data, as a gemm over im2col blocks: per 16 output
+ * pixels of an output row, PANEL gets the block's c*kH*kW im2col lines (packIm2colRow) and every
+ * pair of output channels runs the pointwise micro-kernel over them, with weights
+ * w [cout][c][kH][kW] (OIHW, wRow = c*kH*kW floats) and the outputs stored as whole vectors into
+ * the NCHW planes. For few input channels (MobileNet's and ResNet's first layers) this replaces
+ * the input transpose, the padded copy and the short taps of the igemm (3 or 7 per pixel, of
+ * 9 or 21 channels) with one k loop of c*kH*kW steps. Any c*kH*kW up to NCHW_PANEL works;
+ * the runner sends at most 64 (kernels.ts IM2COL_MAX_K). The scalar build runs a plain loop.
+ * Raw kernel (2026-11-29, relaxed, best of 31): 224x224x3 3x3 s2 ->32 29.6 GF/s, 7x7 s2 ->64
+ * 36.3 GF/s; packing the lines costs 0.19 ms of the first's 0.73 ms (cout 2: 0.19 ms).
+ */
+export function convNchw(
+  x: usize, w: usize, bias: usize, y: usize, n: i32, c: i32, h: i32, wIn: i32, cout: i32,
+  oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, pT: i32, pL: i32,
+  vmin: f32, vmax: f32,
+): void {
+  const K = c * kH * kW;
+  const wRow = <usize>K << 2;
+  const inBytes = <usize>c * <usize>h * (<usize>wIn << 2);
+  const P = oh * ow;
+  const planeBytes = <usize>P << 2;
+  for (let b = 0; b < n; b++) {
+    const xb = x + <usize>b * inBytes;
+    const yb = y + <usize>b * <usize>cout * planeBytes;
+    if (ASC_FEATURE_SIMD) {
+      const lo = f32x4.splat(vmin);
+      const hi = f32x4.splat(vmax);
+      // blocks of a row per PANEL fill: as many as PANEL holds (K <= NCHW_PANEL)
+      const blocks = ow >= 16 ? (ow + 15) >> 4 : 1;
+      let chunk = NCHW_PANEL / K;
+      if (chunk > blocks) chunk = blocks;
+      const blockBytes = <usize>K << 6;
+      for (let oy = 0; oy < oh; oy++) {
+        const yr = yb + (<usize>(oy * ow) << 2);
+        const iy0 = oy * sH - pT;
+        for (let b0 = 0; b0 < blocks; b0 += chunk) {
+          const nb = blocks - b0 < chunk ? blocks - b0 : chunk;
+          // the last block of a row ends at the row's end (ow >= 16)
+          const oxLast = ow >= 16 && (b0 + nb) << 4 > ow ? ow - 16 : (b0 + nb - 1) << 4;
+          packIm2colRow(xb, c, h, wIn, kH, kW, sW, dH, dW, iy0, (b0 << 4) * sW - pL, oxLast * sW - pL, nb);
+          if (ow >= 16) {
+            // the last block of a row ends at the row's end, overlapping its predecessor (the
+            // overlapped pixels get the same values twice)
+            for (let b = 0; b < nb; b++) {
+              let ox0 = (b0 + b) << 4;
+              if (ox0 + 16 > ow) ox0 = ow - 16;
+              gemmPanel(cout, K, w, bias, PANEL + <usize>b * blockBytes, yr + (<usize>ox0 << 2), planeBytes, lo, hi);
+            }
+          } else {
+            // a row narrower than a block: through TAIL, one pair of output channels at a time
+            for (let co = 0; co < cout; co += 2) {
+              const mr = cout - co < 2 ? cout - co : 2;
+              f32_gemm_nchw_minmax_2x16__simd(mr, K, w + <usize>co * wRow, wRow, PANEL, bias + (<usize>co << 2),
+                TAIL, 64, lo, hi);
+              for (let r = 0; r < mr; r++) {
+                const yt = yr + <usize>(co + r) * planeBytes;
+                for (let j = 0; j < ow; j++) {
+                  store<f32>(yt + (<usize>j << 2), load<f32>(TAIL + (<usize>(r * 16 + j) << 2)));
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      for (let co = 0; co < cout; co++) {
+        const wc = w + <usize>co * wRow;
+        const bv = load<f32>(bias + (<usize>co << 2));
+        const yc = yb + <usize>co * planeBytes;
+        for (let oy = 0; oy < oh; oy++) {
+          for (let ox = 0; ox < ow; ox++) {
+            let acc = bv;
+            let wp = wc;
+            for (let ci = 0; ci < c; ci++) {
+              const xc = xb + <usize>ci * <usize>h * (<usize>wIn << 2);
+              for (let ky = 0; ky < kH; ky++) {
+                const iy = oy * sH - pT + ky * dH;
+                for (let kx = 0; kx < kW; kx++) {
+                  const ix = ox * sW - pL + kx * dW;
+                  if (<u32>iy < <u32>h && <u32>ix < <u32>wIn) {
+                    acc += load<f32>(wp) * load<f32>(xc + (<usize>(iy * wIn + ix) << 2));
+                  }
+                  wp += 4;
+                }
+              }
+            }
+            store<f32>(yc + (<usize>(oy * ow + ox) << 2), clampf(acc, vmin, vmax));
+          }
+        }
       }
     }
   }

@@ -18,7 +18,7 @@ import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './was
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -48,6 +48,13 @@ export interface WasmExports {
   /** (x, w [cout][cin], bias, y, n, cin, cout, P, min, max): NCHW pointwise, x n x cin x P, y n x cout x P */
   run_pointwise_nchw_f32(x: number, w: number, bias: number, y: number, n: number, cin: number, cout: number,
     P: number, min: number, max: number): void;
+  /**
+   * (x, w [cout][c][kH][kW], bias, y, n, c, h, w, cout, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max):
+   * one-group convolution NCHW to NCHW over im2col blocks of 16 pixels (c*kH*kW <= NCHW_PANEL_CHANNELS)
+   */
+  run_conv2d_im2col_nchw_f32(x: number, w: number, bias: number, y: number, n: number, c: number, h: number,
+    wIn: number, cout: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number,
+    dH: number, dW: number, padTop: number, padLeft: number, min: number, max: number): void;
   /**
    * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, outPlane): run_conv2d's
    * build tile (alt 0 packing) writing NCHW planes of outPlane pixels

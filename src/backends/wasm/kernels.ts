@@ -4,6 +4,7 @@
  * rebuilt only when the geometry or the input's address changes, and freed on dispose.
  *
  *   conv   packed gemm panels (gemm/pack.ts) + zero row + indirection buffer -> igemm
+ *          [+ OIHW weights for the NCHW gemms (gemm/gemm-nchw.ts): pointwise, small-K im2col]
  *   dw     packed 4-channel blocks (conv/depthwise.ts) [+ m-fold expanded input when m > 1]
  *   deconv packed gemm panels (no bias) + bias row + rows indirection + column buffer -> col2im
  */
@@ -15,6 +16,8 @@ import type { Heap } from './heap.js';
 
 /** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
 const NCHW_POINTWISE_MAX_WEIGHT_BYTES = 512 * 1024;
+/** Layers of at most this many weights per output channel run the im2col gemm on NCHW data (measured, see runNchw). */
+const IM2COL_MAX_K = 64;
 /** ... and planes of at least this many pixels (measured, see prefersNchw). */
 const NCHW_POINTWISE_MIN_PLANE = 512;
 
@@ -35,6 +38,12 @@ export interface WasmKernel extends Kernel {
    * chain on NCHW data, saving the output transpose); returns false when it cannot for this stage.
    */
   runToNchw?(g: Geometry, x: number, out: number): boolean;
+  /**
+   * Whether runNchw maps each pixel of the input planes to the same pixel of the output planes
+   * (a 1x1 unpadded stride-1 layer run on the planes in place): the runner may then run it on
+   * bands of pixels.
+   */
+  pixelwise?(g: Geometry): boolean;
 }
 
 /*
@@ -135,7 +144,12 @@ export class ConvKernel extends BaseKernel {
   private readonly padded: Scratch;
   /** The NHWC copy of an NCHW input (runNchw through the igemm). */
   private readonly nhwc: Scratch;
-  /** Pointwise, one group, SIMD: weights [cout][cin] and bias for the NCHW gemm (0 otherwise). */
+  /** At most IM2COL_MAX_K weights per output channel, one group, SIMD: runNchw runs the im2col gemm. */
+  private readonly im2col: boolean = false;
+  /**
+   * Pointwise or im2col, one group, SIMD: OIHW weights [cout][cin*kH*kW] and bias for the NCHW
+   * gemms (0 otherwise).
+   */
   private readonly wNchw: number = 0;
   private readonly biasNchw: number = 0;
 
@@ -169,12 +183,18 @@ export class ConvKernel extends BaseKernel {
       ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
       // The NCHW copy only pays for weights small enough for gemmNchw: skip it for the rest
       // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).
-      if (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
-        cin <= (ex.NCHW_PANEL_CHANNELS.value as number)) {
-        // canonical [cin][cout] -> [cout][cin]
-        const t = new Float32Array(cin * cout);
+      const K = cin * taps;
+      this.im2col = simd && groups === 1 && taps > 1 && K <= IM2COL_MAX_K;
+      if (this.im2col || (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
+        cin <= (ex.NCHW_PANEL_CHANNELS.value as number))) {
+        // canonical [kH][kW][cin][cout] -> OIHW [cout][cin][kH][kW]
+        const t = new Float32Array(K * cout);
         const src = stage.weights;
-        for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) t[co * cin + ci] = src[ci * cout + co];
+        for (let tap = 0; tap < taps; tap++) {
+          for (let ci = 0; ci < cin; ci++) {
+            for (let co = 0; co < cout; co++) t[co * K + ci * taps + tap] = src[(tap * cin + ci) * cout + co];
+          }
+        }
         this.wNchw = this.own(upload(heap, t));
         this.biasNchw = this.own(upload(heap, stage.bias));
       }
@@ -247,6 +267,10 @@ export class ConvKernel extends BaseKernel {
   }
 
   nativeNchw(g: Geometry): boolean {
+    return this.gemmNchw(g) || this.im2col;
+  }
+
+  pixelwise(g: Geometry): boolean {
     return this.gemmNchw(g);
   }
 
@@ -262,9 +286,27 @@ export class ConvKernel extends BaseKernel {
       g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= NCHW_POINTWISE_MIN_PLANE;
   }
 
+  /**
+   * A lone layer (or every stage of a chain that is nativeNchw) on NCHW planes. Pointwise: see
+   * gemmNchw. A kernel of at most IM2COL_MAX_K weights per output channel (RGB or grayscale first
+   * layers): the im2col gemm of assembly/gemm/gemm-nchw.ts straight from the input planes (no
+   * transpose, no padded copy; the k loop runs all c*kH*kW weights at once instead of kH taps of
+   * kW*c; 64-byte output lines written whole). Measured 2026-11-29, Node 20.20, relaxed, layer
+   * run(x, {out}), interleaved A/B against the igemm path: 224x224x3 3x3 s2 ->32 1.19-1.53x,
+   * 128x128x3 3x3 ->32 1.20x, 96x96x6 3x3 ->24 1.21x, 128x128x1 5x5 ->16 1.22x, 100x100x3 3x3 s2
+   * 1.07x; with more weights the packing of c*kH*kW lines per 16 pixels costs more than it
+   * saves: 112x112x8 3x3 (K 72) 0.84x, 112x112x16 3x3 0.88x, 7x7 kernels on 3-4 channels
+   * 0.78-0.91x (224x224x3 7x7 s2 ->64, ResNet's conv1, 0.97-1.06x).
+   * Everything else: the input transposed to NHWC, then the igemm writing NCHW planes.
+   */
   runNchw(g: Geometry, x: number, out: number): void {
     if (this.gemmNchw(g)) {
       this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.cout, g.h * g.w, g.min, g.max);
+      return;
+    }
+    if (this.im2col) {
+      this.ex.run_conv2d_im2col_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow,
+        g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
       return;
     }
     this.nhwc.ensure(g.n * g.h * g.w * g.c * 4);

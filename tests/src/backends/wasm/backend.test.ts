@@ -42,6 +42,18 @@ const CASES: Case[] = [
   { name: 'pointwise_c7_co5_n2_relu6_nchw_planes', kind: 'conv', n: 2, c: 7, h: 33, w: 35, cin: 7, cout: 5, kH: 1, kW: 1, act: 'relu6' },
   { name: 'pointwise_c3_co33_p1024', kind: 'conv', n: 1, c: 3, h: 32, w: 32, cin: 3, cout: 33, kH: 1, kW: 1 },
   { name: 'conv_1x1_c16_co8_mr_tail', kind: 'conv', n: 1, c: 16, h: 1, w: 7, cin: 16, cout: 8, kH: 1, kW: 1 },
+  // NCHW im2col gemm (SIMD builds, c*kH*kW <= 64): blocks of 16 output columns, the last one
+  // shifted left to end at the row's end, rows narrower than a block, stride 2 (shuffled loads),
+  // other strides and the image's edges (a lane at a time), K at the limit; then just past it
+  { name: 'im2col_3x3s2p1_c3_co7_n2_ow35', kind: 'conv', n: 2, c: 3, h: 9, w: 70, cin: 3, cout: 7, kH: 3, kW: 3,
+    stride: [2, 2], pad: [1, 1, 1, 1], act: 'relu6' },
+  { name: 'im2col_3x3_c1_co2_ow16', kind: 'conv', n: 1, c: 1, h: 5, w: 18, cin: 1, cout: 2, kH: 3, kW: 3 },
+  { name: 'im2col_5x3_s3x3_d1x2_asym_c2_co5', kind: 'conv', n: 1, c: 2, h: 13, w: 80, cin: 2, cout: 5, kH: 5, kW: 3,
+    stride: [3, 3], dilation: [1, 2], pad: [2, 3, 1, 0] },
+  { name: 'im2col_2x2_c16_co3_k64_ow40', kind: 'conv', n: 1, c: 16, h: 4, w: 41, cin: 16, cout: 3, kH: 2, kW: 2, act: 'relu' },
+  { name: 'conv_3x3_c8_co5_k72_wide', kind: 'conv', n: 1, c: 8, h: 4, w: 37, cin: 8, cout: 5, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  // NCHW pointwise on bands of pixels (runner.ts runBands): 22500-pixel planes, 2 bands
+  { name: 'pointwise_bands_c5_co7_n2', kind: 'conv', n: 2, c: 5, h: 150, w: 150, cin: 5, cout: 7, kH: 1, kW: 1, act: 'relu6' },
   // depthwise
   ...[1, 3, 5, 7, 13, 17].map((c): Case => ({
     name: `depthwise_3x3s1d1p1_c${c}`, kind: 'dw', n: 1, c, h: 6, w: 5, cin: c, cout: c, kH: 3, kW: 3, pad: [1, 1, 1, 1],
@@ -178,6 +190,29 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
       runner.run(x, 'NHWC', [g], x);
       expectClose(x, want, `alias ${h}x${w}`);
     }
+    runner.dispose();
+    k.dispose();
+  });
+
+  test('NCHW pointwise bands: out may alias x, and a view sharing x\'s buffer elsewhere is not banded over x', () => {
+    const r = rng(31);
+    const spec = makeSpec({ kind: 'conv', cin: 6, cout: 6, kH: 1, kW: 1 });
+    const g = resolve(spec, 1, 6, 150, 151);
+    const wts = randomArray(36, r), bias = randomArray(6, r);
+    const k = backend.createKernel({ spec, weights: wts, bias });
+    const runner = backend.createRunner([k]);
+    const x = randomArray(150 * 151 * 6, r);
+    const want = toNchw(refStage(g, x, wts, bias), 1, 150, 151, 6);
+    const xin = toNchw(x, 1, 150, 151, 6);
+    const same = Float32Array.from(xin);
+    runner.run(same, 'NCHW', [g], same);
+    expectClose(same, want, 'alias');
+    // out starts 7 planes' pixels into a buffer whose start holds x
+    const buf = new Float32Array(xin.length + 7 * 151);
+    buf.set(xin);
+    const shifted = buf.subarray(7 * 151);
+    runner.run(buf.subarray(0, xin.length), 'NCHW', [g], shifted);
+    expectClose(shifted, want, 'overlapping views');
     runner.dispose();
     k.dispose();
   });
