@@ -49,6 +49,10 @@ export {
   convRunNchw as run_conv2d_nchw_out_f32,
 } from './conv/standard';
 export {
+  winogradWeights as winograd_weights_f32,
+  winogradRun as run_conv2d_winograd_f32,
+} from './conv/winograd';
+export {
   dwPackedFloats as dwconv2d_packed_floats,
   dwPack as pack_dwconv2d_f32,
   dwExpand as expand_dwconv2d_nhwc_f32,

@@ -3,7 +3,8 @@
  * stage needs per input size (indirection buffers, column buffers, channel-expanded inputs),
  * rebuilt only when the geometry or the input's address changes, and freed on dispose.
  *
- *   conv   packed gemm panels (gemm/pack.ts) + zero row + indirection buffer -> igemm
+ *   conv   packed gemm panels (gemm/pack.ts) + zero row + indirection buffer -> igemm,
+ *          or 16 transformed weight matrices -> Winograd F(2x2,3x3) (conv/winograd.ts: 3x3 stride 1)
  *          [+ OIHW weights for the NCHW gemms (gemm/gemm-nchw.ts): pointwise, small-K im2col]
  *   dw     packed 4-channel blocks (conv/depthwise.ts) [+ m-fold expanded input when m > 1]
  *   deconv packed gemm panels (no bias) + bias row + rows indirection + column buffer -> col2im
@@ -14,6 +15,17 @@ import type { WasmExports } from '../../loader/load.js';
 
 import type { Heap } from './heap.js';
 
+/**
+ * 3x3 stride-1 one-group layers with input + output channels of at least this many (each at least
+ * 16, both multiples of 4) run Winograd F(2x2,3x3) (conv/winograd.ts). Measured 2026-11-29, Node
+ * 20.20, relaxed, layer run(x, {out}) NCHW, interleaved A/B against the igemm: 56x56x64 1.50-1.57x,
+ * 14x14x256 1.68-1.82x, 28x28x128 1.66x, 7x7x512 1.32x, 33x33x256 dilation 2 1.71x, dilation 6
+ * 1.39x, 56x56x32 1.12-1.17x, 28x28x32->48 1.33x, 14x14x32 1.18x, 4x4x128 1.37x, 56x56x16->64
+ * 1.06x; 112x112x16->32 0.98x. wasm-simd: 1.41-1.86x. NHWC: 1.14-2.07x.
+ */
+const WINOGRAD_MIN_CHANNELS = 64;
+/** Winograd's transformed inputs and products per block of tiles (see runWinograd). */
+const WINOGRAD_BLOCK_BYTES = 1 << 20;
 /** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
 const NCHW_POINTWISE_MAX_WEIGHT_BYTES = 512 * 1024;
 /** Layers of at most this many weights per output channel run the im2col gemm on NCHW data (measured, see runNchw). */
@@ -132,7 +144,8 @@ export class ConvKernel extends BaseKernel {
   /** 2: grouped 4x4 (groups of 4 outputs), 1: the 4x8 tile (groups of at most 8 output channels), 0: the build's tile */
   private readonly alt: number;
   private readonly mr: number;
-  private readonly packed: number;
+  /** The igemm's packed weights (0 for a Winograd layer). */
+  private readonly packed: number = 0;
   private readonly zero: number;
   private readonly ind: Scratch;
   private indKey = '';
@@ -152,6 +165,14 @@ export class ConvKernel extends BaseKernel {
    */
   private readonly wNchw: number = 0;
   private readonly biasNchw: number = 0;
+  /** Winograd F(2x2,3x3) (conv/winograd.ts): the 16 packed U[e], 0 when the layer does not qualify. */
+  private readonly wino: number = 0;
+  private readonly biasWino: number = 0;
+  private readonly winoV: Scratch;
+  private readonly winoM: Scratch;
+  private readonly winoInd: Scratch;
+  private readonly winoTab: Scratch;
+  private winoKey = '';
 
   constructor(stage: Stage, heap: Heap, ex: WasmExports) {
     super(stage.spec, heap, ex);
@@ -159,6 +180,10 @@ export class ConvKernel extends BaseKernel {
     this.rows = groups === 1 && cin <= 16 && kW > 1 && stage.spec.dilationW === 1;
     this.padded = this.newScratch();
     this.nhwc = this.newScratch();
+    this.winoV = this.newScratch();
+    this.winoM = this.newScratch();
+    this.winoInd = this.newScratch();
+    this.winoTab = this.newScratch();
     const cinG = cin / groups;
     const coutG = cout / groups;
     const taps = kH * kW;
@@ -172,15 +197,23 @@ export class ConvKernel extends BaseKernel {
     const nr = this.alt === 2 ? 4 : this.alt ? (simd ? 8 : 4) : (ex.GEMM_NR.value as number);
     // alt 2 adds the group's channel offset to padding taps too: its zero row spans all channels
     const zeroFloats = this.alt === 2 ? cin : cinG;
+    const sp = stage.spec;
+    // Winograd takes every geometry of such a layer (stride and dilation are fixed per layer), so
+    // the igemm's packed weights are not made for it
+    const wino = simd && groups === 1 && kH === 3 && kW === 3 && sp.strideH === 1 && sp.strideW === 1 &&
+      sp.dilationH === sp.dilationW && cin % 4 === 0 && cout % 4 === 0 && cin >= 16 && cout >= 16 &&
+      cin + cout >= WINOGRAD_MIN_CHANNELS;
     let w = 0;
     let b = 0;
     try {
-      this.packed = this.own(heap.alloc(groups * packedGemmFloats(taps, cinG, coutG, nr) * 4));
       this.zero = this.own(heap.alloc(zeroFloats * 4));
       heap.zero(this.zero, zeroFloats * 4 + 16);
       w = upload(heap, stage.weights);
       b = upload(heap, stage.bias);
-      ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
+      if (!wino) {
+        this.packed = this.own(heap.alloc(groups * packedGemmFloats(taps, cinG, coutG, nr) * 4));
+        ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
+      }
       // The NCHW copy only pays for weights small enough for gemmNchw: skip it for the rest
       // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).
       const K = cin * taps;
@@ -198,6 +231,21 @@ export class ConvKernel extends BaseKernel {
         this.wNchw = this.own(upload(heap, t));
         this.biasNchw = this.own(upload(heap, stage.bias));
       }
+      if (wino) {
+        const nr = ex.GEMM_NR.value as number;
+        const uFloats = packedGemmFloats(1, cin, cout, nr);
+        this.wino = this.own(heap.alloc(16 * uFloats * 4));
+        const u = heap.alloc(16 * cin * cout * 4);
+        try {
+          ex.winograd_weights_f32(w, cin, cout, u);
+          for (let e = 0; e < 16; e++) {
+            ex.pack_gemm_f32(1, 1, cin, cout, nr, u + e * cin * cout * 4, 0, this.wino + e * uFloats * 4);
+          }
+        } finally {
+          heap.free(u);
+        }
+        this.biasWino = this.own(upload(heap, stage.bias));
+      }
     } catch (e) {
       this.abort(e);
     } finally {
@@ -212,6 +260,10 @@ export class ConvKernel extends BaseKernel {
 
   /** NHWC x to NHWC out (outPlane 0), or to NCHW planes of outPlane pixels (see gemm). */
   private exec(g: Geometry, x: number, out: number, outPlane: number): void {
+    if (this.wino !== 0) {
+      this.runWinograd(g, x, out, outPlane);
+      return;
+    }
     if (this.rows) {
       // the padded copy spans exactly the rows and columns the taps reach; skip the mode when
       // that is much more than the input (huge strides or paddings)
@@ -312,6 +364,39 @@ export class ConvKernel extends BaseKernel {
     this.nhwc.ensure(g.n * g.h * g.w * g.c * 4);
     this.ex.nchw_to_nhwc_f32(x, this.nhwc.ptr, g.n, g.c, g.h * g.w);
     this.exec(g, this.nhwc.ptr, out, g.oh * g.ow);
+  }
+
+  /**
+   * Winograd F(2x2,3x3) over blocks of T tiles: T even (the rows indirection pairs rows), the
+   * block's transformed inputs and products (16*T*(cin+cout) floats) about WINOGRAD_BLOCK_BYTES,
+   * but at least 64 tiles, so the 16 U[e] are streamed once per block.
+   */
+  private runWinograd(g: Geometry, x: number, out: number, outPlane: number): void {
+    const { cin, cout } = this.spec;
+    // tile rows per dilation phase a: ceil(ceil((oh - a) / d) / 2), summed (likewise columns)
+    const d = g.dilationH;
+    let th = 0;
+    let tw = 0;
+    for (let a = 0; a < d; a++) {
+      th += Math.ceil(Math.ceil((g.oh - a) / d) / 2);
+      tw += Math.ceil(Math.ceil((g.ow - a) / d) / 2);
+    }
+    const tiles = g.n * th * tw;
+    let T = Math.max(64, Math.floor(WINOGRAD_BLOCK_BYTES / (64 * (cin + cout))));
+    T = Math.min(T, tiles);
+    T += T & 1;
+    const moved = this.winoV.ensure(16 * T * cin * 4);
+    this.winoM.ensure(16 * T * cout * 4);
+    const mr = this.ex.GEMM_MR.value as number;
+    const key = `${this.winoV.ptr},${T}`;
+    if (this.winoInd.ensure(indirectionLength(16 * T, 1, mr) * 4) || moved || key !== this.winoKey) {
+      this.ex.build_rows_indirection(this.winoInd.ptr, this.winoV.ptr, 16 * T, cin * 4, mr);
+      this.winoKey = key;
+    }
+    this.winoTab.ensure((g.oh + g.ow) * 4);
+    this.ex.run_conv2d_winograd_f32(x, this.wino, this.biasWino, out, this.winoInd.ptr, this.winoV.ptr, this.winoM.ptr,
+      this.zero, this.winoTab.ptr, g.n, g.h, g.w, cin, cout, g.oh, g.ow, g.padTop, g.padLeft, g.dilationH, T, g.min, g.max,
+      outPlane);
   }
 
   private runRows(g: Geometry, x: number, out: number, hp: number, wp: number, outPlane: number): void {

@@ -52,6 +52,13 @@ const CASES: Case[] = [
     stride: [3, 3], dilation: [1, 2], pad: [2, 3, 1, 0] },
   { name: 'im2col_2x2_c16_co3_k64_ow40', kind: 'conv', n: 1, c: 16, h: 4, w: 41, cin: 16, cout: 3, kH: 2, kW: 2, act: 'relu' },
   { name: 'conv_3x3_c8_co5_k72_wide', kind: 'conv', n: 1, c: 8, h: 4, w: 37, cin: 8, cout: 5, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  // Winograd F(2x2,3x3) (SIMD builds: 3x3 stride 1, one group, channels multiples of 4, cin + cout >= 64):
+  // odd sizes, batch > 1, asymmetric padding, dilation; then one channel count short of it
+  { name: 'winograd_3x3_c32_co36_n2_asym', kind: 'conv', n: 2, c: 32, h: 7, w: 9, cin: 32, cout: 36, kH: 3, kW: 3,
+    pad: [0, 2, 1, 1], act: 'relu6' },
+  { name: 'winograd_3x3d2_c24_co40', kind: 'conv', n: 1, c: 24, h: 11, w: 10, cin: 24, cout: 40, kH: 3, kW: 3,
+    dilation: [2, 2], pad: [2, 2, 2, 2] },
+  { name: 'conv_3x3_c33_co32_not_winograd', kind: 'conv', n: 1, c: 33, h: 5, w: 6, cin: 33, cout: 32, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
   // NCHW pointwise on bands of pixels (runner.ts runBands): 22500-pixel planes, 2 bands
   { name: 'pointwise_bands_c5_co7_n2', kind: 'conv', n: 2, c: 5, h: 150, w: 150, cin: 5, cout: 7, kH: 1, kW: 1, act: 'relu6' },
   // depthwise

@@ -1,0 +1,264 @@
+/**
+ * Winograd F(2x2, 3x3) convolution for 3x3, stride 1, one-group layers of any (square) dilation
+ * (SIMD builds; channel counts multiples of 4): every 2x2 block of output pixels (a tile; with
+ * dilation d, pixels d apart) is computed from the 4x4 input patch under it with 16
+ * multiply-adds per (input, output) channel pair instead of 36
+ * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
+ *
+ *   Y = A^T [ (G g G^T) .* (B^T d B) ] A        summed over input channels
+ *
+ *   B^T = | 1  0 -1  0 |     G = | 1    0    0   |     A^T = | 1  1  1  0 |
+ *         | 0  1  1  0 |         | 1/2  1/2  1/2 |           | 0  1 -1 -1 |
+ *         | 0 -1  1  0 |         | 1/2 -1/2  1/2 |
+ *         | 0  1  0 -1 |         | 0    0    1   |
+ *
+ * The sum over input channels of the 16 elementwise products is 16 independent gemms
+ * M[e] (tiles x cout) = V[e] (tiles x cin) x U[e] (cin x cout), e = 4*i + j the position in the
+ * 4x4 transform: they run on the igemm tile (convRun through a rows indirection buffer), with the
+ * transformed weights U[e] packed once (gemm/pack.ts, zero bias). Per block of T tiles:
+ *
+ *   NHWC x --winogradInput--> V [16][T][cin] --16 x convRun--> M [16][T][cout]
+ *          --winogradOutput (+ bias, clamp)--> y (NHWC, or NCHW planes of outPlane pixels)
+ *
+ * The transforms are additions and halvings only, four channels per v128; F(2x2, 3x3) keeps the
+ * rounding error of the direct sum's order (F(4x4, 3x3) would save more multiplies for larger
+ * transform constants).
+ */
+import { NR } from '../params';
+import { packedGemmFloats } from '../gemm/pack';
+import { vclamp } from '../simd';
+import { convRun } from './standard';
+
+// @ts-ignore: decorator
+@lazy const HALF: f32 = 0.5;
+
+/**
+ * U[e] = (G g G^T)[e] for every (ci, co): w canonical [3][3][cin][cout] (plan.ts), u [16][cin][cout].
+ */
+export function winogradWeights(w: usize, cin: i32, cout: i32, u: usize): void {
+  const n = <usize>cin * <usize>cout;
+  for (let k: usize = 0; k < n; k++) {
+    // g[r][c] = w[(r*3 + c)][k]
+    const g00 = load<f32>(w + ((0 * n + k) << 2)), g01 = load<f32>(w + ((1 * n + k) << 2)), g02 = load<f32>(w + ((2 * n + k) << 2));
+    const g10 = load<f32>(w + ((3 * n + k) << 2)), g11 = load<f32>(w + ((4 * n + k) << 2)), g12 = load<f32>(w + ((5 * n + k) << 2));
+    const g20 = load<f32>(w + ((6 * n + k) << 2)), g21 = load<f32>(w + ((7 * n + k) << 2)), g22 = load<f32>(w + ((8 * n + k) << 2));
+    // t = G g (4 x 3), by columns
+    const t00 = g00, t01 = g01, t02 = g02;
+    const t10 = HALF * (g00 + g10 + g20), t11 = HALF * (g01 + g11 + g21), t12 = HALF * (g02 + g12 + g22);
+    const t20 = HALF * (g00 - g10 + g20), t21 = HALF * (g01 - g11 + g21), t22 = HALF * (g02 - g12 + g22);
+    const t30 = g20, t31 = g21, t32 = g22;
+    // U = t G^T (4 x 4): row r = [t0, (t0+t1+t2)/2, (t0-t1+t2)/2, t2]
+    storeRow(u, n, k, 0, t00, t01, t02);
+    storeRow(u, n, k, 1, t10, t11, t12);
+    storeRow(u, n, k, 2, t20, t21, t22);
+    storeRow(u, n, k, 3, t30, t31, t32);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function storeRow(u: usize, n: usize, k: usize, r: i32, a: f32, b: f32, c: f32): void {
+  const e = <usize>(r * 4);
+  store<f32>(u + (((e + 0) * n + k) << 2), a);
+  store<f32>(u + (((e + 1) * n + k) << 2), HALF * (a + b + c));
+  store<f32>(u + (((e + 2) * n + k) << 2), HALF * (a - b + c));
+  store<f32>(u + (((e + 3) * n + k) << 2), c);
+}
+
+/** The 16 input pointers of one tile (a pixel's first channel, or `zero` outside the image). */
+const PTRS: usize = memory.data(16 * 4, 16);
+
+/**
+ * V[e][t][c] = (B^T d B)[e] for tiles t0 .. t0+count-1 (numbered n-major, then tile row, tile
+ * column), t counted from t0; T tiles per e.
+ */
+function winogradInput(
+  x: usize, h: i32, w: i32, c: i32, pT: i32, pL: i32, d: i32, rows: usize, tilesH: i32, cols: usize, tilesW: i32,
+  t0: i32, count: i32, T: i32, v: usize, zero: usize,
+): void {
+  const pixelBytes = <usize>c << 2;
+  const rowBytes = <usize>w * pixelBytes;
+  const imageBytes = <usize>h * rowBytes;
+  const eBytes = <usize>T * pixelBytes;
+  const perImage = tilesH * tilesW;
+  for (let t = 0; t < count; t++) {
+    const g = t0 + t;
+    const b = g / perImage;
+    const r = g - b * perImage;
+    const ty = r / tilesW;
+    const tx = r - ty * tilesW;
+    const iy0 = load<i32>(rows + (<usize>ty << 2)) - pT;
+    const ix0 = load<i32>(cols + (<usize>tx << 2)) - pL;
+    const xb = x + <usize>b * imageBytes;
+    for (let i = 0; i < 4; i++) {
+      const iy = iy0 + i * d;
+      for (let j = 0; j < 4; j++) {
+        const ix = ix0 + j * d;
+        const p = <u32>iy < <u32>h && <u32>ix < <u32>w ? xb + <usize>iy * rowBytes + <usize>ix * pixelBytes : zero;
+        store<usize>(PTRS + (<usize>(i * 4 + j) << 2), p);
+      }
+    }
+    let dst = v + <usize>t * (<usize>c << 2);
+    for (let off: usize = 0; off < (<usize>c << 2); off += 16) {
+      // rows of B^T d: r0 = d0 - d2, r1 = d1 + d2, r2 = d2 - d1, r3 = d1 - d3 (each 4 columns)
+      const d00 = v128.load(load<usize>(PTRS) + off), d01 = v128.load(load<usize>(PTRS, 4) + off);
+      const d02 = v128.load(load<usize>(PTRS, 8) + off), d03 = v128.load(load<usize>(PTRS, 12) + off);
+      const d10 = v128.load(load<usize>(PTRS, 16) + off), d11 = v128.load(load<usize>(PTRS, 20) + off);
+      const d12 = v128.load(load<usize>(PTRS, 24) + off), d13 = v128.load(load<usize>(PTRS, 28) + off);
+      const d20 = v128.load(load<usize>(PTRS, 32) + off), d21 = v128.load(load<usize>(PTRS, 36) + off);
+      const d22 = v128.load(load<usize>(PTRS, 40) + off), d23 = v128.load(load<usize>(PTRS, 44) + off);
+      const d30 = v128.load(load<usize>(PTRS, 48) + off), d31 = v128.load(load<usize>(PTRS, 52) + off);
+      const d32 = v128.load(load<usize>(PTRS, 56) + off), d33 = v128.load(load<usize>(PTRS, 60) + off);
+      transformRow(dst, eBytes, 0, f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23));
+      transformRow(dst, eBytes, 4, f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23));
+      transformRow(dst, eBytes, 8, f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13));
+      transformRow(dst, eBytes, 12, f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33));
+      dst += 16;
+    }
+  }
+}
+
+/** Row r of (B^T d) times B into V[e0 .. e0+3]: [r0 - r2, r1 + r2, r2 - r1, r1 - r3]. */
+// @ts-ignore: decorator
+@inline
+function transformRow(dst: usize, eBytes: usize, e0: i32, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const p = dst + <usize>e0 * eBytes;
+  v128.store(p, f32x4.sub(r0, r2));
+  v128.store(p + eBytes, f32x4.add(r1, r2));
+  v128.store(p + 2 * eBytes, f32x4.sub(r2, r1));
+  v128.store(p + 3 * eBytes, f32x4.sub(r1, r3));
+}
+
+/**
+ * y = clamp(bias + A^T M A) for tiles t0 .. t0+count-1: NHWC (outPlane 0) or NCHW planes of
+ * outPlane = oh*ow pixels; the parts of edge tiles past oh or ow are not stored.
+ */
+function winogradOutput(
+  m: usize, T: i32, t0: i32, count: i32, oh: i32, ow: i32, cout: i32, d: i32, rows: usize, tilesH: i32,
+  cols: usize, tilesW: i32, bias: usize, y: usize, outPlane: i32, vmin: f32, vmax: f32,
+): void {
+  const lo = f32x4.splat(vmin);
+  const hi = f32x4.splat(vmax);
+  const eBytes = <usize>T * (<usize>cout << 2);
+  const perImage = tilesH * tilesW;
+  const pixelBytes = <usize>cout << 2;
+  for (let t = 0; t < count; t++) {
+    const g = t0 + t;
+    const b = g / perImage;
+    const r = g - b * perImage;
+    const ty = r / tilesW;
+    const tx = r - ty * tilesW;
+    const oy = load<i32>(rows + (<usize>ty << 2));
+    const ox = load<i32>(cols + (<usize>tx << 2));
+    const down = oy + d < oh;
+    const right = ox + d < ow;
+    let src = m + <usize>t * pixelBytes;
+    for (let co = 0; co < cout; co += 4) {
+      const vb = v128.load(bias + (<usize>co << 2));
+      // s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 over the rows i of M, per column j
+      const m00 = v128.load(src), m01 = v128.load(src + eBytes), m02 = v128.load(src + 2 * eBytes), m03 = v128.load(src + 3 * eBytes);
+      const m10 = v128.load(src + 4 * eBytes), m11 = v128.load(src + 5 * eBytes), m12 = v128.load(src + 6 * eBytes), m13 = v128.load(src + 7 * eBytes);
+      const m20 = v128.load(src + 8 * eBytes), m21 = v128.load(src + 9 * eBytes), m22 = v128.load(src + 10 * eBytes), m23 = v128.load(src + 11 * eBytes);
+      const m30 = v128.load(src + 12 * eBytes), m31 = v128.load(src + 13 * eBytes), m32 = v128.load(src + 14 * eBytes), m33 = v128.load(src + 15 * eBytes);
+      const s00 = f32x4.add(f32x4.add(m00, m10), m20), s01 = f32x4.add(f32x4.add(m01, m11), m21);
+      const s02 = f32x4.add(f32x4.add(m02, m12), m22), s03 = f32x4.add(f32x4.add(m03, m13), m23);
+      const s10 = f32x4.sub(f32x4.sub(m10, m20), m30), s11 = f32x4.sub(f32x4.sub(m11, m21), m31);
+      const s12 = f32x4.sub(f32x4.sub(m12, m22), m32), s13 = f32x4.sub(f32x4.sub(m13, m23), m33);
+      const y00 = vclamp(f32x4.add(vb, f32x4.add(f32x4.add(s00, s01), s02)), lo, hi);
+      const y01 = vclamp(f32x4.add(vb, f32x4.sub(f32x4.sub(s01, s02), s03)), lo, hi);
+      const y10 = vclamp(f32x4.add(vb, f32x4.add(f32x4.add(s10, s11), s12)), lo, hi);
+      const y11 = vclamp(f32x4.add(vb, f32x4.sub(f32x4.sub(s11, s12), s13)), lo, hi);
+      if (outPlane == 0) {
+        const p = y + ((<usize>b * <usize>oh + <usize>oy) * <usize>ow + <usize>ox) * pixelBytes + (<usize>co << 2);
+        const down1 = <usize>(ow * d) * pixelBytes;
+        const right1 = <usize>d * pixelBytes;
+        v128.store(p, y00);
+        if (right) v128.store(p + right1, y01);
+        if (down) {
+          v128.store(p + down1, y10);
+          if (right) v128.store(p + down1 + right1, y11);
+        }
+      } else {
+        const cs = <usize>outPlane << 2;
+        const p = y + (<usize>b * <usize>cout + <usize>co) * cs + (<usize>(oy * ow + ox) << 2);
+        const down1 = <usize>(ow * d) << 2;
+        const right1 = <usize>d << 2;
+        storeLane(p, down1, right1, right, down, f32x4.extract_lane(y00, 0), f32x4.extract_lane(y01, 0),
+          f32x4.extract_lane(y10, 0), f32x4.extract_lane(y11, 0));
+        storeLane(p + cs, down1, right1, right, down, f32x4.extract_lane(y00, 1), f32x4.extract_lane(y01, 1),
+          f32x4.extract_lane(y10, 1), f32x4.extract_lane(y11, 1));
+        storeLane(p + 2 * cs, down1, right1, right, down, f32x4.extract_lane(y00, 2), f32x4.extract_lane(y01, 2),
+          f32x4.extract_lane(y10, 2), f32x4.extract_lane(y11, 2));
+        storeLane(p + 3 * cs, down1, right1, right, down, f32x4.extract_lane(y00, 3), f32x4.extract_lane(y01, 3),
+          f32x4.extract_lane(y10, 3), f32x4.extract_lane(y11, 3));
+      }
+      src += 16;
+    }
+  }
+}
+
+/** One output channel's values of the tile's four outputs into its NCHW plane at p. */
+// @ts-ignore: decorator
+@inline
+function storeLane(p: usize, down1: usize, right1: usize, right: bool, down: bool, y00: f32, y01: f32, y10: f32, y11: f32): void {
+  store<f32>(p, y00);
+  if (right) store<f32>(p + right1, y01);
+  if (down) {
+    store<f32>(p + down1, y10);
+    if (right) store<f32>(p + down1 + right1, y11);
+  }
+}
+
+/**
+ * The first output row (column) of every tile row (column) into tab: per phase a = 0..d-1 of the
+ * dilation, the rows a, a+d, a+2d, ... paired as (a + 2kd, a + (2k+1)d). Returns the count.
+ */
+function tileStarts(tab: usize, size: i32, d: i32): i32 {
+  let n = 0;
+  for (let a = 0; a < d; a++) {
+    for (let o = a; o < size; o += 2 * d) {
+      store<i32>(tab + (<usize>n << 2), o);
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * The layer: x NHWC [n][h][w][cin] -> y NHWC, or NCHW planes of outPlane = oh*ow pixels
+ * (outPlane 0: NHWC); a 3x3 kernel of dilation d (the same in both directions), stride 1. A
+ * dilated layer splits into d x d phases (the outputs of rows a mod d and columns b mod d read only
+ * input rows and columns of one phase): its tiles are 2x2 outputs d apart, over 4x4 inputs d apart.
+ * packedU: the 16 U[e] packed by packGemm (1 group, 1 tap, zero bias), one after another;
+ * v: 16*T*cin floats, m: 16*T*cout floats, T even; ind: the rows indirection of v's 16*T rows of
+ * cin floats (build_rows_indirection); zero: cin zeros; tab: oh + ow i32. cin and cout multiples
+ * of 4; SIMD builds only.
+ */
+export function winogradRun(
+  x: usize, packedU: usize, bias: usize, y: usize, ind: usize, v: usize, m: usize, zero: usize, tab: usize,
+  n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
+  vmin: f32, vmax: f32, outPlane: i32,
+): void {
+  if (!ASC_FEATURE_SIMD) {
+    unreachable();
+    return;
+  }
+  const rows = tab;
+  const tilesH = tileStarts(rows, oh, d);
+  const cols = tab + (<usize>tilesH << 2);
+  const tilesW = tileStarts(cols, ow, d);
+  const total = n * tilesH * tilesW;
+  const uBytes = <usize>packedGemmFloats(1, cin, cout, NR) << 2;
+  // T rows of one tap: T / MR tiles of MR pointers
+  const indBytes = <usize>T << 2;
+  const mBytes = <usize>T * (<usize>cout << 2);
+  for (let t0 = 0; t0 < total; t0 += T) {
+    const count = total - t0 < T ? total - t0 : T;
+    winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero);
+    for (let e = 0; e < 16; e++) {
+      convRun(ind + <usize>e * indBytes, packedU + <usize>e * uBytes, m + <usize>e * mBytes, zero, count, 1, cin, cout, 1,
+        cout, -Infinity, Infinity, 0);
+    }
+    winogradOutput(m, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax);
+  }
+}
