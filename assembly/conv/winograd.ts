@@ -155,15 +155,11 @@ function winogradOutput(
     let src = m + <usize>t * pixelBytes;
     for (let co = 0; co < cout; co += 4) {
       const vb = v128.load(bias + (<usize>co << 2));
-      // s0 = m0 + m1 + m2, s1 = m1 - m2 - m3 over the rows i of M, per column j
-      const m00 = v128.load(src), m01 = v128.load(src + eBytes), m02 = v128.load(src + 2 * eBytes), m03 = v128.load(src + 3 * eBytes);
-      const m10 = v128.load(src + 4 * eBytes), m11 = v128.load(src + 5 * eBytes), m12 = v128.load(src + 6 * eBytes), m13 = v128.load(src + 7 * eBytes);
-      const m20 = v128.load(src + 8 * eBytes), m21 = v128.load(src + 9 * eBytes), m22 = v128.load(src + 10 * eBytes), m23 = v128.load(src + 11 * eBytes);
-      const m30 = v128.load(src + 12 * eBytes), m31 = v128.load(src + 13 * eBytes), m32 = v128.load(src + 14 * eBytes), m33 = v128.load(src + 15 * eBytes);
-      const s00 = f32x4.add(f32x4.add(m00, m10), m20), s01 = f32x4.add(f32x4.add(m01, m11), m21);
-      const s02 = f32x4.add(f32x4.add(m02, m12), m22), s03 = f32x4.add(f32x4.add(m03, m13), m23);
-      const s10 = f32x4.sub(f32x4.sub(m10, m20), m30), s11 = f32x4.sub(f32x4.sub(m11, m21), m31);
-      const s12 = f32x4.sub(f32x4.sub(m12, m22), m32), s13 = f32x4.sub(f32x4.sub(m13, m23), m33);
+      // per column j of M: s0j = m0j + m1j + m2j, s1j = m1j - m2j - m3j (rows i of A^T M)
+      const s00 = colSum(src, eBytes, 0), s10 = colDiff(src, eBytes, 0);
+      const s01 = colSum(src, eBytes, 1), s11 = colDiff(src, eBytes, 1);
+      const s02 = colSum(src, eBytes, 2), s12 = colDiff(src, eBytes, 2);
+      const s03 = colSum(src, eBytes, 3), s13 = colDiff(src, eBytes, 3);
       const y00 = vclamp(f32x4.add(vb, f32x4.add(f32x4.add(s00, s01), s02)), lo, hi);
       const y01 = vclamp(f32x4.add(vb, f32x4.sub(f32x4.sub(s01, s02), s03)), lo, hi);
       const y10 = vclamp(f32x4.add(vb, f32x4.add(f32x4.add(s10, s11), s12)), lo, hi);
@@ -177,6 +173,25 @@ function winogradOutput(
         if (down) {
           v128.store(p + down1, y10);
           if (right) v128.store(p + down1 + right1, y11);
+        }
+      } else if (d == 1 && right) {
+        // both columns: per channel one 8-byte store per output row, after a 2x4 transpose
+        const cs = <usize>outPlane << 2;
+        const p = y + (<usize>b * <usize>cout + <usize>co) * cs + (<usize>(oy * ow + ox) << 2);
+        let lo2 = v128.shuffle<f32>(y00, y01, 0, 4, 1, 5);
+        let hi2 = v128.shuffle<f32>(y00, y01, 2, 6, 3, 7);
+        v128.store64_lane(p, lo2, 0);
+        v128.store64_lane(p + cs, lo2, 1);
+        v128.store64_lane(p + 2 * cs, hi2, 0);
+        v128.store64_lane(p + 3 * cs, hi2, 1);
+        if (down) {
+          const q = p + (<usize>ow << 2);
+          lo2 = v128.shuffle<f32>(y10, y11, 0, 4, 1, 5);
+          hi2 = v128.shuffle<f32>(y10, y11, 2, 6, 3, 7);
+          v128.store64_lane(q, lo2, 0);
+          v128.store64_lane(q + cs, lo2, 1);
+          v128.store64_lane(q + 2 * cs, hi2, 0);
+          v128.store64_lane(q + 3 * cs, hi2, 1);
         }
       } else {
         const cs = <usize>outPlane << 2;
@@ -195,6 +210,22 @@ function winogradOutput(
       src += 16;
     }
   }
+}
+
+/** m0j + m1j + m2j: column j of the first row of A^T M (M[e] blocks eBytes apart from src). */
+// @ts-ignore: decorator
+@inline
+function colSum(src: usize, eBytes: usize, j: i32): v128 {
+  const p = src + <usize>j * eBytes;
+  return f32x4.add(f32x4.add(v128.load(p), v128.load(p + 4 * eBytes)), v128.load(p + 8 * eBytes));
+}
+
+/** m1j - m2j - m3j: column j of the second row of A^T M. */
+// @ts-ignore: decorator
+@inline
+function colDiff(src: usize, eBytes: usize, j: i32): v128 {
+  const p = src + <usize>(4 + j) * eBytes;
+  return f32x4.sub(f32x4.sub(v128.load(p), v128.load(p + 4 * eBytes)), v128.load(p + 8 * eBytes));
 }
 
 /** One output channel's values of the tile's four outputs into its NCHW plane at p. */
