@@ -285,6 +285,18 @@ export function pointwiseNchw(
   }
 }
 
+/**
+ * First output column of block b of an output row of ow pixels: 16*b, except that the last block
+ * ends at the row's end, overlapping its predecessor (the overlapped pixels get the same values
+ * twice); 0 for a row narrower than a block.
+ */
+// @ts-ignore: decorator
+@inline
+function blockStart(b: i32, ow: i32): i32 {
+  const ox = b << 4;
+  return ox + 16 <= ow ? ox : ow >= 16 ? ow - 16 : 0;
+}
+
 /** Two rows of 16 outputs of a block wider than its output row (output rows under 16 pixels). */
 const TAIL: usize = ASC_FEATURE_SIMD ? memory.data(2 * 64, 16) : 0;
 
@@ -294,10 +306,9 @@ const TAIL: usize = ASC_FEATURE_SIMD ? memory.data(2 * 64, 16) : 0;
  * shift left to end at the row's end) gets K = c*kH*kW lines of 64 bytes at PANEL + (b*K + line)*64,
  * line (ci, ky, kx) holding x[ci][iy0 + ky*dH][ix + kx*dW + j*sW] for j = 0..15, 0 outside the
  * image (and so for pixels past an output row narrower than 16, whose results the caller drops).
- * Line-major, so the per-line work (row address, padding rows) is done once for all blocks. Stride 1 and 2 spans
- * fully inside the row are whole v128 loads (stride 2: two loads and one even-lane shuffle per 4
- * pixels, reading at most one float past the row, within the buffers' EXTRA_BYTES); the others
- * go a lane at a time.
+ * Line-major, so the per-line work (row address, padding rows) is done once for all blocks.
+ * Stride 1 and 2 spans fully inside the row are whole v128 loads (copyBlocks); the others go a
+ * lane at a time (gather16).
  */
 function packIm2colRow(
   x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sW: i32, dH: i32, dW: i32,
@@ -440,23 +451,18 @@ export function convNchw(
         const iy0 = oy * sH - pT;
         for (let b0 = 0; b0 < blocks; b0 += chunk) {
           const nb = blocks - b0 < chunk ? blocks - b0 : chunk;
-          // the last block of a row ends at the row's end (ow >= 16)
-          const oxLast = ow >= 16 && (b0 + nb) << 4 > ow ? ow - 16 : (b0 + nb - 1) << 4;
+          const oxLast = blockStart(b0 + nb - 1, ow);
           packIm2colRow(xb, c, h, wIn, kH, kW, sW, dH, dW, iy0, (b0 << 4) * sW - pL, oxLast * sW - pL, nb);
           if (ow >= 16) {
-            // the last block of a row ends at the row's end, overlapping its predecessor (the
-            // overlapped pixels get the same values twice)
             for (let b = 0; b < nb; b++) {
-              let ox0 = (b0 + b) << 4;
-              if (ox0 + 16 > ow) ox0 = ow - 16;
+              const ox0 = blockStart(b0 + b, ow);
               gemmPanel(cout, K, w, bias, PANEL + <usize>b * blockBytes, yr + (<usize>ox0 << 2), planeBytes, lo, hi);
             }
           } else {
             // a row narrower than a block: through TAIL, one pair of output channels at a time
             for (let co = 0; co < cout; co += 2) {
               const mr = cout - co < 2 ? cout - co : 2;
-              f32_gemm_nchw_minmax_2x16__simd(mr, K, w + <usize>co * wRow, wRow, PANEL, bias + (<usize>co << 2),
-                TAIL, 64, lo, hi);
+              gemmPanel(mr, K, w + <usize>co * wRow, bias + (<usize>co << 2), PANEL, TAIL, 64, lo, hi);
               for (let r = 0; r < mr; r++) {
                 const yt = yr + <usize>(co + r) * planeBytes;
                 for (let j = 0; j < ow; j++) {

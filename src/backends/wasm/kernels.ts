@@ -160,14 +160,14 @@ export class ConvKernel extends BaseKernel {
   /** At most IM2COL_MAX_K weights per output channel, one group, SIMD: runNchw runs the im2col gemm. */
   private readonly im2col: boolean = false;
   /**
-   * Pointwise or im2col, one group, SIMD: OIHW weights [cout][cin*kH*kW] and bias for the NCHW
-   * gemms (0 otherwise).
+   * Pointwise or im2col, one group, SIMD: OIHW weights [cout][cin*kH*kW] for the NCHW gemms (0
+   * otherwise).
    */
   private readonly wNchw: number = 0;
-  private readonly biasNchw: number = 0;
   /** Winograd F(2x2,3x3) (conv/winograd.ts): the 16 packed U[e], 0 when the layer does not qualify. */
   private readonly wino: number = 0;
-  private readonly biasWino: number = 0;
+  /** The bias on its own, for the NCHW gemms and Winograd (which pack none); 0 for the others. */
+  private readonly biasRow: number = 0;
   private readonly winoV: Scratch;
   private readonly winoM: Scratch;
   private readonly winoInd: Scratch;
@@ -229,10 +229,9 @@ export class ConvKernel extends BaseKernel {
           }
         }
         this.wNchw = this.own(upload(heap, t));
-        this.biasNchw = this.own(upload(heap, stage.bias));
       }
       if (wino) {
-        const nr = ex.GEMM_NR.value as number;
+        // one group of 16+ output channels: alt 0, so nr is the build's GEMM_NR, as winogradRun assumes
         const uFloats = packedGemmFloats(1, cin, cout, nr);
         this.wino = this.own(heap.alloc(16 * uFloats * 4));
         const u = heap.alloc(16 * cin * cout * 4);
@@ -244,8 +243,8 @@ export class ConvKernel extends BaseKernel {
         } finally {
           heap.free(u);
         }
-        this.biasWino = this.own(upload(heap, stage.bias));
       }
+      if (this.wNchw !== 0 || this.wino !== 0) this.biasRow = this.own(upload(heap, stage.bias));
     } catch (e) {
       this.abort(e);
     } finally {
@@ -353,11 +352,11 @@ export class ConvKernel extends BaseKernel {
    */
   runNchw(g: Geometry, x: number, out: number): void {
     if (this.gemmNchw(g)) {
-      this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.cout, g.h * g.w, g.min, g.max);
+      this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.cout, g.h * g.w, g.min, g.max);
       return;
     }
     if (this.im2col) {
-      this.ex.run_conv2d_im2col_nchw_f32(x, this.wNchw, this.biasNchw, out, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow,
+      this.ex.run_conv2d_im2col_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow,
         g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
       return;
     }
@@ -394,7 +393,7 @@ export class ConvKernel extends BaseKernel {
       this.winoKey = key;
     }
     this.winoTab.ensure((g.oh + g.ow) * 4);
-    this.ex.run_conv2d_winograd_f32(x, this.wino, this.biasWino, out, this.winoInd.ptr, this.winoV.ptr, this.winoM.ptr,
+    this.ex.run_conv2d_winograd_f32(x, this.wino, this.biasRow, out, this.winoInd.ptr, this.winoV.ptr, this.winoM.ptr,
       this.zero, this.winoTab.ptr, g.n, g.h, g.w, cin, cout, g.oh, g.ow, g.padTop, g.padLeft, g.dilationH, T, g.min, g.max,
       outPlane);
   }

@@ -112,7 +112,7 @@ export class WasmRunner implements Runner {
     const apart = out.buffer !== x.buffer || (out.byteOffset === x.byteOffset && out.length === x.length);
     if (layout === 'NCHW' && geoms.length === 1 && band >= MIN_BAND && g0.h * g0.w >= 2 * band && apart &&
       this.kernels[0].pixelwise?.(g0) === true) {
-      this.runBands(x, g0, out);
+      this.runBands(x, g0, out, band);
       return;
     }
     // act[i % 2] holds activation i (0: the input)
@@ -179,11 +179,11 @@ export class WasmRunner implements Runner {
    * reads the output from L2 instead of memory. Bands start at multiples of 16 pixels and hold
    * within 16 of plane / bands pixels each (at least MIN_BAND - 16, so the kernel keeps its NCHW
    * path). `out` may alias `x` (the same array): a band's output overwrites only input pixels of
-   * the band itself, already copied in.
+   * the band itself, already copied in. `band`: bandPixels of the layer's channels.
    */
-  private runBands(x: Float32Array, g: Geometry, out: Float32Array): void {
+  private runBands(x: Float32Array, g: Geometry, out: Float32Array, band: number): void {
     const plane = g.h * g.w;
-    const bands = Math.floor(plane / bandPixels(g.c + g.cout));
+    const bands = Math.floor(plane / band);
     const start = (i: number): number => (i === bands ? plane : Math.floor((i * plane) / bands / 16) * 16);
     let widest = 0;
     for (let i = 0; i < bands; i++) widest = Math.max(widest, start(i + 1) - start(i));
