@@ -50,6 +50,7 @@ export {
 } from './conv/standard';
 export {
   winogradWeights as winograd_weights_f32,
+  winogradWeights43 as winograd_weights43_f32,
   winogradRun as run_conv2d_winograd_f32,
 } from './conv/winograd';
 export {

@@ -1,9 +1,9 @@
 /**
- * Winograd F(2x2, 3x3) convolution for 3x3, stride 1, one-group layers of any (square) dilation
- * (SIMD builds; channel counts multiples of 4): every 2x2 block of output pixels (a tile; with
- * dilation d, pixels d apart) is computed from the 4x4 input patch under it with 16
- * multiply-adds per (input, output) channel pair instead of 36
- * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
+ * Winograd F(2x2, 3x3) (and F(4x4, 3x3), further down) convolution for 3x3, stride 1, one-group
+ * layers of any (square) dilation (SIMD builds; channel counts multiples of 4): every 2x2 block
+ * of output pixels (a tile; with dilation d, pixels d apart) is computed from the 4x4 input patch
+ * under it with 16 multiply-adds per (input, output) channel pair instead of 36 (Lavin and Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2016):
  *
  *   Y = A^T [ (G g G^T) .* (B^T d B) ] A        summed over input channels
  *
@@ -21,12 +21,12 @@
  *          --winogradOutput (+ bias, clamp)--> y (NHWC, or NCHW planes of outPlane pixels)
  *
  * The transforms are additions and halvings only, four channels per v128; F(2x2, 3x3) keeps the
- * rounding error of the direct sum's order (F(4x4, 3x3) would save more multiplies for larger
- * transform constants).
+ * rounding error of the direct sum's order. F(4x4, 3x3) (below) saves more multiplies for larger
+ * transform constants and errors; winogradRun runs either (the host picks: kernels.ts).
  */
 import { NR } from '../params';
 import { packedGemmFloats } from '../gemm/pack';
-import { vclamp } from '../simd';
+import { vclamp, vmadd } from '../simd';
 import { convRun } from './standard';
 
 // @ts-ignore: decorator
@@ -241,13 +241,14 @@ function storeLane(p: usize, down1: usize, right1: usize, right: bool, down: boo
 }
 
 /**
- * The first output row (column) of every tile row (column) into tab: per phase a = 0..d-1 of the
- * dilation, the rows a, a+d, a+2d, ... paired as (a + 2kd, a + (2k+1)d). Returns the count.
+ * The first output row (column) of every tile row (column) into tab, for tiles of m outputs: per
+ * phase a = 0..d-1 of the dilation, the rows a, a+d, a+2d, ... in groups of m (a + k*m*d, ...).
+ * Returns the count.
  */
-function tileStarts(tab: usize, size: i32, d: i32): i32 {
+function tileStarts(tab: usize, size: i32, d: i32, m: i32): i32 {
   let n = 0;
   for (let a = 0; a < d; a++) {
-    for (let o = a; o < size; o += 2 * d) {
+    for (let o = a; o < size; o += m * d) {
       store<i32>(tab + (<usize>n << 2), o);
       n++;
     }
@@ -257,27 +258,29 @@ function tileStarts(tab: usize, size: i32, d: i32): i32 {
 
 /**
  * The layer: x NHWC [n][h][w][cin] -> y NHWC, or NCHW planes of outPlane = oh*ow pixels
- * (outPlane 0: NHWC); a 3x3 kernel of dilation d (the same in both directions), stride 1. A
- * dilated layer splits into d x d phases (the outputs of rows a mod d and columns b mod d read only
- * input rows and columns of one phase): its tiles are 2x2 outputs d apart, over 4x4 inputs d apart.
- * packedU: the 16 U[e] packed by packGemm (1 group, 1 tap, zero bias), one after another;
- * v: 16*T*cin floats, m: 16*T*cout floats, T even; ind: the rows indirection of v's 16*T rows of
+ * (outPlane 0: NHWC); a 3x3 kernel of dilation d (the same in both directions), stride 1, with
+ * F(m x m, 3x3), m = 2 or 4. A dilated layer splits into d x d phases (the outputs of rows a mod d
+ * and columns b mod d read only input rows and columns of one phase): its tiles are m x m outputs
+ * d apart, over (m+2) x (m+2) inputs d apart.
+ * packedU: the E = (m+2)^2 U[e] packed by packGemm (1 group, 1 tap, zero bias), one after another;
+ * v: E*T*cin floats, m: E*T*cout floats, T even; ind: the rows indirection of v's E*T rows of
  * cin floats (build_rows_indirection); zero: cin zeros; tab: oh + ow i32. cin and cout multiples
  * of 4; SIMD builds only.
  */
 export function winogradRun(
-  x: usize, packedU: usize, bias: usize, y: usize, ind: usize, v: usize, m: usize, zero: usize, tab: usize,
+  x: usize, packedU: usize, bias: usize, y: usize, ind: usize, v: usize, mm: usize, zero: usize, tab: usize,
   n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
-  vmin: f32, vmax: f32, outPlane: i32,
+  vmin: f32, vmax: f32, outPlane: i32, m: i32,
 ): void {
-  if (!ASC_FEATURE_SIMD) {
+  if (!ASC_FEATURE_SIMD || (m != 2 && m != 4)) {
     unreachable();
     return;
   }
+  const E = (m + 2) * (m + 2);
   const rows = tab;
-  const tilesH = tileStarts(rows, oh, d);
+  const tilesH = tileStarts(rows, oh, d, m);
   const cols = tab + (<usize>tilesH << 2);
-  const tilesW = tileStarts(cols, ow, d);
+  const tilesW = tileStarts(cols, ow, d, m);
   const total = n * tilesH * tilesW;
   const uBytes = <usize>packedGemmFloats(1, cin, cout, NR) << 2;
   // T rows of one tap: T / MR tiles of MR pointers
@@ -285,11 +288,247 @@ export function winogradRun(
   const mBytes = <usize>T * (<usize>cout << 2);
   for (let t0 = 0; t0 < total; t0 += T) {
     const count = total - t0 < T ? total - t0 : T;
-    winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero);
-    for (let e = 0; e < 16; e++) {
-      convRun(ind + <usize>e * indBytes, packedU + <usize>e * uBytes, m + <usize>e * mBytes, zero, count, 1, cin, cout, 1,
+    if (m == 4) {
+      winogradInput43(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero);
+    } else {
+      winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero);
+    }
+    for (let e = 0; e < E; e++) {
+      convRun(ind + <usize>e * indBytes, packedU + <usize>e * uBytes, mm + <usize>e * mBytes, zero, count, 1, cin, cout, 1,
         cout, -Infinity, Infinity, 0);
     }
-    winogradOutput(m, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax);
+    if (m == 4) {
+      winogradOutput43(mm, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax);
+    } else {
+      winogradOutput(mm, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax);
+    }
+  }
+}
+
+/*
+ * F(4x4, 3x3): every 4x4 block of output pixels from the 6x6 input patch under it, 36
+ * multiply-adds per channel pair instead of 144 (the 2x2 transform's 64 for the same 16 outputs).
+ * Interpolation points 0, 1, -1, 1/2, -2 and infinity, the matrices derived as in Lavin and Gray:
+ *
+ *   B^T = | 1  -3/2   -2    3/2  1  0 |   G = |    1      0      0   |   A^T = | 1  1  1   1    1  0 |
+ *         | 0   -1    1/2   5/2  1  0 |       |   1/3    1/3    1/3  |         | 0  1 -1  1/2  -2  0 |
+ *         | 0    1   -5/2   1/2  1  0 |       |  -1/3    1/3   -1/3  |         | 0  1  1  1/4   4  0 |
+ *         | 0   -2    -1     2   1  0 |       | -16/15 -8/15  -4/15  |         | 0  1 -1  1/8  -8  1 |
+ *         | 0   1/2   -1   -1/2  1  0 |       |  1/15  -2/15   4/15  |
+ *         | 0    1   -3/2   -2  3/2 1 |       |    0      0      1   |
+ *
+ * The usual points 0, +-1, +-2 (ncnn's winograd43) have larger constants: in a float32 simulation
+ * of 256-channel sums (inputs and outputs of magnitude 1, 9600 outputs) their worst error was 53%
+ * of API.md's tolerance, these points' 16-19% (rms 3.1% against 2.0%; Barabasz et al., "Error
+ * analysis and improving the accuracy of Winograd convolution for deep neural networks", 2020,
+ * found the same). F(2x2) errs by a few percent. The weights are transformed in float64. Both 2-D
+ * transforms run as two passes of 1-D transforms through SCRATCH (36 vectors in L1): all 36
+ * values of a patch in registers would spill.
+ */
+
+/** 36 v128 of one tile's intermediate transform (4 channels), row-major [i][j]. */
+const SCRATCH: usize = memory.data(36 * 16, 16);
+
+/** U[e] = (G g G^T)[e], e = 6*i + j, for every (ci, co): w canonical [3][3][cin][cout], u [36][cin][cout]. */
+export function winogradWeights43(w: usize, cin: i32, cout: i32, u: usize): void {
+  const n = <usize>cin * <usize>cout;
+  // G's rows (6 x 3), float64
+  const G = memory.data<f64>([
+    1, 0, 0,
+    1.0 / 3, 1.0 / 3, 1.0 / 3,
+    -1.0 / 3, 1.0 / 3, -1.0 / 3,
+    -16.0 / 15, -8.0 / 15, -4.0 / 15,
+    1.0 / 15, -2.0 / 15, 4.0 / 15,
+    0, 0, 1,
+  ]);
+  const T = memory.data(18 * 8, 8); // t = G g (6 x 3), float64
+  for (let k: usize = 0; k < n; k++) {
+    for (let i = 0; i < 6; i++) {
+      for (let c = 0; c < 3; c++) {
+        let s: f64 = 0;
+        for (let r = 0; r < 3; r++) {
+          s += load<f64>(G + (<usize>(i * 3 + r) << 3)) * <f64>load<f32>(w + ((<usize>(r * 3 + c) * n + k) << 2));
+        }
+        store<f64>(T + (<usize>(i * 3 + c) << 3), s);
+      }
+    }
+    for (let i = 0; i < 6; i++) {
+      for (let j = 0; j < 6; j++) {
+        let s: f64 = 0;
+        for (let c = 0; c < 3; c++) {
+          s += load<f64>(T + (<usize>(i * 3 + c) << 3)) * load<f64>(G + (<usize>(j * 3 + c) << 3));
+        }
+        store<f32>(u + ((<usize>(i * 6 + j) * n + k) << 2), <f32>s);
+      }
+    }
+  }
+}
+
+/** The 36 input pointers of one F(4x4) tile. */
+const PTRS36: usize = memory.data(36 * 4, 16);
+
+/**
+ * B^T applied to (d0 .. d5), the results stored `stride` bytes apart from dst; with
+ * a = d4 - d2 and b = d3 - d1: [d0 + d4 - 2d2 + 3/2 b, d4 - d1 + d2/2 + 5/2 d3,
+ * d1 + d4 + d3/2 - 5/2 d2, a + 2b, a - b/2, d1 + d5 - 2d3 + 3/2 a].
+ */
+// @ts-ignore: decorator
+@inline
+function bt6(dst: usize, stride: usize, d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128): void {
+  const a = f32x4.sub(d4, d2);
+  const b = f32x4.sub(d3, d1);
+  const c15 = f32x4.splat(1.5);
+  const cm2 = f32x4.splat(-2);
+  const c05 = f32x4.splat(0.5);
+  v128.store(dst, vmadd(c15, b, vmadd(cm2, d2, f32x4.add(d0, d4))));
+  v128.store(dst + stride, vmadd(f32x4.splat(2.5), d3, vmadd(c05, d2, f32x4.sub(d4, d1))));
+  v128.store(dst + 2 * stride, vmadd(f32x4.splat(-2.5), d2, vmadd(c05, d3, f32x4.add(d1, d4))));
+  v128.store(dst + 3 * stride, vmadd(f32x4.splat(2), b, a));
+  v128.store(dst + 4 * stride, vmadd(f32x4.splat(-0.5), b, a));
+  v128.store(dst + 5 * stride, vmadd(c15, a, vmadd(cm2, d3, f32x4.add(d1, d5))));
+}
+
+/** winogradInput for F(4x4): V[e][t][c] = (B^T d B)[e], e = 6*i + j, 36 blocks of T tiles. */
+function winogradInput43(
+  x: usize, h: i32, w: i32, c: i32, pT: i32, pL: i32, d: i32, rows: usize, tilesH: i32, cols: usize, tilesW: i32,
+  t0: i32, count: i32, T: i32, v: usize, zero: usize,
+): void {
+  const pixelBytes = <usize>c << 2;
+  const rowBytes = <usize>w * pixelBytes;
+  const imageBytes = <usize>h * rowBytes;
+  const eBytes = <usize>T * pixelBytes;
+  const perImage = tilesH * tilesW;
+  for (let t = 0; t < count; t++) {
+    const g = t0 + t;
+    const b = g / perImage;
+    const r = g - b * perImage;
+    const ty = r / tilesW;
+    const tx = r - ty * tilesW;
+    const iy0 = load<i32>(rows + (<usize>ty << 2)) - pT;
+    const ix0 = load<i32>(cols + (<usize>tx << 2)) - pL;
+    const xb = x + <usize>b * imageBytes;
+    for (let i = 0; i < 6; i++) {
+      const iy = iy0 + i * d;
+      for (let j = 0; j < 6; j++) {
+        const ix = ix0 + j * d;
+        const p = <u32>iy < <u32>h && <u32>ix < <u32>w ? xb + <usize>iy * rowBytes + <usize>ix * pixelBytes : zero;
+        store<usize>(PTRS36 + (<usize>(i * 6 + j) << 2), p);
+      }
+    }
+    let dst = v + <usize>t * pixelBytes;
+    for (let off: usize = 0; off < pixelBytes; off += 16) {
+      // columns: SCRATCH[i][j] = (B^T d)[i][j]
+      for (let j = 0; j < 6; j++) {
+        const q = PTRS36 + (<usize>j << 2);
+        bt6(SCRATCH + (<usize>j << 4), 96,
+          v128.load(load<usize>(q) + off), v128.load(load<usize>(q, 24) + off), v128.load(load<usize>(q, 48) + off),
+          v128.load(load<usize>(q, 72) + off), v128.load(load<usize>(q, 96) + off), v128.load(load<usize>(q, 120) + off));
+      }
+      // rows: V[6i + j] = ((B^T d) B)[i][j]
+      for (let i = 0; i < 6; i++) {
+        const s = SCRATCH + <usize>i * 96;
+        bt6(dst + <usize>(6 * i) * eBytes, eBytes,
+          v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
+      }
+      dst += 16;
+    }
+  }
+}
+
+/**
+ * A^T applied to (m0 .. m5), the four results stored `stride` bytes apart from dst; with
+ * a = m1 + m2 and b = m1 - m2: [m0 + a + m3 + m4, b + m3/2 - 2m4, a + m3/4 + 4m4, b + m3/8 - 8m4 + m5].
+ */
+// @ts-ignore: decorator
+@inline
+function at6(dst: usize, stride: usize, m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128): void {
+  const a = f32x4.add(m1, m2);
+  const b = f32x4.sub(m1, m2);
+  v128.store(dst, f32x4.add(f32x4.add(m0, a), f32x4.add(m3, m4)));
+  v128.store(dst + stride, vmadd(f32x4.splat(0.5), m3, vmadd(f32x4.splat(-2), m4, b)));
+  v128.store(dst + 2 * stride, vmadd(f32x4.splat(0.25), m3, vmadd(f32x4.splat(4), m4, a)));
+  v128.store(dst + 3 * stride, f32x4.add(vmadd(f32x4.splat(0.125), m3, vmadd(f32x4.splat(-8), m4, b)), m5));
+}
+
+/** The four outputs of one row of a tile (4 channels each) after bias and clamp, in OUTROW. */
+const OUTROW: usize = memory.data(4 * 16, 16);
+
+/** winogradOutput for F(4x4): y = clamp(bias + A^T M A), the parts of edge tiles past oh or ow not stored. */
+function winogradOutput43(
+  m: usize, T: i32, t0: i32, count: i32, oh: i32, ow: i32, cout: i32, d: i32, rows: usize, tilesH: i32,
+  cols: usize, tilesW: i32, bias: usize, y: usize, outPlane: i32, vmin: f32, vmax: f32,
+): void {
+  const lo = f32x4.splat(vmin);
+  const hi = f32x4.splat(vmax);
+  const pixelBytes = <usize>cout << 2;
+  const eBytes = <usize>T * pixelBytes;
+  const perImage = tilesH * tilesW;
+  const cs = <usize>outPlane << 2;
+  for (let t = 0; t < count; t++) {
+    const g = t0 + t;
+    const b = g / perImage;
+    const r = g - b * perImage;
+    const ty = r / tilesW;
+    const tx = r - ty * tilesW;
+    const oy = load<i32>(rows + (<usize>ty << 2));
+    const ox = load<i32>(cols + (<usize>tx << 2));
+    // output rows and columns of the tile inside the image
+    let nr = (oh - 1 - oy) / d + 1;
+    if (nr > 4) nr = 4;
+    let nc = (ow - 1 - ox) / d + 1;
+    if (nc > 4) nc = 4;
+    let src = m + <usize>t * pixelBytes;
+    for (let co = 0; co < cout; co += 4) {
+      const vb = v128.load(bias + (<usize>co << 2));
+      // columns: SCRATCH[r][j] = (A^T M)[r][j]
+      for (let j = 0; j < 6; j++) {
+        const p = src + <usize>j * eBytes;
+        at6(SCRATCH + (<usize>j << 4), 96, v128.load(p), v128.load(p + 6 * eBytes), v128.load(p + 12 * eBytes),
+          v128.load(p + 18 * eBytes), v128.load(p + 24 * eBytes), v128.load(p + 30 * eBytes));
+      }
+      for (let rr = 0; rr < nr; rr++) {
+        const s = SCRATCH + <usize>rr * 96;
+        at6(OUTROW, 16, v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
+        const y0 = vclamp(f32x4.add(vb, v128.load(OUTROW)), lo, hi);
+        const y1 = vclamp(f32x4.add(vb, v128.load(OUTROW, 16)), lo, hi);
+        const y2 = vclamp(f32x4.add(vb, v128.load(OUTROW, 32)), lo, hi);
+        const y3 = vclamp(f32x4.add(vb, v128.load(OUTROW, 48)), lo, hi);
+        const py = oy + rr * d;
+        if (outPlane == 0) {
+          const p = y + ((<usize>b * <usize>oh + <usize>py) * <usize>ow + <usize>ox) * pixelBytes + (<usize>co << 2);
+          const step = <usize>d * pixelBytes;
+          v128.store(p, y0);
+          if (nc > 1) v128.store(p + step, y1);
+          if (nc > 2) v128.store(p + 2 * step, y2);
+          if (nc > 3) v128.store(p + 3 * step, y3);
+        } else {
+          const p = y + (<usize>b * <usize>cout + <usize>co) * cs + (<usize>(py * ow + ox) << 2);
+          if (d == 1 && nc == 4) {
+            // 4 pixels x 4 channels transposed: one 16-byte store per channel
+            const t0v = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5);
+            const t1v = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+            const t2v = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
+            const t3v = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+            v128.store(p, v128.shuffle<f32>(t0v, t1v, 0, 1, 4, 5));
+            v128.store(p + cs, v128.shuffle<f32>(t0v, t1v, 2, 3, 6, 7));
+            v128.store(p + 2 * cs, v128.shuffle<f32>(t2v, t3v, 0, 1, 4, 5));
+            v128.store(p + 3 * cs, v128.shuffle<f32>(t2v, t3v, 2, 3, 6, 7));
+          } else {
+            const step = <usize>d << 2;
+            v128.store(OUTROW, y0);
+            v128.store(OUTROW, y1, 16);
+            v128.store(OUTROW, y2, 32);
+            v128.store(OUTROW, y3, 48);
+            for (let k = 0; k < 4; k++) {
+              const pk = p + <usize>k * cs;
+              for (let j = 0; j < nc; j++) {
+                store<f32>(pk + <usize>j * step, load<f32>(OUTROW + (<usize>(j * 4 + k) << 2)));
+              }
+            }
+          }
+        }
+      }
+      src += 16;
+    }
   }
 }

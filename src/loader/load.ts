@@ -18,7 +18,7 @@ import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './was
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -70,14 +70,18 @@ export interface WasmExports {
   build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
   /** (w [3][3][cin][cout], cin, cout, u [16][cin][cout]): the Winograd F(2x2,3x3) weight transform */
   winograd_weights_f32(w: number, cin: number, cout: number, u: number): void;
+  /** (w [3][3][cin][cout], cin, cout, u [36][cin][cout]): the Winograd F(4x4,3x3) weight transform */
+  winograd_weights43_f32(w: number, cin: number, cout: number, u: number): void;
   /**
    * (x, packedU, bias, y, ind, v, m, zero, tab, n, h, w, cin, cout, oh, ow, padTop, padLeft, dilation, T, min,
-   * max, outPlane): 3x3 stride-1 one-group convolution by Winograd F(2x2,3x3), NHWC x to NHWC y (outPlane 0)
-   * or NCHW planes; SIMD builds, cin and cout multiples of 4 (assembly/conv/winograd.ts)
+   * max, outPlane, tile): 3x3 stride-1 one-group convolution by Winograd F(tile x tile, 3x3), tile 2 or 4,
+   * NHWC x to NHWC y (outPlane 0) or NCHW planes; SIMD builds, cin and cout multiples of 4
+   * (assembly/conv/winograd.ts)
    */
   run_conv2d_winograd_f32(x: number, packedU: number, bias: number, y: number, ind: number, v: number, m: number,
     zero: number, tab: number, n: number, h: number, w: number, cin: number, cout: number, oh: number, ow: number,
-    padTop: number, padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number): void;
+    padTop: number, padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number,
+    tile: number): void;
   /**
    * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, alt): alt 0 runs the
    * build's tile (GEMM_MR x GEMM_NR), alt 1 the 4x8 tile (4x4 scalar; packed with nr 8 (4), tiles of 4),

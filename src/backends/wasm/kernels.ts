@@ -4,7 +4,8 @@
  * rebuilt only when the geometry or the input's address changes, and freed on dispose.
  *
  *   conv   packed gemm panels (gemm/pack.ts) + zero row + indirection buffer -> igemm,
- *          or 16 transformed weight matrices -> Winograd F(2x2,3x3) (conv/winograd.ts: 3x3 stride 1)
+ *          or 36 (16) transformed weight matrices -> Winograd F(4x4,3x3) (F(2x2,3x3)) (conv/winograd.ts:
+ *          3x3 stride 1)
  *          [+ OIHW weights for the NCHW gemms (gemm/gemm-nchw.ts): pointwise, small-K im2col]
  *   dw     packed 4-channel blocks (conv/depthwise.ts) [+ m-fold expanded input when m > 1]
  *   deconv packed gemm panels (no bias) + bias row + rows indirection + column buffer -> col2im
@@ -17,13 +18,29 @@ import type { Heap } from './heap.js';
 
 /**
  * 3x3 stride-1 one-group layers with input + output channels of at least this many (each at least
- * 16, both multiples of 4) run Winograd F(2x2,3x3) (conv/winograd.ts). Measured 2026-11-29, Node
- * 20.20, relaxed, layer run(x, {out}) NCHW, interleaved A/B against the igemm: 56x56x64 1.50-1.57x,
+ * 16, both multiples of 4) run Winograd (conv/winograd.ts; F(4x4,3x3) or F(2x2,3x3), see below).
+ * F(2x2,3x3) measured 2026-11-29, Node 20.20, relaxed, layer run(x, {out}) NCHW, interleaved A/B
+ * against the igemm: 56x56x64 1.50-1.57x,
  * 14x14x256 1.68-1.82x, 28x28x128 1.66x, 7x7x512 1.32x, 33x33x256 dilation 2 1.71x, dilation 6
  * 1.39x, 56x56x32 1.12-1.17x, 28x28x32->48 1.33x, 14x14x32 1.18x, 4x4x128 1.37x, 56x56x16->64
  * 1.06x; 112x112x16->32 0.98x. wasm-simd: 1.41-1.86x. NHWC: 1.14-2.07x.
  */
 const WINOGRAD_MIN_CHANNELS = 64;
+/**
+ * Winograd layers of dilation up to WINOGRAD43_MAX_DILATION and at most WINOGRAD43_MAX_CIN input
+ * channels run F(4x4,3x3) (36 multiply-adds per channel pair and 16 outputs against F(2x2)'s 64),
+ * the others F(2x2,3x3). Measured 2026-11-29, Node 20.20, relaxed, layer run(x, {out}) NCHW,
+ * interleaved A/B against F(2x2): 56x56x64 1.35x, 28x28x128 1.50x, 14x14x256 1.19x, 7x7x512
+ * 1.16x, 33x33x256 dilation 2 1.43x, dilation 3 1.45x, 40x40x128 dilation 4 1.05x, 33x33x256
+ * dilation 6 0.92x (with dilation d the tiles cover d x d phases of about oh/d rows, and 4-row
+ * tiles waste more of a short phase).
+ * Why the channel cap: F(4x4)'s larger transform constants cost accuracy. Against the js path on
+ * random layers (inputs in [-1, 1], outputs of magnitude 1) its worst error was 15-40% of
+ * API.md's tolerance at 64-256 input channels, 27-43% at 512 and 41-57% at 1024 (F(2x2): 4-7%),
+ * so the sums grow no longer than 512 channels.
+ */
+const WINOGRAD43_MAX_DILATION = 3;
+const WINOGRAD43_MAX_CIN = 512;
 /** Winograd's transformed inputs and products per block of tiles (see runWinograd). */
 const WINOGRAD_BLOCK_BYTES = 1 << 20;
 /** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
@@ -164,8 +181,10 @@ export class ConvKernel extends BaseKernel {
    * otherwise).
    */
   private readonly wNchw: number = 0;
-  /** Winograd F(2x2,3x3) (conv/winograd.ts): the 16 packed U[e], 0 when the layer does not qualify. */
+  /** Winograd (conv/winograd.ts): the E = (winoTile + 2)^2 packed U[e], 0 when the layer does not qualify. */
   private readonly wino: number = 0;
+  /** Winograd's output tile: F(4x4,3x3) or F(2x2,3x3) (see WINOGRAD43_MAX_DILATION). */
+  private readonly winoTile: number = 2;
   /** The bias on its own, for the NCHW gemms and Winograd (which pack none); 0 for the others. */
   private readonly biasRow: number = 0;
   private readonly winoV: Scratch;
@@ -232,12 +251,15 @@ export class ConvKernel extends BaseKernel {
       }
       if (wino) {
         // one group of 16+ output channels: alt 0, so nr is the build's GEMM_NR, as winogradRun assumes
+        this.winoTile = sp.dilationH <= WINOGRAD43_MAX_DILATION && cin <= WINOGRAD43_MAX_CIN ? 4 : 2;
+        const E = (this.winoTile + 2) ** 2;
         const uFloats = packedGemmFloats(1, cin, cout, nr);
-        this.wino = this.own(heap.alloc(16 * uFloats * 4));
-        const u = heap.alloc(16 * cin * cout * 4);
+        this.wino = this.own(heap.alloc(E * uFloats * 4));
+        const u = heap.alloc(E * cin * cout * 4);
         try {
-          ex.winograd_weights_f32(w, cin, cout, u);
-          for (let e = 0; e < 16; e++) {
+          if (this.winoTile === 4) ex.winograd_weights43_f32(w, cin, cout, u);
+          else ex.winograd_weights_f32(w, cin, cout, u);
+          for (let e = 0; e < E; e++) {
             ex.pack_gemm_f32(1, 1, cin, cout, nr, u + e * cin * cout * 4, 0, this.wino + e * uFloats * 4);
           }
         } finally {
@@ -366,36 +388,38 @@ export class ConvKernel extends BaseKernel {
   }
 
   /**
-   * Winograd F(2x2,3x3) over blocks of T tiles: T even (the rows indirection pairs rows), the
-   * block's transformed inputs and products (16*T*(cin+cout) floats) about WINOGRAD_BLOCK_BYTES,
-   * but at least 64 tiles, so the 16 U[e] are streamed once per block.
+   * Winograd F(m x m, 3x3) over blocks of T tiles: T even (the rows indirection pairs rows), the
+   * block's transformed inputs and products (E*T*(cin+cout) floats, E = (m+2)^2) about
+   * WINOGRAD_BLOCK_BYTES, but at least 1024 / E tiles, so the E U[e] are streamed once per block.
    */
   private runWinograd(g: Geometry, x: number, out: number, outPlane: number): void {
     const { cin, cout } = this.spec;
-    // tile rows per dilation phase a: ceil(ceil((oh - a) / d) / 2), summed (likewise columns)
+    const m = this.winoTile;
+    const E = (m + 2) ** 2;
+    // tile rows per dilation phase a: ceil(ceil((oh - a) / d) / m), summed (likewise columns)
     const d = g.dilationH;
     let th = 0;
     let tw = 0;
     for (let a = 0; a < d; a++) {
-      th += Math.ceil(Math.ceil((g.oh - a) / d) / 2);
-      tw += Math.ceil(Math.ceil((g.ow - a) / d) / 2);
+      th += Math.ceil(Math.ceil((g.oh - a) / d) / m);
+      tw += Math.ceil(Math.ceil((g.ow - a) / d) / m);
     }
     const tiles = g.n * th * tw;
-    let T = Math.max(64, Math.floor(WINOGRAD_BLOCK_BYTES / (64 * (cin + cout))));
+    let T = Math.max(Math.ceil(1024 / E), Math.floor(WINOGRAD_BLOCK_BYTES / (4 * E * (cin + cout))));
     T = Math.min(T, tiles);
     T += T & 1;
-    const moved = this.winoV.ensure(16 * T * cin * 4);
-    this.winoM.ensure(16 * T * cout * 4);
+    const moved = this.winoV.ensure(E * T * cin * 4);
+    this.winoM.ensure(E * T * cout * 4);
     const mr = this.ex.GEMM_MR.value as number;
     const key = `${this.winoV.ptr},${T}`;
-    if (this.winoInd.ensure(indirectionLength(16 * T, 1, mr) * 4) || moved || key !== this.winoKey) {
-      this.ex.build_rows_indirection(this.winoInd.ptr, this.winoV.ptr, 16 * T, cin * 4, mr);
+    if (this.winoInd.ensure(indirectionLength(E * T, 1, mr) * 4) || moved || key !== this.winoKey) {
+      this.ex.build_rows_indirection(this.winoInd.ptr, this.winoV.ptr, E * T, cin * 4, mr);
       this.winoKey = key;
     }
     this.winoTab.ensure((g.oh + g.ow) * 4);
     this.ex.run_conv2d_winograd_f32(x, this.wino, this.biasRow, out, this.winoInd.ptr, this.winoV.ptr, this.winoM.ptr,
       this.zero, this.winoTab.ptr, g.n, g.h, g.w, cin, cout, g.oh, g.ow, g.padTop, g.padLeft, g.dilationH, T, g.min, g.max,
-      outPlane);
+      outPlane, m);
   }
 
   private runRows(g: Geometry, x: number, out: number, hp: number, wp: number, outPlane: number): void {
