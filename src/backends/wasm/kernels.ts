@@ -38,11 +38,12 @@ const WINOGRAD_MIN_CHANNELS = 64;
  * tiles waste more of a short phase).
  * Why the channel cap: F(4x4)'s larger transform constants cost accuracy. Against the js path on
  * random layers (inputs in [-1, 1], outputs of magnitude 1) its worst error was 15-40% of
- * API.md's tolerance at 64-256 input channels, 27-43% at 512 and 41-57% at 1024 (F(2x2): 4-7%),
- * so the sums grow no longer than 512 channels.
+ * API.md's tolerance at 64-256 input channels, 27-43% at 512 and 41-57% at 1024 (F(2x2): 4-7%).
+ * And its 36 transformed weight matrices take 4x the memory of the 3x3 weights (F(2x2): 16/9),
+ * 38 MB for 512 -> 512 channels, where the gain is least (7x7x512: 1.18x).
  */
 const WINOGRAD43_MAX_DILATION = 3;
-const WINOGRAD43_MAX_CIN = 512;
+const WINOGRAD43_MAX_CIN = 256;
 /** Winograd's transformed inputs and products per block of tiles (see runWinograd). */
 const WINOGRAD_BLOCK_BYTES = 1 << 20;
 /** Pointwise weights up to this size run straight on NCHW planes when the layer is alone (measured, see prefersNchw). */
