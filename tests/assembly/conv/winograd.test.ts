@@ -78,7 +78,7 @@ function run(h: Harness, m: number, a: Wino, lo = -Infinity, hi = Infinity): voi
   expect(Array.from(got.subarray(outLen))).toEqual([55, 55, 55, 55]);
 }
 
-const cases = flavors().filter((f) => f !== 'scalar').flatMap((f) => [2, 4].map((m) => [f, m] as [string, number]));
+const cases = flavors().filter((f) => f !== 'scalar').flatMap((f) => [2, 4].map((m) => [f, m] as [typeof f, number]));
 
 describe.each(cases)('Winograd (%s, output tile %i)', (flavor, m) => {
   let h: Harness;
