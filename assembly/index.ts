@@ -52,6 +52,7 @@ export {
   winogradWeights as winograd_weights_f32,
   winogradWeights43 as winograd_weights43_f32,
   winogradRun as run_conv2d_winograd_f32,
+  allFinite as all_finite_f32,
 } from './conv/winograd';
 export {
   dwPackedFloats as dwconv2d_packed_floats,

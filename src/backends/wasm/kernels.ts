@@ -164,8 +164,10 @@ export class ConvKernel extends BaseKernel {
   /** 2: grouped 4x4 (groups of 4 outputs), 1: the 4x8 tile (groups of at most 8 output channels), 0: the build's tile */
   private readonly alt: number;
   private readonly mr: number;
-  /** The igemm's packed weights (0 for a Winograd layer). */
-  private readonly packed: number = 0;
+  /** The igemm's packed weights (for a Winograd layer 0 until an input holds NaN or infinity). */
+  private packed: number = 0;
+  /** A Winograd layer's weights and bias, which packIgemm packs on the first non-finite input. */
+  private readonly winoStage: Stage | null = null;
   private readonly zero: number;
   private readonly ind: Scratch;
   private indKey = '';
@@ -271,6 +273,7 @@ export class ConvKernel extends BaseKernel {
         }
       }
       if (this.wNchw !== 0 || this.wino !== 0) this.biasRow = this.own(upload(heap, stage.bias));
+      if (this.wino !== 0) this.winoStage = stage;
     } catch (e) {
       this.abort(e);
     } finally {
@@ -286,8 +289,13 @@ export class ConvKernel extends BaseKernel {
   /** NHWC x to NHWC out (outPlane 0), or to NCHW planes of outPlane pixels (see gemm). */
   private exec(g: Geometry, x: number, out: number, outPlane: number): void {
     if (this.wino !== 0) {
-      this.runWinograd(g, x, out, outPlane);
-      return;
+      // Winograd would spread a NaN or an infinity over a whole tile (as NaN): such an input runs
+      // the igemm, which propagates it as PyTorch does (the check is one pass over x)
+      if (this.ex.all_finite_f32(x, g.n * g.h * g.w * g.c) === 1) {
+        this.runWinograd(g, x, out, outPlane);
+        return;
+      }
+      this.packIgemm();
     }
     if (this.rows) {
       // the padded copy spans exactly the rows and columns the taps reach; skip the mode when
@@ -389,6 +397,25 @@ export class ConvKernel extends BaseKernel {
     this.nhwc.ensure(g.n * g.h * g.w * g.c * 4);
     this.ex.nchw_to_nhwc_f32(x, this.nhwc.ptr, g.n, g.c, g.h * g.w);
     this.exec(g, this.nhwc.ptr, out, g.oh * g.ow);
+  }
+
+  /** The igemm's packed weights of a Winograd layer (one group, alt 0), made once, when first needed. */
+  private packIgemm(): void {
+    if (this.packed !== 0 || this.winoStage === null) return;
+    const { cin, cout } = this.spec;
+    const nr = this.ex.GEMM_NR.value as number;
+    const heap = this.heap;
+    const w = upload(heap, this.winoStage.weights);
+    let b = 0;
+    try {
+      b = upload(heap, this.winoStage.bias);
+      const packed = heap.alloc(packedGemmFloats(9, cin, cout, nr) * 4);
+      this.ex.pack_gemm_f32(1, 9, cin, cout, nr, w, b, packed);
+      this.packed = this.own(packed);
+    } finally {
+      heap.free(w);
+      if (b !== 0) heap.free(b);
+    }
   }
 
   /**

@@ -52,12 +52,17 @@ const CASES: Case[] = [
     stride: [3, 3], dilation: [1, 2], pad: [2, 3, 1, 0] },
   { name: 'im2col_2x2_c16_co3_k64_ow40', kind: 'conv', n: 1, c: 16, h: 4, w: 41, cin: 16, cout: 3, kH: 2, kW: 2, act: 'relu' },
   { name: 'conv_3x3_c8_co5_k72_wide', kind: 'conv', n: 1, c: 8, h: 4, w: 37, cin: 8, cout: 5, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
-  // Winograd F(2x2,3x3) (SIMD builds: 3x3 stride 1, one group, channels multiples of 4, cin + cout >= 64):
-  // odd sizes, batch > 1, asymmetric padding, dilation; then one channel count short of it
+  // Winograd (SIMD builds: 3x3 stride 1, one group, channels multiples of 4 and >= 16): F(4x4,3x3) up to
+  // dilation 3 and 256 input channels, F(2x2,3x3) beyond (channel sums >= 64): odd sizes, batch > 1,
+  // asymmetric padding, dilation; then one channel count short of it
   { name: 'winograd_3x3_c32_co36_n2_asym', kind: 'conv', n: 2, c: 32, h: 7, w: 9, cin: 32, cout: 36, kH: 3, kW: 3,
     pad: [0, 2, 1, 1], act: 'relu6' },
   { name: 'winograd_3x3d2_c24_co40', kind: 'conv', n: 1, c: 24, h: 11, w: 10, cin: 24, cout: 40, kH: 3, kW: 3,
     dilation: [2, 2], pad: [2, 2, 2, 2] },
+  { name: 'winograd_f2_3x3d4_c32_co32', kind: 'conv', n: 1, c: 32, h: 14, w: 13, cin: 32, cout: 32, kH: 3, kW: 3,
+    dilation: [4, 4], pad: [4, 3, 4, 4] },
+  { name: 'winograd_f2_3x3_c260_co16', kind: 'conv', n: 1, c: 260, h: 6, w: 5, cin: 260, cout: 16, kH: 3, kW: 3,
+    pad: [1, 1, 1, 1] },
   { name: 'conv_3x3_c33_co32_not_winograd', kind: 'conv', n: 1, c: 33, h: 5, w: 6, cin: 33, cout: 32, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
   // NCHW pointwise on bands of pixels (runner.ts runBands): 22500-pixel planes, 2 bands
   { name: 'pointwise_bands_c5_co7_n2', kind: 'conv', n: 2, c: 5, h: 150, w: 150, cin: 5, cout: 7, kH: 1, kW: 1, act: 'relu6' },
@@ -281,6 +286,47 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     expect(Array.from(out.subarray(3))).toEqual([Infinity, Infinity, Infinity]);
     runner.dispose();
     k.dispose();
+  });
+
+  test.each([
+    ['F(4x4)', 1, 32], ['F(2x2), dilation 4', 4, 48], ['F(2x2), 260 channels', 1, 260],
+  ])('Winograd layer (%s): NaN and infinity propagate as in the direct sum; finite inputs after them', (_v, d, c) => {
+    // Winograd would spread them over whole tiles; such inputs run the igemm (packed on first use)
+    const r = rng(11);
+    const spec = makeSpec({ kind: 'conv', cin: c, cout: 16, kH: 3, kW: 3, dilation: [d, d], pad: [d, d, d, d] });
+    const [h, w] = [13, 11];
+    const g = resolve(spec, 2, c, h, w);
+    const x = randomArray(2 * h * w * c, r);
+    const wts = randomArray(weightLength(spec, c), r);
+    const bias = randomArray(16, r);
+    const before = backend.memory().bytesInUse;
+    const k = backend.createKernel({ spec, weights: wts, bias });
+    const runner = backend.createRunner([k]);
+    const out = new Float32Array(2 * g.oh * g.ow * 16);
+    const bad = x.slice();
+    bad[(3 * w + 4) * c + 5] = NaN; // image 0, pixel (3, 4), channel 5
+    bad[((h + 9) * w + 2) * c] = Infinity; // image 1, pixel (9, 2), channel 0
+    bad[((h + 9) * w + 9) * c + 1] = -Infinity; // image 1, pixel (9, 9), channel 1
+    for (const layout of ['NHWC', 'NCHW'] as const) {
+      for (const input of [bad, x, bad, x]) {
+        const want = refStage(g, input, wts, bias);
+        runner.run(layout === 'NHWC' ? input : toNchw(input, 2, h, w, c), layout, [g], out);
+        expectClose(out, layout === 'NHWC' ? want : toNchw(want, 2, g.oh, g.ow, 16), `${layout} ${input === bad ? 'bad' : 'finite'}`);
+        if (input === bad) {
+          const nan = want.filter((v) => Number.isNaN(v)).length;
+          const inf = want.filter((v) => v === Infinity || v === -Infinity).length;
+          expect(nan).toBeGreaterThan(0);
+          expect(inf).toBeGreaterThan(0);
+          expect(nan + inf).toBeLessThan(want.length / 4);
+        }
+      }
+    }
+    const used = backend.memory().bytesInUse;
+    runner.run(bad, 'NHWC', [g], out);
+    expect(backend.memory().bytesInUse).toBe(used);
+    runner.dispose();
+    k.dispose();
+    expect(backend.memory().bytesInUse).toBe(before);
   });
 
   test('memory(): wasmBytes is the memory size; layers return what they took', () => {
