@@ -166,8 +166,6 @@ export class ConvKernel extends BaseKernel {
   private readonly mr: number;
   /** The igemm's packed weights (for a Winograd layer 0 until an input holds NaN or infinity). */
   private packed: number = 0;
-  /** A Winograd layer's weights and bias, which packIgemm packs on the first non-finite input. */
-  private readonly winoStage: Stage | null = null;
   private readonly zero: number;
   private readonly ind: Scratch;
   private indKey = '';
@@ -273,7 +271,6 @@ export class ConvKernel extends BaseKernel {
         }
       }
       if (this.wNchw !== 0 || this.wino !== 0) this.biasRow = this.own(upload(heap, stage.bias));
-      if (this.wino !== 0) this.winoStage = stage;
     } catch (e) {
       this.abort(e);
     } finally {
@@ -399,22 +396,51 @@ export class ConvKernel extends BaseKernel {
     this.exec(g, this.nhwc.ptr, out, g.oh * g.ow);
   }
 
-  /** The igemm's packed weights of a Winograd layer (one group, alt 0), made once, when first needed. */
+  /**
+   * The igemm's packed weights of a Winograd layer (one group, alt 0), made once, when first
+   * needed: the 3x3 weights g come back from nine of the transformed U = G g G^T, whose G has rows
+   * [1, 0, 0], [1/s, 1/s, 1/s] (s = 2 for F(2x2), 3 for F(4x4)) and, last, [0, 0, 1], so that the
+   * layer keeps no copy of its weights for this rare path. U is float32 (F(4x4)'s computed in
+   * float64): the weights come back within a few float32 roundings.
+   */
   private packIgemm(): void {
-    if (this.packed !== 0 || this.winoStage === null) return;
+    if (this.packed !== 0 || this.wino === 0) return;
     const { cin, cout } = this.spec;
     const nr = this.ex.GEMM_NR.value as number;
+    const alpha = this.winoTile + 2;
+    const last = alpha - 1;
+    const s = this.winoTile === 4 ? 3 : 2;
+    const uFloats = packedGemmFloats(1, cin, cout, nr);
+    const panel = nr + cin * nr;
+    const n = cin * cout;
+    const g = new Float32Array(9 * n);
+    const f32 = this.heap.f32();
+    const base = this.wino >>> 2;
+    for (let co = 0; co < cout; co++) {
+      const col = Math.floor(co / nr) * panel + nr + (co % nr);
+      for (let ci = 0; ci < cin; ci++) {
+        const at = base + col + ci * nr;
+        const u = (i: number, j: number): number => f32[at + (i * alpha + j) * uFloats];
+        const g00 = u(0, 0), g02 = u(0, last), g20 = u(last, 0), g22 = u(last, last);
+        const g01 = s * u(0, 1) - g00 - g02;
+        const g21 = s * u(last, 1) - g20 - g22;
+        const g10 = s * u(1, 0) - g00 - g20;
+        const g12 = s * u(1, last) - g02 - g22;
+        const g11 = s * s * u(1, 1) - (g00 + g01 + g02 + g10 + g12 + g20 + g21 + g22);
+        const k = ci * cout + co;
+        g[k] = g00; g[n + k] = g01; g[2 * n + k] = g02;
+        g[3 * n + k] = g10; g[4 * n + k] = g11; g[5 * n + k] = g12;
+        g[6 * n + k] = g20; g[7 * n + k] = g21; g[8 * n + k] = g22;
+      }
+    }
     const heap = this.heap;
-    const w = upload(heap, this.winoStage.weights);
-    let b = 0;
+    const w = upload(heap, g);
     try {
-      b = upload(heap, this.winoStage.bias);
       const packed = heap.alloc(packedGemmFloats(9, cin, cout, nr) * 4);
-      this.ex.pack_gemm_f32(1, 9, cin, cout, nr, w, b, packed);
+      this.ex.pack_gemm_f32(1, 9, cin, cout, nr, w, this.biasRow, packed);
       this.packed = this.own(packed);
     } finally {
       heap.free(w);
-      if (b !== 0) heap.free(b);
     }
   }
 
