@@ -26,13 +26,33 @@ function groupFloats(taps: i32, cinG: i32): i32 {
   return 4 + taps * cinG * 4;
 }
 
+/** Address of output pixel m's channel 0 in NCHW planes of `plane` pixels (`cout` planes per image). */
+// @ts-ignore: decorator
+@inline
+function nchwPixel(out: usize, m: i32, plane: i32, cout: i32): usize {
+  const b = m / plane;
+  return out + ((<usize>b * <usize>cout * <usize>plane + <usize>(m - b * plane)) << 2);
+}
+
+/** The four lanes of v (four channels of one pixel) into four NCHW planes `cs` bytes apart. */
+// @ts-ignore: decorator
+@inline
+function storeChannels(p: usize, cs: usize, v: v128): void {
+  v128.store32_lane(p, v, 0);
+  v128.store32_lane(p + cs, v, 1);
+  v128.store32_lane(p + 2 * cs, v, 2);
+  v128.store32_lane(p + 3 * cs, v, 3);
+}
+
 /**
  * out[m][g*4 + j] (row stride cout floats) = clamp(bias + sum over taps and cinG), j < 4, for all
- * `groups` groups of 4 output channels. `ind`: tiles of 4 pixels; `zero`: at least cin zeros.
+ * `groups` groups of 4 output channels; with outPlane > 0 into NCHW planes of outPlane pixels
+ * instead, so a lone grouped layer on NCHW data skips the output transpose.
+ * `ind`: tiles of 4 pixels; `zero`: at least cin zeros.
  */
 export function convGroups4(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
-  taps: i32, cout: i32, min: f32, max: f32,
+  taps: i32, cout: i32, min: f32, max: f32, outPlane: i32,
 ): void {
   const tiles = (pixels + 3) >> 2;
   const ks = <usize>(taps * 4) << 2;
@@ -51,6 +71,18 @@ export function convGroups4(
     let c3 = c2 + cStride;
     if (mr != 4) c3 = c2;
     let w = packed;
+    // NCHW output (outPlane > 0): pixel i of the tile at q_i in its image's plane of channel 0;
+    // the four pixels in one plane, side by side, take one 16-byte store per channel
+    const cs = <usize>outPlane << 2;
+    let q0: usize = 0, q1: usize = 0, q2: usize = 0, q3: usize = 0;
+    let side = false;
+    if (outPlane > 0) {
+      q0 = nchwPixel(out, m0, outPlane, cout);
+      q1 = nchwPixel(out, m0 + (mr > 1 ? 1 : 0), outPlane, cout);
+      q2 = nchwPixel(out, m0 + (mr > 2 ? 2 : mr - 1), outPlane, cout);
+      q3 = nchwPixel(out, m0 + mr - 1, outPlane, cout);
+      side = mr == 4 && q3 == q0 + 12;
+    }
     if (ASC_FEATURE_SIMD) {
       const vmin = f32x4.splat(min);
       const vmax = f32x4.splat(max);
@@ -89,11 +121,37 @@ export function convGroups4(
           } while (k != 0);
           p -= 16;
         } while (p != 0);
-        const coff = <usize>g << 4;
-        v128.store(c3 + coff, vclamp(vacc3, vmin, vmax));
-        v128.store(c2 + coff, vclamp(vacc2, vmin, vmax));
-        v128.store(c1 + coff, vclamp(vacc1, vmin, vmax));
-        v128.store(c0 + coff, vclamp(vacc0, vmin, vmax));
+        if (outPlane == 0) {
+          const coff = <usize>g << 4;
+          v128.store(c3 + coff, vclamp(vacc3, vmin, vmax));
+          v128.store(c2 + coff, vclamp(vacc2, vmin, vmax));
+          v128.store(c1 + coff, vclamp(vacc1, vmin, vmax));
+          v128.store(c0 + coff, vclamp(vacc0, vmin, vmax));
+        } else {
+          const y0 = vclamp(vacc0, vmin, vmax);
+          const y1 = vclamp(vacc1, vmin, vmax);
+          const y2 = vclamp(vacc2, vmin, vmax);
+          const y3 = vclamp(vacc3, vmin, vmax);
+          const goff = <usize>(g << 2) * cs;
+          if (side) {
+            // 4 pixels x 4 channels transposed: channel j's four pixels in one vector
+            const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5);
+            const t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+            const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
+            const t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+            const p = q0 + goff;
+            v128.store(p, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+            v128.store(p + cs, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+            v128.store(p + 2 * cs, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+            v128.store(p + 3 * cs, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+          } else {
+            // pixels in two images or a short last tile; repeated pixels get the same values
+            storeChannels(q3 + goff, cs, y3);
+            storeChannels(q2 + goff, cs, y2);
+            storeChannels(q1 + goff, cs, y1);
+            storeChannels(q0 + goff, cs, y0);
+          }
+        }
       }
     } else {
       // scalar build: the same walk, one output column at a time
@@ -117,7 +175,12 @@ export function convGroups4(
             // NaN-propagating clamp, as the SIMD pmax/pmin
             s = s < min ? min : s;
             s = s > max ? max : s;
-            store<f32>(ci + (<usize>g << 4) + (<usize>j << 2), s);
+            if (outPlane == 0) {
+              store<f32>(ci + (<usize>g << 4) + (<usize>j << 2), s);
+            } else {
+              const qi = i == 0 ? q0 : i == 1 ? q1 : i == 2 ? q2 : q3;
+              store<f32>(qi + <usize>((g << 2) + j) * cs, s);
+            }
           }
         }
         w += gBytes;

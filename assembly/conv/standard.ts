@@ -131,7 +131,7 @@ export function convRun(
   coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32, alt: i32,
 ): void {
   if (alt == 2) {
-    convGroups4(ind, packed, out, zero, pixels, groups, cinG, taps, cout, vmin, vmax);
+    convGroups4(ind, packed, out, zero, pixels, groups, cinG, taps, cout, vmin, vmax, 0);
     return;
   }
   const MR = tileRows(alt);

@@ -70,6 +70,13 @@ export interface WasmExports {
   build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
   /** (w [3][3][cin][cout], cin, cout, u [16][cin][cout]): the Winograd F(2x2,3x3) weight transform */
   winograd_weights_f32(w: number, cin: number, cout: number, u: number): void;
+  /**
+   * (ind, packed, out, zero, pixels, groups, cinG, taps, cout, min, max, outPlane): convolution with
+   * groups of 4 output channels (assembly/conv/grouped.ts, SIMD builds), NHWC out (outPlane 0) or
+   * NCHW planes of outPlane pixels
+   */
+  run_conv2d_groups4_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
+    cinG: number, taps: number, cout: number, min: number, max: number, outPlane: number): void;
   /** (x, n): 1 when the n floats at x are all finite (no NaN, no infinity), else 0 */
   all_finite_f32(x: number, n: number): number;
   /** (w [3][3][cin][cout], cin, cout, u [36][cin][cout]): the Winograd F(4x4,3x3) weight transform */

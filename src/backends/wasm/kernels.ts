@@ -323,7 +323,10 @@ export class ConvKernel extends BaseKernel {
    * (row-merged mode: one group, kW*c channels per tap, kH taps).
    */
   private gemm(g: Geometry, out: number, pixels: number, groups: number, cinG: number, taps: number, outPlane: number): void {
-    if (outPlane > 0) {
+    if (outPlane > 0 && this.alt === 2) {
+      this.ex.run_conv2d_groups4_f32(this.ind.ptr, this.packed, out, this.zero, pixels, groups, cinG, taps, g.cout,
+        g.min, g.max, outPlane);
+    } else if (outPlane > 0) {
       this.ex.run_conv2d_nchw_out_f32(this.ind.ptr, this.packed, out, this.zero, pixels, groups, cinG, g.coutG, taps,
         g.cout, g.min, g.max, outPlane);
     } else {
@@ -342,7 +345,9 @@ export class ConvKernel extends BaseKernel {
    * layer with the build's tile transposes the input and writes the output planes from the tile
    * (run_conv2d_nchw_out_f32), saving the output transpose (best of 21 interleaved, relaxed:
    * 224x224x3 3x3 s2 ->32 +9%, 7x7 s2 ->64 +2%, 14x14x512 1x1 +3%).
-   * Other tiles (coutG <= 8, grouped by 4) keep both transposes in the runner.
+   * Groups of 4 outputs (conv/grouped.ts) write the planes too (56x56x128 in 32 groups 1.14x,
+   * 28x28x256 in 64 groups 1.16x, layer A/B 2026-11-29); the 4x8 tile (coutG <= 8) keeps both
+   * transposes in the runner.
    */
   prefersNchw(g: Geometry): boolean {
     return this.alt === 0 || this.gemmNchw(g);
@@ -357,7 +362,7 @@ export class ConvKernel extends BaseKernel {
   }
 
   runToNchw(g: Geometry, x: number, out: number): boolean {
-    if (this.alt !== 0) return false;
+    if (this.alt === 1) return false;
     this.exec(g, x, out, g.oh * g.ow);
     return true;
   }

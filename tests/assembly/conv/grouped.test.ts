@@ -2,7 +2,7 @@
  * Grouped convolution with groups of 4 output channels (assembly/conv/grouped.ts, convRun alt 2):
  * weights packed with nr = 4, indirection in tiles of 4, a zero row spanning all channels; against
  * float64 loops on every build, with pixel tails (pixels % 4 != 0), odd input channels per group,
- * padding, stride, dilation, batch > 1 and the clamp.
+ * padding, stride, dilation, batch > 1 and the clamp; NHWC output and NCHW planes.
  */
 import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
 import { refConv } from '../../src/backends/wasm/wasm-helpers';
@@ -42,5 +42,24 @@ describe.each(flavors())('grouped conv, groups of 4 outputs (%s)', (flavor) => {
     const want = refConv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: sH, strideW: sW,
       dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min, max }, x, w, bias);
     expectClose(got, want, 'grouped conv');
+    // the same into NCHW planes (run_conv2d_groups4_f32 with outPlane = oh*ow): tiles of 4 pixels
+    // side by side in one plane, across two images, and the short last tile
+    const plane = oh * ow;
+    const xq = h.put(x);
+    const zq = h.alloc(c);
+    const pq = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, 4));
+    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, 4, h.put(w), h.put(bias), pq);
+    const iq = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, 4));
+    h.ex.build_conv2d_indirection_nhwc(iq, xq, zq, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, 4);
+    const oq = h.alloc(pixels * cout + 4, NaN);
+    h.ex.run_conv2d_groups4_f32(iq, pq, oq, zq, pixels, groups, cinG, taps, cout, min, max, plane);
+    const gotN = h.get(oq, pixels * cout + 4);
+    h.reset();
+    const wantN = new Float64Array(pixels * cout);
+    for (let b = 0; b < n; b++) for (let p = 0; p < plane; p++) for (let o = 0; o < cout; o++) {
+      wantN[(b * cout + o) * plane + p] = want[(b * plane + p) * cout + o];
+    }
+    expectClose(gotN.subarray(0, pixels * cout), wantN, 'grouped conv, NCHW output');
+    expect(Array.from(gotN.subarray(pixels * cout)).every(Number.isNaN)).toBe(true);
   });
 });

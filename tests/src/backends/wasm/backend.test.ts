@@ -32,6 +32,11 @@ const CASES: Case[] = [
   { name: 'grouped_3x3g4_c8_co12', kind: 'conv', n: 1, c: 8, h: 6, w: 7, cin: 8, cout: 12, groups: 4, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
   { name: 'grouped_3x3g3_c9_co6_relu6', kind: 'conv', n: 3, c: 9, h: 5, w: 4, cin: 9, cout: 6, groups: 3, kH: 3, kW: 3,
     pad: [0, 1, 2, 1], act: 'relu6' },
+  // groups of 4 outputs (conv/grouped.ts on SIMD builds; NCHW output planes written by the kernel)
+  { name: 'grouped_3x3g8_c32_co32_n2_cout4', kind: 'conv', n: 2, c: 32, h: 7, w: 9, cin: 32, cout: 32, groups: 8,
+    kH: 3, kW: 3, pad: [1, 1, 1, 1], act: 'relu' },
+  { name: 'grouped_3x3g3_c6_co12_cout4_s2', kind: 'conv', n: 1, c: 6, h: 9, w: 5, cin: 6, cout: 12, groups: 3,
+    kH: 3, kW: 3, stride: [2, 2], pad: [1, 0, 1, 1] },
   { name: 'grouped_g2_c4_co34', kind: 'conv', n: 1, c: 4, h: 4, w: 5, cin: 4, cout: 34, groups: 2, kH: 2, kW: 2 },
   { name: 'dilated_3x3d2_c4_co8', kind: 'conv', n: 1, c: 4, h: 9, w: 9, cin: 4, cout: 8, kH: 3, kW: 3, dilation: [2, 2], pad: [2, 2, 2, 2] },
   { name: 'conv_same_5x5s2_c3_co1', kind: 'conv', n: 1, c: 3, h: 9, w: 11, cin: 3, cout: 1, kH: 5, kW: 5, stride: [2, 2], same: true },
