@@ -29,3 +29,21 @@ export function vclamp(x: v128, lo: v128, hi: v128): v128 {
 export function clampf(x: f32, lo: f32, hi: f32): f32 {
   return min<f32>(max<f32>(x, lo), hi);
 }
+
+/**
+ * Stores the 4x4 block whose rows are v0..v3 transposed: lane j of every row, in row order, at
+ * p + j*stride (8 shuffles, 4 stores). Turns 4 pixels x 4 channels into 4 channel planes' runs
+ * of 4 pixels, and back.
+ */
+// @ts-ignore: decorator
+@inline
+export function storeTransposed4x4(p: usize, stride: usize, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  v128.store(p, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(p + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(p + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(p + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}

@@ -17,7 +17,7 @@
  * (4 chains), not by issue; it still beats 4x8 igemm per group by about 3x (measured, see the
  * commit), since that ran at the same latency with half its lanes on padding.
  */
-import { vclamp, vmadd } from '../simd';
+import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 
 /** Floats of one group's packed weights for convGroups4 (nr = 4, coutG = 4). */
 // @ts-ignore: decorator
@@ -135,15 +135,7 @@ export function convGroups4(
           const goff = <usize>(g << 2) * cs;
           if (side) {
             // 4 pixels x 4 channels transposed: channel j's four pixels in one vector
-            const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5);
-            const t1 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
-            const t2 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
-            const t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
-            const p = q0 + goff;
-            v128.store(p, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-            v128.store(p + cs, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-            v128.store(p + 2 * cs, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-            v128.store(p + 3 * cs, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+            storeTransposed4x4(q0 + goff, cs, y0, y1, y2, y3);
           } else {
             // pixels in two images or a short last tile; repeated pixels get the same values
             storeChannels(q3 + goff, cs, y3);

@@ -26,7 +26,7 @@
  */
 import { NR } from '../params';
 import { packedGemmFloats } from '../gemm/pack';
-import { vclamp, vmadd } from '../simd';
+import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 import { convRun } from './standard';
 
 // @ts-ignore: decorator
@@ -65,20 +65,42 @@ function storeRow(u: usize, n: usize, k: usize, r: i32, a: f32, b: f32, c: f32):
   store<f32>(u + (((e + 3) * n + k) << 2), c);
 }
 
-/** The 16 input pointers of one tile (a pixel's first channel, or `zero` outside the image). */
-const PTRS: usize = memory.data(16 * 4, 16);
+/**
+ * The 16 (F(2x2)) or 36 (F(4x4)) input pointers of one tile: a pixel's first channel, or `zero`
+ * outside the image.
+ */
+const PTRS: usize = memory.data(36 * 4, 16);
+
+/**
+ * The alpha x alpha input pointers of one tile into ptrs, row-major: pixel (iy0 + i*d, ix0 + j*d)
+ * of the image at xb (h x w pixels of pixelBytes), or `zero` outside it.
+ */
+// @ts-ignore: decorator
+@inline
+function patchPointers(
+  xb: usize, h: i32, w: i32, pixelBytes: usize, iy0: i32, ix0: i32, d: i32, alpha: i32, zero: usize, ptrs: usize,
+): void {
+  const rowBytes = <usize>w * pixelBytes;
+  for (let i = 0; i < alpha; i++) {
+    const iy = iy0 + i * d;
+    for (let j = 0; j < alpha; j++) {
+      const ix = ix0 + j * d;
+      const p = <u32>iy < <u32>h && <u32>ix < <u32>w ? xb + <usize>iy * rowBytes + <usize>ix * pixelBytes : zero;
+      store<usize>(ptrs + (<usize>(i * alpha + j) << 2), p);
+    }
+  }
+}
 
 /**
  * V[e][t][c] = (B^T d B)[e] for tiles t0 .. t0+count-1 (numbered n-major, then tile row, tile
- * column), t counted from t0; T tiles per e.
+ * column), t counted from t0; T tiles per e; alpha x alpha input patches (4: F(2x2), 6: F(4x4)).
  */
 function winogradInput(
   x: usize, h: i32, w: i32, c: i32, pT: i32, pL: i32, d: i32, rows: usize, tilesH: i32, cols: usize, tilesW: i32,
-  t0: i32, count: i32, T: i32, v: usize, zero: usize,
+  t0: i32, count: i32, T: i32, v: usize, zero: usize, alpha: i32,
 ): void {
   const pixelBytes = <usize>c << 2;
-  const rowBytes = <usize>w * pixelBytes;
-  const imageBytes = <usize>h * rowBytes;
+  const imageBytes = <usize>h * <usize>w * pixelBytes;
   const eBytes = <usize>T * pixelBytes;
   const perImage = tilesH * tilesW;
   for (let t = 0; t < count; t++) {
@@ -87,34 +109,36 @@ function winogradInput(
     const r = g - b * perImage;
     const ty = r / tilesW;
     const tx = r - ty * tilesW;
-    const iy0 = load<i32>(rows + (<usize>ty << 2)) - pT;
-    const ix0 = load<i32>(cols + (<usize>tx << 2)) - pL;
-    const xb = x + <usize>b * imageBytes;
-    for (let i = 0; i < 4; i++) {
-      const iy = iy0 + i * d;
-      for (let j = 0; j < 4; j++) {
-        const ix = ix0 + j * d;
-        const p = <u32>iy < <u32>h && <u32>ix < <u32>w ? xb + <usize>iy * rowBytes + <usize>ix * pixelBytes : zero;
-        store<usize>(PTRS + (<usize>(i * 4 + j) << 2), p);
-      }
+    patchPointers(x + <usize>b * imageBytes, h, w, pixelBytes, load<i32>(rows + (<usize>ty << 2)) - pT,
+      load<i32>(cols + (<usize>tx << 2)) - pL, d, alpha, zero, PTRS);
+    const dst = v + <usize>t * pixelBytes;
+    if (alpha == 6) {
+      inputTile43(dst, pixelBytes, eBytes);
+    } else {
+      inputTile22(dst, pixelBytes, eBytes);
     }
-    let dst = v + <usize>t * (<usize>c << 2);
-    for (let off: usize = 0; off < (<usize>c << 2); off += 16) {
-      // rows of B^T d: r0 = d0 - d2, r1 = d1 + d2, r2 = d2 - d1, r3 = d1 - d3 (each 4 columns)
-      const d00 = v128.load(load<usize>(PTRS) + off), d01 = v128.load(load<usize>(PTRS, 4) + off);
-      const d02 = v128.load(load<usize>(PTRS, 8) + off), d03 = v128.load(load<usize>(PTRS, 12) + off);
-      const d10 = v128.load(load<usize>(PTRS, 16) + off), d11 = v128.load(load<usize>(PTRS, 20) + off);
-      const d12 = v128.load(load<usize>(PTRS, 24) + off), d13 = v128.load(load<usize>(PTRS, 28) + off);
-      const d20 = v128.load(load<usize>(PTRS, 32) + off), d21 = v128.load(load<usize>(PTRS, 36) + off);
-      const d22 = v128.load(load<usize>(PTRS, 40) + off), d23 = v128.load(load<usize>(PTRS, 44) + off);
-      const d30 = v128.load(load<usize>(PTRS, 48) + off), d31 = v128.load(load<usize>(PTRS, 52) + off);
-      const d32 = v128.load(load<usize>(PTRS, 56) + off), d33 = v128.load(load<usize>(PTRS, 60) + off);
-      transformRow(dst, eBytes, 0, f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23));
-      transformRow(dst, eBytes, 4, f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23));
-      transformRow(dst, eBytes, 8, f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13));
-      transformRow(dst, eBytes, 12, f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33));
-      dst += 16;
-    }
+  }
+}
+
+/** One F(2x2) tile's V[e] (eBytes apart from dst) from its 16 input pointers in PTRS. */
+// @ts-ignore: decorator
+@inline
+function inputTile22(dst: usize, pixelBytes: usize, eBytes: usize): void {
+  for (let off: usize = 0; off < pixelBytes; off += 16) {
+    // rows of B^T d: r0 = d0 - d2, r1 = d1 + d2, r2 = d2 - d1, r3 = d1 - d3 (each 4 columns)
+    const d00 = v128.load(load<usize>(PTRS) + off), d01 = v128.load(load<usize>(PTRS, 4) + off);
+    const d02 = v128.load(load<usize>(PTRS, 8) + off), d03 = v128.load(load<usize>(PTRS, 12) + off);
+    const d10 = v128.load(load<usize>(PTRS, 16) + off), d11 = v128.load(load<usize>(PTRS, 20) + off);
+    const d12 = v128.load(load<usize>(PTRS, 24) + off), d13 = v128.load(load<usize>(PTRS, 28) + off);
+    const d20 = v128.load(load<usize>(PTRS, 32) + off), d21 = v128.load(load<usize>(PTRS, 36) + off);
+    const d22 = v128.load(load<usize>(PTRS, 40) + off), d23 = v128.load(load<usize>(PTRS, 44) + off);
+    const d30 = v128.load(load<usize>(PTRS, 48) + off), d31 = v128.load(load<usize>(PTRS, 52) + off);
+    const d32 = v128.load(load<usize>(PTRS, 56) + off), d33 = v128.load(load<usize>(PTRS, 60) + off);
+    transformRow(dst, eBytes, 0, f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23));
+    transformRow(dst, eBytes, 4, f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23));
+    transformRow(dst, eBytes, 8, f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13));
+    transformRow(dst, eBytes, 12, f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33));
+    dst += 16;
   }
 }
 
@@ -288,11 +312,7 @@ export function winogradRun(
   const mBytes = <usize>T * (<usize>cout << 2);
   for (let t0 = 0; t0 < total; t0 += T) {
     const count = total - t0 < T ? total - t0 : T;
-    if (m == 4) {
-      winogradInput43(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero);
-    } else {
-      winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero);
-    }
+    winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero, m + 2);
     for (let e = 0; e < E; e++) {
       convRun(ind + <usize>e * indBytes, packedU + <usize>e * uBytes, mm + <usize>e * mBytes, zero, count, 1, cin, cout, 1,
         cout, -Infinity, Infinity, 0);
@@ -364,8 +384,6 @@ export function winogradWeights43(w: usize, cin: i32, cout: i32, u: usize): void
   }
 }
 
-/** The 36 input pointers of one F(4x4) tile. */
-const PTRS36: usize = memory.data(36 * 4, 16);
 
 /**
  * B^T applied to (d0 .. d5), the results stored `stride` bytes apart from dst; with
@@ -388,50 +406,28 @@ function bt6(dst: usize, stride: usize, d0: v128, d1: v128, d2: v128, d3: v128, 
   v128.store(dst + 5 * stride, vmadd(c15, a, vmadd(cm2, d3, f32x4.add(d1, d5))));
 }
 
-/** winogradInput for F(4x4): V[e][t][c] = (B^T d B)[e], e = 6*i + j, 36 blocks of T tiles. */
-function winogradInput43(
-  x: usize, h: i32, w: i32, c: i32, pT: i32, pL: i32, d: i32, rows: usize, tilesH: i32, cols: usize, tilesW: i32,
-  t0: i32, count: i32, T: i32, v: usize, zero: usize,
-): void {
-  const pixelBytes = <usize>c << 2;
-  const rowBytes = <usize>w * pixelBytes;
-  const imageBytes = <usize>h * rowBytes;
-  const eBytes = <usize>T * pixelBytes;
-  const perImage = tilesH * tilesW;
-  for (let t = 0; t < count; t++) {
-    const g = t0 + t;
-    const b = g / perImage;
-    const r = g - b * perImage;
-    const ty = r / tilesW;
-    const tx = r - ty * tilesW;
-    const iy0 = load<i32>(rows + (<usize>ty << 2)) - pT;
-    const ix0 = load<i32>(cols + (<usize>tx << 2)) - pL;
-    const xb = x + <usize>b * imageBytes;
+/**
+ * One F(4x4) tile's V[e] (e = 6*i + j, eBytes apart from dst) from its 36 input pointers in PTRS,
+ * four channels at a time: columns of B^T d into SCRATCH, then its rows times B.
+ */
+// @ts-ignore: decorator
+@inline
+function inputTile43(dst: usize, pixelBytes: usize, eBytes: usize): void {
+  for (let off: usize = 0; off < pixelBytes; off += 16) {
+    // columns: SCRATCH[i][j] = (B^T d)[i][j]
+    for (let j = 0; j < 6; j++) {
+      const q = PTRS + (<usize>j << 2);
+      bt6(SCRATCH + (<usize>j << 4), 96,
+        v128.load(load<usize>(q) + off), v128.load(load<usize>(q, 24) + off), v128.load(load<usize>(q, 48) + off),
+        v128.load(load<usize>(q, 72) + off), v128.load(load<usize>(q, 96) + off), v128.load(load<usize>(q, 120) + off));
+    }
+    // rows: V[6i + j] = ((B^T d) B)[i][j]
     for (let i = 0; i < 6; i++) {
-      const iy = iy0 + i * d;
-      for (let j = 0; j < 6; j++) {
-        const ix = ix0 + j * d;
-        const p = <u32>iy < <u32>h && <u32>ix < <u32>w ? xb + <usize>iy * rowBytes + <usize>ix * pixelBytes : zero;
-        store<usize>(PTRS36 + (<usize>(i * 6 + j) << 2), p);
-      }
+      const s = SCRATCH + <usize>i * 96;
+      bt6(dst + <usize>(6 * i) * eBytes, eBytes,
+        v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
     }
-    let dst = v + <usize>t * pixelBytes;
-    for (let off: usize = 0; off < pixelBytes; off += 16) {
-      // columns: SCRATCH[i][j] = (B^T d)[i][j]
-      for (let j = 0; j < 6; j++) {
-        const q = PTRS36 + (<usize>j << 2);
-        bt6(SCRATCH + (<usize>j << 4), 96,
-          v128.load(load<usize>(q) + off), v128.load(load<usize>(q, 24) + off), v128.load(load<usize>(q, 48) + off),
-          v128.load(load<usize>(q, 72) + off), v128.load(load<usize>(q, 96) + off), v128.load(load<usize>(q, 120) + off));
-      }
-      // rows: V[6i + j] = ((B^T d) B)[i][j]
-      for (let i = 0; i < 6; i++) {
-        const s = SCRATCH + <usize>i * 96;
-        bt6(dst + <usize>(6 * i) * eBytes, eBytes,
-          v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
-      }
-      dst += 16;
-    }
+    dst += 16;
   }
 }
 
@@ -505,14 +501,7 @@ function winogradOutput43(
           const p = y + (<usize>b * <usize>cout + <usize>co) * cs + (<usize>(py * ow + ox) << 2);
           if (d == 1 && nc == 4) {
             // 4 pixels x 4 channels transposed: one 16-byte store per channel
-            const t0v = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5);
-            const t1v = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
-            const t2v = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
-            const t3v = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
-            v128.store(p, v128.shuffle<f32>(t0v, t1v, 0, 1, 4, 5));
-            v128.store(p + cs, v128.shuffle<f32>(t0v, t1v, 2, 3, 6, 7));
-            v128.store(p + 2 * cs, v128.shuffle<f32>(t2v, t3v, 0, 1, 4, 5));
-            v128.store(p + 3 * cs, v128.shuffle<f32>(t2v, t3v, 2, 3, 6, 7));
+            storeTransposed4x4(p, cs, y0, y1, y2, y3);
           } else {
             const step = <usize>d << 2;
             v128.store(OUTROW, y0);

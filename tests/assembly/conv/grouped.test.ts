@@ -34,27 +34,19 @@ describe.each(flavors())('grouped conv, groups of 4 outputs (%s)', (flavor) => {
     h.ex.pack_gemm_f32(groups, taps, cinG, coutG, 4, h.put(w), h.put(bias), packed);
     const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, 4));
     h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, 4);
-    // NaN fill: every output float must be written
+    // NaN fill: every output float must be written; then the same into NCHW planes (outPlane =
+    // oh*ow: tiles of 4 pixels side by side in one plane, across two images, the short last tile)
+    const plane = oh * ow;
     const out = h.alloc(pixels * cout, NaN);
+    const outN = h.alloc(pixels * cout + 4, NaN);
     h.ex.run_conv2d_nhwc_f32(ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, 2);
+    h.ex.run_conv2d_groups4_f32(ind, packed, outN, zero, pixels, groups, cinG, taps, cout, min, max, plane);
     const got = h.get(out, pixels * cout);
+    const gotN = h.get(outN, pixels * cout + 4);
     h.reset();
     const want = refConv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: sH, strideW: sW,
       dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min, max }, x, w, bias);
     expectClose(got, want, 'grouped conv');
-    // the same into NCHW planes (run_conv2d_groups4_f32 with outPlane = oh*ow): tiles of 4 pixels
-    // side by side in one plane, across two images, and the short last tile
-    const plane = oh * ow;
-    const xq = h.put(x);
-    const zq = h.alloc(c);
-    const pq = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, 4));
-    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, 4, h.put(w), h.put(bias), pq);
-    const iq = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, 4));
-    h.ex.build_conv2d_indirection_nhwc(iq, xq, zq, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, 4);
-    const oq = h.alloc(pixels * cout + 4, NaN);
-    h.ex.run_conv2d_groups4_f32(iq, pq, oq, zq, pixels, groups, cinG, taps, cout, min, max, plane);
-    const gotN = h.get(oq, pixels * cout + 4);
-    h.reset();
     const wantN = new Float64Array(pixels * cout);
     for (let b = 0; b < n; b++) for (let p = 0; p < plane; p++) for (let o = 0; o < cout; o++) {
       wantN[(b * cout + o) * plane + p] = want[(b * plane + p) * cout + o];
