@@ -26,12 +26,16 @@ function groupFloats(taps: i32, cinG: i32): i32 {
   return 4 + taps * cinG * 4;
 }
 
-/** Address of output pixel m's channel 0 in NCHW planes of `plane` pixels (`cout` planes per image). */
+/**
+ * Address of output pixel m's channel 0: row m of `cout` floats (outPlane 0), or its place in
+ * channel 0's plane of outPlane pixels in NCHW planes (`cout` planes per image).
+ */
 // @ts-ignore: decorator
 @inline
-function nchwPixel(out: usize, m: i32, plane: i32, cout: i32): usize {
-  const b = m / plane;
-  return out + ((<usize>b * <usize>cout * <usize>plane + <usize>(m - b * plane)) << 2);
+function pixelAt(out: usize, m: i32, outPlane: i32, cout: i32): usize {
+  if (outPlane == 0) return out + (<usize>m * <usize>cout << 2);
+  const b = m / outPlane;
+  return out + ((<usize>b * <usize>cout * <usize>outPlane + <usize>(m - b * outPlane)) << 2);
 }
 
 /** The four lanes of v (four channels of one pixel) into four NCHW planes `cs` bytes apart. */
@@ -57,32 +61,22 @@ export function convGroups4(
   const tiles = (pixels + 3) >> 2;
   const ks = <usize>(taps * 4) << 2;
   const kc = <usize>cinG << 2;
-  const cStride = <usize>cout << 2;
   const gBytes = <usize>groupFloats(taps, cinG) << 2;
+  // bytes from one output channel to the next: 4 in NHWC rows, a plane in NCHW
+  const cs: usize = outPlane > 0 ? <usize>outPlane << 2 : 4;
   for (let t = 0; t < tiles; t++) {
     const m0 = t << 2;
     const mr = pixels - m0 < 4 ? pixels - m0 : 4;
     const a = ind + <usize>t * ks;
-    let c0 = out + <usize>m0 * cStride;
-    let c1 = c0 + cStride;
-    if (mr < 2) c1 = c0;
-    let c2 = c1 + cStride;
-    if (mr <= 2) c2 = c1;
-    let c3 = c2 + cStride;
-    if (mr != 4) c3 = c2;
+    // channel 0 of the tile's pixels; past a short last tile, its last pixel again (which then
+    // receives the same values twice)
+    const q0 = pixelAt(out, m0, outPlane, cout);
+    const q1 = pixelAt(out, m0 + (mr > 1 ? 1 : 0), outPlane, cout);
+    const q2 = pixelAt(out, m0 + (mr > 2 ? 2 : mr - 1), outPlane, cout);
+    const q3 = pixelAt(out, m0 + mr - 1, outPlane, cout);
+    // NCHW: the four pixels side by side in one plane take one 16-byte store per channel
+    const side = outPlane > 0 && mr == 4 && q3 == q0 + 12;
     let w = packed;
-    // NCHW output (outPlane > 0): pixel i of the tile at q_i in its image's plane of channel 0;
-    // the four pixels in one plane, side by side, take one 16-byte store per channel
-    const cs = <usize>outPlane << 2;
-    let q0: usize = 0, q1: usize = 0, q2: usize = 0, q3: usize = 0;
-    let side = false;
-    if (outPlane > 0) {
-      q0 = nchwPixel(out, m0, outPlane, cout);
-      q1 = nchwPixel(out, m0 + (mr > 1 ? 1 : 0), outPlane, cout);
-      q2 = nchwPixel(out, m0 + (mr > 2 ? 2 : mr - 1), outPlane, cout);
-      q3 = nchwPixel(out, m0 + mr - 1, outPlane, cout);
-      side = mr == 4 && q3 == q0 + 12;
-    }
     if (ASC_FEATURE_SIMD) {
       const vmin = f32x4.splat(min);
       const vmax = f32x4.splat(max);
@@ -121,28 +115,25 @@ export function convGroups4(
           } while (k != 0);
           p -= 16;
         } while (p != 0);
+        const y0 = vclamp(vacc0, vmin, vmax);
+        const y1 = vclamp(vacc1, vmin, vmax);
+        const y2 = vclamp(vacc2, vmin, vmax);
+        const y3 = vclamp(vacc3, vmin, vmax);
+        const coff = <usize>(g << 2) * cs;
         if (outPlane == 0) {
-          const coff = <usize>g << 4;
-          v128.store(c3 + coff, vclamp(vacc3, vmin, vmax));
-          v128.store(c2 + coff, vclamp(vacc2, vmin, vmax));
-          v128.store(c1 + coff, vclamp(vacc1, vmin, vmax));
-          v128.store(c0 + coff, vclamp(vacc0, vmin, vmax));
+          v128.store(q3 + coff, y3);
+          v128.store(q2 + coff, y2);
+          v128.store(q1 + coff, y1);
+          v128.store(q0 + coff, y0);
+        } else if (side) {
+          // 4 pixels x 4 channels transposed: channel j's four pixels in one vector
+          storeTransposed4x4(q0 + coff, cs, y0, y1, y2, y3);
         } else {
-          const y0 = vclamp(vacc0, vmin, vmax);
-          const y1 = vclamp(vacc1, vmin, vmax);
-          const y2 = vclamp(vacc2, vmin, vmax);
-          const y3 = vclamp(vacc3, vmin, vmax);
-          const goff = <usize>(g << 2) * cs;
-          if (side) {
-            // 4 pixels x 4 channels transposed: channel j's four pixels in one vector
-            storeTransposed4x4(q0 + goff, cs, y0, y1, y2, y3);
-          } else {
-            // pixels in two images or a short last tile; repeated pixels get the same values
-            storeChannels(q3 + goff, cs, y3);
-            storeChannels(q2 + goff, cs, y2);
-            storeChannels(q1 + goff, cs, y1);
-            storeChannels(q0 + goff, cs, y0);
-          }
+          // NCHW, pixels in two images or a short last tile
+          storeChannels(q3 + coff, cs, y3);
+          storeChannels(q2 + coff, cs, y2);
+          storeChannels(q1 + coff, cs, y1);
+          storeChannels(q0 + coff, cs, y0);
         }
       }
     } else {
@@ -150,7 +141,7 @@ export function convGroups4(
       for (let g = 0; g < groups; g++) {
         const goff = <usize>g * kc;
         for (let i = 3; i >= 0; i--) {
-          const ci = i == 0 ? c0 : i == 1 ? c1 : i == 2 ? c2 : c3;
+          const qi = i == 0 ? q0 : i == 1 ? q1 : i == 2 ? q2 : q3;
           for (let j = 0; j < 4; j++) {
             let s = load<f32>(w + (<usize>j << 2));
             let wp = w + 16 + (<usize>j << 2);
@@ -167,12 +158,7 @@ export function convGroups4(
             // NaN-propagating clamp, as the SIMD pmax/pmin
             s = s < min ? min : s;
             s = s > max ? max : s;
-            if (outPlane == 0) {
-              store<f32>(ci + (<usize>g << 4) + (<usize>j << 2), s);
-            } else {
-              const qi = i == 0 ? q0 : i == 1 ? q1 : i == 2 ? q2 : q3;
-              store<f32>(qi + <usize>((g << 2) + j) * cs, s);
-            }
+            store<f32>(qi + <usize>((g << 2) + j) * cs, s);
           }
         }
         w += gBytes;
