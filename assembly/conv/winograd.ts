@@ -72,6 +72,29 @@ function storeRow(u: usize, n: usize, k: usize, r: i32, a: f32, b: f32, c: f32):
 const PTRS: usize = memory.data(36 * 4, 16);
 
 /**
+ * Where tileOrigin puts a tile's image and first output row and column (AssemblyScript has no
+ * multiple returns).
+ */
+let tileImage = 0;
+let tileRow = 0;
+let tileCol = 0;
+
+/**
+ * Tile g of a layer (numbered n-major, then tile row, tile column; rows and cols hold each tile
+ * row's and column's first output row and column): its image, output row and output column.
+ */
+// @ts-ignore: decorator
+@inline
+function tileOrigin(g: i32, perImage: i32, tilesW: i32, rows: usize, cols: usize): void {
+  const b = g / perImage;
+  const r = g - b * perImage;
+  const ty = r / tilesW;
+  tileImage = b;
+  tileRow = load<i32>(rows + (<usize>ty << 2));
+  tileCol = load<i32>(cols + (<usize>(r - ty * tilesW) << 2));
+}
+
+/**
  * The alpha x alpha input pointers of one tile into ptrs, row-major: pixel (iy0 + i*d, ix0 + j*d)
  * of the image at xb (h x w pixels of pixelBytes), or `zero` outside it.
  */
@@ -104,13 +127,9 @@ function winogradInput(
   const eBytes = <usize>T * pixelBytes;
   const perImage = tilesH * tilesW;
   for (let t = 0; t < count; t++) {
-    const g = t0 + t;
-    const b = g / perImage;
-    const r = g - b * perImage;
-    const ty = r / tilesW;
-    const tx = r - ty * tilesW;
-    patchPointers(x + <usize>b * imageBytes, h, w, pixelBytes, load<i32>(rows + (<usize>ty << 2)) - pT,
-      load<i32>(cols + (<usize>tx << 2)) - pL, d, alpha, zero, PTRS);
+    tileOrigin(t0 + t, perImage, tilesW, rows, cols);
+    patchPointers(x + <usize>tileImage * imageBytes, h, w, pixelBytes, tileRow - pT, tileCol - pL, d, alpha, zero,
+      PTRS);
     const dst = v + <usize>t * pixelBytes;
     if (alpha == 6) {
       inputTile43(dst, pixelBytes, eBytes);
@@ -167,13 +186,10 @@ function winogradOutput(
   const perImage = tilesH * tilesW;
   const pixelBytes = <usize>cout << 2;
   for (let t = 0; t < count; t++) {
-    const g = t0 + t;
-    const b = g / perImage;
-    const r = g - b * perImage;
-    const ty = r / tilesW;
-    const tx = r - ty * tilesW;
-    const oy = load<i32>(rows + (<usize>ty << 2));
-    const ox = load<i32>(cols + (<usize>tx << 2));
+    tileOrigin(t0 + t, perImage, tilesW, rows, cols);
+    const b = tileImage;
+    const oy = tileRow;
+    const ox = tileCol;
     const down = oy + d < oh;
     const right = ox + d < ow;
     let src = m + <usize>t * pixelBytes;
@@ -461,13 +477,10 @@ function winogradOutput43(
   const perImage = tilesH * tilesW;
   const cs = <usize>outPlane << 2;
   for (let t = 0; t < count; t++) {
-    const g = t0 + t;
-    const b = g / perImage;
-    const r = g - b * perImage;
-    const ty = r / tilesW;
-    const tx = r - ty * tilesW;
-    const oy = load<i32>(rows + (<usize>ty << 2));
-    const ox = load<i32>(cols + (<usize>tx << 2));
+    tileOrigin(t0 + t, perImage, tilesW, rows, cols);
+    const b = tileImage;
+    const oy = tileRow;
+    const ox = tileCol;
     // output rows and columns of the tile inside the image
     let nr = (oh - 1 - oy) / d + 1;
     if (nr > 4) nr = 4;
