@@ -220,7 +220,7 @@ export function f32_dwconv_minmax_up4__scalar(
  * output pixel nine input pointers (taps in the padding point at `zero`, a row of `channels`
  * zeros), then one pass over the 4-channel blocks with the nine taps unrolled, each read at its
  * pointer + the block's byte offset (XNNPACK's dwconv up4x9 structure, which bumps the nine
- * pointers instead: in V8 they and the loads spilled, 62 stack accesses per block against 21;
+ * pointers instead: in V8 they and the loads spilled, 62 stack accesses per block against 8;
  * layer A/B 2026-11-29, relaxed, NCHW: 14x14x512 1.10-1.24x, 7x7x1024 1.03-1.21x, 28x28x256 s2
  * 1.14x, 10x10x96 1.30x).
  *
@@ -229,6 +229,34 @@ export function f32_dwconv_minmax_up4__scalar(
  * Two partial sums halve the add chain. Reads up to 12 bytes past a pixel's channels (the next
  * pixel or the 16 padding bytes of the buffer, and of `zero`).
  */
+/**
+ * One 4-channel block of a 3x3 depthwise output: bias (wp) + the nine taps (i0..i8 + c) times
+ * their weights (wp + 16 ..). The two early returns never happen (wp and o are addresses of
+ * buffers, never 0): they split the taps into three basic blocks, so that V8 cannot schedule all
+ * 18 loads before the arithmetic (with them hoisted, 4 of the 18 vectors and the clamp bounds
+ * spilled in dw3x3__simd's loop).
+ */
+// @ts-ignore: decorator
+@inline
+function dwBlock9(
+  i0: usize, i1: usize, i2: usize, i3: usize, i4: usize, i5: usize, i6: usize, i7: usize, i8: usize,
+  c: usize, wp: usize, o: usize,
+): v128 {
+  let vacc = v128.load(wp);
+  let vacc2 = f32x4.mul(v128.load(i0 + c), v128.load(wp, 16));
+  vacc = vmadd(v128.load(i1 + c), v128.load(wp, 32), vacc);
+  vacc2 = vmadd(v128.load(i2 + c), v128.load(wp, 48), vacc2);
+  if (wp == 0) return vacc;
+  vacc = vmadd(v128.load(i3 + c), v128.load(wp, 64), vacc);
+  vacc2 = vmadd(v128.load(i4 + c), v128.load(wp, 80), vacc2);
+  vacc = vmadd(v128.load(i5 + c), v128.load(wp, 96), vacc);
+  if (o == 0) return vacc;
+  vacc2 = vmadd(v128.load(i6 + c), v128.load(wp, 112), vacc2);
+  vacc = vmadd(v128.load(i7 + c), v128.load(wp, 128), vacc);
+  vacc2 = vmadd(v128.load(i8 + c), v128.load(wp, 144), vacc2);
+  return f32x4.add(vacc, vacc2);
+}
+
 function dw3x3__simd(
   x: usize, packed: usize, out: usize, zero: usize, n: i32, h: i32, w: i32, channels: i32, oh: i32, ow: i32,
   sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
@@ -271,42 +299,17 @@ function dw3x3__simd(
         const i6 = r2ok && c0ok ? r2 + o0 : zero;
         const i7 = r2ok && c1ok ? r2 + o1 : zero;
         const i8 = r2ok && c2ok ? r2 + o2 : zero;
-        // full 4-channel blocks at byte offset c of every tap, then the partial block. The two
-        // tests never succeed (wp and o are addresses of buffers, never 0): they split the nine
-        // taps into three basic blocks, so that V8 cannot schedule all 18 loads before the
-        // arithmetic (with them hoisted, 4 of the 18 vectors and the clamp bounds spilled).
+        // full 4-channel blocks at byte offset c of every tap, then the partial block
         let wp = packed;
         let c: usize = 0;
         while (c < end) {
-          let vacc = v128.load(wp);
-          let vacc2 = f32x4.mul(v128.load(i0 + c), v128.load(wp, 16));
-          vacc = vmadd(v128.load(i1 + c), v128.load(wp, 32), vacc);
-          vacc2 = vmadd(v128.load(i2 + c), v128.load(wp, 48), vacc2);
-          if (wp == 0) break;
-          vacc = vmadd(v128.load(i3 + c), v128.load(wp, 64), vacc);
-          vacc2 = vmadd(v128.load(i4 + c), v128.load(wp, 80), vacc2);
-          vacc = vmadd(v128.load(i5 + c), v128.load(wp, 96), vacc);
-          if (o == 0) break;
-          vacc2 = vmadd(v128.load(i6 + c), v128.load(wp, 112), vacc2);
-          vacc = vmadd(v128.load(i7 + c), v128.load(wp, 128), vacc);
-          vacc2 = vmadd(v128.load(i8 + c), v128.load(wp, 144), vacc2);
-          v128.store(o, vclamp(f32x4.add(vacc, vacc2), lo, hi));
+          v128.store(o, vclamp(dwBlock9(i0, i1, i2, i3, i4, i5, i6, i7, i8, c, wp, o), lo, hi));
           wp += 160;
           o += 16;
           c += 16;
         }
         if (tail != 0) {
-          let vacc = v128.load(wp);
-          let vacc2 = f32x4.mul(v128.load(i0 + c), v128.load(wp, 16));
-          vacc = vmadd(v128.load(i1 + c), v128.load(wp, 32), vacc);
-          vacc2 = vmadd(v128.load(i2 + c), v128.load(wp, 48), vacc2);
-          vacc = vmadd(v128.load(i3 + c), v128.load(wp, 64), vacc);
-          vacc2 = vmadd(v128.load(i4 + c), v128.load(wp, 80), vacc2);
-          vacc = vmadd(v128.load(i5 + c), v128.load(wp, 96), vacc);
-          vacc2 = vmadd(v128.load(i6 + c), v128.load(wp, 112), vacc2);
-          vacc = vmadd(v128.load(i7 + c), v128.load(wp, 128), vacc);
-          vacc2 = vmadd(v128.load(i8 + c), v128.load(wp, 144), vacc2);
-          storeLanes(o, vclamp(f32x4.add(vacc, vacc2), lo, hi), tail);
+          storeLanes(o, vclamp(dwBlock9(i0, i1, i2, i3, i4, i5, i6, i7, i8, c, wp, o), lo, hi), tail);
           o += <usize>tail << 2;
         }
       }
