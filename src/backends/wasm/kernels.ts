@@ -22,9 +22,10 @@ import type { Heap } from './heap.js';
  * and output channels sum to at least WINOGRAD_MIN_CHANNELS. F(4x4) against the igemm (same A/B
  * as below): 112x112x16->32 1.36x, 112x112x16 1.16x, 28x28x24 1.74x (8 input channels lose:
  * 112x112x8->16 0.90x). F(2x2,3x3) measured 2026-11-29, Node 20.20, relaxed, layer run(x, {out})
- * NCHW, interleaved A/B against the igemm: 56x56x64 1.50-1.57x, 14x14x256 1.68-1.82x, 28x28x128 1.66x, 7x7x512 1.32x, 33x33x256 dilation 2 1.71x, dilation 6
- * 1.39x, 56x56x32 1.12-1.17x, 28x28x32->48 1.33x, 14x14x32 1.18x, 4x4x128 1.37x, 56x56x16->64
- * 1.06x; 112x112x16->32 0.98x. wasm-simd: 1.41-1.86x. NHWC: 1.14-2.07x.
+ * NCHW, interleaved A/B against the igemm: 56x56x64 1.50-1.57x, 14x14x256 1.68-1.82x, 28x28x128
+ * 1.66x, 7x7x512 1.32x, 33x33x256 dilation 2 1.71x, dilation 6 1.39x, 56x56x32 1.12-1.17x,
+ * 28x28x32->48 1.33x, 14x14x32 1.18x, 4x4x128 1.37x, 56x56x16->64 1.06x; 112x112x16->32 0.98x.
+ * wasm-simd: 1.41-1.86x. NHWC: 1.14-2.07x.
  */
 const WINOGRAD_MIN_CHANNELS = 64;
 /**
