@@ -1,7 +1,8 @@
 /**
  * Convolution on NCHW planes (assembly/gemm/gemm-nchw.ts) against float64 loops; nothing is
  * written past the output.
- * - run_pointwise_nchw_f32: 2x16 blocks (SIMD builds), pixel tails (P % 16) and odd output
+ * - run_pointwise_nchw_f32: 2x16 blocks (SIMD builds), pixel tails (P % 16: the last block
+ *   overlapping its predecessor; under 16 pixels the plain loop) and odd output
  *   channel counts (row tails), batch > 1, qmin/qmax.
  * - run_conv2d_im2col_nchw_f32: blocks of 16 output columns (the last one shifted to end at the
  *   row's end), rows under 16 columns, strides 1, 2 (vector paths) and 3, dilation, padding on
