@@ -11,7 +11,10 @@
  *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare; paths on
  *   layers of the judged types (CEILING_TYPES) also: ceilingBeforeGflops, ceilingAfterGflops (the
  *   path's ceiling measured right before and right after each timed window of the row, means over the rounds), ceilingGflops (their
- *   mean), ceilingShare = gflops / ceilingGflops, ceilingShareRun = gflops / the run's ceiling }
+ *   mean), ceilingShare = gflops / ceilingGflops, ceilingShareRun = gflops / the run's ceiling; the wasm
+ *   peers (WASM_PEERS) on those layers get the same fields against the wasm-simd ceiling (their
+ *   kernels are WebAssembly SIMD mul + add, PERF.md), so that how much of the ceiling a tuned
+ *   load-and-multiply kernel reaches in this run is measured beside simdconv's share }
  *
  * meta.ceilings (bench/ceiling.mjs): { method, types, judged, perfMd, start, end, gflops } with
  *   start / end = { at, ms, paths: { <loop>: { gflops, bestGflops, samples } | { unsupported } } },
@@ -23,7 +26,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { measure, pool, timeOnce, BUDGETS } from './harness.mjs';
 import { LAYERS, KERNELS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw } from './cases.mjs';
-import { loadPeers } from './peers/index.mjs';
+import { loadPeers, WASM_PEERS } from './peers/index.mjs';
 import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './ceiling.mjs';
 
 export const ALL_PATHS = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
@@ -289,7 +292,8 @@ export async function runSuite(o) {
             row.note = 'not checked: no simdconv output to compare with';
           }
           const pr = prepared;
-          timed.push({ row, call: peer.async ? () => pr.run() : pr.run, async: !!peer.async, parts: [], ceil: [], activate: pr.activate, dispose: () => pr.dispose?.() });
+          const peerPath = meter && CEILING_TYPES.includes(spec.type) && WASM_PEERS.includes(peer.name) ? 'wasm-simd' : undefined;
+          timed.push({ row, call: peer.async ? () => pr.run() : pr.run, async: !!peer.async, path: peerPath, parts: [], ceil: [], activate: pr.activate, dispose: () => pr.dispose?.() });
           prepared = undefined;
         } catch (e) {
           row.status = 'error';
@@ -355,7 +359,7 @@ export async function runSuite(o) {
       if (a != null && b != null) meta.ceilings.gflops[p] = (a + b) / 2;
     }
     for (const r of rows) {
-      const c = meta.ceilings.gflops[r.contender];
+      const c = meta.ceilings.gflops[r.kind === 'peer' ? 'wasm-simd' : r.contender];
       if (r.ceilingGflops != null && c && r.gflops != null) r.ceilingShareRun = r.gflops / c;
     }
   }
