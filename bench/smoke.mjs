@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { CEILING_PATHS, HOISTED_LOOPS } from './ceiling.mjs';
+import { relaxedFlags } from '../bin/relaxed-simd.mjs';
 
 const cli = fileURLToPath(new URL('./cli.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'simdconv-bench-smoke-'));
@@ -26,7 +27,7 @@ const md = join(dir, 'x.md');
 try {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [
-    '--experimental-wasm-relaxed-simd', cli, 'bench', '--quick', '--layers', 'mbv1.dw1,mbv1.pw1',
+    ...relaxedFlags(), cli, 'bench', '--quick', '--layers', 'mbv1.dw1,mbv1.pw1',
     '--json', json, '--html', html, '--markdown', md,
   ], { encoding: 'utf8', timeout: 180_000 });
   assert.equal(r.status, 0, `bench exited with ${r.status}:\n${r.stderr}`);

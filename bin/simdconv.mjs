@@ -7,28 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-const FLAG = '--experimental-wasm-relaxed-simd';
-
-/*
- * (module
- *   (func (param v128 v128 v128) (result v128)
- *     local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
- */
-const RELAXED_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128 v128 v128) -> v128
-  0x03, 0x02, 0x01, 0x00, // function 0 has type 0
-  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code
-]);
-
-function relaxedSimd() {
-  try {
-    return WebAssembly.validate(RELAXED_PROBE);
-  } catch {
-    return false;
-  }
-}
+import { FLAG, relaxedSimd } from './relaxed-simd.mjs';
 
 const args = process.argv.slice(2);
 const hasFlag = process.execArgv.some((a) => a === FLAG || a.startsWith(`${FLAG}=`))

@@ -13,6 +13,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { relaxedFlags } from '../bin/relaxed-simd.mjs';
 import { Checks, ROOT, NPM_QUIET, assert, npm, packTarball, run, tarballFiles, tempDir } from '../tests/package/util.mjs';
 
 const checks = new Checks();
@@ -81,8 +82,9 @@ if (installed) {
   await checks.check('ES module: import {init, conv2d} from "simdconv" runs conv2d', () => {
     writeFileSync(join(dir, 'check.mjs'), `import { init, conv2d, ConvError } from 'simdconv';\n${CONSUMER_BODY}\n`);
     console.log(`  ${run(process.execPath, ['check.mjs'], { cwd: dir }).trim()}`);
-    const relaxed = run(process.execPath, ['--experimental-wasm-relaxed-simd', 'check.mjs'], { cwd: dir }).trim();
-    console.log(`  with --experimental-wasm-relaxed-simd: ${relaxed}`);
+    // Node 20/21: the flag turns relaxed SIMD on; Node 22+ has it on already (and rejects the flag)
+    const flags = relaxedFlags();
+    if (flags.length) console.log(`  with ${flags.join(' ')}: ${run(process.execPath, [...flags, 'check.mjs'], { cwd: dir }).trim()}`);
   });
 
   await checks.check('no WebAssembly (node --jitless): init() falls back to js, CJS and ESM', () => {

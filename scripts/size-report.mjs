@@ -13,6 +13,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { relaxedFlags } from '../bin/relaxed-simd.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -97,7 +98,8 @@ if (existsSync(entry)) {
     console.log(JSON.stringify({ backend, importMs: t1 - t0, initMs: t2 - t1 }));`;
   const variants = [
     { label: "init()", flags: [], arg: 'undefined' },
-    { label: "init() --experimental-wasm-relaxed-simd", flags: ['--experimental-wasm-relaxed-simd'], arg: 'undefined' },
+    // Node 22+ runs relaxed SIMD without a flag (the first row then already is the relaxed one)
+    ...(relaxedFlags().length ? [{ label: `init() ${relaxedFlags().join(' ')}`, flags: relaxedFlags(), arg: 'undefined' }] : []),
     { label: "init({backend: 'wasm'})", flags: [], arg: "{ backend: 'wasm' }" },
     { label: "init({backend: 'js'})", flags: [], arg: "{ backend: 'js' }" },
   ];

@@ -7,13 +7,14 @@
 import { spawnSync } from 'child_process';
 import { resolve } from 'path';
 import { pathToFileURL } from 'url';
+import { RELAXED_NODE_FLAGS } from '../helpers/backends';
 
 const CEILING = pathToFileURL(resolve(__dirname, '../../bench/ceiling.mjs')).href;
 
 /** Run an ES module body in node (with or without relaxed SIMD); `c` is bench/ceiling.mjs. */
 function inNode(body: string, relaxed = true): any {
   const script = `import * as c from ${JSON.stringify(CEILING)};\nconst out = await (async () => { ${body} })();\nconsole.log(JSON.stringify(out));`;
-  const args = [...(relaxed ? ['--experimental-wasm-relaxed-simd'] : []), '--no-warnings', '--input-type=module', '-e', script];
+  const args = [...(relaxed ? RELAXED_NODE_FLAGS : []), '--no-warnings', '--input-type=module', '-e', script];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`node exited with ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);

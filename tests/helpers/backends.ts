@@ -19,6 +19,13 @@ export type BackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm' | 'js';
 export const ALL_BACKENDS: BackendName[] = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 export const WASM_BACKENDS: BackendName[] = ['wasm-relaxed', 'wasm-simd', 'wasm'];
 
+/**
+ * The flags a child node needs for relaxed SIMD: --experimental-wasm-relaxed-simd before Node 22;
+ * none from Node 22 on, which runs relaxed SIMD by default and rejects the flag (as
+ * bin/relaxed-simd.mjs decides for the scripts).
+ */
+export const RELAXED_NODE_FLAGS: string[] = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 const Z = new Array(16).fill(0);
 export const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, ...Z, 11]);
 export const RELAXED_PROBE = new Uint8Array([
