@@ -76,6 +76,12 @@ export interface WasmKernel extends Kernel {
    * bands of pixels.
    */
   pixelwise?(g: Geometry): boolean;
+  /**
+   * Present when the kernel maps each input plane to its own output planes (depthwise): runNchw
+   * on the layer's input channels [c0, c0 + g.c) only (g.c and g.cout count the band's channels),
+   * so that the runner may run it on bands of channels.
+   */
+  runNchwChannels?(g: Geometry, x: number, out: number, c0: number): void;
 }
 
 /*
@@ -566,10 +572,16 @@ export class DwKernel extends BaseKernel {
 
   /** NCHW in, NCHW out: no boundary transposes for a lone depthwise layer (it is memory-bound). */
   runNchw(g: Geometry, x: number, out: number): void {
+    this.runNchwChannels(g, x, out, 0);
+  }
+
+  runNchwChannels(g: Geometry, x: number, out: number, c0: number): void {
     // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in
     const rowBytes = (((g.w + 11) & ~3) + 48) * 4;
     if (this.zeroRow.ensure(rowBytes)) this.heap.zero(this.zeroRow.ptr, rowBytes + 16);
-    this.ex.run_dwconv2d_nchw_f32(x, this.planes, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
+    // the plane-packed weights of output channel c0 * m on: 1 + taps splatted values each
+    const weights = this.planes + c0 * g.coutG * (1 + g.kH * g.kW) * 16;
+    this.ex.run_dwconv2d_nchw_f32(x, weights, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   }
 }

@@ -8,7 +8,8 @@
  * stage on NCHW data when its kernel prefers to read and write NCHW planes itself, and a chain
  * whose every stage works on NCHW planes in place (nativeNchw); a last conv stage with the
  * build's gemm tile writes the NCHW planes itself (runToNchw). A lone pointwise stage on large
- * NCHW planes runs in bands of pixels (runBands), copied in and out per band. Buffers grow only
+ * NCHW planes runs in bands of pixels (runBands), a lone depthwise one in bands of channels
+ * (runChannelBands), copied in and out per band. Buffers grow only
  * when a run needs more than they hold and are reused across runs; `out` may alias `x` since x
  * is copied in first.
  */
@@ -135,6 +136,14 @@ export class WasmRunner implements Runner {
     const direct = nchw && this.kernels.every((k) => k.runNchw !== undefined) && (geoms.length === 1
       ? this.kernels[0].prefersNchw?.(g0) === true
       : this.kernels.every((k, i) => k.nativeNchw?.(geoms[i]) === true));
+    if (direct && geoms.length === 1 && apart && this.kernels[0].runNchwChannels !== undefined) {
+      const perChannel = g0.h * g0.w + g0.coutG * g0.oh * g0.ow;
+      const bandC = Math.max(1, Math.floor(BAND_BYTES / 4 / perChannel));
+      if (bandC < g0.c) {
+        this.runChannelBands(x, g0, out, bandC);
+        return;
+      }
+    }
     if (direct) {
       heap.write(this.act[0].ptr, x);
       for (let i = 0; i < geoms.length; i++) {
@@ -211,6 +220,33 @@ export class WasmRunner implements Runner {
           const s = ys + c * len;
           out.set(f32.subarray(s, s + len), yn + c * plane + p0);
         }
+      }
+    }
+  }
+
+  /**
+   * A lone depthwise stage on NCHW planes too large for L2 (measured 2026-11-29, Node 20.20,
+   * relaxed, layer run(x, {out}), interleaved A/B against one copy each way: 112x112x64 3x3 s2
+   * 1.23x, 112x112x32 3x3 1.08x, 56x56x128 3x3 1.10x; bands of half the bytes: 1.00x): per image, bands of `bandC` input
+   * channels (their planes are contiguous in x, and their output planes in out) are copied in,
+   * run and copied out, so the kernel reads planes the copy has just left in L2 and the copy out
+   * reads output planes the kernel has just written. `out` may alias `x` (the same array, so
+   * c * plane = cout * outPlane): a band's output covers only input already copied in.
+   */
+  private runChannelBands(x: Float32Array, g: Geometry, out: Float32Array, bandC: number): void {
+    const plane = g.h * g.w;
+    const outPlane = g.coutG * g.oh * g.ow;
+    const k = this.kernels[0];
+    this.act[0].ensure(bandC * plane);
+    this.act[1].ensure(bandC * outPlane);
+    for (let n = 0; n < g.n; n++) {
+      for (let c0 = 0; c0 < g.c; c0 += bandC) {
+        const cb = Math.min(bandC, g.c - c0);
+        const s = (n * g.c + c0) * plane;
+        this.heap.f32().set(x.subarray(s, s + cb * plane), this.act[0].ptr >>> 2);
+        k.runNchwChannels!({ ...g, n: 1, c: cb, cout: cb * g.coutG }, this.act[0].ptr, this.act[1].ptr, c0);
+        // views are taken only now: the kernel may have grown the memory
+        out.set(this.heap.view(this.act[1].ptr, cb * outPlane), (n * g.c + c0) * outPlane);
       }
     }
   }

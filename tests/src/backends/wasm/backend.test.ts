@@ -89,6 +89,11 @@ const CASES: Case[] = [
   { name: 'depthwise_3x3s1d2x1_wide_c4', kind: 'dw', n: 1, c: 4, h: 7, w: 50, cin: 4, cout: 4, kH: 3, kW: 3,
     dilation: [2, 1], pad: [2, 1, 2, 1], act: 'relu6' },
   { name: 'depthwise_same_3x3s2_c6', kind: 'dw', n: 1, c: 6, h: 8, w: 7, cin: 6, cout: 6, kH: 3, kW: 3, stride: [2, 2], same: true },
+  // NCHW depthwise on bands of channels (runner.ts runChannelBands): 15000 and 24000 floats per
+  // channel, so bands of 8 (8, 8, 3 per image) and 5 (5, 2) channels
+  { name: 'depthwise_bands_3x3s2p1_m2_c19_n2', kind: 'dw', n: 2, c: 19, h: 100, w: 100, cin: 19, cout: 38, kH: 3, kW: 3,
+    stride: [2, 2], pad: [1, 1, 1, 1], act: 'relu6' },
+  { name: 'depthwise_bands_3x3s1p1_c7', kind: 'dw', n: 1, c: 7, h: 120, w: 100, cin: 7, cout: 7, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
   // transposed
   { name: 'transposed_2x2s2_c4_co6', kind: 'deconv', n: 1, c: 4, h: 4, w: 5, cin: 4, cout: 6, kH: 2, kW: 2, stride: [2, 2] },
   { name: 'transposed_4x4s2p1_c5_co3', kind: 'deconv', n: 1, c: 5, h: 4, w: 4, cin: 5, cout: 3, kH: 4, kW: 4, stride: [2, 2], pad: [1, 1, 1, 1] },
@@ -230,6 +235,38 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     const shifted = buf.subarray(7 * 151);
     runner.run(buf.subarray(0, xin.length), 'NCHW', [g], shifted);
     expectClose(shifted, want, 'overlapping views');
+    runner.dispose();
+    k.dispose();
+  });
+
+  test('NCHW depthwise channel bands: out may alias x, and a view sharing x\'s buffer elsewhere is not banded over x', () => {
+    // multiplier 4 and stride 2: each image's output is as long as its input; 20000 floats per
+    // channel, so bands of 6 channels (6, 6, 1)
+    const r = rng(37);
+    const spec = makeSpec({ kind: 'dw', cin: 13, cout: 52, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
+    const g = resolve(spec, 1, 13, 100, 100);
+    expect(g.cout * g.oh * g.ow).toBe(13 * 100 * 100);
+    const wts = randomArray(weightLength(spec, 13), r), bias = randomArray(52, r);
+    const k = backend.createKernel({ spec, weights: wts, bias });
+    const runner = backend.createRunner([k]);
+    const x = randomArray(100 * 100 * 13, r);
+    const want = toNchw(refStage(g, x, wts, bias), 1, 50, 50, 52);
+    const xin = toNchw(x, 1, 100, 100, 13);
+    const same = Float32Array.from(xin);
+    runner.run(same, 'NCHW', [g], same);
+    expectClose(same, want, 'alias');
+    // out starts 3 input planes into a buffer whose start holds x
+    const buf = new Float32Array(xin.length + 3 * 100 * 100);
+    buf.set(xin);
+    const shifted = buf.subarray(3 * 100 * 100);
+    runner.run(buf.subarray(0, xin.length), 'NCHW', [g], shifted);
+    expectClose(shifted, want, 'overlapping views');
+    // repeated runs reuse the band buffers
+    const before = backend.memory().bytesInUse;
+    const out = new Float32Array(want.length);
+    for (let i = 0; i < 3; i++) runner.run(xin, 'NCHW', [g], out);
+    expect(backend.memory().bytesInUse).toBe(before);
+    expectClose(out, want, 'repeat');
     runner.dispose();
     k.dispose();
   });
