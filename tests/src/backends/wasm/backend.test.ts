@@ -89,11 +89,13 @@ const CASES: Case[] = [
   { name: 'depthwise_3x3s1d2x1_wide_c4', kind: 'dw', n: 1, c: 4, h: 7, w: 50, cin: 4, cout: 4, kH: 3, kW: 3,
     dilation: [2, 1], pad: [2, 1, 2, 1], act: 'relu6' },
   { name: 'depthwise_same_3x3s2_c6', kind: 'dw', n: 1, c: 6, h: 8, w: 7, cin: 6, cout: 6, kH: 3, kW: 3, stride: [2, 2], same: true },
-  // NCHW depthwise on bands of channels (runner.ts runChannelBands): 15000 and 24000 floats per
-  // channel, so bands of 8 (8, 8, 3 per image) and 5 (5, 2) channels
+  // NCHW depthwise on bands of channels (runner.ts runChannelBands): 15000, 24000 and 21240 floats
+  // per channel, so bands of 8 (8, 8, 3 per image), 5 (5, 2) and 6 (6, 5) channels
   { name: 'depthwise_bands_3x3s2p1_m2_c19_n2', kind: 'dw', n: 2, c: 19, h: 100, w: 100, cin: 19, cout: 38, kH: 3, kW: 3,
     stride: [2, 2], pad: [1, 1, 1, 1], act: 'relu6' },
   { name: 'depthwise_bands_3x3s1p1_c7', kind: 'dw', n: 1, c: 7, h: 120, w: 100, cin: 7, cout: 7, kH: 3, kW: 3, pad: [1, 1, 1, 1] },
+  { name: 'depthwise_bands_3x3d2x1_asym_m3_c11_n2', kind: 'dw', n: 2, c: 11, h: 90, w: 60, cin: 11, cout: 33, kH: 3, kW: 3,
+    dilation: [2, 1], pad: [2, 1, 0, 1], act: 'relu' },
   // transposed
   { name: 'transposed_2x2s2_c4_co6', kind: 'deconv', n: 1, c: 4, h: 4, w: 5, cin: 4, cout: 6, kH: 2, kW: 2, stride: [2, 2] },
   { name: 'transposed_4x4s2p1_c5_co3', kind: 'deconv', n: 1, c: 5, h: 4, w: 4, cin: 5, cout: 3, kH: 4, kW: 4, stride: [2, 2], pad: [1, 1, 1, 1] },
