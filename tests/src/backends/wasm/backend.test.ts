@@ -218,52 +218,27 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     k.dispose();
   });
 
-  test('NCHW pointwise bands: out may alias x, and a view sharing x\'s buffer elsewhere is not banded over x', () => {
-    const r = rng(31);
-    const spec = makeSpec({ kind: 'conv', cin: 6, cout: 6, kH: 1, kW: 1 });
-    const g = resolve(spec, 1, 6, 150, 151);
-    const wts = randomArray(36, r), bias = randomArray(6, r);
+  /**
+   * A lone stage on NCHW data that the runner runs in bands: with out === x, with out a view of
+   * x's buffer `shift` floats on (which must not be banded over x), then three times into one
+   * array (the band buffers are reused: no memory growth).
+   */
+  function checkBandAliasing(spec: ReturnType<typeof makeSpec>, g: Geometry, seed: number, shift: number): void {
+    const r = rng(seed);
+    const wts = randomArray(weightLength(spec, g.c), r), bias = randomArray(spec.cout, r);
     const k = backend.createKernel({ spec, weights: wts, bias });
     const runner = backend.createRunner([k]);
-    const x = randomArray(150 * 151 * 6, r);
-    const want = toNchw(refStage(g, x, wts, bias), 1, 150, 151, 6);
-    const xin = toNchw(x, 1, 150, 151, 6);
+    const x = randomArray(g.h * g.w * g.c, r);
+    const want = toNchw(refStage(g, x, wts, bias), 1, g.oh, g.ow, g.cout);
+    const xin = toNchw(x, 1, g.h, g.w, g.c);
     const same = Float32Array.from(xin);
     runner.run(same, 'NCHW', [g], same);
     expectClose(same, want, 'alias');
-    // out starts 7 planes' pixels into a buffer whose start holds x
-    const buf = new Float32Array(xin.length + 7 * 151);
+    const buf = new Float32Array(xin.length + shift);
     buf.set(xin);
-    const shifted = buf.subarray(7 * 151);
+    const shifted = buf.subarray(shift);
     runner.run(buf.subarray(0, xin.length), 'NCHW', [g], shifted);
     expectClose(shifted, want, 'overlapping views');
-    runner.dispose();
-    k.dispose();
-  });
-
-  test('NCHW depthwise channel bands: out may alias x, and a view sharing x\'s buffer elsewhere is not banded over x', () => {
-    // multiplier 4 and stride 2: each image's output is as long as its input; 20000 floats per
-    // channel, so bands of 6 channels (6, 6, 1)
-    const r = rng(37);
-    const spec = makeSpec({ kind: 'dw', cin: 13, cout: 52, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
-    const g = resolve(spec, 1, 13, 100, 100);
-    expect(g.cout * g.oh * g.ow).toBe(13 * 100 * 100);
-    const wts = randomArray(weightLength(spec, 13), r), bias = randomArray(52, r);
-    const k = backend.createKernel({ spec, weights: wts, bias });
-    const runner = backend.createRunner([k]);
-    const x = randomArray(100 * 100 * 13, r);
-    const want = toNchw(refStage(g, x, wts, bias), 1, 50, 50, 52);
-    const xin = toNchw(x, 1, 100, 100, 13);
-    const same = Float32Array.from(xin);
-    runner.run(same, 'NCHW', [g], same);
-    expectClose(same, want, 'alias');
-    // out starts 3 input planes into a buffer whose start holds x
-    const buf = new Float32Array(xin.length + 3 * 100 * 100);
-    buf.set(xin);
-    const shifted = buf.subarray(3 * 100 * 100);
-    runner.run(buf.subarray(0, xin.length), 'NCHW', [g], shifted);
-    expectClose(shifted, want, 'overlapping views');
-    // repeated runs reuse the band buffers
     const before = backend.memory().bytesInUse;
     const out = new Float32Array(want.length);
     for (let i = 0; i < 3; i++) runner.run(xin, 'NCHW', [g], out);
@@ -271,6 +246,22 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     expectClose(out, want, 'repeat');
     runner.dispose();
     k.dispose();
+  }
+
+  test('NCHW pointwise bands: out may alias x, and a view sharing x\'s buffer elsewhere is not banded over x', () => {
+    const spec = makeSpec({ kind: 'conv', cin: 6, cout: 6, kH: 1, kW: 1 });
+    // out starts 7 planes' pixels into a buffer whose start holds x
+    checkBandAliasing(spec, resolve(spec, 1, 6, 150, 151), 31, 7 * 151);
+  });
+
+  test('NCHW depthwise channel bands: out may alias x, and a view sharing x\'s buffer elsewhere is not banded over x', () => {
+    // multiplier 4 and stride 2: each image's output is as long as its input; 20000 floats per
+    // channel, so bands of 6 channels (6, 6, 1)
+    const spec = makeSpec({ kind: 'dw', cin: 13, cout: 52, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
+    const g = resolve(spec, 1, 13, 100, 100);
+    expect(g.cout * g.oh * g.ow).toBe(13 * 100 * 100);
+    // out starts 3 input planes into a buffer whose start holds x
+    checkBandAliasing(spec, g, 37, 3 * 100 * 100);
   });
 
   test('an indirection buffer of 2^32 entries is OUT_OF_MEMORY, not a wrapped small block', () => {
