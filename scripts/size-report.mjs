@@ -96,10 +96,11 @@ if (existsSync(entry)) {
     const backend = await m.init(BACKEND);
     const t2 = performance.now();
     console.log(JSON.stringify({ backend, importMs: t1 - t0, initMs: t2 - t1 }));`;
+  const relaxed = relaxedFlags();
   const variants = [
     { label: "init()", flags: [], arg: 'undefined' },
     // Node 22+ runs relaxed SIMD without a flag (the first row then already is the relaxed one)
-    ...(relaxedFlags().length ? [{ label: `init() ${relaxedFlags().join(' ')}`, flags: relaxedFlags(), arg: 'undefined' }] : []),
+    ...(relaxed.length ? [{ label: `init() ${relaxed.join(' ')}`, flags: relaxed, arg: 'undefined' }] : []),
     { label: "init({backend: 'wasm'})", flags: [], arg: "{ backend: 'wasm' }" },
     { label: "init({backend: 'js'})", flags: [], arg: "{ backend: 'js' }" },
   ];

@@ -19,7 +19,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relaxedFlags } from '../bin/relaxed-simd.mjs';
 
-if (process.argv[2] === '--child') {
+// the child: this file run as the main script (not imported) with --child
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--child') {
   // Instantiating compiles every function (lazy compilation is off); then wait for the listing.
   await WebAssembly.instantiate(readFileSync(process.argv[3]), { env: { abort() { throw new Error('abort'); } } });
   await new Promise((r) => setTimeout(r, 300));

@@ -225,28 +225,30 @@ export class WasmRunner implements Runner {
   }
 
   /**
-   * A lone depthwise stage on NCHW planes too large for L2 (measured 2026-11-29, Node 20.20,
-   * relaxed, layer run(x, {out}), interleaved A/B against one copy each way: 112x112x64 3x3 s2
-   * 1.23x, 112x112x32 3x3 1.08x, 56x56x128 3x3 1.10x; bands of half the bytes: 1.00x): per image, bands of `bandC` input
+   * A lone depthwise stage on NCHW planes too large for L2: per image, bands of `bandC` input
    * channels (their planes are contiguous in x, and their output planes in out) are copied in,
    * run and copied out, so the kernel reads planes the copy has just left in L2 and the copy out
-   * reads output planes the kernel has just written. `out` may alias `x` (the same array, so
-   * c * plane = cout * outPlane): a band's output covers only input already copied in.
+   * reads output planes the kernel has just written. Measured 2026-11-29, Node 20.20, relaxed,
+   * layer run(x, {out}), interleaved A/B against one copy each way: 112x112x64 3x3 s2 1.23x,
+   * 112x112x32 3x3 1.08x, 56x56x128 3x3 1.10x; bands of half the bytes 1.00x. `out` may alias
+   * `x` (the same array, so an input plane is as long as a channel's output planes): a band's
+   * output covers only input already copied in.
    */
   private runChannelBands(x: Float32Array, g: Geometry, out: Float32Array, bandC: number): void {
     const plane = g.h * g.w;
-    const outPlane = g.coutG * g.oh * g.ow;
+    // the output floats of one input channel: its multiplier's planes
+    const outPerChannel = g.coutG * g.oh * g.ow;
     const k = this.kernels[0];
     this.act[0].ensure(bandC * plane);
-    this.act[1].ensure(bandC * outPlane);
+    this.act[1].ensure(bandC * outPerChannel);
     for (let n = 0; n < g.n; n++) {
       for (let c0 = 0; c0 < g.c; c0 += bandC) {
         const cb = Math.min(bandC, g.c - c0);
         const s = (n * g.c + c0) * plane;
-        this.heap.f32().set(x.subarray(s, s + cb * plane), this.act[0].ptr >>> 2);
+        this.heap.write(this.act[0].ptr, x.subarray(s, s + cb * plane));
         k.runNchwChannels!({ ...g, n: 1, c: cb, cout: cb * g.coutG }, this.act[0].ptr, this.act[1].ptr, c0);
         // views are taken only now: the kernel may have grown the memory
-        out.set(this.heap.view(this.act[1].ptr, cb * outPlane), (n * g.c + c0) * outPlane);
+        out.set(this.heap.view(this.act[1].ptr, cb * outPerChannel), (n * g.c + c0) * outPerChannel);
       }
     }
   }
