@@ -107,8 +107,8 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
   });
 
   // run_conv2d_nchw_out_f32: the build tile storing NCHW planes. Odd planes with batch > 1 make
-  // tiles straddle two images (row 1 in the next image's plane), odd pixel counts leave a
-  // one-row tile, channel counts cover the 8|4|1..3 column tails, and 3x3x256->64 (576 KiB of
+  // tiles straddle two images (row 1 or 2 in the next image's plane), pixel counts leave one- and
+  // two-row tiles, channel counts cover the 8|4|1..3 column tails, and 3x3x256->64 (576 KiB of
   // packed weights) the L2 column blocks.
   test.each([
     ['3x3p1 c5 co17, 5x7 planes, batch 3', 3, 5, 5, 7, 17, 1, 3, 3, 1, 1, 0],
@@ -116,6 +116,8 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     ['grouped g2 coutG 13, 3x3 planes, batch 2', 2, 6, 3, 3, 26, 2, 3, 3, 1, 1, 1],
     ['pointwise c17 co1, 7x7', 1, 17, 7, 7, 1, 1, 1, 1, 1, 0, 0],
     ['3x3p1 c256 co64 (column blocks), batch 2, 5x5', 2, 256, 5, 5, 64, 1, 3, 3, 1, 1, 1],
+    // 3-row tiles: 2 x 13 pixels straddle the images at row 1, end with a 2-row tile; co 20 = 12 + 8
+    ['pointwise c7 co20, 1x13 planes, batch 2', 2, 7, 1, 13, 20, 1, 1, 1, 1, 0, 0],
   ])('NCHW output: %s', (_name, n, c, H, W, cout, groups, kH, kW, s, pad, asym) => {
     const r = rng(cout * 7 + c);
     const cinG = c / groups, coutG = cout / groups, taps = kH * kW;

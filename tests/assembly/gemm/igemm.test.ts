@@ -1,6 +1,8 @@
 /**
- * igemm micro-kernel (assembly/gemm/igemm.ts, export igemm_f32): 4x8 mul+add (simd), 4x8
- * relaxed_madd (relaxed), 4x4 scalar, against float64 loops. Cases are named on XNNPACK's
+ * igemm micro-kernels (assembly/gemm/igemm.ts): the build tile (export igemm_f32: 2x16 mul+add
+ * simd, 2x16 relaxed_madd relaxed, 2x4 scalar) and the alternative (igemm_4x8_f32: 4x8 SIMD, 4x4
+ * scalar), against float64 loops. A call without .mr() fills the whole tile (it defaulted to 4
+ * rows, which the 2-row build tile skipped, so those cases ran the 4x8 tile only). Cases are named on XNNPACK's
  * boundaries (k_eq_1, k_lt_4, k_div_4, n_lt_nr, n_gt_nr, mr tails, zero rows, a_offset, qmin, qmax,
  * strided_c). Weights go through pack_gemm_f32, so this also checks the packed layout.
  */
@@ -8,7 +10,8 @@ import { expectClose, flavors, harness, Harness, rng } from '../harness';
 
 /** Fluent builder of one igemm call: new IgemmTester().mr(3).n(13).k(7).ks(9).clamp(0, 0.5).test(h) */
 class IgemmTester {
-  private mr_ = 4;
+  /** valid rows; 0: the tile's MR */
+  private mr_ = 0;
   private n_ = 8;
   private k_ = 4;
   private ks_ = 1;
@@ -34,8 +37,9 @@ class IgemmTester {
   seed(v: number): this { this.seed_ = v; return this; }
 
   test(h: Harness): void {
-    const { mr_: mr, n_: n, k_: k, ks_: ks, aOffset_: off } = this;
+    const { n_: n, k_: k, ks_: ks, aOffset_: off } = this;
     const MR = this.alt_ ? 4 : h.mr;
+    const mr = this.mr_ || MR;
     const NR = this.alt_ ? (h.ex.HAS_SIMD.value ? 8 : 4) : h.nr;
     if (mr > MR) return; // rows beyond the tile do not apply
     const r = rng(this.seed_ + 31 * n + 7 * k);
@@ -117,14 +121,17 @@ describe.each(CASES)('f32_igemm_minmax (%s, %s)', (flavor, tile) => {
   test('k_gt_4', () => { for (const k of [5, 7, 13, 129]) t().k(k).test(h); });
   test('n_eq_nr', () => t().n(h.nr).k(9).test(h));
   // the relaxed 2x16 loop runs 4 channels per trip and leaves after any of them: every exit, with
-  // several taps and panels so that the weights pointer must land on the next tap's rows each time
+  // several taps and panels so that the weights pointer must land on the next tap's rows each time,
+  // for every row count
   test('k mod 4 = 0..3 with taps and panels (each exit of the 4-channel loop)', () => {
-    for (let k = 1; k <= 12; k++) t().k(k).ks(3).n(37).test(h);
+    for (let mr = 1; mr <= 4; mr++) for (let k = 1; k <= 12; k++) t().mr(mr).k(k).ks(3).n(37).test(h);
   });
   test('n_lt_nr', () => { for (let n = 1; n < 8; n++) t().n(n).k(5).test(h); });
   test('n_gt_nr', () => { for (const n of [9, 11, 13, 15, 17, 19, 23, 25, 31, 33]) t().n(n).k(6).test(h); });
   test('n_div_nr', () => { for (const n of [16, 24, 32, 48, 64]) t().n(n).k(3).test(h); });
-  test('n tails through 8|4|2|1 lanes', () => { for (let n = 1; n <= 16; n++) t().n(n).k(2).mr(2).test(h); });
+  test('n tails through 8|4|2|1 lanes', () => {
+    for (let mr = 1; mr <= 4; mr++) for (let n = 1; n <= 28; n++) t().n(n).k(2).mr(mr).test(h);
+  });
   test('mr tails', () => {
     for (let mr = 1; mr <= 4; mr++) for (const n of [3, 8, 13]) t().mr(mr).n(n).k(7).test(h);
   });
