@@ -31,6 +31,13 @@
  * Generated code checked with `npm run loops` (scripts/loop-report.mjs; 2026-11-29, Node 20.20):
  * the 2x16 relaxed loop is 76 instructions per 32 FMAs (19 per 8), no spill, no jump across a
  * 32-byte boundary; the 4x8 one 24 per 8, no spill, one such jump.
+ * Measured and not kept (2026-11-29, relaxed): a 3x12 tile (9 accumulators + 3 B + 3 A = 15
+ * registers, 6 loads per 9 FMAs), written as the 2x16 loop. In a synthetic loop it ran 60% of
+ * the ceiling against 45-55% for 2x16 variants, but those had jumps across 32-byte boundaries;
+ * in the library V8 gave its loop 83 instructions per 36 FMAs (2.31 per FMA against 2.38: the
+ * third A pointer costs zero-extending moves and pushes the stack-check limit to the stack) and
+ * three such jumps, and every reordering tried (8) kept them: layers ran 0.77-0.91x
+ * (pointwise 14x14x512 0.85x, 7x7x1024 0.84x, 3x3 s2 0.84x, Winograd 0.83-0.91x).
  */
 import { NR } from '../params';
 import { clampf, vclamp, vmadd } from '../simd';
