@@ -229,6 +229,23 @@ export function peakFunction(loop) {
   return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.peak;
 }
 
+/**
+ * A sampler of a loop's ceiling for scripts that alternate it with a kernel (scripts/mix-report.mjs,
+ * scripts/layer-overhead.mjs): each call runs `trips` trips (about 1 ms here) and returns GFLOP/s;
+ * null when this runtime cannot run the loop.
+ * @returns {(() => number) | null}
+ */
+export function ceilingSampler(loop, trips = 40000) {
+  const peak = peakFunction(loop);
+  if (!peak) return null;
+  const flop = flopPerTrip(loop) * trips;
+  return () => {
+    const t0 = performance.now();
+    peak(trips);
+    return flop / (performance.now() - t0) / 1e6;
+  };
+}
+
 export function median(xs) {
   const s = [...xs].sort((x, y) => x - y);
   const m = s.length >> 1;

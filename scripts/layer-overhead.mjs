@@ -15,24 +15,17 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flopPerTrip, peakModule } from '../bench/ceiling.mjs';
+import { ceilingSampler, unsupportedWhy } from '../bench/ceiling.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = 21;
 const shapes = process.argv.length > 2 ? process.argv.slice(2) : ['128,128,56,56', '32,64,112,112', '256,256,28,28'];
 
-let peak;
-try {
-  peak = new WebAssembly.Instance(new WebAssembly.Module(peakModule('wasm-relaxed'))).exports.peak;
-} catch {
-  console.error('layer-overhead: relaxed SIMD did not validate; run with node --experimental-wasm-relaxed-simd (Node 20/21)');
+const ceiling = ceilingSampler('wasm-relaxed');
+if (!ceiling) {
+  console.error(`layer-overhead: ${unsupportedWhy('wasm-relaxed')}`);
   process.exit(1);
 }
-const ceiling = () => {
-  const t0 = performance.now();
-  peak(40000);
-  return (flopPerTrip('wasm-relaxed') * 40000) / (performance.now() - t0) / 1e6;
-};
 for (let i = 0; i < 5; i++) ceiling();
 
 const sc = await import(join(root, 'dist', 'index.js'));

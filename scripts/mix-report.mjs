@@ -26,7 +26,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flopPerTrip, peakModule } from '../bench/ceiling.mjs';
+import { ceilingSampler, unsupportedWhy } from '../bench/ceiling.mjs';
 import { wasmLoops, watNames } from './wasm-loops.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,18 +89,11 @@ const code = loopsOf(join(tmp, 'mix.wasm'), compiled['mix.wat']);
 rmSync(tmp, { recursive: true });
 const libCode = loopsOf(join(root, 'build', 'relaxed.wasm'), readFileSync(join(root, 'build', 'relaxed.wat'), 'utf8'));
 
-let peak;
-try {
-  peak = new WebAssembly.Instance(new WebAssembly.Module(peakModule('wasm-relaxed'))).exports.peak;
-} catch {
-  console.error('mix-report: relaxed SIMD did not validate; run with node --experimental-wasm-relaxed-simd (Node 20/21)');
+const ceiling = ceilingSampler('wasm-relaxed');
+if (!ceiling) {
+  console.error(`mix-report: ${unsupportedWhy('wasm-relaxed')}`);
   process.exit(1);
 }
-const ceiling = () => {
-  const t0 = performance.now();
-  peak(40000);
-  return (flopPerTrip('wasm-relaxed') * 40000) / (performance.now() - t0) / 1e6;
-};
 
 const env = { abort() { throw new Error('abort'); } };
 const mix = new WebAssembly.Instance(new WebAssembly.Module(binary), { env }).exports;

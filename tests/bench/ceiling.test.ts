@@ -97,6 +97,19 @@ describe('bench/ceiling.mjs', () => {
     expect(r.flop).toEqual([96, 96, 24, 24]);
   });
 
+  test('ceilingSampler: GFLOP/s of short samples, null where the loop cannot run', () => {
+    const r = inNode(`const simd = c.ceilingSampler('wasm-simd', 2000);
+      const relaxed = c.ceilingSampler('wasm-relaxed', 2000);
+      return { validates: WebAssembly.validate(c.peakModule('wasm-relaxed')), simd: [simd(), simd()],
+        relaxed: relaxed === null ? null : relaxed() };`, false);
+    for (const g of r.simd) {
+      expect(Number.isFinite(g)).toBe(true);
+      expect(g).toBeGreaterThan(0);
+    }
+    if (r.validates) expect(r.relaxed).toBeGreaterThan(0);
+    else expect(r.relaxed).toBeNull();
+  });
+
   test('relaxed SIMD is skipped, not fatal, where the runtime lacks it', () => {
     const r = inNode(`const m = new c.CeilingMeter();
       const all = m.measureAll(['wasm-relaxed', 'wasm-simd', 'js'], { samples: 2, sampleMs: 1 });
