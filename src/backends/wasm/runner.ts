@@ -116,15 +116,6 @@ export class WasmRunner implements Runner {
       this.runBands(x, g0, out, band);
       return;
     }
-    // act[i % 2] holds activation i (0: the input)
-    const need = [inFloats, 0];
-    for (let i = 0; i < geoms.length; i++) {
-      const g = geoms[i];
-      const j = (i + 1) & 1;
-      need[j] = Math.max(need[j], g.n * g.oh * g.ow * g.cout);
-    }
-    this.act[0].ensure(need[0]);
-    this.act[1].ensure(need[1]);
     const nchw = layout === 'NCHW';
     const heap = this.heap;
     const ex = this.ex;
@@ -144,6 +135,16 @@ export class WasmRunner implements Runner {
         return;
       }
     }
+    // act[i % 2] holds activation i (0: the input); not before the band paths, which need only
+    // a band of each
+    const need = [inFloats, 0];
+    for (let i = 0; i < geoms.length; i++) {
+      const g = geoms[i];
+      const j = (i + 1) & 1;
+      need[j] = Math.max(need[j], g.n * g.oh * g.ow * g.cout);
+    }
+    this.act[0].ensure(need[0]);
+    this.act[1].ensure(need[1]);
     if (direct) {
       heap.write(this.act[0].ptr, x);
       for (let i = 0; i < geoms.length; i++) {

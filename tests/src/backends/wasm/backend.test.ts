@@ -264,6 +264,23 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     checkBandAliasing(spec, g, 37, 3 * 100 * 100);
   });
 
+  // (the scalar build has no NCHW pointwise kernel, so no pixel bands)
+  test.each([
+    ['depthwise channel bands', makeSpec({ kind: 'dw', cin: 13, cout: 13, kH: 3, kW: 3, pad: [1, 1, 1, 1] }), 13] as const,
+    ...(flavor === 'scalar' ? [] : [['pointwise pixel bands', makeSpec({ kind: 'conv', cin: 6, cout: 6, kH: 1, kW: 1 }), 6] as const]),
+  ])('NCHW %s take wasm memory for a band, not for the whole input and output', (_name, spec, c) => {
+    const g = resolve(spec, 1, c, 150, 151);
+    const r = rng(41);
+    const k = backend.createKernel({ spec, weights: randomArray(weightLength(spec, c), r), bias: randomArray(spec.cout, r) });
+    const runner = backend.createRunner([k]);
+    const before = backend.memory().bytesInUse;
+    runner.run(randomArray(g.n * g.c * g.h * g.w, r), 'NCHW', [g], new Float32Array(g.n * g.cout * g.oh * g.ow));
+    // the bands hold at most 512 KiB; the whole input and output take 2 x 1.04 MiB
+    expect(backend.memory().bytesInUse - before).toBeLessThan(1 << 20);
+    runner.dispose();
+    k.dispose();
+  });
+
   test('an indirection buffer of 2^32 entries is OUT_OF_MEMORY, not a wrapped small block', () => {
     // 2048x2048 output of a 1x1 input through a 1024x1 kernel: 2^22 pixels x 2^10 taps
     const spec = makeSpec({ kind: 'conv', cin: 1, cout: 1, kH: 1024, kW: 1, pad: [1535, 1023, 1535, 1024] });
