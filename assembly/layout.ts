@@ -7,6 +7,19 @@ import { storeTransposed4x4 } from './simd';
 
 const TILE = 16;
 
+/**
+ * Address of output pixel m's channel 0 (m numbered across the batch): row m of `cout` floats
+ * (outPlane 0: NHWC), or its place in channel 0's plane of outPlane pixels (NCHW: `cout` planes
+ * per image). Channel j follows 4 bytes on (NHWC) or j planes on (NCHW).
+ */
+// @ts-ignore: decorator
+@inline
+export function pixelAt(out: usize, m: i32, outPlane: i32, cout: i32): usize {
+  if (outPlane == 0) return out + (<usize>m * <usize>cout << 2);
+  const b = m / outPlane;
+  return out + ((<usize>b * <usize>cout * <usize>outPlane + <usize>(m - b * outPlane)) << 2);
+}
+
 /** 4x4 block transpose: src rows of srcStride bytes -> dst rows of dstStride bytes. */
 // @ts-ignore: decorator
 @inline

@@ -17,6 +17,7 @@
  * (4 chains), not by issue; it still beats 4x8 igemm per group by about 3x (measured, see the
  * commit), since that ran at the same latency with half its lanes on padding.
  */
+import { pixelAt } from '../layout';
 import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 
 /** Floats of one group's packed weights for convGroups4 (nr = 4, coutG = 4). */
@@ -24,18 +25,6 @@ import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 @inline
 function groupFloats(taps: i32, cinG: i32): i32 {
   return 4 + taps * cinG * 4;
-}
-
-/**
- * Address of output pixel m's channel 0: row m of `cout` floats (outPlane 0), or its place in
- * channel 0's plane of outPlane pixels in NCHW planes (`cout` planes per image).
- */
-// @ts-ignore: decorator
-@inline
-function pixelAt(out: usize, m: i32, outPlane: i32, cout: i32): usize {
-  if (outPlane == 0) return out + (<usize>m * <usize>cout << 2);
-  const b = m / outPlane;
-  return out + ((<usize>b * <usize>cout * <usize>outPlane + <usize>(m - b * outPlane)) << 2);
 }
 
 /** The four lanes of v (four channels of one pixel) into four NCHW planes `cs` bytes apart. */

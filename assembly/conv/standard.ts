@@ -15,6 +15,7 @@ import { MR, NR as GEMM_NR } from '../params';
 import { igemm, igemm4x8, igemmNchw } from '../gemm/igemm';
 import { packedGemmFloats } from '../gemm/pack';
 import { convGroups4 } from './grouped';
+import { pixelAt } from '../layout';
 
 /** Rows and columns of the alternative (4x8) tile; the scalar build's alternative is its 4x4. */
 // @ts-ignore: decorator
@@ -200,7 +201,6 @@ export function convRunNchw(
   const kc = <usize>cinG << 2;
   const ks = <usize>(taps * MR) << 2;
   const cs = <usize>outPlane << 2;
-  const imageBytes = <usize>cout * cs;
   let panelBytes = groupBytes;
   let blockCols = coutG;
   if (groupBytes > L2_BLOCK_BYTES && tiles > 1) {
@@ -215,13 +215,9 @@ export function convRunNchw(
       const ch = <usize>(g * coutG + n0) * cs;
       for (let t = 0; t < tiles; t++) {
         const m0 = t * MR;
-        const b0 = m0 / outPlane;
-        const p0 = m0 - b0 * outPlane;
-        const c0 = out + <usize>b0 * imageBytes + (<usize>p0 << 2) + ch;
-        let c1 = c0;
-        if (m0 + 1 < pixels) {
-          c1 = p0 + 1 < outPlane ? c0 + 4 : out + <usize>(b0 + 1) * imageBytes + ch;
-        }
+        const c0 = pixelAt(out, m0, outPlane, cout) + ch;
+        // a one-row last tile stores its row twice
+        const c1 = m0 + 1 < pixels ? pixelAt(out, m0 + 1, outPlane, cout) + ch : c0;
         igemmNchw(nc, kc, ks, ind + <usize>t * ks, w, c0, c1, cs, <usize>(g * cinG) << 2, zero, vmin, vmax);
       }
     }
