@@ -10,7 +10,7 @@ import { canonicalWeights } from '../tensor/layout.js';
 import { getBackend } from '../backends/registry.js';
 import type { Backend, Kernel, Runner } from '../backends/types.js';
 import { Layout, NormOptions, normaliseOptions, OpName } from './options.js';
-import { Geometry, nchwOf, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
+import { Geometry, kernelSpec, nchwOf, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
 
 /** What run() accepts besides the input. */
 export interface RunOptions {
@@ -194,9 +194,10 @@ export class PreparedLayer {
         // A later getter may have shrunk a resizable buffer under an array checked earlier.
         stillHolds(fn, 'w', s.w.data, s.w.shape.reduce((a, b) => a * b, 1), 'SHAPE_MISMATCH');
         if (s.bias) stillHolds(fn, 'bias', s.bias, s.spec.cout, 'BAD_BIAS');
-        const weights = canonicalWeights(s.spec, s.w.data, o.layout);
+        const spec = kernelSpec(s.spec);
+        const weights = canonicalWeights(spec, s.w.data, o.layout);
         const bias = s.bias ? Float32Array.from(s.bias) : new Float32Array(s.spec.cout);
-        kernels.push(oom(fn, () => this.backend.createKernel({ spec: s.spec, weights, bias })));
+        kernels.push(oom(fn, () => this.backend.createKernel({ spec, weights, bias })));
       }
       this.#runner = this.backend.createRunner(kernels);
     } catch (e) {

@@ -70,6 +70,13 @@ const cases = makeCases([
   { op: 'conv2d', c: 68, cout: 68, k: 3, groups: 4, padding: 1, h: 3, n: 2, bias: true },
   { op: 'conv2d', c: 34, cout: 34, k: 3, groups: 17, padding: 'same', stride: 2, h: 5 },
   { op: 'conv2d', c: 6, cout: 4, k: [2, 3], groups: 2, stride: [2, 1], dilation: [1, 2], padding: [1, 1, 0, 2], h: 5, w: 6, bias: true, activation: 'relu6' },
+  // depthwise written as groups = C = Cout (run by the depthwise kernels, plan.ts isDepthwiseConv):
+  // odd channels, batch, stride, dilation, asymmetric and 'same' padding, non-square kernels, wide
+  // NCHW rows (the NCHW depthwise kernel's paths) and 5x5
+  { op: 'conv2d', c: 13, cout: 13, k: 3, groups: 13, stride: 2, padding: [0, 1, 2, 1], h: 9, w: 7, n: 2, bias: true, activation: 'relu6' },
+  { op: 'conv2d', c: 7, cout: 7, k: [3, 2], groups: 7, dilation: [2, 1], padding: 'same', h: 8, w: 6 },
+  { op: 'conv2d', c: 17, cout: 17, k: 3, groups: 17, padding: 1, h: 5, w: 40, bias: true, activation: 'relu' },
+  { op: 'conv2d', c: 3, cout: 3, k: 5, groups: 3, stride: 2, padding: 2, h: 9, w: 37 },
   // activations
   { op: 'conv2d', c: 5, cout: 6, k: 3, padding: 1, activation: 'relu' },
   { op: 'conv2d', c: 5, cout: 6, k: 3, padding: 1, activation: 'relu6', bias: true, n: 2 },
