@@ -246,6 +246,26 @@ export function ceilingSampler(loop, trips = 40000) {
   };
 }
 
+/**
+ * Times `runs` in alternating windows, each right after one sample of `ceiling` (a
+ * ceilingSampler), `rounds` times round: per run, its windows' times (ms) and the ceiling
+ * sampled before each (GFLOP/s), so that a run's share of the ceiling is taken in the same minute.
+ * @returns {{ ms: number[], ceilings: number[] }[]}
+ */
+export function alternateWindows(runs, rounds, ceiling) {
+  const out = runs.map(() => ({ ms: [], ceilings: [] }));
+  for (let k = 0; k < rounds; k++) {
+    runs.forEach((run, i) => {
+      const c = ceiling();
+      const t0 = performance.now();
+      run();
+      out[i].ms.push(performance.now() - t0);
+      out[i].ceilings.push(c);
+    });
+  }
+  return out;
+}
+
 export function median(xs) {
   const s = [...xs].sort((x, y) => x - y);
   const m = s.length >> 1;

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ceilingSampler, unsupportedWhy } from '../bench/ceiling.mjs';
+import { alternateWindows, ceilingSampler, unsupportedWhy } from '../bench/ceiling.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = 21;
@@ -56,20 +56,10 @@ for (const s of shapes) {
   ];
   for (const r of runs) for (let i = 0; i < 5; i++) r();
   const flop = 2 * cin * cout * P;
-  const ms = [[], []];
-  const share = [[], []];
-  const ceils = [];
-  for (let k = 0; k < ROUNDS; k++) {
-    runs.forEach((r, i) => {
-      const c = ceiling();
-      ceils.push(c);
-      const t0 = performance.now();
-      r();
-      const dt = performance.now() - t0;
-      ms[i].push(dt);
-      share[i].push(flop / dt / 1e6 / c);
-    });
-  }
+  const windows = alternateWindows(runs, ROUNDS, ceiling);
+  const ms = windows.map((w) => w.ms);
+  const share = windows.map((w) => w.ms.map((t, k) => flop / t / 1e6 / w.ceilings[k]));
+  const ceils = windows.flatMap((w) => w.ceilings);
   layer.dispose();
   const pc = (i) => `${(100 * median(share[i])).toFixed(0)}%`.padStart(6);
   console.log(`${s.padEnd(18)} ${median(ms[0]).toFixed(3).padStart(9)}  ${pc(0)}   ${median(ms[1]).toFixed(3).padStart(9)}  ${pc(1)}   ${(median(ms[1]) / median(ms[0])).toFixed(2).padStart(11)}x  ${median(ceils).toFixed(1).padStart(14)}`);

@@ -26,7 +26,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ceilingSampler, unsupportedWhy } from '../bench/ceiling.mjs';
+import { alternateWindows, ceilingSampler, unsupportedWhy } from '../bench/ceiling.mjs';
 import { wasmLoops, watNames } from './wasm-loops.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,20 +125,10 @@ const rows = [
 for (let i = 0; i < 30; i++) for (const r of rows) r.run();
 for (let i = 0; i < 5; i++) ceiling();
 
-const shares = rows.map(() => []);
-const gflops = rows.map(() => []);
-const ceils = [];
-for (let k = 0; k < ROUNDS; k++) {
-  rows.forEach((r, i) => {
-    const c = ceiling();
-    ceils.push(c);
-    const t0 = performance.now();
-    r.run();
-    const g = r.flop / (performance.now() - t0) / 1e6;
-    gflops[i].push(g);
-    shares[i].push(g / c);
-  });
-}
+const windows = alternateWindows(rows.map((r) => r.run), ROUNDS, ceiling);
+const ceils = windows.flatMap((w) => w.ceilings);
+const gflops = rows.map((r, i) => windows[i].ms.map((ms) => r.flop / ms / 1e6));
+const shares = rows.map((_, i) => gflops[i].map((g, k) => g / windows[i].ceilings[k]));
 const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 console.log(`mix-report: Node ${process.version}, ${ROUNDS} rounds; ceiling (relaxed_madd, 12 chains) median ${median(ceils).toFixed(1)} GFLOP/s`);
 console.log('loop                GFLOP/s  % ceil  x64 loop: instr  fma  spill  32B-crossing  | per trip');

@@ -110,6 +110,20 @@ describe('bench/ceiling.mjs', () => {
     else expect(r.relaxed).toBeNull();
   });
 
+  test('alternateWindows: each run timed right after its own ceiling sample, round after round', () => {
+    const r = inNode(`const order = [];
+      let n = 0;
+      const ceiling = () => { order.push('c'); return ++n; };
+      const w = c.alternateWindows([() => order.push('a'), () => order.push('b')], 3, ceiling);
+      return { order: order.join(''), w };`, false);
+    expect(r.order).toBe('cacbcacbcacb');
+    expect(r.w.map((x: any) => x.ceilings)).toEqual([[1, 3, 5], [2, 4, 6]]);
+    for (const x of r.w) {
+      expect(x.ms).toHaveLength(3);
+      for (const t of x.ms) expect(t).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   test('relaxed SIMD is skipped, not fatal, where the runtime lacks it', () => {
     const r = inNode(`const m = new c.CeilingMeter();
       const all = m.measureAll(['wasm-relaxed', 'wasm-simd', 'js'], { samples: 2, sampleMs: 1 });
