@@ -275,7 +275,7 @@ describe.each(flavors())('wasm backend (%s)', (flavor) => {
     const runner = backend.createRunner([k]);
     const before = backend.memory().bytesInUse;
     runner.run(randomArray(g.n * g.c * g.h * g.w, r), 'NCHW', [g], new Float32Array(g.n * g.cout * g.oh * g.ow));
-    // the bands hold at most 512 KiB; the whole input and output take 2 x 1.04 MiB
+    // the bands hold at most 512 KiB; the whole depthwise input and output take 2 x 1.12 MiB
     expect(backend.memory().bytesInUse - before).toBeLessThan(1 << 20);
     runner.dispose();
     k.dispose();
