@@ -28,6 +28,15 @@
  * loop): 56x56 128->128 1.20-1.28x, 28x28 256->256 1.28x, 32x32 512->64 2.5x (the L1 sets), 112x112
  * 32->64 1.00x (its 3.2 MB of output planes bound it); the simd build 1.20-1.27x and 2.5x.
  *
+ * Measured and not kept (2026-11-29, relaxed, raw kernel, three kernels in the same alternating
+ * windows, 112x112 32->64, 56x56 128->128, 28x28 256->256, 14x14 512->512, same outputs):
+ * - weights stored pre-broadcast (4 copies of each, 32 bytes per channel of a pair), read with
+ *   whole v128 loads at literal offsets: V8 folds those offsets into the address, where a
+ *   load32_splat offset costs one `lea` per channel (138 instructions per 64 FMAs against 144);
+ *   0.67-0.98x, worst on 512 channels: four times the weight bytes stream from L2 per block;
+ * - weights read 4 channels per v128 load and broadcast by i32x4.shuffle (1 load + 4 shuffles
+ *   for 4 broadcast loads; the shuffles run on another port than the loads): 0.87-0.96x.
+ *
  *   w (wRow bytes per output channel): [co][ci]        x: [ci][P]        y: [co][P]
  *
  * Every block is 16 whole pixels of a plane: when P is not a multiple of 16 the last block starts

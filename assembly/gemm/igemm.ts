@@ -1,10 +1,11 @@
 /**
  * Indirect gemm (igemm) micro-kernels: C[mr x nc] = clamp(bias + sum over ks taps of A_t * B_t).
  *
- * Tiles: 2x16 (the SIMD builds' GEMM_MR x GEMM_NR), 4x8 (the SIMD builds' alternative, used for
- * groups of at most 8 output channels), 2x4 scalar (the scalar build's tile) and 4x4 scalar (its
- * alternative). In the relaxed build every multiply-add
- * is one f32x4.relaxed_madd, in the simd build an f32x4.mul and an f32x4.add (vmadd).
+ * Tiles: 2x16 (the SIMD builds' GEMM_MR x GEMM_NR; a last panel of at most 8 columns runs 2x8
+ * on the same packed panel), 4x8 (the SIMD builds' alternative, used for groups of at most 8
+ * output channels), 2x4 scalar (the scalar build's tile) and 4x4 scalar (its alternative). In
+ * the relaxed build every multiply-add is one f32x4.relaxed_madd, in the simd build an f32x4.mul
+ * and an f32x4.add (vmadd).
  *
  * The rows of A are reached through an indirection buffer: per tile of MR output pixels, per tap,
  * MR row pointers (u32). A pointer equal to `zero` (a buffer of kc zeros) stands for an
@@ -214,6 +215,155 @@ export function f32_igemm_minmax_4x8__simd(
 
 
 /**
+ * The 2x16 kernel's last panel when it holds at most 8 output columns: the same packed panel (16
+ * columns per k row, the ones past nc zero), of which only the first 8 are read, so a layer whose
+ * output channels leave a short last panel (24, 35, 40, 67 ...) does not run 16 columns of
+ * multiply-adds for at most 8 it keeps. 4 accumulators, 2 B vectors, 2 A broadcasts; its k loops
+ * are the 2x16 kernel's (four channels per trip in the relaxed build). Not inlined, so the 2x16
+ * loop keeps its registers and its layout (`npm run loops`: the same 76 instructions, no jump
+ * across 32 bytes). Measured 2026-11-29 (layer run(x, {out}), interleaved A/B against the
+ * 16-column last panel, same outputs): wasm-simd NHWC 28x28x29 3x3 ->35 1.16x, 56x56x144 1x1 ->24
+ * 1.18x, 28x28x240 1x1 ->40 1.13x; wasm-relaxed NCHW 28x28x29 3x3 ->35 1.05-1.09x, 56x56x24 3x3
+ * s2 ->24 1.06-1.09x, 28x28x40 3x3 ->40 (Winograd) 1.05x; layers whose output channels fill
+ * their panels (pw7, pw13, resnet.3x3s2.56) 0.98-1.02x.
+ * nc: 1..8; the other arguments as f32_igemm_minmax_2x16__simd's, at the last panel.
+ */
+function f32_igemm_minmax_2x8__simd(
+  nc: i32, kc: usize, ks: usize, a: usize, w: usize,
+  c0: usize, c1: usize, nchw: bool, cs: usize, aOffset: usize, zero: usize, vmin: v128, vmax: v128,
+): void {
+  const pair = c1 == c0 + 4;
+  let vacc0x0123 = v128.load(w);
+  let vacc0x4567 = v128.load(w, 16);
+  w += 64;
+  let vacc1x0123 = vacc0x0123;
+  let vacc1x4567 = vacc0x4567;
+  let p = ks;
+  let ap = a;
+  do {
+    let a0 = load<usize>(ap);
+    let a1 = load<usize>(ap, 4);
+    ap += 8;
+    p -= 8;
+    if ((a0 ^ zero | a1 ^ zero) == 0) {
+      w += kc << 4;
+      continue;
+    }
+    if (a0 != zero) a0 += aOffset;
+    if (a1 != zero) a1 += aOffset;
+    if (ASC_FEATURE_RELAXED_SIMD) {
+      // four channels per trip at literal offsets, each followed by a real exit test, as in the
+      // 2x16 relaxed loop (19 instructions per 4 multiply-adds with one channel per trip, 12 here)
+      const wEnd = w + (kc << 4);
+      let k = kc;
+      let vb0123: v128, vb4567: v128, va0: v128, va1: v128;
+      do {
+        // channel +0
+        va0 = v128.load32_splat(a0);
+        va1 = v128.load32_splat(a1);
+        vb0123 = v128.load(w);
+        vb4567 = v128.load(w, 16);
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        if (k == 4) break;
+        // channel +1
+        va0 = v128.load32_splat(a0, 4);
+        va1 = v128.load32_splat(a1, 4);
+        vb0123 = v128.load(w, 64);
+        vb4567 = v128.load(w, 80);
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        if (k == 8) break;
+        w += 128;
+        // channel +2
+        va0 = v128.load32_splat(a0, 8);
+        va1 = v128.load32_splat(a1, 8);
+        vb0123 = v128.load(w);
+        vb4567 = v128.load(w, 16);
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        if (k == 12) break;
+        // channel +3
+        va0 = v128.load32_splat(a0, 12);
+        va1 = v128.load32_splat(a1, 12);
+        vb0123 = v128.load(w, 64);
+        vb4567 = v128.load(w, 80);
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        a0 += 16;
+        a1 += 16;
+        w += 128;
+        k -= 16;
+      } while (k != 0);
+      w = wEnd;
+    } else {
+      let k = kc;
+      do {
+        const vb0123 = v128.load(w);
+        const vb4567 = v128.load(w, 16);
+        w += 64;
+        const va0 = v128.load32_splat(a0);
+        const va1 = v128.load32_splat(a1);
+        a0 += 4;
+        a1 += 4;
+        vacc0x0123 = vmadd(va0, vb0123, vacc0x0123);
+        vacc0x4567 = vmadd(va0, vb4567, vacc0x4567);
+        vacc1x0123 = vmadd(va1, vb0123, vacc1x0123);
+        vacc1x4567 = vmadd(va1, vb4567, vacc1x4567);
+        k -= 4;
+      } while (k != 0);
+    }
+  } while (p != 0);
+
+  vacc0x0123 = vclamp(vacc0x0123, vmin, vmax);
+  vacc0x4567 = vclamp(vacc0x4567, vmin, vmax);
+  vacc1x0123 = vclamp(vacc1x0123, vmin, vmax);
+  vacc1x4567 = vclamp(vacc1x4567, vmin, vmax);
+
+  if (nchw) {
+    if (nc & 8) {
+      storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
+      storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, vacc0x4567, vacc1x4567, 4);
+      return;
+    }
+    if (nc & 4) {
+      storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
+      vacc1x0123 = vacc1x4567;
+      vacc0x0123 = vacc0x4567;
+      c0 += cs << 2;
+      c1 += cs << 2;
+    }
+    storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, nc & 3);
+    return;
+  }
+  if (nc & 8) {
+    v128.store(c1, vacc1x0123);
+    v128.store(c1, vacc1x4567, 16);
+    v128.store(c0, vacc0x0123);
+    v128.store(c0, vacc0x4567, 16);
+    return;
+  }
+  if (nc & 4) {
+    v128.store(c1, vacc1x0123);
+    v128.store(c0, vacc0x0123);
+    vacc1x0123 = vacc1x4567;
+    vacc0x0123 = vacc0x4567;
+    c0 += 16;
+    c1 += 16;
+  }
+  storeTail(c1, vacc1x0123, nc);
+  storeTail(c0, vacc0x0123, nc);
+}
+
+/**
  * 2x16 igemm with f32x4 mul + add (simd build) or f32x4.relaxed_madd (relaxed build):
  * 8 accumulators + 4 B vectors + 2 A broadcasts = 14 registers, and per k step only
  * 2 A pointer bumps for 8 multiply-adds (the 4x8 tile needs 4), so fewer non-arithmetic
@@ -232,6 +382,11 @@ export function f32_igemm_minmax_2x16__simd(
   const vmin = f32x4.splat(min);
   const vmax = f32x4.splat(max);
   do {
+    // a last panel of at most 8 columns runs the 8-column tile
+    if (nc <= 8) {
+      f32_igemm_minmax_2x8__simd(nc, kc, ks, a, w, c0, c1, nchw, cs, aOffset, zero, vmin, vmax);
+      return;
+    }
     let vacc0x0123 = v128.load(w);
     let vacc0x4567 = v128.load(w, 16);
     let vacc0x89AB = v128.load(w, 32);

@@ -118,6 +118,9 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     ['3x3p1 c256 co64 (column blocks), batch 2, 5x5', 2, 256, 5, 5, 64, 1, 3, 3, 1, 1, 1],
     // 3-row tiles: 2 x 13 pixels straddle the images at row 1, end with a 2-row tile; co 20 = 12 + 8
     ['pointwise c7 co20, 1x13 planes, batch 2', 2, 7, 1, 13, 20, 1, 1, 1, 1, 0, 0],
+    // last panels of 8 and of 4 + 2 columns (the SIMD builds' 2x8 tile)
+    ['3x3p1 c9 co24, 3x5 planes, batch 2', 2, 9, 3, 5, 24, 1, 3, 3, 1, 1, 0],
+    ['pointwise c4 co6, 2x9 planes', 1, 4, 2, 9, 6, 1, 1, 1, 1, 0, 0],
   ])('NCHW output: %s', (_name, n, c, H, W, cout, groups, kH, kW, s, pad, asym) => {
     const r = rng(cout * 7 + c);
     const cinG = c / groups, coutG = cout / groups, taps = kH * kW;

@@ -132,6 +132,14 @@ describe.each(CASES)('f32_igemm_minmax (%s, %s)', (flavor, tile) => {
   test('n tails through 8|4|2|1 lanes', () => {
     for (let mr = 1; mr <= 4; mr++) for (let n = 1; n <= 28; n++) t().n(n).k(2).mr(mr).test(h);
   });
+  test('last panel of 1..8 columns (the 2x8 tile of the SIMD builds): every exit of its k loop, taps, zero rows, a_offset', () => {
+    for (const n of [1, 3, 4, 5, 8, 21, 24, 33]) {
+      for (let k = 1; k <= 9; k++) t().n(n).k(k).ks(3).test(h);
+      t().n(n).k(6).ks(9).zeroEvery(3).test(h);
+      t().n(n).k(5).ks(4).mr(1).zeroEvery(2).aOffset(3).test(h);
+      t().n(n).k(7).clamp(-0.2, 0.3).test(h);
+    }
+  });
   test('mr tails', () => {
     for (let mr = 1; mr <= 4; mr++) for (const n of [3, 8, 13]) t().mr(mr).n(n).k(7).test(h);
   });
