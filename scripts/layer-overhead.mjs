@@ -6,7 +6,10 @@
  * the kernel, the panel packing), timed in alternating windows, each right after the relaxed
  * ceiling loop of bench/ceiling.mjs; medians of the per-window share of that ceiling.
  *
- *   npm run build && npm run overhead [-- cin,cout,h,w ...]
+ *   npm run build && npm run overhead [-- [--windows] cin,cout,h,w ...]
+ *
+ * --windows also prints every window: the kernel's and the layer's GFLOP/s over the ceiling
+ * sampled right before each, which shows how far the same call moves within a minute here.
  *
  * Why: the bench's "% ceil" of a layer mixes what the kernel reaches on this machine at that
  * minute with what the layer adds around it; the share of the ceiling that the same kernel reaches
@@ -19,7 +22,10 @@ import { alternateWindows, ceilingSampler, unsupportedWhy } from '../bench/ceili
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = 21;
-const shapes = process.argv.length > 2 ? process.argv.slice(2) : ['128,128,56,56', '32,64,112,112', '256,256,28,28'];
+const args = process.argv.slice(2);
+const perWindow = args.includes('--windows');
+const given = args.filter((a) => a !== '--windows');
+const shapes = given.length > 0 ? given : ['128,128,56,56', '32,64,112,112', '256,256,28,28'];
 
 const ceiling = ceilingSampler('wasm-relaxed');
 if (!ceiling) {
@@ -63,4 +69,9 @@ for (const s of shapes) {
   layer.dispose();
   const pc = (i) => `${(100 * median(share[i])).toFixed(0)}%`.padStart(6);
   console.log(`${s.padEnd(18)} ${median(ms[0]).toFixed(3).padStart(9)}  ${pc(0)}   ${median(ms[1]).toFixed(3).padStart(9)}  ${pc(1)}   ${(median(ms[1]) / median(ms[0])).toFixed(2).padStart(11)}x  ${median(ceils).toFixed(1).padStart(14)}`);
+  if (perWindow) {
+    // kernel GF/s / ceiling, layer GF/s / ceiling: one entry per round
+    const gf = (i, k) => `${(flop / windows[i].ms[k] / 1e6).toFixed(1)}/${windows[i].ceilings[k].toFixed(1)}`;
+    console.log(`  windows (kernel GF/s / ceiling, layer GF/s / ceiling): ${windows[0].ms.map((_, k) => `${gf(0, k)} ${gf(1, k)}`).join(', ')}`);
+  }
 }
