@@ -8,15 +8,26 @@
  * output channels, nothing wasted) and no zero tests: the zero buffer spans all `cin` channels, so
  * the group's channel offset is added to every pointer, padding taps included.
  *
- * Weights: packGemm with nr = 4 and coutG = 4, i.e. per group [4 biases][taps*cinG rows of 4].
+ * Weights: packGroups4 (packGemm with nr = 4 and coutG = 4, i.e. per group [4 biases][taps*cinG
+ * rows of 4], each 4x4 block rotated for the rotation loop).
  * Indirection: convIndirection in tiles of 4 pixels (the last tile repeats its last pixel; its
  * output pointers alias row mr-1, which receives the same values twice).
  *
- * Register budget (PERF.md): 4 accumulators + 1 B + 4 A broadcasts = 9 of V8's 14. Each
- * accumulator takes one multiply-add per k step, so the loop is bound by the multiply-add latency
- * (4 chains), not by issue; it still beats 4x8 igemm per group by about 3x (measured, see the
- * commit), since that ran at the same latency with half its lanes on padding.
+ * Two k loops. With cinG a multiple of 4 (SIMD builds), per 4 input channels of a tap each pixel's
+ * 4 channels are one vector load, rotated left by 1, 2 and 3 lanes (one shuffle each) and
+ * multiplied by 4 weight vectors that packGroups4 rotated to match: 4 vector loads, 3 shuffles and
+ * 4 multiply-adds per pixel where the other loop takes 4 broadcast loads and 4 pointer bumps
+ * (`npm run loops`: 88 x64 instructions per 32 multiply-adds, V8 unrolling it twice, against 66
+ * per 8). Registers: 4
+ * accumulators + 4 B + 4 A = 12 of V8's 15. Measured 2026-11-29 (layer run(x, {out}), interleaved
+ * A/B against the broadcast loop, same outputs): relaxed NCHW 56x56x128 g32 (ResNeXt) 1.18x,
+ * 28x28x256 g64 1.21x, 28x28x128->64 g16 (cinG 8) 1.32x, 56x56x256->128 s2 g32 1.05x (its input
+ * transpose dominates); NHWC 1.27-1.34x; wasm-simd 1.12-1.26x. Other cinG keep the broadcast
+ * loop: 4 accumulators + 1 B + 4 A broadcasts = 9 registers. Either way each accumulator takes
+ * its multiply-adds one after another (4 chains); the broadcast loop still beat the 4x8 igemm per
+ * group by about 3x, since that ran at the same latency with half its lanes on padding.
  */
+import { packGemm } from '../gemm/pack';
 import { pixelAt } from '../layout';
 import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 
@@ -26,6 +37,46 @@ import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 function groupFloats(taps: i32, cinG: i32): i32 {
   return 4 + taps * cinG * 4;
 }
+
+/**
+ * Whether convGroups4 runs the rotation loop (and packGroups4 rotates the weights): SIMD builds,
+ * input channels per group a multiple of 4.
+ */
+// @ts-ignore: decorator
+@inline
+function rotated(cinG: i32): bool {
+  return ASC_FEATURE_SIMD && (cinG & 3) == 0;
+}
+
+/**
+ * Packs the weights of convGroups4: packGemm with nr = coutG = 4, i.e. per group [4 biases]
+ * [taps*cinG rows of 4]; where the rotation loop runs (rotated), each block of 4 rows (4 input
+ * channels k0..k0+3 x the 4 outputs) is stored as 4 vectors r = 0..3 whose lane i holds the weight
+ * of input channel k0 + (i + r) % 4 for output i, which is what lane i of a pixel's 4 channels
+ * rotated left by r multiplies.
+ */
+export function packGroups4(groups: i32, taps: i32, cinG: i32, w: usize, bias: usize, packed: usize): void {
+  packGemm(groups, taps, cinG, 4, 4, w, bias, packed);
+  if (!rotated(cinG)) return;
+  const blocks = taps * (cinG >> 2);
+  let p = packed;
+  for (let g = 0; g < groups; g++) {
+    p += 16;
+    for (let b = 0; b < blocks; b++) {
+      memory.copy(BLOCK, p, 64);
+      for (let r = 0; r < 4; r++) {
+        for (let i = 0; i < 4; i++) {
+          // row (input channel) (i + r) % 4, column (output) i
+          store<f32>(p + (<usize>(r * 4 + i) << 2), load<f32>(BLOCK + (<usize>(((i + r) & 3) * 4 + i) << 2)));
+        }
+      }
+      p += 64;
+    }
+  }
+}
+
+/** One 4x4 block of weights while packGroups4 rotates it. */
+const BLOCK: usize = memory.data(64, 16);
 
 /** The four lanes of v (four channels of one pixel) into four NCHW planes `cs` bytes apart. */
 // @ts-ignore: decorator
@@ -69,6 +120,7 @@ export function convGroups4(
     if (ASC_FEATURE_SIMD) {
       const vmin = f32x4.splat(min);
       const vmax = f32x4.splat(max);
+      const rot = rotated(cinG);
       for (let g = 0; g < groups; g++) {
         const goff = <usize>g * kc;
         let vacc0 = v128.load(w);
@@ -84,24 +136,64 @@ export function convGroups4(
           let a2 = load<usize>(ap, 8) + goff;
           let a3 = load<usize>(ap, 12) + goff;
           ap += 16;
-          let k = kc;
-          do {
-            const vb = v128.load(w);
-            w += 16;
-            const va0 = v128.load32_splat(a0);
-            const va1 = v128.load32_splat(a1);
-            const va2 = v128.load32_splat(a2);
-            const va3 = v128.load32_splat(a3);
-            a0 += 4;
-            a1 += 4;
-            a2 += 4;
-            a3 += 4;
-            vacc0 = vmadd(va0, vb, vacc0);
-            vacc1 = vmadd(va1, vb, vacc1);
-            vacc2 = vmadd(va2, vb, vacc2);
-            vacc3 = vmadd(va3, vb, vacc3);
-            k -= 4;
-          } while (k != 0);
+          if (rot) {
+            // per 4 input channels of a tap: each pixel's 4 channels in one vector, rotated left by
+            // r = 0..3 (one shuffle each), times the weights packGroups4 rotated to match: lane i
+            // sums channel (i + r) % 4 times its weight for output i over r, i.e. output i's dot
+            // product. 4 vector loads and 3 shuffles per pixel replace 16 broadcast loads.
+            let k = kc;
+            do {
+              const vb0 = v128.load(w);
+              const vb1 = v128.load(w, 16);
+              const vb2 = v128.load(w, 32);
+              const vb3 = v128.load(w, 48);
+              w += 64;
+              const va0 = v128.load(a0);
+              const va1 = v128.load(a1);
+              const va2 = v128.load(a2);
+              const va3 = v128.load(a3);
+              a0 += 16;
+              a1 += 16;
+              a2 += 16;
+              a3 += 16;
+              vacc0 = vmadd(va0, vb0, vacc0);
+              vacc1 = vmadd(va1, vb0, vacc1);
+              vacc2 = vmadd(va2, vb0, vacc2);
+              vacc3 = vmadd(va3, vb0, vacc3);
+              vacc0 = vmadd(i32x4.shuffle(va0, va0, 1, 2, 3, 0), vb1, vacc0);
+              vacc1 = vmadd(i32x4.shuffle(va1, va1, 1, 2, 3, 0), vb1, vacc1);
+              vacc2 = vmadd(i32x4.shuffle(va2, va2, 1, 2, 3, 0), vb1, vacc2);
+              vacc3 = vmadd(i32x4.shuffle(va3, va3, 1, 2, 3, 0), vb1, vacc3);
+              vacc0 = vmadd(i32x4.shuffle(va0, va0, 2, 3, 0, 1), vb2, vacc0);
+              vacc1 = vmadd(i32x4.shuffle(va1, va1, 2, 3, 0, 1), vb2, vacc1);
+              vacc2 = vmadd(i32x4.shuffle(va2, va2, 2, 3, 0, 1), vb2, vacc2);
+              vacc3 = vmadd(i32x4.shuffle(va3, va3, 2, 3, 0, 1), vb2, vacc3);
+              vacc0 = vmadd(i32x4.shuffle(va0, va0, 3, 0, 1, 2), vb3, vacc0);
+              vacc1 = vmadd(i32x4.shuffle(va1, va1, 3, 0, 1, 2), vb3, vacc1);
+              vacc2 = vmadd(i32x4.shuffle(va2, va2, 3, 0, 1, 2), vb3, vacc2);
+              vacc3 = vmadd(i32x4.shuffle(va3, va3, 3, 0, 1, 2), vb3, vacc3);
+              k -= 16;
+            } while (k != 0);
+          } else {
+            let k = kc;
+            do {
+              const vb = v128.load(w);
+              w += 16;
+              const va0 = v128.load32_splat(a0);
+              const va1 = v128.load32_splat(a1);
+              const va2 = v128.load32_splat(a2);
+              const va3 = v128.load32_splat(a3);
+              a0 += 4;
+              a1 += 4;
+              a2 += 4;
+              a3 += 4;
+              vacc0 = vmadd(va0, vb, vacc0);
+              vacc1 = vmadd(va1, vb, vacc1);
+              vacc2 = vmadd(va2, vb, vacc2);
+              vacc3 = vmadd(va3, vb, vacc3);
+              k -= 4;
+            } while (k != 0);
+          }
           p -= 16;
         } while (p != 0);
         const y0 = vclamp(vacc0, vmin, vmax);

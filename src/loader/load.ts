@@ -18,7 +18,7 @@ import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './was
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -77,6 +77,11 @@ export interface WasmExports {
    */
   run_conv2d_groups4_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, taps: number, cout: number, min: number, max: number, outPlane: number): void;
+  /**
+   * (groups, taps, cinG, w, bias|0, packed): the weights of run_conv2d_groups4_f32 (and of alt 2),
+   * pack_gemm_f32's layout with nr = 4, each 4x4 block rotated when cinG % 4 == 0 on SIMD builds
+   */
+  pack_groups4_f32(groups: number, taps: number, cinG: number, w: number, bias: number, packed: number): void;
   /** (x, n): 1 when the n floats at x are all finite (no NaN, no infinity), else 0 */
   all_finite_f32(x: number, n: number): number;
   /** (w [3][3][cin][cout], cin, cout, u [36][cin][cout]): the Winograd F(4x4,3x3) weight transform */

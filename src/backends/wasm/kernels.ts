@@ -241,7 +241,8 @@ export class ConvKernel extends BaseKernel {
       b = upload(heap, stage.bias);
       if (!wino) {
         this.packed = this.own(heap.alloc(groups * packedGemmFloats(taps, cinG, coutG, nr) * 4));
-        ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
+        if (this.alt === 2) ex.pack_groups4_f32(groups, taps, cinG, w, b, this.packed);
+        else ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, w, b, this.packed);
       }
       // The NCHW copy only pays for weights small enough for gemmNchw: skip it for the rest
       // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).

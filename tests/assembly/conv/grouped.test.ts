@@ -31,7 +31,7 @@ describe.each(flavors())('grouped conv, groups of 4 outputs (%s)', (flavor) => {
     const xp = h.put(x);
     const zero = h.alloc(c);
     const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, 4));
-    h.ex.pack_gemm_f32(groups, taps, cinG, coutG, 4, h.put(w), h.put(bias), packed);
+    h.ex.pack_groups4_f32(groups, taps, cinG, h.put(w), h.put(bias), packed);
     const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, 4));
     h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, 4);
     // NaN fill: every output float must be written; then the same into NCHW planes (outPlane =
