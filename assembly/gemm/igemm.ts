@@ -86,6 +86,49 @@ function storeNchw4(c0: usize, c1: usize, cs: usize, pair: bool, v0: v128, v1: v
 }
 
 /**
+ * Stores columns 0..n-1 (n = 1..8) of two rows, lo holding columns 0-3 and hi 4-7: NHWC rows at
+ * c0 and c1, or NCHW planes `cs` bytes apart (storeNchw4), row 1 first in either case. The 2x8
+ * tile stores its panel with it, the 2x16 tile each half of its panel.
+ */
+// @ts-ignore: decorator
+@inline
+function storeRows8(
+  c0: usize, c1: usize, nchw: bool, cs: usize, pair: bool, v0lo: v128, v0hi: v128, v1lo: v128, v1hi: v128, n: i32,
+): void {
+  if (nchw) {
+    if (n >= 8) {
+      storeNchw4(c0, c1, cs, pair, v0lo, v1lo, 4);
+      storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, v0hi, v1hi, 4);
+    } else {
+      if (n & 4) {
+        storeNchw4(c0, c1, cs, pair, v0lo, v1lo, 4);
+        v1lo = v1hi;
+        v0lo = v0hi;
+        c0 += cs << 2;
+        c1 += cs << 2;
+      }
+      storeNchw4(c0, c1, cs, pair, v0lo, v1lo, n & 3);
+    }
+  } else if (n >= 8) {
+    v128.store(c1, v1lo);
+    v128.store(c1, v1hi, 16);
+    v128.store(c0, v0lo);
+    v128.store(c0, v0hi, 16);
+  } else {
+    if (n & 4) {
+      v128.store(c1, v1lo);
+      v128.store(c0, v0lo);
+      v1lo = v1hi;
+      v0lo = v0hi;
+      c0 += 16;
+      c1 += 16;
+    }
+    storeTail(c1, v1lo, n);
+    storeTail(c0, v0lo, n);
+  }
+}
+
+/**
  * 4x8 igemm with f32x4 mul + add (simd build) or f32x4.relaxed_madd (relaxed build).
  * @param mr      valid rows (1..4)
  * @param nc      output columns (any >= 1; walks the NR=8 panels)
@@ -328,39 +371,7 @@ function f32_igemm_minmax_2x8__simd(
   vacc1x0123 = vclamp(vacc1x0123, vmin, vmax);
   vacc1x4567 = vclamp(vacc1x4567, vmin, vmax);
 
-  if (nchw) {
-    if (nc & 8) {
-      storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
-      storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, vacc0x4567, vacc1x4567, 4);
-      return;
-    }
-    if (nc & 4) {
-      storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
-      vacc1x0123 = vacc1x4567;
-      vacc0x0123 = vacc0x4567;
-      c0 += cs << 2;
-      c1 += cs << 2;
-    }
-    storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, nc & 3);
-    return;
-  }
-  if (nc & 8) {
-    v128.store(c1, vacc1x0123);
-    v128.store(c1, vacc1x4567, 16);
-    v128.store(c0, vacc0x0123);
-    v128.store(c0, vacc0x4567, 16);
-    return;
-  }
-  if (nc & 4) {
-    v128.store(c1, vacc1x0123);
-    v128.store(c0, vacc0x0123);
-    vacc1x0123 = vacc1x4567;
-    vacc0x0123 = vacc0x4567;
-    c0 += 16;
-    c1 += 16;
-  }
-  storeTail(c1, vacc1x0123, nc);
-  storeTail(c0, vacc0x0123, nc);
+  storeRows8(c0, c1, nchw, cs, pair, vacc0x0123, vacc0x4567, vacc1x0123, vacc1x4567, nc);
 }
 
 /**
@@ -534,74 +545,15 @@ export function f32_igemm_minmax_2x16__simd(
     vacc1x89AB = vclamp(vacc1x89AB, vmin, vmax);
     vacc1xCDEF = vclamp(vacc1xCDEF, vmin, vmax);
 
-    if (nchw) {
-      if (nc >= 16) {
-        storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
-        storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, vacc0x4567, vacc1x4567, 4);
-        storeNchw4(c0 + (cs << 3), c1 + (cs << 3), cs, pair, vacc0x89AB, vacc1x89AB, 4);
-        storeNchw4(c0 + 12 * cs, c1 + 12 * cs, cs, pair, vacc0xCDEF, vacc1xCDEF, 4);
-        c0 += cs << 4;
-        c1 += cs << 4;
-        nc -= 16;
-      } else {
-        if (nc & 8) {
-          storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
-          storeNchw4(c0 + (cs << 2), c1 + (cs << 2), cs, pair, vacc0x4567, vacc1x4567, 4);
-          vacc1x0123 = vacc1x89AB;
-          vacc1x4567 = vacc1xCDEF;
-          vacc0x0123 = vacc0x89AB;
-          vacc0x4567 = vacc0xCDEF;
-          c0 += cs << 3;
-          c1 += cs << 3;
-        }
-        if (nc & 4) {
-          storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, 4);
-          vacc1x0123 = vacc1x4567;
-          vacc0x0123 = vacc0x4567;
-          c0 += cs << 2;
-          c1 += cs << 2;
-        }
-        storeNchw4(c0, c1, cs, pair, vacc0x0123, vacc1x0123, nc & 3);
-        nc = 0;
-      }
-    } else if (nc >= 16) {
-      v128.store(c1, vacc1x0123);
-      v128.store(c1, vacc1x4567, 16);
-      v128.store(c1, vacc1x89AB, 32);
-      v128.store(c1, vacc1xCDEF, 48);
-      v128.store(c0, vacc0x0123);
-      v128.store(c0, vacc0x4567, 16);
-      v128.store(c0, vacc0x89AB, 32);
-      v128.store(c0, vacc0xCDEF, 48);
-      c0 += 64;
-      c1 += 64;
-      nc -= 16;
-    } else {
-      if (nc & 8) {
-        v128.store(c1, vacc1x0123);
-        v128.store(c1, vacc1x4567, 16);
-        v128.store(c0, vacc0x0123);
-        v128.store(c0, vacc0x4567, 16);
-        vacc1x0123 = vacc1x89AB;
-        vacc1x4567 = vacc1xCDEF;
-        vacc0x0123 = vacc0x89AB;
-        vacc0x4567 = vacc0xCDEF;
-        c0 += 32;
-        c1 += 32;
-      }
-      if (nc & 4) {
-        v128.store(c1, vacc1x0123);
-        v128.store(c0, vacc0x0123);
-        vacc1x0123 = vacc1x4567;
-        vacc0x0123 = vacc0x4567;
-        c0 += 16;
-        c1 += 16;
-      }
-      storeTail(c1, vacc1x0123, nc);
-      storeTail(c0, vacc0x0123, nc);
-      nc = 0;
-    }
-  } while (nc != 0);
+    // columns 0-7, then 8-15: all 8, or the nc - 8 of a last panel of 9..15 columns (last panels
+    // of at most 8 run the 2x8 tile)
+    const half: usize = nchw ? cs << 3 : 32;
+    storeRows8(c0, c1, nchw, cs, pair, vacc0x0123, vacc0x4567, vacc1x0123, vacc1x4567, 8);
+    storeRows8(c0 + half, c1 + half, nchw, cs, pair, vacc0x89AB, vacc0xCDEF, vacc1x89AB, vacc1xCDEF, nc - 8);
+    c0 += half << 1;
+    c1 += half << 1;
+    nc -= 16;
+  } while (nc > 0);
 }
 
 
