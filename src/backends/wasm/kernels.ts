@@ -185,6 +185,8 @@ export class ConvKernel extends BaseKernel {
   private readonly nhwc: Scratch;
   /** At most IM2COL_MAX_K weights per output channel, one group, SIMD: runNchw runs the im2col gemm. */
   private readonly im2col: boolean = false;
+  /** A 1x1 ungrouped layer whose weights fit the NCHW pointwise kernel (see gemmNchw). */
+  private readonly pointwiseNchw: boolean = false;
   /**
    * Pointwise or im2col, one group, SIMD: OIHW weights [cout][cin*kH*kW] for the NCHW gemms (0
    * otherwise).
@@ -248,8 +250,9 @@ export class ConvKernel extends BaseKernel {
       // (a MobileNetV1 held 24 MiB for its 12 MiB of weights).
       const K = cin * taps;
       this.im2col = simd && groups === 1 && taps > 1 && K <= IM2COL_MAX_K;
-      if (this.im2col || (simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
-        cin <= (ex.NCHW_PANEL_CHANNELS.value as number))) {
+      this.pointwiseNchw = simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
+        cin <= (ex.NCHW_PANEL_CHANNELS.value as number);
+      if (this.im2col || this.pointwiseNchw) {
         // canonical [kH][kW][cin][cout] -> OIHW [cout][cin][kH][kW]
         const t = new Float32Array(K * cout);
         const src = stage.weights;
@@ -374,9 +377,9 @@ export class ConvKernel extends BaseKernel {
     return true;
   }
 
-  /** wNchw exists only for a 1x1 ungrouped layer whose weights fit (see the constructor). */
+  /** Only a 1x1 layer: wNchw also holds the im2col layers' weights, of another shape. */
   private gemmNchw(g: Geometry): boolean {
-    return this.wNchw !== 0 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
+    return this.pointwiseNchw && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
       g.padBottom === 0 && g.padRight === 0 && g.h * g.w >= NCHW_POINTWISE_MIN_PLANE;
   }
 
