@@ -230,8 +230,8 @@ export function peakFunction(loop) {
 }
 
 /**
- * A sampler of a loop's ceiling for scripts that alternate it with a kernel (scripts/mix-report.mjs,
- * scripts/layer-overhead.mjs): each call runs `trips` trips (about 1 ms here) and returns GFLOP/s;
+ * A sampler of a loop's ceiling for scripts that alternate it with a kernel (tools/layer-overhead.mjs,
+ * tools/share.mjs): each call runs `trips` trips (about 1 ms here) and returns GFLOP/s;
  * null when this runtime cannot run the loop.
  * @returns {(() => number) | null}
  */

@@ -37,8 +37,8 @@ await checks.check('tarball holds what exports/main/module/types name', () => {
   const missing = [...named].filter((p) => !files.includes(p.replace(/^\.\//, '')));
   assert(!missing.length, `named in package.json but not in the tarball: ${missing.join(', ')}`);
   // The benchmark suite ships on purpose: it is what `npx simdconv bench` runs (its .mjs files and
-  // the layer list); its results and everything else of the repository stay out.
-  const stray = files.filter((f) => /^(src|assembly|tests|scripts|examples|node_modules|bench\/results)\//.test(f)
+  // the layer list); its results, the maintainer tools and everything else of the repository stay out.
+  const stray = files.filter((f) => /^(src|assembly|tests|scripts|tools|docs|examples|node_modules|bench\/results)\//.test(f)
     || (f.startsWith('bench/') && !/\.mjs$|^bench\/layers\.json$/.test(f)));
   assert(!stray.length, `sources or tooling in the tarball: ${stray.slice(0, 10).join(', ')}`);
 });

@@ -4,7 +4,7 @@
 // of the bundles in dist/, raw and gzipped; then init() time in Node, each in a fresh process
 // (import apart from init), median of a few processes. Needs `npm run build` first.
 //
-//   node scripts/size-report.mjs [--runs=7] [--json=out.json]
+//   node tools/size-report.mjs [--runs=7] [--json=out.json]
 //
 // The goal it checks: all wasm builds together under 150 KB (raw). A miss prints a WARN line and
 // exits 0: this is a report, not a test.

@@ -3,9 +3,9 @@
  * What V8 makes of the kernels' hot loops: for every innermost loop of the machine code TurboFan
  * generates for a wasm build (x64), its instructions, bytes, floating-point vector instructions,
  * stack accesses (a spill or a reload of one) and the jumps that cross or end on a 32-byte
- * boundary (scripts/wasm-loops.mjs says how and why).
+ * boundary (tools/wasm-loops.mjs says how and why).
  *
- *   npm run build && node scripts/loop-report.mjs [relaxed|simd] [--all]
+ *   npm run build && node tools/loop-report.mjs [relaxed|simd] [--all]
  *
  * The 32-byte boundaries matter: measured on the 2x16 igemm loop (2026-11-29, Node 20.20, relaxed,
  * interleaved A/B), the same four-channel loop ran 10% slower than the one-channel loop when two

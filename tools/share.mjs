@@ -8,14 +8,14 @@
  * drift-proof look at one path, with `run(x)` (a fresh output array each call, as the suite
  * times) next to `run(x, { out })` (the caller's array), in both layouts.
  *
- *   npm run build && node --experimental-wasm-relaxed-simd bench/share.mjs [--rounds N] [--backend B] [filter]
+ *   npm run build && node scripts/relaxed-node.mjs tools/share.mjs [--rounds N] [--backend B] [filter]
  *
  * filter: as the suite's --layers (a name, a substring or a type); default: every pointwise,
  * standard and dilated reference layer. --backend: a simdconv path (default auto); the ceiling
  * loop is relaxed_madd for wasm-relaxed and f32x4 mul + add for wasm-simd.
  */
-import { LAYERS, selectCases, buildCase, createLayer } from './cases.mjs';
-import { peakFunction, flopPerTrip, median } from './ceiling.mjs';
+import { LAYERS, selectCases, buildCase, createLayer } from '../bench/cases.mjs';
+import { ceilingSampler, median } from '../bench/ceiling.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -37,18 +37,12 @@ if (backend !== 'wasm-relaxed' && backend !== 'wasm-simd') {
   console.error(`share: the ceilings here are the SIMD ones; backend ${backend} has no such loop`);
   process.exit(2);
 }
-const peak = peakFunction(loop);
-if (!peak) {
+const ceiling = ceilingSampler(loop);
+if (!ceiling) {
   console.error(`share: the ${loop} ceiling loop does not run here (Node 20/21 need --experimental-wasm-relaxed-simd)`);
   process.exit(2);
 }
-for (let i = 0; i < 10; i++) peak(100000); // optimized tier
-const trips = 40000;
-const ceiling = () => {
-  const t = performance.now();
-  peak(trips);
-  return (flopPerTrip(loop) * trips) / ((performance.now() - t) * 1e6);
-};
+for (let i = 0; i < 25; i++) ceiling(); // optimized tier
 
 const judged = LAYERS.filter((l) => ['pointwise', 'standard', 'dilated'].includes(l.type));
 const cases = filter ? selectCases(judged, filter) : judged;

@@ -1,8 +1,8 @@
 /**
  * The innermost loops of the x64 machine code TurboFan generates for a wasm module: per loop its
  * instructions, bytes, floating-point vector instructions, stack accesses (a spill or a reload of
- * one) and the jumps that cross or end on a 32-byte boundary. Used by loop-report.mjs (the
- * library's builds) and mix-report.mjs (its instruction-mix loops).
+ * one) and the jumps that cross or end on a 32-byte boundary. Used by loop-report.mjs (`npm run
+ * loops`, the library's builds).
  *
  * Why the 32-byte boundaries: on Skylake-derived Intel cores (Skylake to Cascade Lake, which the
  * development machines are) the microcode fix for the "JCC erratum" keeps every 32-byte block that
