@@ -1,7 +1,8 @@
 /**
  * `simdconv bench`: the command line of the benchmark suite. Parses the options, loads the built
  * library (dist/index.js) and the peers, runs the suite (run.mjs), prints the table to stdout
- * (progress on stderr) and writes JSON, HTML and markdown reports.
+ * (progress on stderr) and writes JSON, HTML and markdown reports into the directory it is run
+ * from (./simdconv-bench/, or --out): an installed package's own folder is wiped by the next install.
  *
  *   node --experimental-wasm-relaxed-simd bench/cli.mjs bench [options]
  */
@@ -13,12 +14,16 @@ import { PEER_NAMES } from './peers/index.mjs';
 import { toText, toHtml, toMarkdown } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS = resolve(ROOT, 'bench/results');
+/** Where the reports go without --out, relative to the current directory. */
+export const DEFAULT_OUT = 'simdconv-bench';
 
 export const USAGE = `Usage: simdconv bench [options]
 
 Times simdconv's paths on the 18 reference layers and the kernel micro-benchmarks, with
 TensorFlow.js (wasm, cpu) and onnxruntime-web in the same run when they are installed.
+In a project that installed simdconv: npm i -D benchmark (the timer), and for the peers
+@tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu onnxruntime-web.
+A full run takes about 15 minutes on 2 cores; --quick checks the setup in under a minute.
 
 Options:
   --layers <filter>     comma-separated names, substrings or conv types
@@ -31,9 +36,11 @@ Options:
   --quick               a few iterations only: a smoke run, not a measurement
   --no-ceilings         do not measure the ceilings of the paths (bench/ceiling.mjs), nor
                         the layers' share of them
-  --json <file>         JSON results (default bench/results/bench-<date>.json)
-  --html <file>         HTML report (default bench/results/bench-<date>.html)
-  --markdown <file>     markdown table (default bench/results/bench-<date>.md)
+  --out <dir>           directory of the reports (default ./${DEFAULT_OUT}): bench-<date>.html,
+                        .json and .md, and latest.json (a copy of the last JSON)
+  --json <file>         JSON results (default <out>/bench-<date>.json)
+  --html <file>         HTML report (default <out>/bench-<date>.html)
+  --markdown <file>     markdown tables (default <out>/bench-<date>.md)
   --lib <file>          the simdconv ESM build to time (default dist/index.js)
   -h, --help            this text
 
@@ -47,7 +54,7 @@ function list(v, allowed, what) {
 
 /** Parse the arguments after the `bench` command. */
 export function parseArgs(argv) {
-  const o = { filter: '', paths: ALL_PATHS, layouts: ALL_LAYOUTS, peers: PEER_NAMES, quick: false, ceilings: true, json: null, html: null, markdown: null, lib: null, help: false };
+  const o = { filter: '', paths: ALL_PATHS, layouts: ALL_LAYOUTS, peers: PEER_NAMES, quick: false, ceilings: true, out: DEFAULT_OUT, json: null, html: null, markdown: null, lib: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -68,6 +75,7 @@ export function parseArgs(argv) {
       case '--no-peers': o.peers = []; break;
       case '--quick': o.quick = true; break;
       case '--no-ceilings': o.ceilings = false; break;
+      case '--out': o.out = value(); break;
       case '--json': o.json = value(); break;
       case '--html': o.html = value(); break;
       case '--markdown': case '--md': o.markdown = value(); break;
@@ -130,15 +138,17 @@ export async function main(argv) {
   progress.done();
   console.log(toText(result));
   const stamp = result.meta.date.replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const def = (ext) => resolve(RESULTS, `bench-${stamp}.${ext}`);
-  const written = [
-    write(o.json ? resolve(o.json) : def('json'), `${JSON.stringify(result, null, 1)}\n`),
-    write(o.html ? resolve(o.html) : def('html'), toHtml(result)),
-    write(o.markdown ? resolve(o.markdown) : def('md'), toMarkdown(result)),
-  ];
-  // The latest full-size JSON, for bench/render-docs.mjs.
-  if (!o.json) write(resolve(RESULTS, 'latest.json'), `${JSON.stringify(result, null, 1)}\n`);
-  console.error(`wrote ${written.map((p) => relative(process.cwd(), p) || p).join(', ')} (${result.meta.durationS} s)`);
+  const out = resolve(o.out);
+  const def = (ext) => resolve(out, `bench-${stamp}.${ext}`);
+  const json = `${JSON.stringify(result, null, 1)}\n`;
+  const html = write(o.html ? resolve(o.html) : def('html'), toHtml(result));
+  const md = write(o.markdown ? resolve(o.markdown) : def('md'), toMarkdown(result));
+  const data = write(o.json ? resolve(o.json) : def('json'), json);
+  // The latest JSON under a fixed name, which bench/render-docs.mjs reads by default.
+  if (!o.json) write(resolve(out, 'latest.json'), json);
+  const show = (p) => relative(process.cwd(), p) || p;
+  console.error(`simdconv bench: done in ${result.meta.durationS} s. Reports: ${show(html)} (open it in a browser), `
+    + `${show(md)} (the tables as markdown), ${show(data)} (every figure)`);
   return 0;
 }
 
