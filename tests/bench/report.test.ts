@@ -1,7 +1,9 @@
 /**
  * bench/report.mjs: the summary's ceiling figures, on a hand-made result (no timing). The judged
  * path's share, wasm-simd's, and the faster wasm peer's share of the wasm-simd ceiling (the peer
- * rows carry ceilingShare from bench/run.mjs); a layer type that is not judged gets none.
+ * rows carry ceilingShare from bench/run.mjs); a layer type that is not judged gets none. The
+ * reports are for whoever ran `npx simdconv bench`: they explain their columns and name nothing
+ * the package does not ship.
  * bench/report.mjs is an ES module that jest (CommonJS here) cannot require: each check runs in a
  * child node process that prints JSON.
  */
@@ -57,8 +59,34 @@ describe('bench/report.mjs ceiling shares', () => {
     const head = lines.find((l: string) => l.startsWith('| layer'));
     expect(head).toContain('| % ceil relaxed | % ceil simd | peer % ceil simd |');
     expect(lines.find((l: string) => l.startsWith('| pw '))).toMatch(/\| 60% \| 70% \| 40% \|$/);
-    expect(r.md).toContain('the best wasm peer 40% of the wasm-simd ceiling');
+    expect(r.md).toContain('The 1 pointwise/standard/dilated case uses 60% of the ceiling of wasm-relaxed (geomean; wasm-simd 70% of its own; '
+      + 'the faster wasm peer 40% of the wasm-simd ceiling).');
     expect(r.md).toContain('peer % ceil simd: GFLOP/s of the faster of tfjs-wasm and ort-web');
+  });
+
+  test('a judged layer above its ceiling is counted and explained', () => {
+    const r = inNode(`
+      const result = ${JSON.stringify(RESULT)};
+      result.rows[0].ceilingShare = 1.2;
+      return { over: rep.summarize(result).ceiling.over, md: rep.toMarkdown(result) };`);
+    expect(r.over).toBe(1);
+    expect(r.md).toContain('1 of them above 100%, which a Winograd layer can reach');
+  });
+
+  test('the reports say how to read them and name no document or target a user does not have', () => {
+    const r = inNode(`
+      const result = ${JSON.stringify(RESULT)};
+      result.meta.ceilings.start = { at: '2026-11-29T00:00:00Z', ms: 1, paths: {
+        'wasm-relaxed': { gflops: 40, bestGflops: 41, samples: [40] }, 'wasm-simd': { gflops: 20, bestGflops: 21, samples: [20] },
+        'wasm-simd:hoisted': { gflops: 40, bestGflops: 41, samples: [40] } } };
+      result.meta.ceilings.end = result.meta.ceilings.start;
+      return { text: rep.toText(result), md: rep.toMarkdown(result), html: rep.toHtml(result) };`);
+    for (const report of [r.text, r.md, r.html]) {
+      expect(report).toContain('How to read: GFLOP/s = 2 x multiply-accumulates / median time of one call');
+      expect(report).toContain('Ceiling of a path: the most GFLOP/s its multiply-add instructions reach on this machine');
+      expect(report).not.toMatch(/PERF\.md|Target|hoisted/);
+    }
+    expect(r.md).toContain('| path | loop (12 chains) | start | end | mean | best |\n');
   });
 
   test('no peer column when no peer row has a share (a run without ceilings around the peers)', () => {
