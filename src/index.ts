@@ -9,6 +9,7 @@ export { init, backend } from './backends/registry.js';
 export { memory } from './ops/memory.js';
 export { PreparedLayer } from './ops/layers.js';
 export type { RunOptions } from './ops/layers.js';
+export type { StageDescription } from './backends/types.js';
 export { conv2d, createConv2d, conv2dShape, conv2dMacs } from './ops/conv2d.js';
 export { depthwiseConv2d, createDepthwiseConv2d, depthwiseConv2dShape, depthwiseConv2dMacs } from './ops/depthwise.js';
 export { pointwiseConv2d, createPointwiseConv2d, pointwiseConv2dShape, pointwiseConv2dMacs } from './ops/pointwise.js';

@@ -36,8 +36,20 @@ export interface Runner {
    * @throws ConvError OUT_OF_MEMORY when the buffers cannot be had
    */
   run(x: Float32Array, layout: Layout, geoms: readonly Geometry[], out: Float32Array): void;
+  /** Per stage, what ran it for the last input (see StageDescription). */
+  describe(): StageDescription[];
   bytes(): number;
   dispose(): void;
+}
+
+/** What runs one stage, in words for people and bug reports (not a stable format). */
+export interface StageDescription {
+  /** The op the stage belongs to ('conv2d', 'separableConv2d', ...). */
+  op: string;
+  /** The kernel, named as XNNPACK names its micro-kernels. */
+  kernel: string;
+  /** How the stage's data enter and leave it. */
+  path: string;
 }
 
 export interface Backend {

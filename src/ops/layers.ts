@@ -8,7 +8,7 @@ import { ConvError, isFloat32Array, readingUserValues, show } from '../errors.js
 import { checkShape, checkTensor, Tensor } from '../tensor/tensor.js';
 import { canonicalWeights } from '../tensor/layout.js';
 import { getBackend } from '../backends/registry.js';
-import type { Backend, Kernel, Runner } from '../backends/types.js';
+import type { Backend, Kernel, Runner, StageDescription } from '../backends/types.js';
 import { Layout, NormOptions, normaliseOptions, OpName } from './options.js';
 import { Geometry, kernelSpec, nchwOf, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
 
@@ -234,6 +234,14 @@ export class PreparedLayer {
   /** @internal run with geometries already resolved (functional ops resolve before packing). */
   runChecked(fn: string, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
     return execute(fn, this.#runner, this.layout, x, geoms, out);
+  }
+
+  /**
+   * Per stage (two for separable), the op, the kernel that ran it and how its data entered and
+   * left it, for the last input run: for people and bug reports, not a stable format.
+   */
+  describe(): StageDescription[] {
+    return this.#runner.describe();
   }
 
   /**

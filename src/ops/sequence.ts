@@ -5,7 +5,7 @@
  */
 import { ConvError, readingUserValues, show } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Runner } from '../backends/types.js';
+import type { Runner, StageDescription } from '../backends/types.js';
 import { PreparedLayer, runCall, RunOptions } from './layers.js';
 import type { StageSpec } from './plan.js';
 import type { Layout } from './options.js';
@@ -46,6 +46,14 @@ export class Sequence {
     const fn = 'sequence.run';
     if (this.#disposed) throw new ConvError('DISPOSED', `${fn}: the sequence was disposed`);
     return runCall(fn, this.#specs, this.layout, this.#runner, x, opts);
+  }
+
+  /**
+   * Per stage of every layer, the op, the kernel that ran it and how its data entered and left
+   * it, for the last input run: for people and bug reports, not a stable format.
+   */
+  describe(): StageDescription[] {
+    return this.#runner.describe();
   }
 
   /** Frees the sequence's buffers and disposes its layers; a second call does nothing. */

@@ -11,6 +11,7 @@ import type { Geometry } from '../../ops/plan.js';
 import { gemm } from './gemm.js';
 import { im2col, stridesOf } from './im2col.js';
 import { packedGroupSize, scratchOffset } from './pack.js';
+import { isDirectPointwise } from './select.js';
 import type { Scratch } from './scratch.js';
 
 /** Float32 values of an im2col block (256 KiB: stays in L2 while the gemm reads it). */
@@ -18,11 +19,6 @@ const COL_BLOCK = 65536;
 /** Rows of a direct (pointwise) gemm call. */
 const ROW_BLOCK = 64;
 
-/** True when the stage is a matrix product over the NHWC rows (no gather needed). */
-export function isDirectPointwise(g: Geometry): boolean {
-  return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
-}
 
 /**
  * y = clamp(bias + conv(x), min, max) for a 'conv' geometry, in either layout on each side.

@@ -9,20 +9,15 @@
 import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
-import type { Kernel, Runner } from '../types.js';
+import type { Kernel, Runner, StageDescription } from '../types.js';
 import { allocating } from './alloc.js';
 import { JsKernel } from './kernel.js';
 import { Scratch } from './scratch.js';
+import { JsStageChoice, selectJsRun } from './select.js';
 import { nchwToNhwc, nhwcToNchw } from './transpose.js';
 
 const EMPTY32 = new Float32Array(0);
 
-/**
- * Output pixels from which a depthwise stage on an NCHW input runs on the planes rather than
- * after a transpose: planes measured 1.3-1.4x at 56x56 and 112x112 (mbv1.dw2s2, dw1) but
- * 0.85-0.92x at 14x14 (mbv1.dw7: per-plane overhead); the crossover between is a guess.
- */
-const PLANE_MIN = 400;
 
 /** True when two arrays share memory. */
 function overlaps(a: Float32Array, b: Float32Array): boolean {
@@ -35,6 +30,8 @@ export class JsRunner implements Runner {
   private readonly kernels: readonly JsKernel[];
   private bufs: [Float32Array, Float32Array] = [EMPTY32, EMPTY32];
   private scratch = new Scratch();
+  /** The stages' choice for the last input run. */
+  private last: JsStageChoice[] | undefined;
 
   constructor(kernels: readonly Kernel[]) {
     this.kernels = kernels.map((k) => {
@@ -65,14 +62,15 @@ export class JsRunner implements Runner {
     if (out.length < outLen) {
       throw new ConvError('BAD_OUT', `js backend: out has ${out.length} elements now, the output needs ${outLen} (was its buffer resized?)`);
     }
+    const stages = selectJsRun(geoms, layout);
+    this.last = stages;
     let src = x;
     let srcLayout: Layout = layout;
     let cur = -1; // which internal buffer holds src (-1: x itself)
     for (let i = 0; i <= last; i++) {
       const g = geoms[i];
-      if (srcLayout === 'NCHW' && !(g.kind === 'dw' && g.oh * g.ow >= PLANE_MIN)) {
-        // Conv kernels could read NCHW directly (strided A), but measured 2-5% slower than this
-        // blocked transpose plus contiguous reads (2026-11-28, mbv1.pw3, resnet.3x3.56).
+      if (srcLayout !== stages[i].input) {
+        // NCHW to NHWC: the blocked transpose, then contiguous reads
         const next = cur === 0 ? 1 : 0;
         const t = this.buf(next, g.n * g.h * g.w * g.c);
         nchwToNhwc(src, t, g.n, g.c, g.h * g.w);
@@ -80,9 +78,7 @@ export class JsRunner implements Runner {
         srcLayout = 'NHWC';
         cur = next;
       }
-      // depthwise keeps its input's layout (NCHW planes need no transpose); a final conv writes
-      // the user's layout; everything else is NHWC
-      const dstLayout: Layout = g.kind === 'dw' ? srcLayout : i === last && g.kind === 'conv' ? layout : 'NHWC';
+      const dstLayout = stages[i].output;
       let dst: Float32Array;
       if (i === last && dstLayout === layout && !(src === x && overlaps(out, x))) {
         dst = out;
@@ -101,6 +97,17 @@ export class JsRunner implements Runner {
       if (srcLayout === layout) out.set(src.subarray(0, len));
       else nhwcToNchw(src, out, g.n, g.cout, g.oh * g.ow);
     }
+  }
+
+  describe(): StageDescription[] {
+    return this.kernels.map((k, i) => {
+      const c = this.last?.[i];
+      return {
+        op: k.spec.fn,
+        kernel: c ? c.name : `${k.spec.kind} (js); not run yet`,
+        path: c ? `${c.input} -> ${c.output}` : 'not run yet',
+      };
+    });
   }
 
   bytes(): number {

@@ -6,25 +6,34 @@ import type { Backend, Kernel, Runner, Stage } from '../types.js';
 import { resolve, StageSpec } from '../../ops/plan.js';
 import type { WasmExports } from '../../loader/load.js';
 import { Heap } from './heap.js';
-import { createWasmKernel, WasmKernel } from './kernels.js';
+import { createWasmKernel, WasmKernel } from './kernels/index.js';
+import type { WasmFeatures } from './select.js';
 import { WasmRunner } from './runner.js';
 
 export type WasmBackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm';
 
 export class WasmBackend implements Backend {
   readonly heap: Heap;
+  readonly features: WasmFeatures;
   constructor(readonly name: WasmBackendName, readonly exports: WasmExports, heap?: Heap) {
     this.heap = heap ?? new Heap(exports.memory, exports.heap_base());
+    this.features = Object.freeze({
+      simd: (exports.HAS_SIMD.value as number) === 1,
+      relaxed: (exports.HAS_RELAXED.value as number) === 1,
+      gemmMr: exports.GEMM_MR.value as number,
+      gemmNr: exports.GEMM_NR.value as number,
+      nchwPanelChannels: exports.NCHW_PANEL_CHANNELS.value as number,
+    });
   }
 
   /** @throws ConvError OUT_OF_MEMORY */
   createKernel(stage: Stage): Kernel {
-    return createWasmKernel(stage, this.heap, this.exports);
+    return createWasmKernel(stage, this.heap, this.exports, this.features);
   }
 
   createRunner(kernels: readonly Kernel[]): Runner {
     for (const k of kernels) {
-      if (!(k instanceof Object) || typeof (k as WasmKernel).run !== 'function') {
+      if (!(k instanceof Object) || typeof (k as WasmKernel).run !== 'function' || (k as WasmKernel).packing === undefined) {
         throw new Error(`${this.name}: createRunner got a kernel of another backend`);
       }
     }

@@ -1,60 +1,25 @@
 /**
- * The wasm Runner: moves activations in and out of wasm memory and chains kernels inside it.
+ * The wasm Runner: moves activations in and out of wasm memory and chains kernels inside it, on
+ * the path select.ts chose for the input (selectRun):
  *
- *   x (user layout) --set--> [staging] --nchw_to_nhwc--> act[0] -k0-> act[1] -k1-> act[0] ...
- *   ... act[last] --nhwc_to_nchw--> [staging] --subarray/set--> out
+ *   nhwc          x --set--> act[0] -k0-> act[1] -k1-> act[0] ... --subarray/set--> out
+ *   nchw-staged   x --set--> staging --nchw_to_nhwc--> act[0] -k0-> ... -> the last stage writes
+ *                 NCHW itself or its output is transposed back through staging
+ *   nchw-planes   every stage reads and writes NCHW planes: no transposes
+ *   nchw-*-bands  a lone planes stage, copied in and out in bands of pixels or channels
  *
- * NHWC data skip the staging buffer and the transposes; so does a lone depthwise or pointwise
- * stage on NCHW data when its kernel prefers to read and write NCHW planes itself, and a chain
- * whose every stage works on NCHW planes in place (nativeNchw); a last conv stage with the
- * build's gemm tile writes the NCHW planes itself (runToNchw). A lone pointwise stage on large
- * NCHW planes runs in bands of pixels (runBands), a lone depthwise one in bands of channels
- * (runChannelBands), copied in and out per band. Buffers grow only
- * when a run needs more than they hold and are reused across runs; `out` may alias `x` since x
- * is copied in first.
+ * Buffers grow only when a run needs more than they hold and are reused across runs; `out` may
+ * alias `x` since x is copied in first (the band paths require distinct arrays or the same one).
  */
 import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
-import type { Runner } from '../types.js';
+import type { Runner, StageDescription } from '../types.js';
 import type { WasmExports } from '../../loader/load.js';
 import type { Heap } from './heap.js';
-import type { WasmKernel } from './kernels.js';
-
-class Buffer {
-  ptr = 0;
-  floats = 0;
-  constructor(private readonly heap: Heap) {}
-  ensure(floats: number): void {
-    if (this.ptr !== 0 && this.floats >= floats) return;
-    this.release();
-    this.ptr = this.heap.alloc(floats * 4);
-    this.floats = floats;
-  }
-  release(): void {
-    if (this.ptr !== 0) this.heap.free(this.ptr);
-    this.ptr = 0;
-    this.floats = 0;
-  }
-  bytes(): number {
-    return this.heap.sizeOf(this.ptr);
-  }
-}
-
-/**
- * Pixels per band of runBands: the band's input and output planes take at most BAND_BYTES, so
- * they stay in the core's L2 (1 MiB on the development machines) between the copies and the kernel.
- */
-const BAND_BYTES = 512 * 1024;
-function bandPixels(channels: number): number {
-  return Math.floor(BAND_BYTES / 4 / channels / 16) * 16;
-}
-/**
- * Bands narrower than this cost more in copy calls (one per channel per band) than the cache
- * saves: measured 2026-11-29 (relaxed, layer, interleaved A/B against one copy each way):
- * 112x112 32->64 (1360-pixel bands) 1.05-1.14x; 56x56 128->128 (512-pixel bands) 0.95-1.00x.
- */
-const MIN_BAND = 1024;
+import type { WasmKernel } from './kernels/index.js';
+import { Scratch } from './scratch.js';
+import { RunChoice, selectRun } from './select.js';
 
 const isCount = (v: number, min: number): boolean => Number.isInteger(v) && v >= min && v < 2 ** 31;
 
@@ -79,14 +44,39 @@ function checkGeometry(g: Geometry): void {
 }
 
 export class WasmRunner implements Runner {
-  private readonly act: [Buffer, Buffer];
-  private readonly staging: Buffer;
+  private readonly act: [Scratch, Scratch];
+  private readonly staging: Scratch;
   private disposed = false;
+  /** The choice for the last input met, and what it was made for. */
+  private choice: RunChoice | undefined;
+  private choiceKey = '';
 
   constructor(private readonly kernels: readonly WasmKernel[], private readonly heap: Heap,
     private readonly ex: WasmExports) {
-    this.act = [new Buffer(heap), new Buffer(heap)];
-    this.staging = new Buffer(heap);
+    this.act = [new Scratch(heap), new Scratch(heap)];
+    this.staging = new Scratch(heap);
+  }
+
+  /** The choice for these geometries, made again only when the input or the path's conditions change. */
+  private select(layout: Layout, geoms: readonly Geometry[], apart: boolean): RunChoice {
+    const g = geoms[0];
+    const key = `${layout},${apart},${g.n},${g.c},${g.h},${g.w}`;
+    if (this.choice === undefined || key !== this.choiceKey) {
+      this.choice = selectRun(this.kernels.map((k) => k.packing), geoms, layout, apart);
+      this.choiceKey = key;
+    }
+    return this.choice;
+  }
+
+  describe(): StageDescription[] {
+    return this.kernels.map((k, i) => {
+      const s = this.choice?.stages[i];
+      return {
+        op: k.spec.fn,
+        kernel: s ? s.name : `${k.packing.family} (${k.packing.isa}); not run yet`,
+        path: this.choice ? pathOf(this.choice, i) : 'not run yet',
+      };
+    });
   }
 
   run(x: Float32Array, layout: Layout, geoms: readonly Geometry[], out: Float32Array): void {
@@ -107,79 +97,56 @@ export class WasmRunner implements Runner {
     if (out.length !== outFloats) {
       throw new ConvError('BAD_OUT', `run: out.length (${out.length}) must equal the output's length (${outFloats})`);
     }
-    const band = bandPixels(g0.c + g0.cout);
     // a band of the output must not overwrite input still to be copied in: out and x are distinct
     // arrays or the same one
     const apart = out.buffer !== x.buffer || (out.byteOffset === x.byteOffset && out.length === x.length);
-    if (layout === 'NCHW' && geoms.length === 1 && band >= MIN_BAND && g0.h * g0.w >= 2 * band && apart &&
-      this.kernels[0].pixelwise?.(g0) === true) {
-      this.runBands(x, g0, out, band);
+    const choice = this.select(layout, geoms, apart);
+    const stages = choice.stages;
+    if (choice.path === 'nchw-pixel-bands') {
+      this.runBands(x, g0, out, choice);
       return;
     }
-    const nchw = layout === 'NCHW';
-    const heap = this.heap;
-    const ex = this.ex;
-    // NCHW planes in place, no boundary transposes: a lone stage whose kernel prefers that (a
-    // wide depthwise or a pointwise layer), or a chain whose every stage works on the planes
-    // itself (a separable layer on wide planes: interleaved A/B, 2026-11-29, relaxed:
-    // 112x112x64 -> 128 1.17x faster than transposing around the NHWC chain; 56x56x128 -> 128
-    // 0.97x, within the noise)
-    const direct = nchw && this.kernels.every((k) => k.runNchw !== undefined) && (geoms.length === 1
-      ? this.kernels[0].prefersNchw?.(g0) === true
-      : this.kernels.every((k, i) => k.nativeNchw?.(geoms[i]) === true));
-    if (direct && geoms.length === 1 && apart && this.kernels[0].runNchwChannels !== undefined) {
-      const perChannel = g0.h * g0.w + g0.coutG * g0.oh * g0.ow;
-      const bandC = Math.max(1, Math.floor(BAND_BYTES / 4 / perChannel));
-      if (bandC < g0.c) {
-        this.runChannelBands(x, g0, out, bandC);
-        return;
-      }
+    if (choice.path === 'nchw-channel-bands') {
+      this.runChannelBands(x, g0, out, choice);
+      return;
     }
-    // act[i % 2] holds activation i (0: the input); not before the band paths, which need only
-    // a band of each
+    // act[i % 2] holds activation i (0: the input); sized only now, as the band paths need a band of each
     const need = [inFloats, 0];
     for (let i = 0; i < geoms.length; i++) {
       const g = geoms[i];
       const j = (i + 1) & 1;
       need[j] = Math.max(need[j], g.n * g.oh * g.ow * g.cout);
     }
-    this.act[0].ensure(need[0]);
-    this.act[1].ensure(need[1]);
-    if (direct) {
+    this.act[0].ensure(need[0] * 4);
+    this.act[1].ensure(need[1] * 4);
+    const heap = this.heap;
+    const n = geoms.length;
+    if (choice.path === 'nchw-planes' || choice.path === 'nhwc') {
       heap.write(this.act[0].ptr, x);
-      for (let i = 0; i < geoms.length; i++) {
-        this.kernels[i].runNchw!(geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
+      for (let i = 0; i < n; i++) {
+        this.kernels[i].run(stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
       }
-      out.set(heap.view(this.act[geoms.length & 1].ptr, outFloats));
+      // views are taken only now: kernels may have grown the memory
+      out.set(heap.view(this.act[n & 1].ptr, outFloats));
       return;
     }
-    if (nchw) this.staging.ensure(Math.max(inFloats, outFloats));
-
-    if (nchw) {
-      heap.write(this.staging.ptr, x);
-      ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.h * g0.w);
-    } else {
-      heap.write(this.act[0].ptr, x);
-    }
-    const n = geoms.length;
+    // nchw-staged
+    const ex = this.ex;
+    this.staging.ensure(Math.max(inFloats, outFloats) * 4);
+    heap.write(this.staging.ptr, x);
+    ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.h * g0.w);
     for (let i = 0; i < n - 1; i++) {
-      this.kernels[i].run(geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
+      this.kernels[i].run(stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
     }
-    // the last stage writes NCHW planes itself when it can (no output transpose)
-    const kl = this.kernels[n - 1];
     const xl = this.act[(n - 1) & 1].ptr;
-    let res = this.act[n & 1].ptr;
-    if (nchw && kl.runToNchw?.(last, xl, this.staging.ptr) === true) {
-      res = this.staging.ptr;
+    if (stages[n - 1].output === 'NCHW') {
+      this.kernels[n - 1].run(stages[n - 1], last, xl, this.staging.ptr);
     } else {
-      kl.run(last, xl, res);
-      if (nchw) {
-        ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.oh * last.ow);
-        res = this.staging.ptr;
-      }
+      const res = this.act[n & 1].ptr;
+      this.kernels[n - 1].run(stages[n - 1], last, xl, res);
+      ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.oh * last.ow);
     }
-    // views are taken only now: kernels may have grown the memory
-    out.set(heap.view(res, outFloats));
+    out.set(heap.view(this.staging.ptr, outFloats));
   }
 
   /**
@@ -187,19 +154,19 @@ export class WasmRunner implements Runner {
    * pixels of every input plane in, runs the kernel on the band (as a 1 x len image) and copies
    * the band of every output plane out, so the kernel reads its input from L2 and the copy out
    * reads the output from L2 instead of memory. Bands start at multiples of 16 pixels and hold
-   * within 16 of plane / bands pixels each (at least MIN_BAND - 16, so the kernel keeps its NCHW
-   * path). `out` may alias `x` (the same array): a band's output overwrites only input pixels of
-   * the band itself, already copied in. `band`: bandPixels of the layer's channels.
+   * within 16 of plane / bands pixels each. `out` may alias `x` (the same array): a band's output overwrites only input pixels of
+   * the band itself, already copied in. `choice.band`: pixels per band (select.ts).
    */
-  private runBands(x: Float32Array, g: Geometry, out: Float32Array, band: number): void {
+  private runBands(x: Float32Array, g: Geometry, out: Float32Array, choice: RunChoice): void {
+    const band = choice.band;
     const plane = g.h * g.w;
     const bands = Math.floor(plane / band);
     const start = (i: number): number => (i === bands ? plane : Math.floor((i * plane) / bands / 16) * 16);
     let widest = 0;
     for (let i = 0; i < bands; i++) widest = Math.max(widest, start(i + 1) - start(i));
     const k = this.kernels[0];
-    this.act[0].ensure(widest * g.c);
-    this.act[1].ensure(widest * g.cout);
+    this.act[0].ensure(widest * g.c * 4);
+    this.act[1].ensure(widest * g.cout * 4);
     for (let n = 0; n < g.n; n++) {
       const xn = n * g.c * plane;
       const yn = n * g.cout * plane;
@@ -214,7 +181,7 @@ export class WasmRunner implements Runner {
           const s = xn + c * plane + p0;
           f32.set(x.subarray(s, s + len), xs + c * len);
         }
-        k.runNchw!(gb, this.act[0].ptr, this.act[1].ptr);
+        k.run(choice.stages[0], gb, this.act[0].ptr, this.act[1].ptr);
         // views are taken only now: the kernel may have grown the memory
         f32 = this.heap.f32();
         for (let c = 0; c < g.cout; c++) {
@@ -235,19 +202,20 @@ export class WasmRunner implements Runner {
    * `x` (the same array, so an input plane is as long as a channel's output planes): a band's
    * output covers only input already copied in.
    */
-  private runChannelBands(x: Float32Array, g: Geometry, out: Float32Array, bandC: number): void {
+  private runChannelBands(x: Float32Array, g: Geometry, out: Float32Array, choice: RunChoice): void {
+    const bandC = choice.band;
     const plane = g.h * g.w;
     // the output floats of one input channel: its multiplier's planes
     const outPerChannel = g.coutG * g.oh * g.ow;
     const k = this.kernels[0];
-    this.act[0].ensure(bandC * plane);
-    this.act[1].ensure(bandC * outPerChannel);
+    this.act[0].ensure(bandC * plane * 4);
+    this.act[1].ensure(bandC * outPerChannel * 4);
     for (let n = 0; n < g.n; n++) {
       for (let c0 = 0; c0 < g.c; c0 += bandC) {
         const cb = Math.min(bandC, g.c - c0);
         const s = (n * g.c + c0) * plane;
         this.heap.write(this.act[0].ptr, x.subarray(s, s + cb * plane));
-        k.runNchwChannels!({ ...g, n: 1, c: cb, cout: cb * g.coutG }, this.act[0].ptr, this.act[1].ptr, c0);
+        k.run(choice.stages[0], { ...g, n: 1, c: cb, cout: cb * g.coutG }, this.act[0].ptr, this.act[1].ptr, c0);
         // views are taken only now: the kernel may have grown the memory
         out.set(this.heap.view(this.act[1].ptr, cb * outPerChannel), (n * g.c + c0) * outPerChannel);
       }
@@ -264,5 +232,26 @@ export class WasmRunner implements Runner {
     this.act[0].release();
     this.act[1].release();
     this.staging.release();
+  }
+}
+
+/** How stage i's data enter and leave it on a run's path, for describe(). */
+function pathOf(c: RunChoice, i: number): string {
+  const s = c.stages[i];
+  const n = c.stages.length;
+  switch (c.path) {
+    case 'nhwc':
+      return 'NHWC in place';
+    case 'nchw-planes':
+      return 'NCHW planes in place';
+    case 'nchw-pixel-bands':
+      return `NCHW planes in bands of ${c.band} pixels`;
+    case 'nchw-channel-bands':
+      return `NCHW planes in bands of ${c.band} channels`;
+    case 'nchw-staged': {
+      const input = i === 0 ? 'NCHW transposed to NHWC' : 'NHWC';
+      const output = i < n - 1 ? 'NHWC' : s.output === 'NCHW' ? 'NCHW written by the kernel' : 'NHWC transposed to NCHW';
+      return `${input} -> ${output}`;
+    }
   }
 }

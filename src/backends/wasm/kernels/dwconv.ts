@@ -1,0 +1,77 @@
+/**
+ * 'dw' stages (depthwise, any multiplier m): 4-channel blocks for the NHWC kernels
+ * (conv/depthwise.ts; m > 1 runs on the m-fold expanded input) and splatted per-plane weights
+ * for the NCHW row kernels (conv/depthwise-nchw.ts).
+ */
+import type { Stage } from '../../types.js';
+import type { Geometry } from '../../../ops/plan.js';
+import type { WasmExports } from '../../../loader/load.js';
+import type { Heap } from '../heap.js';
+import { Scratch, upload } from '../scratch.js';
+import type { Packing, StageChoice } from '../select.js';
+import { BaseKernel } from './base.js';
+
+export class DwKernel extends BaseKernel {
+  private readonly packed: number;
+  private readonly planes: number;
+  private readonly zero: number;
+  private readonly zeroRow: Scratch;
+  private readonly expanded: Scratch;
+
+  constructor(stage: Stage, p: Packing, heap: Heap, ex: WasmExports) {
+    super(stage.spec, p, heap, ex);
+    const { cout, kH, kW } = stage.spec;
+    const taps = kH * kW;
+    this.expanded = this.newScratch();
+    this.zeroRow = this.newScratch();
+    let w = 0;
+    let b = 0;
+    try {
+      this.packed = this.own(heap.alloc(Math.ceil(cout / 4) * 4 * (1 + taps) * 4));
+      this.zero = this.own(heap.alloc(cout * 4));
+      heap.zero(this.zero, cout * 4 + 16);
+      // NCHW planes: every value splatted to 4 lanes
+      this.planes = this.own(heap.alloc(cout * (1 + taps) * 16));
+      w = upload(heap, stage.weights);
+      b = upload(heap, stage.bias);
+      ex.pack_dwconv2d_f32(cout, taps, w, b, this.packed);
+      ex.pack_dwconv2d_planes_f32(cout, taps, w, b, this.planes);
+    } catch (e) {
+      this.abort(e);
+    } finally {
+      heap.free(w);
+      heap.free(b);
+    }
+  }
+
+  run(choice: StageChoice, g: Geometry, x: number, out: number, c0 = 0): void {
+    if (choice.kernel === 'dwconv') this.runNhwc(g, x, out);
+    else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0);
+    else this.unexpected(choice);
+  }
+
+  private runNhwc(g: Geometry, x: number, out: number): void {
+    const ex = this.ex;
+    const m = g.coutG;
+    let src = x;
+    if (m > 1) {
+      const pixels = g.n * g.h * g.w;
+      this.expanded.ensure(pixels * g.cout * 4);
+      ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
+      src = this.expanded.ptr;
+    }
+    ex.run_dwconv2d_nhwc_f32(src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
+      g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+
+  /** NCHW planes in and out, input channels [c0, c0 + g.c). */
+  private runNchw(g: Geometry, x: number, out: number, c0: number): void {
+    // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in
+    const rowBytes = (((g.w + 11) & ~3) + 48) * 4;
+    if (this.zeroRow.ensure(rowBytes)) this.heap.zero(this.zeroRow.ptr, rowBytes + 16);
+    // the plane-packed weights of output channel c0 * m on: 1 + taps splatted values each
+    const weights = this.planes + c0 * g.coutG * (1 + g.kH * g.kW) * 16;
+    this.ex.run_dwconv2d_nchw_f32(x, weights, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH,
+      g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+}
