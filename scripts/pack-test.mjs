@@ -3,14 +3,16 @@
 // `prepare`, the full build), installs the tarball into a fresh `npm init -y` project in a temp
 // directory, and there: require() it (CommonJS), import it (ES module), type-check a consumer
 // (tsc, three module resolutions), and bundle it for the browser (esbuild, platform=browser) to
-// prove nothing reachable imports a Node built-in. Catches files missing from `files`,
-// `exports` pointing nowhere, and Node-only code in the bundle.
+// prove nothing reachable imports a Node built-in; and run `npx simdconv bench --quick` there.
+// Catches files missing from `files`, `exports` pointing nowhere, Node-only code in the bundle,
+// and a bench command that writes anywhere but the user's directory.
 //
 //   node scripts/pack-test.mjs            # packs first
 //   SIMDCONV_TGZ=/path/x.tgz node scripts/pack-test.mjs
 //
 // Ends with `N passed, N failed`; exit code 1 on any failure.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { relaxedFlags } from '../bin/relaxed-simd.mjs';
@@ -37,8 +39,10 @@ await checks.check('tarball holds what exports/main/module/types name', () => {
   const missing = [...named].filter((p) => !files.includes(p.replace(/^\.\//, '')));
   assert(!missing.length, `named in package.json but not in the tarball: ${missing.join(', ')}`);
   // The benchmark suite ships on purpose: it is what `npx simdconv bench` runs (its .mjs files and
-  // the layer list); its results, the maintainer tools and everything else of the repository stay out.
-  const stray = files.filter((f) => /^(src|assembly|tests|scripts|tools|docs|examples|node_modules|bench\/results)\//.test(f)
+  // the layer list); its results, its maintainer scripts (smoke test, docs renderer, network
+  // benchmark), the tools and everything else of the repository stay out.
+  const stray = files.filter((f) => /^(src|assembly|tests|scripts|tools|docs|examples|node_modules|bench\/results|bench\/networks)\//.test(f)
+    || /^bench\/(smoke|render-docs)\.mjs$/.test(f)
     || (f.startsWith('bench/') && !/\.mjs$|^bench\/layers\.json$/.test(f)));
   assert(!stray.length, `sources or tooling in the tarball: ${stray.slice(0, 10).join(', ')}`);
 });
@@ -92,6 +96,21 @@ if (installed) {
       const out = run(process.execPath, ['--jitless', f], { cwd: dir }).trim();
       assert(JSON.parse(out).backend === 'js', `${f}: ${out}`);
     }
+  });
+
+  await checks.check('npx simdconv bench writes its reports into the current directory', () => {
+    // benchmark.js is a devDependency of simdconv: users run `npm i -D benchmark` first; here the
+    // repository's copy stands in through NODE_PATH (no registry needed)
+    const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
+    const args = ['--no', 'simdconv', 'bench', '--quick', '--layers', 'mbv1.dw1', '--paths', 'js', '--layout', 'NCHW', '--no-peers', '--no-ceilings'];
+    const r = spawnSync('npx', args, { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+    assert(r.status === 0, `npx simdconv bench exited ${r.status}:\n${r.stderr}`);
+    const reports = existsSync(join(dir, 'simdconv-bench')) ? readdirSync(join(dir, 'simdconv-bench')) : [];
+    const html = reports.find((f) => f.endsWith('.html'));
+    assert(html && reports.some((f) => f.endsWith('.md')) && reports.some((f) => f.endsWith('.json')), `./simdconv-bench holds ${reports.join(', ') || 'nothing'}`);
+    assert(r.stderr.includes(join('simdconv-bench', html)), `the command does not say where the report is:\n${r.stderr}`);
+    assert(!existsSync(join(dir, 'node_modules/simdconv/bench/results')), 'reports written into node_modules/simdconv');
+    console.log(`  ${r.stderr.trim().split('\n').pop()}`);
   });
 
   await checks.check('node -e "require(\'simdconv\')" exports the API', () => {
