@@ -79,10 +79,12 @@ export type Packing =
   | { readonly family: 'deconv'; readonly mr: number; readonly nr: number; readonly isa: string };
 
 /** The kernels a stage can run. */
-export type KernelId =
-  | 'igemm' | 'igemm-rows' | 'winograd' | 'pointwise-nchw' | 'im2col-nchw'
-  | 'dwconv' | 'dwconv-nchw'
-  | 'deconv-col2im' | 'deconv-tiles';
+export const KERNEL_IDS = [
+  'igemm', 'igemm-rows', 'winograd', 'pointwise-nchw', 'im2col-nchw',
+  'dwconv', 'dwconv-nchw',
+  'deconv-col2im', 'deconv-tiles',
+] as const;
+export type KernelId = typeof KERNEL_IDS[number];
 
 /** How one stage runs for one geometry. */
 export interface StageChoice {
@@ -100,7 +102,8 @@ export interface StageChoice {
  * and writes NCHW planes), 'nchw-pixel-bands' / 'nchw-channel-bands' (a lone planes stage copied
  * in and out in bands of `band` pixels or channels, so that it works in L2).
  */
-export type RunPath = 'nhwc' | 'nchw-staged' | 'nchw-planes' | 'nchw-pixel-bands' | 'nchw-channel-bands';
+export const RUN_PATHS = ['nhwc', 'nchw-staged', 'nchw-planes', 'nchw-pixel-bands', 'nchw-channel-bands'] as const;
+export type RunPath = typeof RUN_PATHS[number];
 
 export interface RunChoice {
   readonly path: RunPath;
