@@ -29,10 +29,9 @@ function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize
 }
 
 /**
- * dst[j][i] = src[i][j] for one rows x cols matrix of f32. 16x16 tiles, column-tile-major:
- * measured best of 32x32/16x16/8x256/full-height tiles in either order on MobileNet and ResNet
- * activations (2026-11-28, 2-core Xeon, Node 20.20; e.g. 64x12544: 1.2 ms against 2.0 ms for
- * 32x32 row-tile-major), the output being written in whole 64-byte lines per tile row.
+ * dst[j][i] = src[i][j] for one rows x cols matrix of f32. 16x16 tiles, column-tile-major, the
+ * output written in whole 64-byte lines per tile row: the fastest of the tile sizes and orders
+ * tried on MobileNet and ResNet activations (see docs/performance.md#transposes).
  */
 export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
   const srcRow = <usize>cols << 2;

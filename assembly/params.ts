@@ -6,8 +6,8 @@
 
 /**
  * SIMD builds use the 2x16 igemm tile: per k step 8 multiply-adds for 2 A pointer bumps and one
- * B pointer, against 4 bumps for the 4x8 tile; PERF.md measured 2x16 mul+add at about 100% of the
- * mul+add ceiling, and relaxed_madd, bound by instruction issue, gains the most from it.
+ * B pointer, against 4 bumps for the 4x8 tile; relaxed_madd, bound by instruction issue, gains the
+ * most from it (see docs/performance.md#the-2x16-tile).
  */
 // @ts-ignore: decorator
 @lazy const TILE_2X16: bool = ASC_FEATURE_SIMD;

@@ -28,7 +28,7 @@ export function dwPlanesPackedFloats(channels: i32, taps: i32): i32 {
  * Packs canonical dw weights [taps][channels] and bias (0: zeros) into [channels][1 + taps][4],
  * every value splatted to a v128: the kernels take a weight with a plain v128.load at a constant
  * offset. With v128.load32_splat V8 kept one address register per tap offset and spilled it and
- * the splats inside the stride-2 loop (seen in --print-wasm-code, 2026-11-28).
+ * the splats inside the stride-2 loop (see docs/performance.md#depthwise-nchw-weights).
  */
 export function dwPlanesPack(channels: i32, taps: i32, w: usize, bias: usize, packed: usize): void {
   let p = packed;

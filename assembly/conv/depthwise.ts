@@ -220,9 +220,8 @@ export function f32_dwconv_minmax_up4__scalar(
  * output pixel nine input pointers (taps in the padding point at `zero`, a row of `channels`
  * zeros), then one pass over the 4-channel blocks with the nine taps unrolled, each read at its
  * pointer + the block's byte offset (XNNPACK's dwconv up4x9 structure, which bumps the nine
- * pointers instead: in V8 they and the loads spilled, 62 stack accesses per block against 8;
- * layer A/B 2026-11-29, relaxed, NCHW: 14x14x512 1.10-1.24x, 7x7x1024 1.03-1.21x, 28x28x256 s2
- * 1.14x, 10x10x96 1.30x).
+ * pointers instead: in V8 they and the loads spilled; see
+ * docs/performance.md#depthwise-3x3-pixel-kernel).
  *
  *   packed block: [4 biases][tap 0: 4 w]...[tap 8: 4 w]   = 160 bytes
  *
@@ -509,10 +508,9 @@ function f32_dwconv_minmax_25p4c__simd_rows(
 }
 
 /**
- * The build's depthwise kernel. Kernel times measured 2026-11-28 (Node 20.20, 2-core Xeon, busy;
- * relaxed build, min of interleaved runs, old -> new): 56x56x32 5x5 1.97 -> 0.71 ms, 56x56x37 5x5
- * 2.20 -> 1.00 ms, 112x112x64 3x3 s2 0.83 -> 0.65 ms, 56x56x32 3x3 s2 0.111 -> 0.064 ms; with 14
- * output columns (14x14x512) the row kernel lost (0.29 vs 0.45 ms), hence `ow >= 16`.
+ * The build's depthwise kernel: the row kernels where they win, 3x3 rows only from 16 output
+ * columns, since narrower rows run faster on the pixel kernel
+ * (see docs/performance.md#depthwise-row-kernels).
  */
 export function dwRun(
   x: usize, packed: usize, out: usize, zero: usize, n: i32, h: i32, w: i32, channels: i32, oh: i32, ow: i32,

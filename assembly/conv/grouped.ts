@@ -17,14 +17,11 @@
  * 4 channels are one vector load, rotated left by 1, 2 and 3 lanes (one shuffle each) and
  * multiplied by 4 weight vectors that packGroups4 rotated to match: 4 vector loads, 3 shuffles and
  * 4 multiply-adds per pixel where the other loop takes 4 broadcast loads and 4 pointer bumps
- * (`npm run loops`: 88 x64 instructions per 32 multiply-adds, V8 unrolling it twice, against 66
- * per 8). Registers: 4 accumulators + 4 B + 4 A = 12 of V8's 15. Measured 2026-11-29 (layer
- * run(x, {out}), interleaved A/B against the broadcast loop, same outputs): relaxed NCHW 56x56x128
- * g32 (ResNeXt) 1.18x, 28x28x256 g64 1.21x, 28x28x128->64 g16 (cinG 8) 1.32x, 56x56x256->128 s2
- * g32 1.05x (its input transpose dominates); NHWC 1.27-1.34x; wasm-simd 1.12-1.26x. Other cinG
- * keep the broadcast loop: 4 accumulators + 1 B + 4 A broadcasts = 9 registers. Either way each accumulator takes
- * its multiply-adds one after another (4 chains); the broadcast loop still beat the 4x8 igemm per
- * group by about 3x, since that ran at the same latency with half its lanes on padding.
+ * (fewer x64 instructions per multiply-add in `npm run loops`). Registers: 4 accumulators + 4 B +
+ * 4 A = 12 of V8's 15. Other cinG keep the broadcast loop: 4 accumulators + 1 B + 4 A broadcasts
+ * = 9 registers. Either way each accumulator takes its multiply-adds one after another (4
+ * chains); the broadcast loop still beat the 4x8 igemm per group, which ran at the same latency
+ * with half its lanes on padding (see docs/performance.md#groups-of-4-outputs).
  */
 import { packGemm } from '../gemm/pack';
 import { pixelAt } from '../layout';

@@ -188,9 +188,9 @@ export function convRun(
  * Column-block-major for every size (the tile-major order of convRun's small groups gains nothing
  * here: the stores already touch cs-apart planes).
  *
- * Reading A in place from NCHW planes (A stepping one plane per channel) was measured too and
- * lost to transposing the input first: pointwise 56x56x128 -15%, 112x112x32->64 -24%, 14x14x512
- * -15% (2026-11-28, relaxed, best of 21 interleaved): each k step then touches a new cache line.
+ * Reading A in place from NCHW planes (A stepping one plane per channel) lost to transposing the
+ * input first: each k step then touches a new cache line (see
+ * docs/performance.md#nchw-input-read-in-place).
  */
 export function convRunNchw(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,

@@ -22,7 +22,8 @@
  *
  * The transforms are additions and halvings only, four channels per v128; F(2x2, 3x3) keeps the
  * rounding error of the direct sum's order. F(4x4, 3x3) (below) saves more multiplies for larger
- * transform constants and errors; winogradRun runs either (the host picks: kernels.ts).
+ * transform constants and errors; winogradRun runs either (the host picks:
+ * src/backends/wasm/select.ts).
  */
 import { NR } from '../params';
 import { packedGemmFloats } from '../gemm/pack';
@@ -353,13 +354,12 @@ export function winogradRun(
  *         | 0   1/2   -1   -1/2  1  0 |       |  1/15  -2/15   4/15  |
  *         | 0    1   -3/2   -2  3/2 1 |       |    0      0      1   |
  *
- * The usual points 0, +-1, +-2 (ncnn's winograd43) have larger constants: in a float32 simulation
- * of 256-channel sums (inputs and outputs of magnitude 1, 9600 outputs) their worst error was 53%
- * of API.md's tolerance, these points' 16-19% (rms 3.1% against 2.0%; Barabasz et al., "Error
- * analysis and improving the accuracy of Winograd convolution for deep neural networks", 2020,
- * found the same). F(2x2) errs by a few percent. The weights are transformed in float64. Both 2-D
- * transforms run as two passes of 1-D transforms through SCRATCH (36 vectors in L1): all 36
- * values of a patch in registers would spill.
+ * The usual points 0, +-1, +-2 (ncnn's winograd43) have larger constants, and about three times
+ * these points' error on deep channel sums (Barabasz et al., "Error analysis and improving the
+ * accuracy of Winograd convolution for deep neural networks", 2020; see
+ * docs/performance.md#winograd-points); F(2x2) errs far less. The weights are transformed in
+ * float64. Both 2-D transforms run as two passes of 1-D transforms through SCRATCH (36 vectors in
+ * L1): all 36 values of a patch in registers would spill.
  */
 
 /** 36 v128 of one tile's intermediate transform (4 channels), row-major [i][j]. */
@@ -539,8 +539,8 @@ function winogradOutput43(
  * 1 when the n floats at x are all finite, else 0. Winograd sums each output from a whole tile's
  * transformed inputs, so one NaN or infinity of the input would spread over the tile (and an
  * infinity turn into NaN) instead of reaching only the outputs whose 3x3 window holds it: the host
- * runs such inputs through the igemm. One pass over the input, which the transforms read anyway
- * (layer A/B with and without it: 0.99-1.06x).
+ * runs such inputs through the igemm. One pass over the input, which the transforms read anyway,
+ * so it costs about nothing (see docs/performance.md#winograd-and-non-finite-inputs).
  */
 export function allFinite(x: usize, n: i32): i32 {
   // x * 0 is NaN exactly when x is NaN or infinite; four independent sums keep the loop at the

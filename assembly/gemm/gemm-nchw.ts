@@ -19,30 +19,22 @@
  * tile with the bias per row. Its k loop takes eight channels per trip at constant offsets
  * (written out, as in igemm.ts: load offsets must be literals), each
  * followed by a real exit test: with four, V8 unrolled the loop twice and left jumps across
- * 32-byte boundaries (see the igemm 2x16 loop in igemm.ts and scripts/loop-report.mjs); with
- * eight it does not unroll, and in pointwiseNchw no jump crosses one (Node 20.20). In gemmPanel
- * (convNchw) two of the exit tests do, in every variant tried (5); the same cost the pointwise
- * kernel 3-4% when it ran through gemmPanel, so pointwiseNchw keeps its own copy of the loop.
+ * 32-byte boundaries (see the igemm 2x16 loop in igemm.ts and tools/loop-report.mjs); with
+ * eight it does not unroll, and in pointwiseNchw no jump crosses one. In gemmPanel (convNchw)
+ * two of the exit tests do in every variant tried, which is why pointwiseNchw keeps its own copy
+ * of the loop (see docs/performance.md#nchw-pointwise-k-loop).
  *
- * Measured 2026-11-29 (relaxed, raw kernel, interleaved A/B against the in-place 1-channel
- * loop): 56x56 128->128 1.20-1.28x, 28x28 256->256 1.28x, 32x32 512->64 2.5x (the L1 sets), 112x112
- * 32->64 1.00x (its 3.2 MB of output planes bound it); the simd build 1.20-1.27x and 2.5x.
- *
- * Measured and not kept (2026-11-29, relaxed, raw kernel, three kernels in the same alternating
- * windows, 112x112 32->64, 56x56 128->128, 28x28 256->256, 14x14 512->512, same outputs):
- * - weights stored pre-broadcast (4 copies of each, 32 bytes per channel of a pair), read with
- *   whole v128 loads at literal offsets: V8 folds those offsets into the address, where a
- *   load32_splat offset costs one `lea` per channel (138 instructions per 64 FMAs against 144);
- *   0.67-0.98x, worst on 512 channels: four times the weight bytes stream from L2 per block;
- * - weights read 4 channels per v128 load and broadcast by i32x4.shuffle (1 load + 4 shuffles
- *   for 4 broadcast loads; the shuffles run on another port than the loads): 0.87-0.96x.
+ * The packed panel is what makes the kernel pay off on large planes and many channels
+ * (see docs/performance.md#nchw-pointwise-panel). Weights stored pre-broadcast, or broadcast by
+ * shuffles, were slower (see docs/performance.md#nchw-pointwise-weights-not-kept).
  *
  *   w (wRow bytes per output channel): [co][ci]        x: [ci][P]        y: [co][P]
  *
  * Every block is 16 whole pixels of a plane: when P is not a multiple of 16 the last block starts
  * at P - 16 and overlaps its predecessor (those pixels get the same values twice), so nothing is
- * read past a plane and no pixel runs a scalar loop (a plane of 527 pixels spent a fifth of its
- * time in the 15 scalar ones). Planes under 16 pixels and the scalar build run the plain loop.
+ * read past a plane and no pixel runs a scalar loop, where such planes spent a large part of
+ * their time (see docs/performance.md#overlapping-last-block). Planes under 16 pixels and the scalar build
+ * run the plain loop.
  */
 import { NCHW_PANEL } from '../params';
 import { clampf, vclamp, vmadd } from '../simd';
@@ -435,9 +427,9 @@ function gather16(d: usize, xr: usize, ix: i32, sW: i32, w: i32): void {
  * the NCHW planes. For few input channels (MobileNet's and ResNet's first layers) this replaces
  * the input transpose, the padded copy and the short taps of the igemm (3 or 7 per pixel, of
  * 9 or 21 channels) with one k loop of c*kH*kW steps. Any c*kH*kW up to NCHW_PANEL works;
- * the runner sends at most 64 (kernels.ts IM2COL_MAX_K). The scalar build runs a plain loop.
- * Raw kernel (2026-11-29, relaxed, best of 31): 224x224x3 3x3 s2 ->32 29.6 GF/s, 7x7 s2 ->64
- * 36.3 GF/s; packing the lines costs 0.19 ms of the first's 0.73 ms (cout 2: 0.19 ms).
+ * the runner sends at most 64 (IM2COL_MAX_K, src/backends/wasm/select.ts): larger K and 7x7
+ * kernels run faster on the igemm (see docs/performance.md#first-layers-on-nchw-data). The
+ * scalar build runs a plain loop.
  */
 export function convNchw(
   x: usize, w: usize, bias: usize, y: usize, n: i32, c: i32, h: i32, wIn: i32, cout: i32,

@@ -11,8 +11,8 @@
  * MR row pointers (u32). A pointer equal to `zero` (a buffer of kc zeros) stands for an
  * out-of-image tap; every other pointer gets `aOffset` added (the group's first input channel).
  * A tap whose MR pointers are all `zero` is skipped (its k loop and its weights): it would add
- * only zeros, and a quarter of the taps of DeepLab's dilation-6 layer are such (measured
- * 2026-11-28, relaxed, 33x33x256 3x3 d6: best of 6 runs 77.6 -> 54.2 ms).
+ * only zeros, and a quarter of the taps of DeepLab's dilation-6 layer are such
+ * (see docs/performance.md#zero-taps).
  * B is packed by pack.ts: per NR panel, NR biases then ks*kc rows of NR weights.
  *
  *   indirection: [tap 0: a0 .. a(MR-1)][tap 1: a0 .. a(MR-1)] ...   (ks bytes = taps*MR*4)
@@ -24,21 +24,15 @@
  * mr-1, which then receives the same values twice. Tail columns (nc % NR) are stored 8|4|2|1
  * lanes at a time. Reads: whole v128 of B (packed, padded); A one f32 at a time (no over-read).
  *
- * Register budget (PERF.md, V8 allocates xmm0-14 and hoists all loads of an iteration):
+ * Register budget (V8 allocates xmm0-14 and hoists all loads of an iteration):
  * 4x8 = 8 accumulators + 2 B + 4 A broadcasts = 14; 2x16 = 8 + 4 + 2 = 14. Bumped pointers,
  * constant offsets; one k step per loop trip except in the relaxed 2x16 loop (four, see there);
  * the clamp is f32x4.pmax/pmin (one maxps/minps each on x64), ordered so that a NaN accumulator
  * stays NaN as in PyTorch.
- * Generated code checked with `npm run loops` (scripts/loop-report.mjs; 2026-11-29, Node 20.20):
- * the 2x16 relaxed loop is 76 instructions per 32 FMAs (19 per 8), no spill, no jump across a
- * 32-byte boundary; the 4x8 one 24 per 8, no spill, one such jump.
- * Measured and not kept (2026-11-29, relaxed): a 3x12 tile (9 accumulators + 3 B + 3 A = 15
- * registers, 6 loads per 9 FMAs), written as the 2x16 loop. In a synthetic loop it ran 60% of
- * the ceiling against 45-55% for 2x16 variants, but those had jumps across 32-byte boundaries;
- * in the library V8 gave its loop 83 instructions per 36 FMAs (2.31 per FMA against 2.38: the
- * third A pointer costs zero-extending moves and pushes the stack-check limit to the stack) and
- * three such jumps, and every reordering tried (8) kept them: layers ran 0.77-0.91x
- * (pointwise 14x14x512 0.85x, 7x7x1024 0.84x, 3x3 s2 0.84x, Winograd 0.83-0.91x).
+ * Check the generated code with `npm run loops` (tools/loop-report.mjs) after changing a loop: no
+ * spill, no jump across a 32-byte boundary (see docs/performance.md#generated-loops). A 3x12 tile
+ * lost to 2x16 on layers: V8 gave its loop such jumps in every ordering tried
+ * (see docs/performance.md#the-3x12-tile-not-kept).
  */
 import { NR } from '../params';
 import { clampf, vclamp, vmadd } from '../simd';
@@ -263,12 +257,8 @@ export function f32_igemm_minmax_4x8__simd(
  * output channels leave a short last panel (24, 35, 40, 67 ...) does not run 16 columns of
  * multiply-adds for at most 8 it keeps. 4 accumulators, 2 B vectors, 2 A broadcasts; its k loops
  * are the 2x16 kernel's (four channels per trip in the relaxed build). Not inlined, so the 2x16
- * loop keeps its registers and its layout (`npm run loops`: the same 76 instructions, no jump
- * across 32 bytes). Measured 2026-11-29 (layer run(x, {out}), interleaved A/B against the
- * 16-column last panel, same outputs): wasm-simd NHWC 28x28x29 3x3 ->35 1.16x, 56x56x144 1x1 ->24
- * 1.18x, 28x28x240 1x1 ->40 1.13x; wasm-relaxed NCHW 28x28x29 3x3 ->35 1.05-1.09x, 56x56x24 3x3
- * s2 ->24 1.06-1.09x, 28x28x40 3x3 ->40 (Winograd) 1.05x; layers whose output channels fill
- * their panels (pw7, pw13, resnet.3x3s2.56) 0.98-1.02x.
+ * loop keeps its registers and its layout (`npm run loops`: the same instructions, no jump
+ * across 32 bytes). See docs/performance.md#short-last-panels.
  * nc: 1..8; the other arguments as f32_igemm_minmax_2x16__simd's, at the last panel.
  */
 function f32_igemm_minmax_2x8__simd(
@@ -429,12 +419,10 @@ export function f32_igemm_minmax_2x16__simd(
         // by a real exit test (kc is any multiple of 4 bytes; the tests also keep Binaryen from regrouping
         // the loads of the four steps, which spills). Per 8 FMAs: 19 x86 instructions instead of
         // 21, and, checked in the code V8 11.3 generates, no jump of the loop crosses or ends on a
-        // 32-byte boundary: on Skylake-derived Xeons (this machine is one) such a jump keeps its
-        // 32-byte block out of the decoded-uop cache (Intel's JCC erratum microcode), and the
-        // first 4-channel layout tried had two of them and ran 10% slower than the 1-channel
-        // loop; this one (w bumped twice per trip, so every offset stays below 128) runs 10-22%
-        // faster (interleaved A/B, relaxed, NHWC, 2026-11-29: 56x56x128 1x1 +10%, 7x7x1024 1x1
-        // +17%, 3x3 56x56x64 +16%, 3x3 14x14x256 +22%).
+        // 32-byte boundary: on Skylake-derived Xeons such a jump keeps its 32-byte block out of
+        // the decoded-uop cache (Intel's JCC erratum microcode), which made a first layout with
+        // two of them slower than the 1-channel loop; w is bumped twice per trip so that every
+        // offset stays below 128 (see docs/performance.md#loop-layout-and-the-jcc-erratum).
         const wEnd = w + (kc << 4);
         let k = kc;
         let vb0123: v128, vb4567: v128, vb89AB: v128, vbCDEF: v128, va0: v128, va1: v128;
@@ -666,7 +654,7 @@ export function f32_igemm_minmax_4x4__scalar(
 /**
  * 2x4 scalar igemm (the scalar build's tile): 8 accumulators + 2 A + 4 B = 14 values, inside
  * V8's 15 float registers; the 4x4 tile needs 24 and keeps half its accumulators on the stack
- * (checked with --print-wasm-code, 2026-11-28, Node 20.20). Same contract, MR = 2, NR = 4.
+ * (checked with --print-wasm-code; see docs/performance.md#generated-loops). Same contract, MR = 2, NR = 4.
  */
 // @ts-ignore: decorator
 @inline
