@@ -4,8 +4,8 @@
  * asked for (HAS_SIMD, HAS_RELAXED, ABI_VERSION).
  *
  * Why not @assemblyscript/loader's `instantiate`: it first tests `source instanceof Response`, and
- * in Node 20 the first touch of the global `Response` loads undici, 70-140 ms measured here
- * (2026-11-28, 2-core Xeon, Node 20.20), above the whole init() budget of 50 ms. So this module
+ * in Node 20 the first touch of the global `Response` loads undici, which takes longer than the
+ * whole init() budget (see docs/performance.md#instantiating-the-wasm). So this module
  * compiles and instantiates with the WebAssembly API itself, supplies the loader's `abort` import
  * (same readable message; release builds use --noAssert and import nothing today), and lets the
  * loader's `demangle` build the exports object.

@@ -10,15 +10,12 @@
  * A is read from any strided Float32Array (NHWC rows, NCHW planes or an im2col block) and packed
  * per 4-row block ([k][4], float64) into a scratch area at the end of the weights' own array
  * (w[apOff ..]), so that the inner loop reads a single typed array: TurboFan re-checks the map,
- * reloads the base and bounds-checks every typed-array load on every iteration, and one array
- * instead of two measured +3-16% (+30% on 4-channel groups). C is written with any row and column
- * strides (NHWC or NCHW). Accumulation is float64; results are rounded once, when stored.
+ * reloads the base and bounds-checks every typed-array load on every iteration, so one array is
+ * faster than two. C is written with any row and column strides (NHWC or NCHW). Accumulation is
+ * float64; results are rounded once, when stored.
  *
- * Measured 2026-11-28 on the dev machine (2 shared vCPUs of a Xeon at 2.5-3.0 GHz, Node 20.20,
- * CPU time, machine busy): 2.2-2.6 GFLOP/s at K >= 128, 1.6-2.1 at K = 16-32. Tiles (M=3136
- * K=128 N=128): 4x4 2.2; 2x4 1.4; 4x8 1.4-1.9; 8x4 0.8-1.4x of 4x4 depending on the shape, so
- * 4x4 stayed. V8 keeps about 14 doubles in xmm registers and schedules all loads of an iteration
- * first: bigger tiles spill. Unrolling k by 2 or 4 lost 25-40%.
+ * The tile is 4x4: V8 keeps about 14 doubles in xmm registers and schedules all loads of an
+ * iteration first, so bigger tiles spill, and unrolling k loses (see docs/performance.md#js-gemm).
  */
 
 /** Rows of the register tile. */
@@ -29,7 +26,7 @@ export const NR = 4;
 /**
  * C[mc x nc] = clamp(bias + A[mc x kc] * B[kc x nc], min, max), one 4x4 register tile at a time.
  * The clamp `Math.max(min, Math.min(max, v))` lets NaN through, as PyTorch does; it is branch-free
- * in V8 (minsd/maxsd), measured 1.35x over `v < min ? min : v > max ? max : v` at kc = 16, 1.03x at 128.
+ * in V8 (minsd/maxsd), faster than `v < min ? min : v > max ? max : v` on short k loops.
  * Strides let A and C be NHWC rows (lda = channels, ka = 1; ldc = channels, cn = 1) or NCHW
  * planes (lda = 1, ka = h*w; ldc = 1, cn = h*w).
  *
@@ -74,7 +71,7 @@ export function gemmMinmax4x4(
       let vacc1x0 = vacc0x0, vacc1x1 = vacc0x1, vacc1x2 = vacc0x2, vacc1x3 = vacc0x3;
       let vacc2x0 = vacc0x0, vacc2x1 = vacc0x1, vacc2x2 = vacc0x2, vacc2x3 = vacc0x3;
       let vacc3x0 = vacc0x0, vacc3x1 = vacc0x1, vacc3x2 = vacc0x2, vacc3x3 = vacc0x3;
-      // `| 0` keeps the index arithmetic in int32 without overflow checks (measured +13%).
+      // `| 0` keeps the index arithmetic in int32 without overflow checks (docs/performance.md#js-gemm).
       let wk = (wp + NR) | 0;
       for (let q = apOff; q < qEnd; q = (q + 4) | 0, wk = (wk + 4) | 0) {
         const va0 = w[q], va1 = w[(q + 1) | 0], va2 = w[(q + 2) | 0], va3 = w[(q + 3) | 0];

@@ -3,8 +3,8 @@
  * kernels' scratch, grown on demand and reused across runs. Intermediates are NHWC, except that
  * depthwise stages on a large enough NCHW input work on its planes (no transpose before them:
  * they are memory-bound); the first other stage gets an NHWC copy from the blocked transpose. A
- * final conv stage writes NCHW directly (strided gemm stores, +2-5% over a transpose back); other
- * final stages are transposed back.
+ * final conv stage writes NCHW directly (strided gemm stores, faster than a transpose back; see
+ * docs/performance.md#js-nchw-paths); other final stages are transposed back.
  */
 import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';

@@ -7,8 +7,9 @@ const TILE = 32;
 
 /**
  * Transposes `n` row-major matrices [rows x cols] from src to dst ([cols x rows] each), in
- * 32 x 32 tiles of 4 x 4 register blocks (16 loads, then 16 stores: 2x the speed of an
- * element-by-element tile loop here); ragged edges element by element. src and dst must not overlap.
+ * 32 x 32 tiles of 4 x 4 register blocks (16 loads, then 16 stores: faster than an
+ * element-by-element tile loop, see docs/performance.md#js-transposes); ragged edges element by
+ * element. src and dst must not overlap.
  */
 export function transposeBlocked(
   src: Float32Array, dst: Float32Array, n: number, rows: number, cols: number,
