@@ -195,9 +195,9 @@ export async function runSuite(o) {
       macs = libraryMacs(lib, bc);
     } catch (e) {
       macs = bc.expectedMacs;
-      notes.push(`${spec.name}: the library's MAC helper threw (${e.message}); using the DESIGN.md formula`);
+      notes.push(`${spec.name}: the library's MAC helper threw (${e.message}); using the suite's own formula (bench/cases.mjs)`);
     }
-    if (macs !== bc.expectedMacs) notes.push(`${spec.name}: library MACs ${macs} != DESIGN.md formula ${bc.expectedMacs}`);
+    if (macs !== bc.expectedMacs) notes.push(`${spec.name}: library MACs ${macs} != the suite's formula (bench/cases.mjs) ${bc.expectedMacs}`);
     const flops = 2 * macs;
     const info = { case: spec.name, suite: spec.suite, type: spec.type, spec, mflop: flops / 1e6, ref: null };
     caseInfo.push(info);
