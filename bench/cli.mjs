@@ -23,7 +23,7 @@ Times simdconv's paths on the 18 reference layers and the kernel micro-benchmark
 TensorFlow.js (wasm, cpu) and onnxruntime-web in the same run when they are installed.
 In a project that installed simdconv: npm i -D benchmark (the timer), and for the peers
 @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu onnxruntime-web.
-A full run takes about 15 minutes on 2 cores; --quick checks the setup in under a minute.
+A full run takes about 15 minutes on 2 cores; --quick checks the setup in a minute or two.
 
 Options:
   --layers <filter>     comma-separated names, substrings or conv types
