@@ -7,7 +7,8 @@
  *
  * Row (one per case x contender): { case, suite, type, contender, kind: 'path'|'peer', layout,
  *   status: 'ok'|'mismatch'|'error'|'unsupported', createMs, firstRunMs, coldMs (their sum),
- *   medianMs, p10Ms, p90Ms, rme (the largest of the rounds'), samples, calls, rounds, gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
+ *   medianMs, p10Ms, p90Ms, rme (the largest of the rounds'), samples, calls, rounds, roundMs (each round's
+ *   median), gflops, maxErr, note?, emulated?, plus for paths: speedupVsJs, speedupVsWasm,
  *   copyShare, and for primary-layout rows of both layouts: otherLayoutMs, layoutShare; paths on
  *   layers of the judged types (CEILING_TYPES) also: ceilingBeforeGflops, ceilingAfterGflops (the
  *   path's ceiling measured right before and right after each timed window of the row, means over the rounds), ceilingGflops (their
@@ -25,7 +26,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { measure, pool, timeOnce, BUDGETS } from './harness.mjs';
-import { LAYERS, KERNELS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw } from './cases.mjs';
+import { LAYERS, KERNELS, ND_LAYERS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw, missingConstructor } from './cases.mjs';
 import { loadPeers, WASM_PEERS } from './peers/index.mjs';
 import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './ceiling.mjs';
 
@@ -179,8 +180,15 @@ export async function runSuite(o) {
     };
   }
 
-  const cases = selectCases([...LAYERS, ...KERNELS], o.filter);
-  if (cases.length === 0) throw new Error(`bench: --layers ${o.filter} selects no layer or kernel case`);
+  const selected = selectCases([...LAYERS, ...KERNELS, ...ND_LAYERS], o.filter);
+  if (selected.length === 0) throw new Error(`bench: --layers ${o.filter} selects no layer or kernel case`);
+  // A build without the 1-D and 3-D ops skips those layers (and their peers): nothing to compare.
+  const missing = selected.map((c) => [c, missingConstructor(lib, c)]).filter(([, m]) => m);
+  if (missing.length) {
+    const fns = [...new Set(missing.map(([, m]) => m))];
+    notes.push(`${missing.map(([c]) => c.name).join(', ')}: skipped, this simdconv build has no ${fns.join(', ')}`);
+  }
+  const cases = selected.filter((c) => !missing.some(([m]) => m === c));
   const total = cases.reduce((n, c) => n + paths.length * layoutsOf(c).length + peers.length + 1, 0);
   let step = 0;
   const rows = [];
@@ -331,7 +339,8 @@ export async function runSuite(o) {
       for (const t of timed) {
         if (t.failed || t.parts.length === 0) continue;
         const s = pool(t.parts);
-        Object.assign(t.row, s, { gflops: gflops(flops, s.medianMs) });
+        // roundMs: the median of each round, for same-run ratios taken round by round (report.mjs)
+        Object.assign(t.row, s, { gflops: gflops(flops, s.medianMs), roundMs: t.parts.map((p) => p.medianMs) });
         if (t.ceil.length) {
           const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
           t.row.ceilingBeforeGflops = mean(t.ceil.map((c) => c[0]));

@@ -8,9 +8,75 @@
  * so its bias is a tf.add; separable is fused.depthwiseConv2d then a fused 1x1 conv2d (what
  * tf.separableConv2d does inside); grouped conv has no tfjs op and is emulated by splitting the
  * input into groups, one fused conv2d per group and a concat (the row is marked "emulated").
+ *
+ * 1-D and 3-D (NWC, NDHWC):
+ * - conv1d: tf.conv1d is tf.conv2d on a height-1 image; the same call is made here as
+ *   tf.fused.conv2d, which carries the bias, with explicit padding of the width only. Not available:
+ *   stride and dilation both above 1 (tf.conv1d refuses them), groups, 'causal' padding (tf.conv1d
+ *   has none). Depthwise (groups = channels): tf.fused.depthwiseConv2d on a height-1 image, as tfjs
+ *   has no depthwise conv1d.
+ * - convTranspose1d: tf.conv2dTranspose on a height-1 image, bias as a tf.add; not available with
+ *   groups or dilation.
+ * - conv3d, convTranspose3d: tf.conv3d and tf.conv3dTranspose, bias as a tf.add. They pad only
+ *   'valid' or 'same' (SAME_UPPER): a layer whose padding is neither (unet3d.down: 1 at each end at
+ *   stride 2, where 'same' pads 0 before and 1 after) is not available, nor are groups.
  */
 import { dirname } from 'node:path';
 import { importPeer } from './resolve.mjs';
+
+/** SAME_UPPER padding of one axis (TensorFlow's 'same'): { out, begin, end }. */
+function samePads(n, k, s, d) {
+  const out = Math.ceil(n / s);
+  const total = Math.max((out - 1) * s + (k - 1) * d + 1 - n, 0);
+  return { out, begin: Math.floor(total / 2), end: total - Math.floor(total / 2) };
+}
+
+/**
+ * The tfjs pad string that equals a case's padding ('valid' or 'same'), or null. Transposed cases
+ * are checked as the forward conv from their output to their input, as tfjs defines them.
+ * @param {object} bc a built case
+ */
+export function tfjsPadString(bc) {
+  const s = bc.spec;
+  const { begin, end } = bc.pads;
+  if (begin.every((v) => v === 0) && end.every((v) => v === 0)) return 'valid';
+  const transposed = s.type.startsWith('convTranspose') || s.type === 'transposed';
+  const fwdIn = (transposed ? bc.outShape : bc.xShape).slice(2);
+  const fwdOut = (transposed ? bc.xShape : bc.outShape).slice(2);
+  const same = fwdIn.every((n, i) => {
+    const p = samePads(n, s.k, s.stride, s.dilation ?? 1);
+    return p.out === fwdOut[i] && p.begin === begin[i] && p.end === end[i];
+  });
+  return same ? 'same' : null;
+}
+
+/**
+ * Why tfjs cannot run a 1-D or 3-D case as specified, or null when it can.
+ * @param {object} bc a built case
+ */
+export function tfjsNdUnsupported(bc) {
+  const s = bc.spec;
+  const g = s.groups ?? 1;
+  const d = s.dilation ?? 1;
+  const depthwise = g > 1 && g === s.c && s.type === 'conv1d';
+  if (g > 1 && !depthwise) return 'tfjs has no grouped conv';
+  if (s.type === 'conv1d') {
+    if (s.pad === 'causal') return "tf.conv1d has no 'causal' padding";
+    if (s.stride > 1 && d > 1) return 'tf.conv1d takes stride or dilation above 1, not both';
+    return null;
+  }
+  if (d > 1 && s.type.startsWith('convTranspose')) return 'tfjs transposed convs have no dilation';
+  if (s.type === 'conv3d' || s.type === 'convTranspose3d') {
+    if (s.stride > 1 && d > 1) return 'tf.conv3d takes stride or dilation above 1, not both';
+    if (!tfjsPadString(bc)) {
+      const t = s.type === 'conv3d' ? 'tf.conv3d' : 'tf.conv3dTranspose';
+      const fwd = (s.type === 'conv3d' ? bc.xShape : bc.outShape)[2];
+      const p = samePads(fwd, s.k, s.stride, d);
+      return `${t} pads only 'valid' or 'same' ('same' pads [${p.begin}, ${p.end}] here, the layer [${bc.pads.begin[0]}, ${bc.pads.end[0]}])`;
+    }
+  }
+  return null;
+}
 
 /**
  * Load tfjs-core with the backends that resolve.
@@ -71,8 +137,20 @@ function makePeer(tf, name, backendName, label) {
     async prepare(bc) {
       await tf.setBackend(backendName);
       const s = bc.spec;
-      const xs = bc.x.NHWC.shape;
-      const w = bc.weights.map((wt) => tf.tensor(wt.NHWC.data, wt.NHWC.shape));
+      const rank = bc.rank ?? 2;
+      if (rank !== 2) {
+        const why = tfjsNdUnsupported(bc);
+        if (why) return { unsupported: why };
+      }
+      // 1-D cases run on height-1 images: input [1, 1, W, C], filters [1, k, ...]
+      const xs = rank === 1 ? [1, 1, ...bc.x.NHWC.shape.slice(1)] : bc.x.NHWC.shape;
+      const wShape = (wt) => {
+        if (rank !== 1) return wt.NHWC.shape;
+        // depthwise: [k, 1, C*m] and [1, k, C, m] are the same bytes
+        if (s.type === 'conv1d' && (s.groups ?? 1) > 1) return [1, s.k, s.c, s.cout / s.c];
+        return [1, ...wt.NHWC.shape];
+      };
+      const w = bc.weights.map((wt) => tf.tensor(wt.NHWC.data, wShape(wt)));
       const b = tf.tensor1d(bc.bias);
       const keep = [...w, b];
       const pad = s.pad === 0 ? 'valid' : s.pad;
@@ -123,6 +201,48 @@ function makePeer(tf, name, backendName, label) {
           };
           break;
         }
+        case 'conv1d': {
+          const [pb] = bc.pads.begin;
+          const [pe] = bc.pads.end;
+          const pad1 = pb === 0 && pe === 0 ? 'valid' : [[0, 0], [0, 0], [pb, pe], [0, 0]];
+          const args = { filter: w[0], strides: [1, strides], pad: pad1, dilations: [1, dilations], bias: b };
+          op = (s.groups ?? 1) > 1 ? (x) => tf.fused.depthwiseConv2d({ x, ...args }) : (x) => tf.fused.conv2d({ x, ...args });
+          break;
+        }
+        case 'convTranspose1d': {
+          const [pb] = bc.pads.begin;
+          const [pe] = bc.pads.end;
+          const pad1 = pb === 0 && pe === 0 ? 'valid' : [[0, 0], [0, 0], [pb, pe], [0, 0]];
+          const outShape = [1, 1, bc.outShape[2], bc.outShape[1]];
+          op = (x) => {
+            const t = tf.conv2dTranspose(x, w[0], outShape, [1, strides], pad1);
+            const y = tf.add(t, b);
+            t.dispose();
+            return y;
+          };
+          break;
+        }
+        case 'conv3d': {
+          const pad3 = tfjsPadString(bc);
+          op = (x) => {
+            const t = tf.conv3d(x, w[0], strides, pad3, 'NDHWC', dilations);
+            const y = tf.add(t, b);
+            t.dispose();
+            return y;
+          };
+          break;
+        }
+        case 'convTranspose3d': {
+          const pad3 = tfjsPadString(bc);
+          const outShape = [1, ...bc.outShape.slice(2), bc.outShape[1]];
+          op = (x) => {
+            const t = tf.conv3dTranspose(x, w[0], outShape, strides, pad3);
+            const y = tf.add(t, b);
+            t.dispose();
+            return y;
+          };
+          break;
+        }
         default:
           return { unsupported: `no tfjs op for ${s.type}` };
       }
@@ -133,7 +253,7 @@ function makePeer(tf, name, backendName, label) {
         // window first makes this peer's backend the active one again
         activate: () => tf.setBackend(backendName),
         run() {
-          const x = tf.tensor4d(data, xs);
+          const x = tf.tensor(data, xs);
           const y = op(x);
           const out = y.dataSync();
           x.dispose();
