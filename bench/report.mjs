@@ -11,10 +11,28 @@
  * The reports are read by whoever ran `npx simdconv bench`: they say what was measured and how to
  * read it, and name nothing a user of the package does not have.
  */
-import { WASM_PEERS } from './peers/index.mjs';
+import { WASM_PEERS, NATIVE_PEERS } from './peers/index.mjs';
 import { CEILING_PATHS, LOOP_LABELS } from './ceiling.mjs';
 
 const PATH_ORDER = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
+/** The suites of a run, in report order, with their titles. */
+const SUITE_TITLES = { layers: 'Reference layers', 'layers-nd': '1-D and 3-D layers', kernels: 'Kernel micro-benchmarks' };
+const SUITES = Object.keys(SUITE_TITLES);
+
+/**
+ * a's speed over b's (summary cells or rows) in the same run: the median of the per-round ratios
+ * when both were timed in the same interleaved rounds (roundMs), else the ratio of their GFLOP/s.
+ */
+export function sameRunRatio(a, b) {
+  const ra = a?.roundMs;
+  const rb = b?.roundMs;
+  if (ra?.length && rb?.length === ra.length) {
+    const q = ra.map((x, i) => rb[i] / x).sort((x, y) => x - y);
+    const m = q.length >> 1;
+    return q.length % 2 ? q[m] : (q[m - 1] + q[m]) / 2;
+  }
+  return a?.gflops && b?.gflops ? a.gflops / b.gflops : null;
+}
 
 export function geomean(xs) {
   const v = xs.filter((x) => Number.isFinite(x) && x > 0);
@@ -32,6 +50,7 @@ export function summarize(result, suite = 'layers') {
   const primary = meta.primaryLayout;
   const paths = PATH_ORDER.filter((p) => meta.paths.includes(p));
   const peers = Object.keys(meta.peers ?? {});
+  const nativePeer = peers.find((p) => NATIVE_PEERS.includes(p));
   const columns = [...paths.map((name) => ({ name, kind: 'path' })), ...peers.map((name) => ({ name, kind: 'peer' }))];
   const out = [];
   for (const info of result.cases.filter((c) => c.suite === suite)) {
@@ -39,12 +58,15 @@ export function summarize(result, suite = 'layers') {
     for (const col of columns) {
       const r = rows.find((x) => x.case === info.case && x.contender === col.name && (col.kind === 'peer' || x.layout === primary));
       cells[col.name] = r ? { gflops: r.status === 'ok' ? r.gflops : null, status: r.status, emulated: !!r.emulated, note: r.note } : null;
+      if (r && r.status === 'ok' && r.roundMs) cells[col.name].roundMs = r.roundMs;
       if (r && r.status === 'ok' && r.ceilingShare != null) cells[col.name].ceilingShare = r.ceilingShare;
     }
     const best = (names) => names.reduce((b, n) => (cells[n]?.gflops > (b?.gflops ?? 0) ? { name: n, gflops: cells[n].gflops } : b), null);
     const bestPath = best(paths);
     const bestPeer = best(peers.filter((p) => WASM_PEERS.includes(p)));
-    const ratio = bestPath && bestPeer ? bestPath.gflops / bestPeer.gflops : null;
+    const ratio = bestPath && bestPeer ? sameRunRatio(cells[bestPath.name], cells[bestPeer.name]) : null;
+    // the best path over the native reference (onnxruntime-node) when it ran
+    const native = bestPath && nativePeer && cells[nativePeer]?.gflops ? sameRunRatio(cells[bestPath.name], cells[nativePeer]) : null;
     const jsVsCpu = cells.js?.gflops && cells['tfjs-cpu']?.gflops ? cells.js.gflops / cells['tfjs-cpu'].gflops : null;
     // The judged path: wasm-relaxed when it ran on this layer, else wasm-simd.
     let ceiling = null;
@@ -56,11 +78,12 @@ export function summarize(result, suite = 'layers') {
         peerShare: bestPeer ? cells[bestPeer.name]?.ceilingShare ?? null : null,
       };
     }
-    out.push({ case: info.case, type: info.type, mflop: info.mflop, cells, bestPath, bestPeer, ratio, jsVsCpu, ceiling });
+    out.push({ case: info.case, type: info.type, mflop: info.mflop, cells, bestPath, bestPeer, ratio, native, jsVsCpu, ceiling });
   }
   const geo = {};
   for (const col of columns) geo[col.name] = geomean(out.map((r) => r.cells[col.name]?.gflops));
   geo.ratio = geomean(out.map((r) => r.ratio));
+  geo.native = geomean(out.map((r) => r.native));
   geo.jsVsCpu = geomean(out.map((r) => r.jsVsCpu));
   let ceiling = null;
   if (meta.ceilings) {
@@ -73,7 +96,7 @@ export function summarize(result, suite = 'layers') {
       count: judged.length, over: judged.filter((r) => r.ceiling.share > 1).length,
     };
   }
-  return { columns, rows: out, geo, count: out.length, ceiling };
+  return { columns, rows: out, geo, count: out.length, ceiling, native: nativePeer ?? null };
 }
 
 const f = (x, d = 2) => (x == null || !Number.isFinite(x) ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(d));
@@ -114,13 +137,16 @@ function ceilingColumns(sum) {
 /** Summary rows as arrays of strings (shared by text and markdown). */
 function summaryGrid(sum) {
   const cc = ceilingColumns(sum);
-  const head = ['layer', 'type', 'MFLOP', ...sum.columns.map((c) => c.name), 'best/peer', 'js/tfjs-cpu', ...cc.map((c) => c.head)];
+  const x = (v) => (v ? `${f(v)}x` : '');
+  // best/ort-node: simdconv's share of the native reference's speed, when it ran
+  const nat = sum.native ? [{ head: `best/${sum.native}`, cell: (r) => x(r.native), foot: x(sum.geo.native) }] : [];
+  const head = ['layer', 'type', 'MFLOP', ...sum.columns.map((c) => c.name), 'best/peer', ...nat.map((c) => c.head), 'js/tfjs-cpu', ...cc.map((c) => c.head)];
   const body = sum.rows.map((r) => [
     r.case, r.type, f(r.mflop, 1), ...sum.columns.map((c) => cellText(r.cells[c.name])),
-    r.ratio ? `${f(r.ratio)}x` : '', r.jsVsCpu ? `${f(r.jsVsCpu)}x` : '', ...cc.map((c) => c.cell(r)),
+    x(r.ratio), ...nat.map((c) => c.cell(r)), x(r.jsVsCpu), ...cc.map((c) => c.cell(r)),
   ]);
   const foot = ['geomean', '', '', ...sum.columns.map((c) => f(sum.geo[c.name])),
-    sum.geo.ratio ? `${f(sum.geo.ratio)}x` : '', sum.geo.jsVsCpu ? `${f(sum.geo.jsVsCpu)}x` : '', ...cc.map((c) => c.foot)];
+    x(sum.geo.ratio), ...nat.map((c) => c.foot), x(sum.geo.jsVsCpu), ...cc.map((c) => c.foot)];
   return { head, body, foot };
 }
 
@@ -199,16 +225,16 @@ export function toText(result) {
     out.push('', 'Ceilings of the paths, GFLOP/s (the fastest multiply-add loop of each path on this machine; medians at the start and at the end of the run)');
     out.push(pad([cg.head, ...cg.body]));
   }
-  for (const suite of ['layers', 'kernels']) {
+  for (const suite of SUITES) {
     const sum = summarize(result, suite);
     if (!sum.count) continue;
     const g = summaryGrid(sum);
-    out.push('', suite === 'layers' ? 'Reference layers, GFLOP/s' : 'Kernel micro-benchmarks, GFLOP/s');
+    out.push('', `${SUITE_TITLES[suite]}, GFLOP/s`);
     out.push(pad([g.head, ...g.body, g.foot]));
     const verdict = ceilingVerdict(sum);
     if (verdict) out.push(verdict);
     const d = detailGrid(result, suite);
-    out.push('', suite === 'layers' ? 'Reference layers, simdconv detail' : 'Kernels, simdconv detail');
+    out.push('', `${suite === 'kernels' ? 'Kernels' : SUITE_TITLES[suite]}, simdconv detail`);
     out.push(pad([d.head, ...d.body], 3));
   }
   const bad = problems(result);
@@ -231,6 +257,12 @@ function legend(result) {
   if (result.rows.some((r) => r.emulated)) lines.push('* emulated: TensorFlow.js has no grouped conv; split into groups, one conv each, concat.');
   lines.push('best/peer: the best simdconv path over the faster of tfjs-wasm and ort-web (above 1x: simdconv is faster). js/tfjs-cpu: the js path over TensorFlow.js cpu. '
     + 'copy: a plain TypedArray copy of input + output bytes as a share of the time. NCHW cost: (NCHW - NHWC) / NCHW time of the same path.');
+  const native = NATIVE_PEERS.find((p) => result.meta.peers?.[p]);
+  if (native) {
+    lines.push(`${native}: onnxruntime-node, native machine code (not WebAssembly: wider vectors and fused multiply-add where the CPU has them), one thread; `
+      + `a reference of what this machine does outside wasm, not a peer of best/peer. best/${native}: the best simdconv path's speed over it (below 1x: native code is faster). `
+      + 'Ratios are the median of the ratios of the rounds, in which every contender is timed once.');
+  }
   const c = result.meta.ceilings;
   if (c) {
     lines.push('Ceiling of a path: the most GFLOP/s its multiply-add instructions reach on this machine during the run, from a loop of 12 independent '
@@ -254,11 +286,11 @@ function legend(result) {
 /** The markdown summary table (reference layers) for the README. */
 export function toMarkdown(result) {
   const out = [];
-  for (const suite of ['layers', 'kernels']) {
+  for (const suite of SUITES) {
     const sum = summarize(result, suite);
     if (!sum.count) continue;
     const g = summaryGrid(sum);
-    out.push(`### ${suite === 'layers' ? 'Reference layers' : 'Kernel micro-benchmarks'} (GFLOP/s, ${result.meta.primaryLayout}, single thread)`, '');
+    out.push(`### ${SUITE_TITLES[suite]} (GFLOP/s, ${result.meta.primaryLayout}, single thread)`, '');
     out.push(`| ${g.head.join(' | ')} |`);
     out.push(`|${g.head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`);
     for (const r of g.body) out.push(`| ${r.join(' | ')} |`);
@@ -281,7 +313,7 @@ export function toMarkdown(result) {
 
 const COLORS = {
   'wasm-relaxed': '#1b5e20', 'wasm-simd': '#43a047', wasm: '#9ccc65', js: '#c0ca33',
-  'tfjs-wasm': '#ef6c00', 'ort-web': '#1565c0', 'tfjs-cpu': '#8d6e63',
+  'tfjs-wasm': '#ef6c00', 'ort-web': '#1565c0', 'tfjs-cpu': '#8d6e63', 'ort-node': '#6a1b9a',
 };
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -360,10 +392,10 @@ ${htmlTable(cg.head, cg.body, null)}`;
 export function toHtml(result) {
   const m = result.meta;
   const sections = [];
-  for (const suite of ['layers', 'kernels']) {
+  for (const suite of SUITES) {
     const sum = summarize(result, suite);
     if (!sum.count) continue;
-    const name = suite === 'layers' ? 'Reference layers' : 'Kernel micro-benchmarks';
+    const name = SUITE_TITLES[suite];
     const g = summaryGrid(sum);
     const d = detailGrid(result, suite);
     sections.push(`<h2 id="${suite}">${name}</h2>\n<figure>${chartSvg(sum, `${name}: GFLOP/s`, `${m.primaryLayout}, one thread, higher is better`)}</figure>`);
