@@ -11,6 +11,7 @@ import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSuite, ALL_PATHS, ALL_LAYOUTS } from './run.mjs';
 import { PEER_NAMES } from './peers/index.mjs';
+import { ORT_NODE_INSTALL } from './peers/ort.mjs';
 import { toText, toHtml, toMarkdown } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,14 +21,18 @@ export const DEFAULT_OUT = 'simdconv-bench';
 export const USAGE = `Usage: simdconv bench [options]
 
 Times simdconv's paths on the 18 reference layers and the kernel micro-benchmarks, with
-TensorFlow.js (wasm, cpu) and onnxruntime-web in the same run when they are installed.
+TensorFlow.js (wasm, cpu) and onnxruntime-web in the same run when they are installed, and
+onnxruntime-node (native code: what the machine does outside wasm) when it is.
 In a project that installed simdconv: npm i -D benchmark (the timer), and for the peers
-@tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu onnxruntime-web.
+@tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu onnxruntime-web;
+for the native reference ${ORT_NODE_INSTALL}
+(the variable stops its install script from downloading GPU libraries).
 A full run takes about 15 minutes on 2 cores; --quick checks the setup in a minute or two.
 
 Options:
   --layers <filter>     comma-separated names, substrings or conv types
-                        (e.g. mbv1.dw1,resnet or depthwise or gemm); default: all
+                        (e.g. mbv1.dw1,resnet or depthwise or gemm); default: all but the
+                        1-D and 3-D layers, which run when named (conv1d, conv3d, w2v.fe0, ...)
   --paths <list>        simdconv paths, default ${ALL_PATHS.join(',')}
   --layout <list>       NCHW and/or NHWC, default NCHW,NHWC (the first is the table's)
   --peers [list]        compare with peers (default: those that resolve among
