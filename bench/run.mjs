@@ -72,9 +72,10 @@ const collect = (() => {
 
 /**
  * Timed rounds per case: every contender of a case is timed once per round, in turn, and its
- * samples pooled over the rounds (see runSuite).
+ * samples pooled over the rounds (see runSuite). Five, the fewest PERF.md takes for a ratio: the
+ * report's ratios are the median of the rounds' ratios.
  */
-export const ROUNDS = 3;
+export const ROUNDS = 5;
 
 /** The path the target is judged on: wasm-relaxed when it ran, else wasm-simd. */
 export function judgedPath(paths) {
