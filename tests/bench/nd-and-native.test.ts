@@ -103,6 +103,57 @@ describe('1-D and 3-D cases', () => {
     expect(skip).toEqual(['w2v.fe0, w2v.fe1, tcn.dil8, conformer.dw, hifigan.up1, c3d.like.c64, unet3d.enc2, unet3d.down, unet3d.up: '
       + 'skipped, this simdconv build has no createConv1d, createConvTranspose1d, createConv3d, createConvTranspose3d']);
   });
+
+  test('a library with conv1d: its paths run the 1-D cases, with the API.md names and options, and the peers are checked against them', () => {
+    const r = inNode(`
+      const { runSuite } = await import(${JSON.stringify(RUN)});
+      const calls = [];
+      // conv1d as API.md draft 4 names it, in plain loops: x [1, C, W] (NCW) or [1, W, C] (NWC),
+      // w [Cout, Cin/g, k] or [k, Cin/g, Cout]
+      const createConv1d = (w, o) => {
+        calls.push({ fn: 'createConv1d', w: w.shape, o: { ...o, bias: o.bias.length } });
+        const nwc = o.layout === 'NWC';
+        const [cout, cpg, k] = nwc ? [w.shape[2], w.shape[1], w.shape[0]] : w.shape;
+        const g = o.groups ?? 1;
+        const d = o.dilation ?? 1;
+        const wAt = (oc, ci, t) => (nwc ? w.data[(t * cpg + ci) * cout + oc] : w.data[(oc * cpg + ci) * k + t]);
+        return {
+          run(x, opts = {}) {
+            const [c, n] = nwc ? [x.shape[2], x.shape[1]] : [x.shape[1], x.shape[2]];
+            const [pb, pe] = o.padding === 'causal' ? [d * (k - 1), 0] : [o.padding, o.padding];
+            const ow = Math.floor((n + pb + pe - d * (k - 1) - 1) / o.stride) + 1;
+            const xAt = (ci, i) => (nwc ? x.data[i * c + ci] : x.data[ci * n + i]);
+            const y = opts.out ?? new Float32Array(cout * ow);
+            const opg = cout / g;
+            for (let oc = 0; oc < cout; oc++) {
+              const g0 = Math.floor(oc / opg) * cpg;
+              for (let p = 0; p < ow; p++) {
+                let acc = o.bias[oc];
+                for (let ci = 0; ci < cpg; ci++) {
+                  for (let t = 0; t < k; t++) {
+                    const i = p * o.stride - pb + t * d;
+                    if (i >= 0 && i < n) acc += wAt(oc, ci, t) * xAt(g0 + ci, i);
+                  }
+                }
+                y[nwc ? p * cout + oc : oc * ow + p] = acc;
+              }
+            }
+            return { data: y, shape: nwc ? [1, ow, cout] : [1, cout, ow] };
+          },
+          dispose() {},
+        };
+      };
+      const conv1dMacs = (xs, ws, o) => { calls.push({ fn: 'conv1dMacs', xs, ws, layout: o.layout }); return 256 * 31 * 1000; };
+      const lib = { init: async (o) => o?.backend ?? 'js', createConv1d, conv1dMacs };
+      const res = await runSuite({ lib, filter: 'conformer.dw', paths: ['js'], layouts: ['NCHW', 'NHWC'], peers: ['ort-web'], quick: true, ceilings: false, progress() {} });
+      return { notes: res.notes, cases: res.cases.map((c) => [c.case, c.suite, c.mflop]), rows: res.rows.map((x) => [x.contender, x.layout, x.status, x.note ?? null]), calls };`);
+    expect(r.notes).toEqual([]);
+    expect(r.cases).toEqual([['conformer.dw', 'layers-nd', 2 * 256 * 31 * 1000 / 1e6]]);
+    expect(r.rows).toEqual([['js', 'NCHW', 'ok', null], ['js', 'NHWC', 'ok', null], ['ort-web', 'NCHW', 'ok', null]]);
+    expect(r.calls[0]).toEqual({ fn: 'conv1dMacs', xs: [1, 256, 1000], ws: [256, 1, 31], layout: 'NCW' });
+    expect(r.calls[1]).toEqual({ fn: 'createConv1d', w: [256, 1, 31], o: { stride: 1, bias: 256, padding: 15, groups: 256, layout: 'NCW', backend: 'js' } });
+    expect(r.calls[2]).toEqual({ fn: 'createConv1d', w: [31, 1, 256], o: { stride: 1, bias: 256, padding: 15, groups: 256, layout: 'NWC', backend: 'js' } });
+  });
 });
 
 describe('peer models against the float64 reference', () => {
