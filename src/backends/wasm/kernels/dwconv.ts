@@ -66,9 +66,12 @@ export class DwKernel extends BaseKernel {
 
   /** NCHW planes in and out, input channels [c0, c0 + g.c). */
   private runNchw(g: Geometry, x: number, out: number, c0: number): void {
-    // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in
-    const rowBytes = (((g.w + 11) & ~3) + 48) * 4;
-    if (this.zeroRow.ensure(rowBytes)) this.heap.zero(this.zeroRow.ptr, rowBytes + 16);
+    // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in; the
+    // zeros are written every call: a narrower run before staged its edges where they now are
+    const zeros = ((g.w + 11) & ~3) * 4;
+    const rowBytes = zeros + 48 * 4;
+    this.zeroRow.ensure(rowBytes);
+    this.heap.zero(this.zeroRow.ptr, zeros);
     // the plane-packed weights of output channel c0 * m on: 1 + taps splatted values each
     const weights = this.planes + c0 * g.coutG * (1 + g.kH * g.kW) * 16;
     this.ex.run_dwconv2d_nchw_f32(x, weights, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH,
