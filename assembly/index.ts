@@ -42,7 +42,7 @@ export { convGroups4 as run_conv2d_groups4_f32, packGroups4 as pack_groups4_f32 
 export { pointwiseNchw as run_pointwise_nchw_f32, convNchw as run_conv2d_im2col_nchw_f32 } from './gemm/gemm-nchw';
 export {
   convIndirectionLength as conv2d_indirection_length,
-  convIndirection as build_conv2d_indirection_nhwc,
+  convIndirection as build_conv_indirection_ndhwc,
   rowsIndirection as build_rows_indirection,
   convRun as run_conv2d_nhwc_f32,
   padInput as pad_input_nhwc_f32,
@@ -67,7 +67,7 @@ export {
   dwNchw as run_dwconv2d_nchw_f32,
 } from './conv/depthwise-nchw';
 export {
-  deconvCol2im as run_deconv2d_col2im_nhwc_f32,
+  deconvCol2im as run_deconv_col2im_ndhwc_f32,
   deconvTilesNchw as run_deconv2d_tiles_nchw_f32,
   clampBuffer as clamp_f32,
 } from './conv/transposed';

@@ -35,18 +35,41 @@ export function convIndirectionLength(pixels: i32, taps: i32, mr: i32): i32 {
   return (pixels + mr - 1) / mr * mr * taps;
 }
 
+/** Padding modes of the indirection buffer (API.md paddingMode). */
+export const PAD_ZEROS = 0;
+export const PAD_REFLECT = 1;
+export const PAD_REPLICATE = 2;
+export const PAD_CIRCULAR = 3;
+
 /**
- * Builds the indirection buffer `ind` for input `x` (NHWC, n x h x w x c) and output
- * n x oh x ow, kernel kH x kW, stride, dilation and top/left zero padding, in tiles of `mr`
- * pixels (GEMM_MR, or 4 for the alternative tile).
+ * Where index i of an axis of `size` reads from under a padding mode, or -1 for a zero.
+ * The plan keeps every reflected pad below the size and every circular one at most the size,
+ * so one reflection or wrap lands inside.
+ */
+// @ts-ignore: decorator
+@inline
+function padIndex(i: i32, size: i32, mode: i32): i32 {
+  if (<u32>i < <u32>size) return i;
+  if (mode == PAD_ZEROS) return -1;
+  if (mode == PAD_REPLICATE) return i < 0 ? 0 : size - 1;
+  if (mode == PAD_REFLECT) return i < 0 ? -i : 2 * (size - 1) - i;
+  return i < 0 ? i + size : i - size;
+}
+
+/**
+ * Builds the indirection buffer `ind` for input `x` (NDHWC, n x d x h x w x c; d = 1 for 2-D)
+ * and output n x od x oh x ow, kernel kD x kH x kW, strides, dilations and front/top/left
+ * padding, in tiles of `mr` pixels (GEMM_MR, or 4 for the alternative tile). Taps in the
+ * padding point at the zero row, or at the input pixel the padding mode reads.
  */
 export function convIndirection(
-  ind: usize, x: usize, zero: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32,
-  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32, mr: i32,
+  ind: usize, x: usize, zero: usize, n: i32, d: i32, h: i32, w: i32, c: i32, od: i32, oh: i32, ow: i32,
+  kD: i32, kH: i32, kW: i32, sD: i32, sH: i32, sW: i32, dD: i32, dH: i32, dW: i32,
+  padFront: i32, padTop: i32, padLeft: i32, mode: i32, mr: i32,
 ): void {
   const MR = mr;
-  const pixels = n * oh * ow;
-  const taps = kH * kW;
+  const pixels = n * od * oh * ow;
+  const taps = kD * kH * kW;
   const tiles = (pixels + MR - 1) / MR;
   const pixelBytes = <usize>c << 2;
   for (let t = 0; t < tiles; t++) {
@@ -55,20 +78,26 @@ export function convIndirection(
       let m = t * MR + i;
       if (m >= pixels) m = pixels - 1;
       const ox = m % ow;
-      const r = m / ow;
+      let r = m / ow;
       const oy = r % oh;
-      const b = r / oh;
+      r /= oh;
+      const oz = r % od;
+      const b = r / od;
+      const iz0 = oz * sD - padFront;
       const iy0 = oy * sH - padTop;
       const ix0 = ox * sW - padLeft;
       let q = tileBase + (<usize>i << 2);
-      for (let ky = 0; ky < kH; ky++) {
-        const iy = iy0 + ky * dH;
-        const rowOk = <u32>iy < <u32>h;
-        const rowBase = x + <usize>(b * h + iy) * <usize>w * pixelBytes;
-        for (let kx = 0; kx < kW; kx++) {
-          const ix = ix0 + kx * dW;
-          store<u32>(q, rowOk && <u32>ix < <u32>w ? <u32>(rowBase + <usize>ix * pixelBytes) : <u32>zero);
-          q += MR << 2;
+      for (let kz = 0; kz < kD; kz++) {
+        const iz = padIndex(iz0 + kz * dD, d, mode);
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = padIndex(iy0 + ky * dH, h, mode);
+          const rowOk = iz >= 0 && iy >= 0;
+          const rowBase = x + <usize>((b * d + iz) * h + iy) * <usize>w * pixelBytes;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = padIndex(ix0 + kx * dW, w, mode);
+            store<u32>(q, rowOk && ix >= 0 ? <u32>(rowBase + <usize>ix * pixelBytes) : <u32>zero);
+            q += MR << 2;
+          }
         }
       }
     }

@@ -31,17 +31,17 @@ function addRow(dst: usize, src: usize, count: i32): void {
 }
 
 /**
- * Scatter-adds the column buffer into `out` (n x oh x ow x cout, NHWC), after filling it with
- * `bias` (cout floats), and clamps it to [vmin, vmax].
+ * Scatter-adds the column buffer into `out` (n x od x oh x ow x cout, NDHWC; d = od = kD = 1
+ * for 2-D), after filling it with `bias` (cout floats), and clamps it to [vmin, vmax].
  */
 export function deconvCol2im(
-  col: usize, bias: usize, out: usize, n: i32, h: i32, w: i32, oh: i32, ow: i32, groups: i32,
-  coutG: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
-  vmin: f32, vmax: f32,
+  col: usize, bias: usize, out: usize, n: i32, d: i32, h: i32, w: i32, od: i32, oh: i32, ow: i32, groups: i32,
+  coutG: i32, kD: i32, kH: i32, kW: i32, sD: i32, sH: i32, sW: i32, dD: i32, dH: i32, dW: i32,
+  padFront: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
 ): void {
   const cout = groups * coutG;
-  const taps = kH * kW;
-  const outPixels = n * oh * ow;
+  const taps = kD * kH * kW;
+  const outPixels = n * od * oh * ow;
   const pixelBytes = <usize>cout << 2;
   // 1. bias
   let o = out;
@@ -55,27 +55,33 @@ export function deconvCol2im(
   const groupBytes = <usize>(taps * coutG) << 2;
   let src = col;
   for (let b = 0; b < n; b++) {
-    const ob = out + <usize>b * <usize>oh * <usize>ow * pixelBytes;
-    for (let iy = 0; iy < h; iy++) {
-      for (let ix = 0; ix < w; ix++) {
-        for (let ky = 0; ky < kH; ky++) {
-          const oy = iy * sH - padTop + ky * dH;
-          if (<u32>oy >= <u32>oh) continue;
-          for (let kx = 0; kx < kW; kx++) {
-            const ox = ix * sW - padLeft + kx * dW;
-            if (<u32>ox >= <u32>ow) continue;
-            const dst = ob + <usize>(oy * ow + ox) * pixelBytes;
-            const s = src + <usize>(ky * kW + kx) * tapBytes;
-            if (groups == 1) {
-              addRow(dst, s, coutG);
-            } else {
-              for (let g = 0; g < groups; g++) {
-                addRow(dst + <usize>g * tapBytes, s + <usize>g * groupBytes, coutG);
+    for (let iz = 0; iz < d; iz++) {
+      for (let iy = 0; iy < h; iy++) {
+        for (let ix = 0; ix < w; ix++) {
+          for (let kz = 0; kz < kD; kz++) {
+            const oz = iz * sD - padFront + kz * dD;
+            if (<u32>oz >= <u32>od) continue;
+            const ob = out + <usize>(b * od + oz) * <usize>oh * <usize>ow * pixelBytes;
+            for (let ky = 0; ky < kH; ky++) {
+              const oy = iy * sH - padTop + ky * dH;
+              if (<u32>oy >= <u32>oh) continue;
+              for (let kx = 0; kx < kW; kx++) {
+                const ox = ix * sW - padLeft + kx * dW;
+                if (<u32>ox >= <u32>ow) continue;
+                const dst = ob + <usize>(oy * ow + ox) * pixelBytes;
+                const s = src + <usize>((kz * kH + ky) * kW + kx) * tapBytes;
+                if (groups == 1) {
+                  addRow(dst, s, coutG);
+                } else {
+                  for (let g = 0; g < groups; g++) {
+                    addRow(dst + <usize>g * tapBytes, s + <usize>g * groupBytes, coutG);
+                  }
+                }
               }
             }
           }
+          src += colRowBytes;
         }
-        src += colRowBytes;
       }
     }
   }
@@ -120,9 +126,10 @@ export function deconvTilesNchw(
   const planeBytes = <usize>(oh * ow) << 2;
   const tapBytes = <usize>cout << 2;
   const pixelBytes = <usize>(kH * kW) * tapBytes;
-  // output columns [0, oxEnd) and rows [0, oyEnd) are covered by a tap
-  const oxEnd = min(ow, w * kW - padLeft);
-  const oyEnd = min(oh, h * kH - padTop);
+  // output columns [0, oxEnd) and rows [0, oyEnd) are covered by a tap (none when the crop is
+  // wider than the taps reach and outputPadding alone keeps the output)
+  const oxEnd = max(0, min(ow, w * kW - padLeft));
+  const oyEnd = max(0, min(oh, h * kH - padTop));
   for (let b = 0; b < n; b++) {
     const ob = out + <usize>b * <usize>cout * planeBytes;
     const cb = col + <usize>b * <usize>(h * w) * pixelBytes;

@@ -18,7 +18,7 @@ import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './was
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -62,10 +62,14 @@ export interface WasmExports {
   run_conv2d_nchw_out_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, outPlane: number): void;
   conv2d_indirection_length(pixels: number, taps: number, mr: number): number;
-  /** (ind, x, zero, n, h, w, c, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, mr) */
-  build_conv2d_indirection_nhwc(ind: number, x: number, zero: number, n: number, h: number, w: number, c: number,
-    oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
-    padTop: number, padLeft: number, mr: number): void;
+  /**
+   * (ind, x, zero, n, d, h, w, c, od, oh, ow, kD, kH, kW, sD, sH, sW, dD, dH, dW, padFront, padTop, padLeft,
+   * mode (0 zeros, 1 reflect, 2 replicate, 3 circular), mr): NDHWC x, d = 1 for 2-D
+   */
+  build_conv_indirection_ndhwc(ind: number, x: number, zero: number, n: number, d: number, h: number, w: number,
+    c: number, od: number, oh: number, ow: number, kD: number, kH: number, kW: number, sD: number, sH: number,
+    sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number, mode: number,
+    mr: number): void;
   /** (ind, x, pixels, rowBytes, mr) */
   build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
   /** (w [3][3][cin][cout], cin, cout, u [16][cin][cout]): the Winograd F(2x2,3x3) weight transform */
@@ -128,10 +132,14 @@ export interface WasmExports {
   run_dwconv2d_nchw_f32(x: number, packed: number, out: number, zeroRow: number, n: number, c: number, h: number, w: number,
     cout: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padTop: number, padLeft: number, min: number, max: number): void;
-  /** (col, bias, out, n, h, w, oh, ow, groups, coutG, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max) */
-  run_deconv2d_col2im_nhwc_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
-    ow: number, groups: number, coutG: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
-    padTop: number, padLeft: number, min: number, max: number): void;
+  /**
+   * (col, bias, out, n, d, h, w, od, oh, ow, groups, coutG, kD, kH, kW, sD, sH, sW, dD, dH, dW, padFront, padTop,
+   * padLeft, min, max): NDHWC out, d = od = kD = 1 for 2-D
+   */
+  run_deconv_col2im_ndhwc_f32(col: number, bias: number, out: number, n: number, d: number, h: number, w: number,
+    od: number, oh: number, ow: number, groups: number, coutG: number, kD: number, kH: number, kW: number, sD: number,
+    sH: number, sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number,
+    min: number, max: number): void;
   /** groups 1, stride = kernel, dilation 1: (col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max), NCHW out */
   run_deconv2d_tiles_nchw_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number, max: number): void;

@@ -10,7 +10,7 @@ import { canonicalWeights } from '../tensor/layout.js';
 import { getBackend } from '../backends/registry.js';
 import type { Backend, Kernel, Runner, StageDescription } from '../backends/types.js';
 import { Layout, NormOptions, normaliseOptions, OpName } from './options.js';
-import { Geometry, kernelSpec, nchwOf, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
+import { Dims, dimsOf, Geometry, inLength, kernelAxes, kernelSpec, outLength, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
 
 /** What run() accepts besides the input. */
 export interface RunOptions {
@@ -21,11 +21,6 @@ let liveLayers = 0;
 /** Prepared layers created and not yet disposed. */
 export function liveLayerCount(): number {
   return liveLayers;
-}
-
-/** The kernel axes of rank-4 weights in a layout (OIHW / HWIO and their kin). */
-export function kernelAxes(layout: Layout): [number, number] {
-  return layout === 'NCHW' ? [2, 3] : [0, 1];
 }
 
 /** One weight tensor and the spec built from it. */
@@ -42,23 +37,34 @@ const WEIGHT_ARGS: Record<OpName, readonly (readonly [string, readonly number[]]
   pointwiseConv2d: [['w', [4, 2]]],
   convTranspose2d: [['w', [4]]],
   separableConv2d: [['wDepthwise', [4]], ['wPointwise', [4, 2]]],
+  conv1d: [['w', [3]]],
+  convTranspose1d: [['w', [3]]],
+  conv3d: [['w', [5]]],
+  convTranspose3d: [['w', [5]]],
 };
+
+/** The kernel axes of weights of any rank in a layout (for zero-sized kernel messages). */
+const axesIn = (layout: Layout) => (rank: number): readonly number[] => kernelAxes(layout, rank);
 
 /** Validates the weight shapes (not data) of `fn`; returns checked copies. */
 export function checkWeightShapes(fn: OpName, o: NormOptions, shapes: readonly unknown[]): number[][] {
-  return WEIGHT_ARGS[fn].map(([name, ranks], i) => checkShape(fn, `${name}Shape`, shapes[i], ranks, kernelAxes(o.layout)));
+  return WEIGHT_ARGS[fn].map(([name, ranks], i) => checkShape(fn, `${name}Shape`, shapes[i], ranks, axesIn(o.layout)));
 }
 
 /** The stage specs of an op from its (checked) weight shapes: one stage, or two for separable. */
 export function specsOf(fn: OpName, o: NormOptions, shapes: readonly number[][]): StageSpec[] {
   switch (fn) {
     case 'conv2d':
+    case 'conv1d':
+    case 'conv3d':
       return [specConv2d(fn, shapes[0], o)];
     case 'depthwiseConv2d':
       return [specDepthwise(fn, shapes[0], o)];
     case 'pointwiseConv2d':
       return [specPointwise(fn, shapes[0], o)];
     case 'convTranspose2d':
+    case 'convTranspose1d':
+    case 'convTranspose3d':
       return [specTransposed(fn, shapes[0], o)];
     case 'separableConv2d': {
       const dwSpec = specDepthwise(fn, shapes[0], o, 'depthwiseActivation');
@@ -77,22 +83,26 @@ export function specsOf(fn: OpName, o: NormOptions, shapes: readonly number[][])
 
 /** Validates weight tensors and builds the stages of an op. */
 export function stagesOf(fn: OpName, o: NormOptions, ws: readonly unknown[]): StageInput[] {
-  const tensors = WEIGHT_ARGS[fn].map(([name, ranks], i) => checkTensor(fn, name, ws[i], ranks, kernelAxes(o.layout)));
+  const tensors = WEIGHT_ARGS[fn].map(([name, ranks], i) => checkTensor(fn, name, ws[i], ranks, axesIn(o.layout)));
   const specs = specsOf(fn, o, tensors.map((t) => t.shape));
   const biases = specs.length === 2 ? [o.depthwiseBias, o.bias] : [o.bias];
   return specs.map((spec, i) => ({ spec, w: tensors[i], bias: biases[i] }));
 }
 
-/** Resolves a chain of stages against an input shape [n, c, h, w]. */
-export function resolveChain(specs: readonly StageSpec[], n: number, c: number, h: number, w: number): Geometry[] {
+/** Resolves a chain of stages against an input of these sizes. */
+export function resolveChain(specs: readonly StageSpec[], x: Dims): Geometry[] {
   const geoms: Geometry[] = [];
+  let { c, d, h, w } = x;
   for (const spec of specs) {
-    const g = resolve(spec, n, c, h, w);
+    const g = resolve(spec, x.n, c, h, w, d);
     geoms.push(g);
-    [c, h, w] = [g.cout, g.oh, g.ow];
+    [c, d, h, w] = [g.cout, g.od, g.oh, g.ow];
   }
   return geoms;
 }
+
+/** The activation rank of the ops of a rank (3 for 1-D, 4 for 2-D, 5 for 3-D). */
+export const tensorRank = (rank: 1 | 2 | 3): number => rank + 2;
 
 /** Turns an allocation failure (RangeError from a typed array or memory.grow) into OUT_OF_MEMORY. */
 export function oom<T>(fn: string, body: () => T): T {
@@ -145,18 +155,18 @@ export function outputArray(fn: string, out: unknown, length: number, shape: num
  */
 export function runCall(fn: string, specs: readonly StageSpec[], layout: Layout, runner: Runner, x: unknown, opts: unknown): Tensor {
   const out = runOut(fn, opts);
-  const xt = checkTensor(fn, 'x', x, [4]);
-  const [n, c, h, w] = nchwOf(xt.shape, layout);
-  return execute(fn, runner, layout, xt, resolveChain(specs, n, c, h, w), out);
+  const rank = specs[0].rank;
+  const xt = checkTensor(fn, 'x', x, [tensorRank(rank)]);
+  return execute(fn, runner, layout, xt, resolveChain(specs, dimsOf(xt.shape, layout)), out, rank);
 }
 
 /** Executes resolved geometries: x re-checked, `out` checked or allocated, the runner run. */
-function execute(fn: string, runner: Runner, layout: Layout, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
-  const first = geoms[0];
-  stillHolds(fn, 'x', x.data, first.n * first.c * first.h * first.w, 'SHAPE_MISMATCH');
+function execute(fn: string, runner: Runner, layout: Layout, x: Tensor, geoms: Geometry[], out: unknown,
+  rank: 1 | 2 | 3): Tensor {
+  stillHolds(fn, 'x', x.data, inLength(geoms[0]), 'SHAPE_MISMATCH');
   const last = geoms[geoms.length - 1];
-  const shape = outShapeOf(last, layout);
-  const data = outputArray(fn, out, last.n * last.oh * last.ow * last.cout, shape);
+  const shape = outShapeOf(last, layout, rank);
+  const data = outputArray(fn, out, outLength(last), shape);
   oom(fn, () => runner.run(x.data, layout, geoms, data));
   return { data, shape };
 }
@@ -233,7 +243,7 @@ export class PreparedLayer {
 
   /** @internal run with geometries already resolved (functional ops resolve before packing). */
   runChecked(fn: string, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
-    return execute(fn, this.#runner, this.layout, x, geoms, out);
+    return execute(fn, this.#runner, this.layout, x, geoms, out, this.specs[0].rank);
   }
 
   /**
@@ -286,13 +296,12 @@ export function createLayer(fn: OpName, ws: unknown[], opts: unknown): PreparedL
 /** The functional form: validate everything, then create, run and dispose. */
 export function runOnce(fn: OpName, x: unknown, ws: unknown[], opts: unknown): Tensor {
   const o = normaliseOptions(fn, opts);
-  const xt = checkTensor(fn, 'x', x, [4]);
+  const xt = checkTensor(fn, 'x', x, [tensorRank(o.rank)]);
   const stages = stagesOf(fn, o, ws);
-  const [n, c, h, w] = nchwOf(xt.shape, o.layout);
-  const geoms = resolveChain(stages.map((s) => s.spec), n, c, h, w);
+  const geoms = resolveChain(stages.map((s) => s.spec), dimsOf(xt.shape, o.layout));
   const last = geoms[geoms.length - 1];
   // Check `out` before packing anything.
-  if (o.out !== undefined) outputArray(fn, o.out, last.n * last.oh * last.ow * last.cout, outShapeOf(last, o.layout));
+  if (o.out !== undefined) outputArray(fn, o.out, outLength(last), outShapeOf(last, o.layout, o.rank));
   const layer = new PreparedLayer(fn, o, stages);
   try {
     return layer.runChecked(fn, xt, geoms, o.out);

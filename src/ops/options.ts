@@ -5,41 +5,74 @@
  */
 import { ConvError, ConvErrorCode, isFloat32Array, readingUserValues, show } from '../errors.js';
 
+/** The internal layout: channels first or channels last, whatever the rank. */
 export type Layout = 'NCHW' | 'NHWC';
+/** The layout strings a user passes, per spatial rank (channels first, channels last). */
+export type UserLayout = 'NCHW' | 'NHWC' | 'NCW' | 'NWC' | 'NCDHW' | 'NDHWC';
+export const LAYOUTS_OF_RANK: Record<1 | 2 | 3, readonly [UserLayout, UserLayout]> = {
+  1: ['NCW', 'NWC'],
+  2: ['NCHW', 'NHWC'],
+  3: ['NCDHW', 'NDHWC'],
+};
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 export type Activation = 'none' | 'relu' | 'relu6';
 export type BackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm' | 'js';
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 
 /** Public options of every op; which ones an op accepts is checked by normaliseOptions. */
 export interface ConvOptions {
-  stride?: number | [number, number];
-  padding?: number | [number, number] | [number, number, number, number] | 'valid' | 'same';
-  dilation?: number | [number, number];
+  /** One value, or one per spatial axis. */
+  stride?: number | number[];
+  /**
+   * A number, one per axis (symmetric), begin and end per axis in ONNX order ([begin, end] for
+   * 1-D, [top, left, bottom, right] for 2-D, [front, top, left, back, bottom, right] for 3-D),
+   * 'valid', 'same', or 'causal' (conv1d only).
+   */
+  padding?: number | number[] | 'valid' | 'same' | 'causal';
+  dilation?: number | number[];
   groups?: number;
-  outputPadding?: number | [number, number];
+  outputPadding?: number | number[];
+  paddingMode?: PaddingMode;
   bias?: Float32Array;
   activation?: Activation;
   depthwiseBias?: Float32Array;
   depthwiseActivation?: Activation;
-  layout?: Layout;
+  layout?: UserLayout;
   backend?: BackendName;
   out?: Float32Array;
 }
 
-/** Padding after normalising: explicit [top, left, bottom, right], or 'same' (resolved per input size). */
-export type Padding = { kind: 'explicit'; top: number; left: number; bottom: number; right: number } | { kind: 'same' };
+/**
+ * Padding after normalising: explicit begin and end per axis (front/back 0 below 3-D), 'same'
+ * (resolved per input size) or 'causal' (conv1d: dilation * (k - 1) before, resolved by the spec).
+ */
+export type Padding =
+  | { kind: 'explicit'; front: number; top: number; left: number; back: number; bottom: number; right: number }
+  | { kind: 'same' }
+  | { kind: 'causal' };
 
 export interface NormOptions {
+  /** Spatial rank of the op: 1, 2 or 3. */
+  rank: 1 | 2 | 3;
+  /** [H, W]; 1-D ops have H = 1. */
   stride: [number, number];
   dilation: [number, number];
+  /** The depth axis of 3-D ops (1 otherwise). */
+  strideD: number;
+  dilationD: number;
   padding: Padding;
+  paddingMode: PaddingMode;
   groups: number;
   outputPadding: [number, number];
+  outputPaddingD: number;
   bias: Float32Array | undefined;
   activation: Activation;
   depthwiseBias: Float32Array | undefined;
   depthwiseActivation: Activation;
   layout: Layout;
+  /** The layout string as the user's rank spells it, for messages. */
+  userLayout: UserLayout;
   backend: BackendName | undefined;
   out: Float32Array | undefined;
 }
@@ -50,7 +83,21 @@ export type OpName =
   | 'depthwiseConv2d'
   | 'pointwiseConv2d'
   | 'separableConv2d'
-  | 'convTranspose2d';
+  | 'convTranspose2d'
+  | 'conv1d'
+  | 'convTranspose1d'
+  | 'conv3d'
+  | 'convTranspose3d';
+
+/** The spatial rank of an op. */
+export function rankOf(fn: OpName): 1 | 2 | 3 {
+  return fn === 'conv1d' || fn === 'convTranspose1d' ? 1 : fn === 'conv3d' || fn === 'convTranspose3d' ? 3 : 2;
+}
+
+/** Whether an op is a transposed convolution. */
+export function isTransposed(fn: OpName): boolean {
+  return fn === 'convTranspose1d' || fn === 'convTranspose2d' || fn === 'convTranspose3d';
+}
 
 /**
  * Upper bound of stride, dilation, padding and outputPadding values (2^28). API.md sets none;
@@ -61,7 +108,7 @@ export const MAX_PARAM = 2 ** 28;
 
 const KNOWN_KEYS = new Set([
   'stride', 'padding', 'dilation', 'groups', 'outputPadding', 'bias', 'activation',
-  'depthwiseBias', 'depthwiseActivation', 'layout', 'backend', 'out',
+  'depthwiseBias', 'depthwiseActivation', 'paddingMode', 'layout', 'backend', 'out',
 ]);
 
 function isInt(v: unknown, min: number): v is number {
@@ -78,14 +125,17 @@ function smallArray(v: unknown, maxLength: number): unknown[] | undefined {
   return copy;
 }
 
-function pair(fn: string, name: string, v: unknown, dflt: number, min: number, code: ConvErrorCode): [number, number] {
-  if (v === undefined) return [dflt, dflt];
+const AXES: Record<1 | 2 | 3, string> = { 1: '[w]', 2: '[h, w]', 3: '[d, h, w]' };
+
+/** One value per spatial axis ([d, h, w] for 3-D, [h, w] for 2-D, [w] for 1-D): a number or an array of `rank`. */
+function perAxis(fn: string, name: string, v: unknown, rank: 1 | 2 | 3, dflt: number, min: number,
+  code: ConvErrorCode): number[] {
+  if (v === undefined) return new Array(rank).fill(dflt);
+  if (isInt(v, min)) return new Array(rank).fill(v);
+  const a = smallArray(v, rank);
+  if (a && a.length === rank && a.every((x) => isInt(x, min))) return a as number[];
   const what = min === 0 ? 'non-negative' : 'positive';
-  const expect = `a ${what} integer (at most ${MAX_PARAM}) or a pair of them`;
-  if (isInt(v, min)) return [v, v];
-  const a = smallArray(v, 2);
-  if (a && a.length === 2 && isInt(a[0], min) && isInt(a[1], min)) return [a[0], a[1]];
-  throw new ConvError(code, `${fn}: ${name} (${show(v)}) must be ${expect}`);
+  throw new ConvError(code, `${fn}: ${name} (${show(v)}) must be a ${what} integer (at most ${MAX_PARAM}) or ${AXES[rank]} of them`);
 }
 
 function activation(fn: string, name: string, v: unknown): Activation {
@@ -94,23 +144,46 @@ function activation(fn: string, name: string, v: unknown): Activation {
   throw new ConvError('BAD_OPTION', `${fn}: ${name} (${show(v)}) must be 'none', 'relu' or 'relu6'`);
 }
 
-function padding(fn: string, v: unknown): Padding {
-  if (v === undefined || v === 'valid') return { kind: 'explicit', top: 0, left: 0, bottom: 0, right: 0 };
+function explicit(front: number, top: number, left: number, back: number, bottom: number, right: number): Padding {
+  return { kind: 'explicit', front, top, left, back, bottom, right };
+}
+
+const PADDING_FORMS: Record<1 | 2 | 3, string> = {
+  1: "[p] or [begin, end]",
+  2: "[padH, padW] or [top, left, bottom, right]",
+  3: "[padD, padH, padW] or [front, top, left, back, bottom, right]",
+};
+
+function padding(fn: OpName, v: unknown, rank: 1 | 2 | 3): Padding {
+  if (v === undefined || v === 'valid') return explicit(0, 0, 0, 0, 0, 0);
   if (v === 'same') return { kind: 'same' };
-  if (isInt(v, 0)) return { kind: 'explicit', top: v, left: v, bottom: v, right: v };
-  const a = smallArray(v, 4);
-  if (a && a.length === 2 && isInt(a[0], 0) && isInt(a[1], 0)) {
-    return { kind: 'explicit', top: a[0], left: a[1], bottom: a[0], right: a[1] };
+  if (v === 'causal') {
+    if (fn !== 'conv1d') {
+      throw new ConvError('BAD_PADDING', `${fn}: padding 'causal' is for conv1d only`);
+    }
+    return { kind: 'causal' };
   }
-  if (a && a.length === 4 && a.every((p) => isInt(p, 0))) {
-    const [top, left, bottom, right] = a as number[];
-    return { kind: 'explicit', top, left, bottom, right };
+  if (isInt(v, 0)) return explicit(rank === 3 ? v : 0, rank === 1 ? 0 : v, v, rank === 3 ? v : 0, rank === 1 ? 0 : v, v);
+  const a = smallArray(v, 2 * rank);
+  if (a && a.every((p) => isInt(p, 0))) {
+    const p = a as number[];
+    if (rank === 1 && p.length === 1) return explicit(0, 0, p[0], 0, 0, p[0]);
+    if (rank === 1 && p.length === 2) return explicit(0, 0, p[0], 0, 0, p[1]);
+    if (rank === 2 && p.length === 2) return explicit(0, p[0], p[1], 0, p[0], p[1]);
+    if (rank === 2 && p.length === 4) return explicit(0, p[0], p[1], 0, p[2], p[3]);
+    if (rank === 3 && p.length === 3) return explicit(p[0], p[1], p[2], p[0], p[1], p[2]);
+    if (rank === 3 && p.length === 6) return explicit(p[0], p[1], p[2], p[3], p[4], p[5]);
   }
   throw new ConvError(
     'BAD_PADDING',
-    `${fn}: padding (${show(v)}) must be 'valid', 'same', a non-negative integer (at most ${MAX_PARAM}), ` +
-      `[padH, padW] or [top, left, bottom, right]`,
+    `${fn}: padding (${show(v)}) must be 'valid', 'same'${fn === 'conv1d' ? ", 'causal'" : ''}, a non-negative integer ` +
+      `(at most ${MAX_PARAM}), ${PADDING_FORMS[rank]}`,
   );
+}
+
+/** Whether an explicit padding is all zeros. */
+export function noPadding(p: Padding): boolean {
+  return p.kind === 'explicit' && !(p.front || p.top || p.left || p.back || p.bottom || p.right);
 }
 
 function f32(fn: string, name: string, v: unknown, code: ConvErrorCode): Float32Array | undefined {
@@ -147,16 +220,30 @@ function normalise(fn: OpName, opts: unknown): NormOptions {
       throw new ConvError('BAD_OPTION', `${fn}: opts.${key} (${show(o[key])}) is an option of ${ops.join(' and ')} only`);
     }
   };
-  onlyFor('groups', ['conv2d', 'convTranspose2d']);
-  onlyFor('outputPadding', ['convTranspose2d']);
+  onlyFor('groups', ['conv2d', 'convTranspose2d', 'conv1d', 'convTranspose1d', 'conv3d', 'convTranspose3d']);
+  onlyFor('outputPadding', ['convTranspose2d', 'convTranspose1d', 'convTranspose3d']);
   onlyFor('depthwiseBias', ['separableConv2d']);
   onlyFor('depthwiseActivation', ['separableConv2d']);
 
-  const stride = pair(fn, 'stride', o.stride, 1, 1, 'BAD_STRIDE');
-  const dilation = pair(fn, 'dilation', o.dilation, 1, 1, 'BAD_DILATION');
-  const pad = padding(fn, o.padding);
-  if (fn === 'pointwiseConv2d' && pad.kind === 'explicit' && (pad.top || pad.left || pad.bottom || pad.right)) {
+  const rank = rankOf(fn);
+  // [d, h, w] of a value per axis: 2-D ops have no depth, 1-D ops neither depth nor height
+  const spatial = (v: number[], one: number): [number, number, number] =>
+    rank === 3 ? [v[0], v[1], v[2]] : rank === 2 ? [one, v[0], v[1]] : [one, one, v[0]];
+  const [strideD, strideH, strideW] = spatial(perAxis(fn, 'stride', o.stride, rank, 1, 1, 'BAD_STRIDE'), 1);
+  const [dilationD, dilationH, dilationW] = spatial(perAxis(fn, 'dilation', o.dilation, rank, 1, 1, 'BAD_DILATION'), 1);
+  const pad = padding(fn, o.padding, rank);
+  if (fn === 'pointwiseConv2d' && !noPadding(pad)) {
     throw new ConvError('BAD_PADDING', `${fn}: padding (${show(o.padding)}) must be 0 or 'valid' for a pointwise convolution`);
+  }
+  let paddingMode: PaddingMode = 'zeros';
+  if (o.paddingMode !== undefined) {
+    if (!PADDING_MODES.includes(o.paddingMode as PaddingMode)) {
+      throw new ConvError('BAD_OPTION', `${fn}: paddingMode (${show(o.paddingMode)}) must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}`);
+    }
+    paddingMode = o.paddingMode as PaddingMode;
+    if (isTransposed(fn) && paddingMode !== 'zeros') {
+      throw new ConvError('BAD_OPTION', `${fn}: paddingMode (${show(o.paddingMode)}) must be 'zeros' for a transposed convolution`);
+    }
   }
   let groups = 1;
   if (o.groups !== undefined) {
@@ -165,20 +252,22 @@ function normalise(fn: OpName, opts: unknown): NormOptions {
     }
     groups = o.groups;
   }
-  const outputPadding = pair(fn, 'outputPadding', o.outputPadding, 0, 0, 'BAD_OUTPUT_PADDING');
-  if (fn === 'convTranspose2d' && pad.kind === 'same' && (outputPadding[0] || outputPadding[1])) {
+  const [outputPaddingD, ...outputPadding] = spatial(perAxis(fn, 'outputPadding', o.outputPadding, rank, 0, 0, 'BAD_OUTPUT_PADDING'), 0);
+  if (isTransposed(fn) && pad.kind === 'same' && (outputPaddingD || outputPadding[0] || outputPadding[1])) {
     throw new ConvError(
       'BAD_OUTPUT_PADDING',
       `${fn}: outputPadding (${show(o.outputPadding)}) must be 0 with padding 'same'`,
     );
   }
-  let layout: Layout = 'NCHW';
+  const [first, last] = LAYOUTS_OF_RANK[rank];
+  let userLayout: UserLayout = first;
   if (o.layout !== undefined) {
-    if (o.layout !== 'NCHW' && o.layout !== 'NHWC') {
-      throw new ConvError('BAD_OPTION', `${fn}: layout (${show(o.layout)}) must be 'NCHW' or 'NHWC'`);
+    if (o.layout !== first && o.layout !== last) {
+      throw new ConvError('BAD_OPTION', `${fn}: layout (${show(o.layout)}) must be '${first}' or '${last}'`);
     }
-    layout = o.layout;
+    userLayout = o.layout as UserLayout;
   }
+  const layout: Layout = userLayout === first ? 'NCHW' : 'NHWC';
   let backend: BackendName | undefined;
   if (o.backend !== undefined) {
     if (!BACKEND_NAMES.includes(o.backend as BackendName)) {
@@ -187,16 +276,22 @@ function normalise(fn: OpName, opts: unknown): NormOptions {
     backend = o.backend as BackendName;
   }
   return {
-    stride,
-    dilation,
+    rank,
+    stride: [strideH, strideW],
+    dilation: [dilationH, dilationW],
+    strideD,
+    dilationD,
     padding: pad,
+    paddingMode,
     groups,
-    outputPadding,
+    outputPadding: [outputPadding[0], outputPadding[1]],
+    outputPaddingD,
     bias: f32(fn, 'bias', o.bias, 'BAD_BIAS'),
     activation: activation(fn, 'activation', o.activation),
     depthwiseBias: f32(fn, 'depthwiseBias', o.depthwiseBias, 'BAD_BIAS'),
     depthwiseActivation: activation(fn, 'depthwiseActivation', o.depthwiseActivation),
     layout,
+    userLayout,
     backend,
     out: f32(fn, 'out', o.out, 'BAD_OUT'),
   };

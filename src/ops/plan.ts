@@ -2,18 +2,21 @@
  * The plan: one normalised description of a convolution stage that feeds every backend
  * (as tfjs's computeConv2DInfo). A StageSpec is what a prepared layer knows at creation (the
  * weights' shape and the options); a Geometry is the StageSpec resolved against one input shape
- * (every size and pad a kernel needs). Every op is one of three kinds, always computed in NHWC:
+ * (every size and pad a kernel needs). Sizes have three spatial axes, depth, height and width:
+ * 2-D ops have depth 1, 1-D ops depth and height 1, so that every backend runs 1-D convolutions
+ * as 2-D ones of height 1 and only 3-D ones need kernels of their own. Every op is one of three
+ * kinds, always computed channels-last (NHWC; NDHWC for 3-D):
  *
  * - 'conv':   grouped convolution (standard, dilated, grouped, pointwise). Canonical weights
- *             [groups][kH][kW][cinG][coutG]: each group's HWIO block, output channels contiguous.
+ *             [groups][kD][kH][kW][cinG][coutG]: each group's DHWIO block, output channels contiguous.
  * - 'dw':     depthwise with multiplier m = cout / c, known only once the input's channels are.
  *             Canonical weights [kH][kW][cout], output channel o = c*m + j reading input channel c.
  *             A conv2d with groups = Cin = Cout keeps a 'conv' spec (its checks and messages) but
  *             resolves and builds as 'dw' (isDepthwiseConv, kernelSpec).
- * - 'deconv': transposed convolution. Canonical weights [groups][cinG][kH][kW][coutG].
+ * - 'deconv': transposed convolution. Canonical weights [groups][cinG][kD][kH][kW][coutG].
  */
 import { ConvError, show } from '../errors.js';
-import { clampOf, Layout, NormOptions, OpName, Padding } from './options.js';
+import { clampOf, Layout, NormOptions, OpName, Padding, PaddingMode } from './options.js';
 import { samePadding, sameTransposeCrop } from '../tensor/shape.js';
 
 export type StageKind = 'conv' | 'dw' | 'deconv';
@@ -29,13 +32,20 @@ export interface StageSpec {
   readonly groups: number;
   /** Where the weights hold the input channels, for messages: 'w.shape[1] * groups', 'w.shape[0]', ... */
   readonly cinSource: string;
+  /** Spatial rank of the op (1, 2 or 3): depth and height are 1 below it. */
+  readonly rank: 1 | 2 | 3;
+  readonly kD: number;
   readonly kH: number;
   readonly kW: number;
+  readonly strideD: number;
   readonly strideH: number;
   readonly strideW: number;
+  readonly dilationD: number;
   readonly dilationH: number;
   readonly dilationW: number;
   readonly padding: Padding;
+  readonly paddingMode: PaddingMode;
+  readonly outPadD: number;
   readonly outPadH: number;
   readonly outPadW: number;
   /** Clamp applied after the bias: (-inf, inf), (0, inf) or (0, 6). */
@@ -43,59 +53,90 @@ export interface StageSpec {
   readonly max: number;
 }
 
-/** A StageSpec resolved against an input of shape [n, c, h, w] (channels-last inside). */
+/** A StageSpec resolved against an input of shape [n, c, d, h, w] (channels-last inside). */
 export interface Geometry {
   readonly kind: StageKind;
   readonly n: number;
+  readonly d: number;
   readonly h: number;
   readonly w: number;
   readonly c: number;
+  readonly od: number;
   readonly oh: number;
   readonly ow: number;
   readonly cout: number;
   readonly groups: number;
   readonly cinG: number;
   readonly coutG: number;
+  readonly kD: number;
   readonly kH: number;
   readonly kW: number;
+  readonly strideD: number;
   readonly strideH: number;
   readonly strideW: number;
+  readonly dilationD: number;
   readonly dilationH: number;
   readonly dilationW: number;
-  /** conv/dw: zero padding; deconv: rows/cols cropped from the full output. */
+  /** conv/dw: padding (of paddingMode's values); deconv: planes/rows/cols cropped from the full output. */
+  readonly padFront: number;
   readonly padTop: number;
   readonly padLeft: number;
+  readonly padBack: number;
   readonly padBottom: number;
   readonly padRight: number;
-  /** deconv only: rows/cols added at the end of the full output. */
+  readonly paddingMode: PaddingMode;
+  /** deconv only: planes/rows/cols added at the end of the full output. */
+  readonly outPadD: number;
   readonly outPadH: number;
   readonly outPadW: number;
   readonly min: number;
   readonly max: number;
 }
 
-/** Kernel dims of a weight shape in the given layout: [kH, kW]. */
 function baseSpec(fn: OpName, kind: StageKind, o: NormOptions, act: 'activation' | 'depthwiseActivation', dims: {
-  cin: number; cout: number; groups: number; kH: number; kW: number; cinSource: string;
+  cin: number; cout: number; groups: number; kD: number; kH: number; kW: number; cinSource: string;
 }): StageSpec {
   const [min, max] = clampOf(o[act]);
+  let padding = o.padding;
+  if (padding.kind === 'causal') {
+    // dilation * (k - 1) before, nothing after (Keras), at any stride
+    padding = { kind: 'explicit', front: 0, top: 0, left: o.dilation[1] * (dims.kW - 1), back: 0, bottom: 0, right: 0 };
+  }
   return Object.freeze({
-    fn, kind, ...dims,
-    strideH: o.stride[0], strideW: o.stride[1],
-    dilationH: o.dilation[0], dilationW: o.dilation[1],
-    padding: o.padding,
+    fn, kind, rank: o.rank, ...dims,
+    strideD: o.strideD, strideH: o.stride[0], strideW: o.stride[1],
+    dilationD: o.dilationD, dilationH: o.dilation[0], dilationW: o.dilation[1],
+    padding,
+    paddingMode: o.paddingMode,
+    outPadD: kind === 'deconv' ? o.outputPaddingD : 0,
     outPadH: kind === 'deconv' ? o.outputPadding[0] : 0,
     outPadW: kind === 'deconv' ? o.outputPadding[1] : 0,
     min, max,
   });
 }
 
-function kernelDims(fn: OpName, wShape: readonly number[], layout: Layout): [number, number] {
-  const [kH, kW] = layout === 'NCHW' ? [wShape[2], wShape[3]] : [wShape[0], wShape[1]];
-  if (kH < 1 || kW < 1) {
-    throw new ConvError('BAD_KERNEL', `${fn}: w.shape ${show(wShape)} has a zero-sized kernel (${kH}x${kW}); kernel sizes must be positive`);
+/**
+ * The kernel axes of weights in a layout: channels-first weights [O, I, k...] hold them last,
+ * channels-last ones [k..., I, O] first. 2-D pointwise weights of rank 2 have none.
+ */
+export function kernelAxes(layout: Layout, rank: number): number[] {
+  const spatial = rank - 2;
+  return Array.from({ length: spatial }, (_, i) => (layout === 'NCHW' ? 2 + i : i));
+}
+
+/** [kD, kH, kW] of a weight shape (kD and kH 1 below 3-D and 2-D). */
+function kernelDims(fn: OpName, wShape: readonly number[], layout: Layout): [number, number, number] {
+  const k = kernelAxes(layout, wShape.length).map((a) => wShape[a]);
+  if (k.some((v) => v < 1)) {
+    throw new ConvError('BAD_KERNEL', `${fn}: w.shape ${show(wShape)} has a zero-sized kernel (${k.join('x')}); kernel sizes must be positive`);
   }
-  return [kH, kW];
+  while (k.length < 3) k.unshift(1);
+  return [k[0], k[1], k[2]];
+}
+
+/** [out, in] channel entries of a weight shape: the two axes that are not kernel axes. */
+function channelAxes(layout: Layout, rank: number): [number, number] {
+  return layout === 'NCHW' ? [0, 1] : [rank - 1, rank - 2];
 }
 
 function checkBias(fn: OpName, name: string, bias: Float32Array | undefined, channels: number): void {
@@ -104,22 +145,26 @@ function checkBias(fn: OpName, name: string, bias: Float32Array | undefined, cha
   }
 }
 
-/** conv2d: w is [Cout, Cin/g, kH, kW] (NCHW) or [kH, kW, Cin/g, Cout] (NHWC). */
+/**
+ * conv1d, conv2d, conv3d: w is [Cout, Cin/g, k...] (channels first) or [k..., Cin/g, Cout]
+ * (channels last).
+ */
 export function specConv2d(fn: OpName, wShape: readonly number[], o: NormOptions): StageSpec {
-  const [kH, kW] = kernelDims(fn, wShape, o.layout);
-  const [cout, cinG] = o.layout === 'NCHW' ? [wShape[0], wShape[1]] : [wShape[3], wShape[2]];
+  const [kD, kH, kW] = kernelDims(fn, wShape, o.layout);
+  const [oAxis, iAxis] = channelAxes(o.layout, wShape.length);
+  const [cout, cinG] = [wShape[oAxis], wShape[iAxis]];
   if (cout % o.groups !== 0) {
     throw new ConvError('BAD_GROUPS', `${fn}: groups (${o.groups}) must divide the output channels (${cout})`);
   }
   checkBias(fn, 'bias', o.bias, cout);
-  const cinSource = `w.shape[${o.layout === 'NCHW' ? 1 : 2}] * groups`;
-  return baseSpec(fn, 'conv', o, 'activation', { cin: cinG * o.groups, cout, groups: o.groups, kH, kW, cinSource });
+  const cinSource = `w.shape[${iAxis}] * groups`;
+  return baseSpec(fn, 'conv', o, 'activation', { cin: cinG * o.groups, cout, groups: o.groups, kD, kH, kW, cinSource });
 }
 
 /** pointwiseConv2d: w is [Cout, Cin, 1, 1] / [Cout, Cin] (NCHW) or [1, 1, Cin, Cout] / [Cin, Cout] (NHWC). */
 export function specPointwise(fn: OpName, wShape: readonly number[], o: NormOptions): StageSpec {
   if (wShape.length === 4) {
-    const [kH, kW] = kernelDims(fn, wShape, o.layout);
+    const [, kH, kW] = kernelDims(fn, wShape, o.layout);
     if (kH !== 1 || kW !== 1) {
       throw new ConvError('BAD_KERNEL', `${fn}: w.shape ${show(wShape)} has a ${kH}x${kW} kernel; pointwise weights must be 1x1`);
     }
@@ -129,15 +174,16 @@ export function specPointwise(fn: OpName, wShape: readonly number[], o: NormOpti
   checkBias(fn, 'bias', o.bias, cout);
   const cinAxis = o.layout === 'NCHW' ? 1 : wShape.length === 4 ? 2 : 0;
   const cinSource = `${fn === 'separableConv2d' ? 'wPointwise' : 'w'}.shape[${cinAxis}]`;
-  return baseSpec(fn, 'conv', { ...o, padding: { kind: 'explicit', top: 0, left: 0, bottom: 0, right: 0 } }, 'activation',
-    { cin, cout, groups: 1, kH: 1, kW: 1, cinSource });
+  const none: Padding = { kind: 'explicit', front: 0, top: 0, left: 0, back: 0, bottom: 0, right: 0 };
+  return baseSpec(fn, 'conv', { ...o, padding: none, paddingMode: 'zeros' }, 'activation',
+    { cin, cout, groups: 1, kD: 1, kH: 1, kW: 1, cinSource });
 }
 
 /** depthwiseConv2d: w is [C*m, 1, kH, kW] (NCHW) or [kH, kW, C, m] (NHWC). */
 export function specDepthwise(
   fn: OpName, wShape: readonly number[], o: NormOptions, stage: 'activation' | 'depthwiseActivation' = 'activation',
 ): StageSpec {
-  const [kH, kW] = kernelDims(fn, wShape, o.layout);
+  const [, kH, kW] = kernelDims(fn, wShape, o.layout);
   let cout: number;
   if (o.layout === 'NCHW') {
     if (wShape[1] !== 1) {
@@ -153,19 +199,24 @@ export function specDepthwise(
   const cin = o.layout === 'NHWC' ? wShape[2] : 0;
   // NHWC names C itself; NCHW weights only hold C*m.
   const cinSource = `${fn === 'separableConv2d' ? 'wDepthwise' : 'w'}.shape[${o.layout === 'NHWC' ? 2 : 0}]`;
-  return baseSpec(fn, 'dw', o, stage, { cin, cout, groups: cin, kH, kW, cinSource });
+  return baseSpec(fn, 'dw', o, stage, { cin, cout, groups: cin, kD: 1, kH, kW, cinSource });
 }
 
-/** convTranspose2d: w is [Cin, Cout/g, kH, kW] (NCHW) or [kH, kW, Cout/g, Cin] (NHWC). */
+/**
+ * convTranspose1d/2d/3d: w is [Cin, Cout/g, k...] (channels first) or [k..., Cout/g, Cin]
+ * (channels last).
+ */
 export function specTransposed(fn: OpName, wShape: readonly number[], o: NormOptions): StageSpec {
-  const [kH, kW] = kernelDims(fn, wShape, o.layout);
-  const [cin, coutG] = o.layout === 'NCHW' ? [wShape[0], wShape[1]] : [wShape[3], wShape[2]];
+  const [kD, kH, kW] = kernelDims(fn, wShape, o.layout);
+  const [iAxis, oAxis] = channelAxes(o.layout, wShape.length);
+  const [cin, coutG] = [wShape[iAxis], wShape[oAxis]];
   if (cin % o.groups !== 0) {
     throw new ConvError('BAD_GROUPS', `${fn}: groups (${o.groups}) must divide the input channels (${cin})`);
   }
   const cout = coutG * o.groups;
   checkBias(fn, 'bias', o.bias, cout);
   for (const [axis, op, s, d] of [
+    ['D', o.outputPaddingD, o.strideD, o.dilationD],
     ['H', o.outputPadding[0], o.stride[0], o.dilation[0]],
     ['W', o.outputPadding[1], o.stride[1], o.dilation[1]],
   ] as const) {
@@ -175,15 +226,16 @@ export function specTransposed(fn: OpName, wShape: readonly number[], o: NormOpt
     }
   }
   if (o.padding.kind === 'same') {
-    for (const [axis, k, s, d] of [['H', kH, o.stride[0], o.dilation[0]], ['W', kW, o.stride[1], o.dilation[1]]] as const) {
+    for (const [axis, k, s, d] of [['D', kD, o.strideD, o.dilationD], ['H', kH, o.stride[0], o.dilation[0]],
+      ['W', kW, o.stride[1], o.dilation[1]]] as const) {
       if ((k - 1) * d + 1 < s) {
         throw new ConvError('BAD_PADDING',
           `${fn}: padding 'same' needs (k-1)*d+1 >= stride along ${axis}, got (${k}-1)*${d}+1 < ${s}`);
       }
     }
   }
-  const cinSource = `w.shape[${o.layout === 'NCHW' ? 0 : 3}]`;
-  return baseSpec(fn, 'deconv', o, 'activation', { cin, cout, groups: o.groups, kH, kW, cinSource });
+  const cinSource = `w.shape[${iAxis}]`;
+  return baseSpec(fn, 'deconv', o, 'activation', { cin, cout, groups: o.groups, kD, kH, kW, cinSource });
 }
 
 /**
@@ -200,7 +252,7 @@ export function specTransposed(fn: OpName, wShape: readonly number[], o: NormOpt
  * Validation and messages stay conv2d's: resolve() checks the input as for any conv.
  */
 export function isDepthwiseConv(spec: StageSpec): boolean {
-  return spec.kind === 'conv' && spec.groups > 1 && spec.groups === spec.cin && spec.cout === spec.groups;
+  return spec.kind === 'conv' && spec.rank < 3 && spec.groups > 1 && spec.groups === spec.cin && spec.cout === spec.groups;
 }
 
 /**
@@ -213,11 +265,41 @@ export function kernelSpec(spec: StageSpec): StageSpec {
   return isDepthwiseConv(spec) ? Object.freeze({ ...spec, kind: 'dw' }) : spec;
 }
 
+/** [begin, end] padding of one axis of a non-transposed stage. */
+function padsOf(spec: StageSpec, axis: 'D' | 'H' | 'W', size: number, k: number, s: number, d: number): [number, number] {
+  const p = spec.padding;
+  if (p.kind === 'same') return samePadding(size, k, s, d);
+  if (p.kind !== 'explicit') throw new Error(`plan: unresolved padding ${p.kind}`);
+  return axis === 'D' ? [p.front, p.back] : axis === 'H' ? [p.top, p.bottom] : [p.left, p.right];
+}
+
+/** [begin, end] crop of one axis of a transposed stage. */
+function cropsOf(spec: StageSpec, axis: 'D' | 'H' | 'W', k: number, s: number, d: number): [number, number] {
+  const p = spec.padding;
+  if (p.kind === 'same') return sameTransposeCrop(k, s, d);
+  if (p.kind !== 'explicit') throw new Error(`plan: unresolved padding ${p.kind}`);
+  return axis === 'D' ? [p.front, p.back] : axis === 'H' ? [p.top, p.bottom] : [p.left, p.right];
+}
+
+/** The limits of paddingMode, per axis: reflect below the size, circular at most the size. */
+function checkModePads(spec: StageSpec, axis: string, size: number, pads: [number, number]): void {
+  const mode = spec.paddingMode;
+  if (mode === 'zeros' || mode === 'replicate') return;
+  const limit = mode === 'reflect' ? size - 1 : size;
+  for (const p of pads) {
+    if (p > limit) {
+      throw new ConvError('BAD_PADDING',
+        `${spec.fn}: a '${mode}' pad (${p}) along ${axis} must be ${mode === 'reflect' ? 'below' : 'at most'} the input's size (${size})`);
+    }
+  }
+}
+
 /**
- * Resolves a stage against an input [n, c, h, w] (whatever the layout).
- * @throws ConvError BAD_GROUPS | CHANNEL_MISMATCH | EMPTY_OUTPUT
+ * Resolves a stage against an input [n, c, d, h, w] (whatever the layout; d and h 1 below 3-D
+ * and 2-D).
+ * @throws ConvError BAD_GROUPS | CHANNEL_MISMATCH | EMPTY_OUTPUT | BAD_PADDING
  */
-export function resolve(spec: StageSpec, n: number, c: number, h: number, w: number): Geometry {
+export function resolve(spec: StageSpec, n: number, c: number, h: number, w: number, d = 1): Geometry {
   const fn = spec.fn;
   let groups = spec.groups;
   let cinG: number;
@@ -243,54 +325,99 @@ export function resolve(spec: StageSpec, n: number, c: number, h: number, w: num
     cinG = c / groups;
     coutG = spec.cout / groups;
   }
-  const { kH, kW, strideH, strideW, dilationH, dilationW } = spec;
-  let pt: number, pl: number, pb: number, pr: number;
-  let oh: number, ow: number;
-  if (spec.kind === 'deconv') {
-    if (spec.padding.kind === 'same') {
-      [pt, pb] = sameTransposeCrop(kH, strideH, dilationH);
-      [pl, pr] = sameTransposeCrop(kW, strideW, dilationW);
+  const { kD, kH, kW, strideD, strideH, strideW, dilationD, dilationH, dilationW } = spec;
+  const axes = [
+    ['D', d, kD, strideD, dilationD, spec.outPadD],
+    ['H', h, kH, strideH, dilationH, spec.outPadH],
+    ['W', w, kW, strideW, dilationW, spec.outPadW],
+  ] as const;
+  const pads: [number, number][] = [];
+  const outs: number[] = [];
+  for (const [axis, size, k, s, dil, outPad] of axes) {
+    if (spec.kind === 'deconv') {
+      const [p0, p1] = cropsOf(spec, axis, k, s, dil);
+      pads.push([p0, p1]);
+      outs.push((size - 1) * s - p0 - p1 + dil * (k - 1) + outPad + 1);
     } else {
-      ({ top: pt, left: pl, bottom: pb, right: pr } = spec.padding);
+      const [p0, p1] = padsOf(spec, axis, size, k, s, dil);
+      checkModePads(spec, axis, size, [p0, p1]);
+      pads.push([p0, p1]);
+      const span = size + p0 + p1 - dil * (k - 1) - 1;
+      outs.push(span < 0 ? 0 : Math.floor(span / s) + 1);
     }
-    oh = (h - 1) * strideH - pt - pb + dilationH * (kH - 1) + spec.outPadH + 1;
-    ow = (w - 1) * strideW - pl - pr + dilationW * (kW - 1) + spec.outPadW + 1;
-  } else {
-    if (spec.padding.kind === 'same') {
-      [pt, pb] = samePadding(h, kH, strideH, dilationH);
-      [pl, pr] = samePadding(w, kW, strideW, dilationW);
-    } else {
-      ({ top: pt, left: pl, bottom: pb, right: pr } = spec.padding);
-    }
-    const nh = h + pt + pb - dilationH * (kH - 1) - 1;
-    const nw = w + pl + pr - dilationW * (kW - 1) - 1;
-    oh = nh < 0 ? 0 : Math.floor(nh / strideH) + 1;
-    ow = nw < 0 ? 0 : Math.floor(nw / strideW) + 1;
   }
-  if (oh < 1 || ow < 1) {
+  const [od, oh, ow] = outs;
+  const [[pf, pk], [pt, pb], [pl, pr]] = pads;
+  if (od < 1 || oh < 1 || ow < 1) {
+    const dims = spec.rank === 3 ? [0, 1, 2] : spec.rank === 2 ? [1, 2] : [2];
+    const x = (v: number[]): string => dims.map((i) => v[i]).join('x');
+    const padList = dims.flatMap((i) => pads[i]).join(', ');
     throw new ConvError('EMPTY_OUTPUT',
-      `${fn}: the output would be ${oh}x${ow} for a ${h}x${w} input, a ${kH}x${kW} kernel, stride ${strideH}x${strideW}, ` +
-      `dilation ${dilationH}x${dilationW} and padding [${pt}, ${pl}, ${pb}, ${pr}]; it must be at least 1x1`);
+      `${fn}: the output would be ${x(outs)} for a ${x([d, h, w])} input, a ${x([kD, kH, kW])} kernel, stride ${x([strideD, strideH, strideW])}, ` +
+      `dilation ${x([dilationD, dilationH, dilationW])} and padding [${padList}]; it must be at least ${dims.map(() => 1).join('x')}`);
   }
   return Object.freeze({
-    kind: isDepthwiseConv(spec) ? 'dw' : spec.kind, n, h, w, c, oh, ow, cout: spec.cout, groups, cinG, coutG, kH, kW,
-    strideH, strideW, dilationH, dilationW, padTop: pt, padLeft: pl, padBottom: pb, padRight: pr,
-    outPadH: spec.outPadH, outPadW: spec.outPadW, min: spec.min, max: spec.max,
+    kind: isDepthwiseConv(spec) ? 'dw' : spec.kind, n, d, h, w, c, od, oh, ow, cout: spec.cout, groups, cinG, coutG,
+    kD, kH, kW, strideD, strideH, strideW, dilationD, dilationH, dilationW,
+    padFront: pf, padTop: pt, padLeft: pl, padBack: pk, padBottom: pb, padRight: pr, paddingMode: spec.paddingMode,
+    outPadD: spec.outPadD, outPadH: spec.outPadH, outPadW: spec.outPadW, min: spec.min, max: spec.max,
   });
 }
 
 /** Multiply-accumulates of one resolved stage (DESIGN.md's table; transposed counts input pixels). */
 export function macsOf(g: Geometry): number {
-  if (g.kind === 'deconv') return g.n * g.h * g.w * g.c * g.coutG * g.kH * g.kW;
-  return g.n * g.oh * g.ow * g.cout * g.cinG * g.kH * g.kW;
+  const taps = g.kD * g.kH * g.kW;
+  if (g.kind === 'deconv') return g.n * g.d * g.h * g.w * g.c * g.coutG * taps;
+  return g.n * g.od * g.oh * g.ow * g.cout * g.cinG * taps;
 }
 
-/** [n, c, h, w] of an activation shape in a layout. */
+/** An activation's sizes, whatever its rank: depth and height 1 below 3-D and 2-D. */
+export interface Dims {
+  n: number;
+  c: number;
+  d: number;
+  h: number;
+  w: number;
+}
+
+/** The sizes of an activation shape of rank 3, 4 or 5 in a layout (channels first or last). */
+export function dimsOf(shape: readonly number[], layout: Layout): Dims {
+  const r = shape.length;
+  const c = layout === 'NCHW' ? shape[1] : shape[r - 1];
+  const sp = layout === 'NCHW' ? shape.slice(2) : shape.slice(1, r - 1);
+  while (sp.length < 3) sp.unshift(1);
+  return { n: shape[0], c, d: sp[0], h: sp[1], w: sp[2] };
+}
+
+/** [n, c, h, w] of a 2-D activation shape in a layout. */
 export function nchwOf(shape: readonly number[], layout: Layout): [number, number, number, number] {
   return layout === 'NCHW' ? [shape[0], shape[1], shape[2], shape[3]] : [shape[0], shape[3], shape[1], shape[2]];
 }
 
-/** The output shape of a geometry in a layout. */
-export function outShapeOf(g: Geometry, layout: Layout): number[] {
-  return layout === 'NCHW' ? [g.n, g.cout, g.oh, g.ow] : [g.n, g.oh, g.ow, g.cout];
+/** The output shape of a geometry in a layout, of the op's rank. */
+export function outShapeOf(g: Geometry, layout: Layout, rank: 1 | 2 | 3 = 2): number[] {
+  const sp = rank === 3 ? [g.od, g.oh, g.ow] : rank === 2 ? [g.oh, g.ow] : [g.ow];
+  return layout === 'NCHW' ? [g.n, g.cout, ...sp] : [g.n, ...sp, g.cout];
+}
+
+/**
+ * The geometry a stage runs on its padded copy (backends/pad.ts): the input grown by the pads,
+ * no padding, the same output.
+ */
+export function paddedGeometry(g: Geometry): Geometry {
+  return Object.freeze({
+    ...g,
+    d: g.d + g.padFront + g.padBack, h: g.h + g.padTop + g.padBottom, w: g.w + g.padLeft + g.padRight,
+    padFront: 0, padTop: 0, padLeft: 0, padBack: 0, padBottom: 0, padRight: 0, paddingMode: 'zeros',
+  });
+}
+
+/** Output elements of a geometry. */
+export function outLength(g: Geometry): number {
+  return g.n * g.od * g.oh * g.ow * g.cout;
+}
+
+/** Input elements of a geometry. */
+export function inLength(g: Geometry): number {
+  return g.n * g.d * g.h * g.w * g.c;
 }

@@ -67,7 +67,7 @@ export class Sequence {
 
 /**
  * Takes ownership of prepared layers (same layout, same backend) and runs them as one network.
- * @throws ConvError BAD_OPTION | DISPOSED | CHANNEL_MISMATCH
+ * @throws ConvError BAD_OPTION | BAD_RANK | DISPOSED | CHANNEL_MISMATCH
  */
 export function createSequence(layersIn: PreparedLayer[]): Sequence {
   // Read the user's array once (holes, proxies and getters included) into a checked copy.
@@ -84,6 +84,10 @@ export function createSequence(layersIn: PreparedLayer[]): Sequence {
     }
     if (l.disposed) throw new ConvError('DISPOSED', `${FN}: layers[${i}] (${l.fn}) was disposed or handed to a sequence`);
     if (checked.includes(l)) throw new ConvError('BAD_OPTION', `${FN}: layers[${i}] is the same layer as layers[${checked.indexOf(l)}]`);
+    if (i > 0 && l.specs[0].rank !== checked[0].specs[0].rank) {
+      throw new ConvError('BAD_RANK',
+        `${FN}: layers[${i}] (${l.fn}) is a ${l.specs[0].rank}-D layer but layers[0] (${checked[0].fn}) a ${checked[0].specs[0].rank}-D one; a sequence keeps one rank`);
+    }
     if (i > 0 && l.layout !== checked[0].layout) {
       throw new ConvError('BAD_OPTION', `${FN}: layers[${i}].layout (${l.layout}) must equal layers[0].layout (${checked[0].layout})`);
     }

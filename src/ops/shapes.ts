@@ -4,21 +4,20 @@
  */
 import { checkShape } from '../tensor/tensor.js';
 import { normaliseOptions, OpName } from './options.js';
-import { checkWeightShapes, resolveChain, specsOf } from './layers.js';
-import { Geometry, macsOf, nchwOf, outShapeOf } from './plan.js';
+import { checkWeightShapes, resolveChain, specsOf, tensorRank } from './layers.js';
+import { dimsOf, Geometry, macsOf, outShapeOf } from './plan.js';
 
-function plan(fn: OpName, xShape: unknown, wShapes: unknown[], opts: unknown): { geoms: Geometry[]; layout: 'NCHW' | 'NHWC' } {
+function plan(fn: OpName, xShape: unknown, wShapes: unknown[], opts: unknown): { geoms: Geometry[]; layout: 'NCHW' | 'NHWC'; rank: 1 | 2 | 3 } {
   const o = normaliseOptions(fn, opts);
-  checkShape(fn, 'xShape', xShape, [4]);
+  const shape = checkShape(fn, 'xShape', xShape, [tensorRank(o.rank)]);
   const specs = specsOf(fn, o, checkWeightShapes(fn, o, wShapes));
-  const [n, c, h, w] = nchwOf(xShape as number[], o.layout);
-  return { geoms: resolveChain(specs, n, c, h, w), layout: o.layout };
+  return { geoms: resolveChain(specs, dimsOf(shape, o.layout)), layout: o.layout, rank: o.rank };
 }
 
 /** Output shape (in the options' layout) of `fn` on inputs of these shapes. */
 export function shapeOf(fn: OpName, xShape: unknown, wShapes: unknown[], opts: unknown): number[] {
-  const { geoms, layout } = plan(fn, xShape, wShapes, opts);
-  return outShapeOf(geoms[geoms.length - 1], layout);
+  const { geoms, layout, rank } = plan(fn, xShape, wShapes, opts);
+  return outShapeOf(geoms[geoms.length - 1], layout, rank);
 }
 
 /** Multiply-accumulates of `fn` on inputs of these shapes (batch included). */

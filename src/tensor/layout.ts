@@ -13,8 +13,8 @@ import type { StageSpec } from '../ops/plan.js';
 
 /** Canonical weights of a stage from the user's weight data in `layout`. */
 export function canonicalWeights(spec: StageSpec, w: Float32Array, layout: Layout): Float32Array {
-  const { kH, kW, cout } = spec;
-  const taps = kH * kW;
+  const { kD, kH, kW, cout } = spec;
+  const taps = kD * kH * kW;
   const out = new Float32Array(w.length);
   if (spec.kind === 'dw') {
     if (layout === 'NHWC') {

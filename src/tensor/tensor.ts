@@ -19,7 +19,7 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
  * @throws ConvError BAD_TENSOR | BAD_RANK | SHAPE_MISMATCH | BAD_KERNEL
  */
 export function checkTensor(
-  fn: string, arg: string, t: unknown, ranks: readonly number[], kernelAxes?: readonly [number, number],
+  fn: string, arg: string, t: unknown, ranks: readonly number[], kernelAxes?: (rank: number) => readonly number[],
 ): Tensor {
   return readingUserValues(fn, 'BAD_TENSOR', arg, () => {
     if (t === null || typeof t !== 'object') {
@@ -46,7 +46,7 @@ export function checkTensor(
  * @throws ConvError BAD_TENSOR | BAD_RANK | BAD_KERNEL | SHAPE_MISMATCH
  */
 export function checkShape(
-  fn: string, name: string, shapeIn: unknown, ranks: readonly number[], kernelAxes?: readonly [number, number],
+  fn: string, name: string, shapeIn: unknown, ranks: readonly number[], kernelAxes?: (rank: number) => readonly number[],
 ): number[] {
   return readingUserValues(fn, 'BAD_TENSOR', name, () => {
     if (!Array.isArray(shapeIn)) {
@@ -61,7 +61,7 @@ export function checkShape(
     let n = 1;
     for (let i = 0; i < rank; i++) {
       const d = shape[i];
-      if (d === 0 && rank === 4 && kernelAxes?.includes(i)) {
+      if (d === 0 && rank >= 3 && kernelAxes?.(rank).includes(i)) {
         throw new ConvError('BAD_KERNEL', `${fn}: ${name}[${i}] is 0: a zero-sized kernel ${show(shape)}; kernel sizes must be positive`);
       }
       if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {

@@ -29,10 +29,10 @@ export function runConv(
   w: Float64Array, g: Geometry, x: Float32Array, xLayout: Layout, y: Float32Array, yLayout: Layout, s: Scratch,
 ): void {
   const { n, groups, cinG, coutG, cout, c, min, max } = g;
-  const kc = g.kH * g.kW * cinG;
+  const kc = g.kD * g.kH * g.kW * cinG;
   const gs = packedGroupSize(kc, coutG);
   const apOff = scratchOffset(groups, kc, coutG);
-  const ohw = g.oh * g.ow;
+  const ohw = g.od * g.oh * g.ow;
   // output pixel p of image b, channel o at y[yb*b + p*ldc + o*cn]
   const yb = ohw * cout;
   const ldc = yLayout === 'NHWC' ? cout : 1;
@@ -53,7 +53,7 @@ export function runConv(
     }
     return;
   }
-  const xs = stridesOf(xLayout, c, g.h, g.w);
+  const xs = stridesOf(xLayout, c, g.h, g.w, g.d);
   const mb = Math.min(ohw, Math.max(4, Math.floor(COL_BLOCK / kc) & ~3));
   const col = s.cols(mb * kc);
   for (let b = 0; b < n; b++) {

@@ -37,7 +37,7 @@ export class JsKernel implements Kernel {
   constructor(stage: Stage) {
     const { spec, weights, bias } = stage;
     this.spec = spec;
-    const taps = spec.kH * spec.kW;
+    const taps = spec.kD * spec.kH * spec.kW;
     switch (spec.kind) {
       case 'conv': {
         const cinG = spec.cin / spec.groups;

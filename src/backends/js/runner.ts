@@ -8,7 +8,8 @@
  */
 import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
-import type { Geometry } from '../../ops/plan.js';
+import { Geometry, inLength, outLength, paddedGeometry } from '../../ops/plan.js';
+import { needsPaddedCopy, padChannelsLast } from '../pad.js';
 import type { Kernel, Runner, StageDescription } from '../types.js';
 import { allocating } from './alloc.js';
 import { JsKernel } from './kernel.js';
@@ -29,6 +30,8 @@ function overlaps(a: Float32Array, b: Float32Array): boolean {
 export class JsRunner implements Runner {
   private readonly kernels: readonly JsKernel[];
   private bufs: [Float32Array, Float32Array] = [EMPTY32, EMPTY32];
+  /** The padded copy of a stage's input (a paddingMode other than 'zeros'). */
+  private padded = EMPTY32;
   private scratch = new Scratch();
   /** The stages' choice for the last input run. */
   private last: JsStageChoice[] | undefined;
@@ -54,8 +57,8 @@ export class JsRunner implements Runner {
     // getter run later in the call): refuse rather than read past the end (NaN) or write nowhere.
     const g0 = geoms[0];
     const gl = geoms[last];
-    const inLen = g0.n * g0.c * g0.h * g0.w;
-    const outLen = gl.n * gl.cout * gl.oh * gl.ow;
+    const inLen = inLength(g0);
+    const outLen = outLength(gl);
     if (x.length < inLen) {
       throw new ConvError('SHAPE_MISMATCH', `js backend: x has ${x.length} elements now, the input needs ${inLen} (was its buffer resized?)`);
     }
@@ -72,8 +75,8 @@ export class JsRunner implements Runner {
       if (srcLayout !== stages[i].input) {
         // NCHW to NHWC: the blocked transpose, then contiguous reads
         const next = cur === 0 ? 1 : 0;
-        const t = this.buf(next, g.n * g.h * g.w * g.c);
-        nchwToNhwc(src, t, g.n, g.c, g.h * g.w);
+        const t = this.buf(next, inLength(g));
+        nchwToNhwc(src, t, g.n, g.c, g.d * g.h * g.w);
         src = t;
         srcLayout = 'NHWC';
         cur = next;
@@ -84,18 +87,25 @@ export class JsRunner implements Runner {
         dst = out;
       } else {
         const next = cur === 0 ? 1 : 0;
-        dst = this.buf(next, g.n * g.oh * g.ow * g.cout);
+        dst = this.buf(next, outLength(g));
         cur = next;
       }
-      this.kernels[i].run(g, src, srcLayout, dst, dstLayout, this.scratch);
+      if (needsPaddedCopy(g)) {
+        // the kernel runs without padding on a copy padded by the stage's mode
+        const pg = paddedGeometry(g);
+        if (this.padded.length < inLength(pg)) this.padded = allocating('padded input', () => new Float32Array(inLength(pg)));
+        padChannelsLast(src, 0, this.padded, 0, g);
+        this.kernels[i].run(pg, this.padded, srcLayout, dst, dstLayout, this.scratch);
+      } else {
+        this.kernels[i].run(g, src, srcLayout, dst, dstLayout, this.scratch);
+      }
       src = dst;
       srcLayout = dstLayout;
     }
     if (src !== out) {
       const g = geoms[last];
-      const len = g.n * g.oh * g.ow * g.cout;
-      if (srcLayout === layout) out.set(src.subarray(0, len));
-      else nhwcToNchw(src, out, g.n, g.cout, g.oh * g.ow);
+      if (srcLayout === layout) out.set(src.subarray(0, outLength(g)));
+      else nhwcToNchw(src, out, g.n, g.cout, g.od * g.oh * g.ow);
     }
   }
 
@@ -111,11 +121,12 @@ export class JsRunner implements Runner {
   }
 
   bytes(): number {
-    return this.bufs[0].byteLength + this.bufs[1].byteLength + this.scratch.bytes();
+    return this.bufs[0].byteLength + this.bufs[1].byteLength + this.padded.byteLength + this.scratch.bytes();
   }
 
   dispose(): void {
     this.bufs = [EMPTY32, EMPTY32];
+    this.padded = EMPTY32;
     this.scratch.dispose();
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Layout } from '../../ops/options.js';
 import type { Geometry } from '../../ops/plan.js';
+import { needsPaddedCopy } from '../pad.js';
 
 /** Output pixels from which a depthwise stage on NCHW data runs on the planes (per-plane overhead below). */
 export const DW_PLANES_MIN_PIXELS = 400;
@@ -42,7 +43,8 @@ export function selectJsRun(geoms: readonly Geometry[], layout: Layout): JsStage
   const last = geoms.length - 1;
   let input: Layout = layout;
   return geoms.map((g, i) => {
-    if (input === 'NCHW' && !(g.kind === 'dw' && g.oh * g.ow >= DW_PLANES_MIN_PIXELS)) input = 'NHWC';
+    // a stage on a padded copy (paddingMode) reads channels-last
+    if (input === 'NCHW' && !(g.kind === 'dw' && g.oh * g.ow >= DW_PLANES_MIN_PIXELS && !needsPaddedCopy(g))) input = 'NHWC';
     const output: Layout = g.kind === 'dw' ? input : i === last && g.kind === 'conv' ? layout : 'NHWC';
     const kernel: JsKernelId = g.kind === 'conv' ? (isDirectPointwise(g) ? 'gemm' : 'im2col-gemm')
       : g.kind === 'dw' ? (input === 'NCHW' ? 'dwconv-planes' : 'dwconv') : 'deconv-gemm-col2im';

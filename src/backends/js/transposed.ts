@@ -27,13 +27,13 @@ const COL_BLOCK = 65536;
 export function runDeconv(
   w: Float64Array, bias: Float64Array, g: Geometry, x: Float32Array, y: Float32Array, s: Scratch,
 ): void {
-  const { n, h, c, oh, ow, cout, groups, cinG, coutG, kH, kW, min, max } = g;
-  const ldc = kH * kW * coutG;
-  const outPixels = n * oh * ow;
+  const { n, d, h, c, od, oh, ow, cout, groups, cinG, coutG, kD, kH, kW, min, max } = g;
+  const ldc = kD * kH * kW * coutG;
+  const outPixels = n * od * oh * ow;
   for (let p = 0, o = 0; p < outPixels; p++) {
     for (let ch = 0; ch < cout; ch++, o++) y[o] = bias[ch];
   }
-  const total = n * h * g.w;
+  const total = n * d * h * g.w;
   const mb = Math.min(total, Math.max(4, Math.floor(COL_BLOCK / ldc) & ~3));
   const col = s.cols(mb * ldc);
   const apOff = scratchOffset(groups, cinG, ldc);
@@ -55,41 +55,57 @@ export function runDeconv(
 }
 
 /**
- * Adds a gemm block (input pixels [p0, p0 + mc), group grp, rows of kH*kW*coutG) into the NHWC output.
+ * Adds a gemm block (input pixels [p0, p0 + mc), group grp, rows of kD*kH*kW*coutG) into the
+ * NHWC output (NDHWC for 3-D).
  */
 export function col2im(col: Float32Array, g: Geometry, grp: number, p0: number, mc: number, y: Float32Array): void {
-  const { h, oh, ow, cout, coutG, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const { d, h, od, oh, ow, cout, coutG, kD, kH, kW, strideD, strideH, strideW, dilationD, dilationH, dilationW } = g;
+  const { padFront, padTop, padLeft } = g;
   const iw = g.w;
-  const ldc = kH * kW * coutG;
+  const ldc = kD * kH * kW * coutG;
   const hw = h * iw;
-  let b = Math.floor(p0 / hw);
-  const rem = p0 - b * hw;
+  const per = d * hw;
+  let b = Math.floor(p0 / per);
+  let rem = p0 - b * per;
+  let iz = Math.floor(rem / hw);
+  rem -= iz * hw;
   let iy = Math.floor(rem / iw);
   let ix = rem - iy * iw;
   const cOff = grp * coutG;
   for (let r = 0; r < mc; r++) {
+    const oz0 = iz * strideD - padFront;
     const oy0 = iy * strideH - padTop;
     const ox0 = ix * strideW - padLeft;
     let src = r * ldc;
-    for (let ky = 0; ky < kH; ky++) {
-      const oy = oy0 + ky * dilationH;
-      if (oy < 0 || oy >= oh) {
-        src += kW * coutG;
+    for (let kz = 0; kz < kD; kz++) {
+      const oz = oz0 + kz * dilationD;
+      if (oz < 0 || oz >= od) {
+        src += kH * kW * coutG;
         continue;
       }
-      const rowBase = (b * oh + oy) * ow;
-      for (let kx = 0; kx < kW; kx++, src += coutG) {
-        const ox = ox0 + kx * dilationW;
-        if (ox < 0 || ox >= ow) continue;
-        const dst = (rowBase + ox) * cout + cOff;
-        for (let oc = 0; oc < coutG; oc++) y[dst + oc] += col[src + oc];
+      for (let ky = 0; ky < kH; ky++) {
+        const oy = oy0 + ky * dilationH;
+        if (oy < 0 || oy >= oh) {
+          src += kW * coutG;
+          continue;
+        }
+        const rowBase = ((b * od + oz) * oh + oy) * ow;
+        for (let kx = 0; kx < kW; kx++, src += coutG) {
+          const ox = ox0 + kx * dilationW;
+          if (ox < 0 || ox >= ow) continue;
+          const dst = (rowBase + ox) * cout + cOff;
+          for (let oc = 0; oc < coutG; oc++) y[dst + oc] += col[src + oc];
+        }
       }
     }
     if (++ix === iw) {
       ix = 0;
       if (++iy === h) {
         iy = 0;
-        b++;
+        if (++iz === d) {
+          iz = 0;
+          b++;
+        }
       }
     }
   }

@@ -44,9 +44,9 @@ export function stageSpec(a: StageArgs): StageSpec {
   return Object.freeze({
     fn: a.kind === 'deconv' ? 'convTranspose2d' : a.kind === 'dw' ? 'depthwiseConv2d' : 'conv2d',
     kind: a.kind, cin: a.cin ?? 0, cout: a.cout, groups: a.kind === 'dw' ? 0 : a.groups ?? 1,
-    cinSource: 'w', kH, kW, strideH: s, strideW: s, dilationH: d, dilationW: d,
-    padding: { kind: 'explicit', top: p, left: p, bottom: p, right: p },
-    outPadH: 0, outPadW: 0, min: 0, max: 6,
+    cinSource: 'w', rank: 2, kD: 1, kH, kW, strideD: 1, strideH: s, strideW: s, dilationD: 1, dilationH: d, dilationW: d,
+    padding: { kind: 'explicit', front: 0, top: p, left: p, back: 0, bottom: p, right: p }, paddingMode: 'zeros',
+    outPadD: 0, outPadH: 0, outPadW: 0, min: 0, max: 6,
   }) as StageSpec;
 }
 

@@ -13,13 +13,14 @@
  */
 import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
-import type { Geometry } from '../../ops/plan.js';
+import { Geometry, inLength, outLength } from '../../ops/plan.js';
+import { padChannelsLast } from '../pad.js';
 import type { Runner, StageDescription } from '../types.js';
 import type { WasmExports } from '../../loader/load.js';
 import type { Heap } from './heap.js';
 import type { WasmKernel } from './kernels/index.js';
 import { Scratch } from './scratch.js';
-import { RunChoice, selectRun } from './select.js';
+import { RunChoice, selectRun, StageChoice } from './select.js';
 
 const isCount = (v: number, min: number): boolean => Number.isInteger(v) && v >= min && v < 2 ** 31;
 
@@ -29,16 +30,17 @@ const isCount = (v: number, min: number): boolean => Number.isInteger(v) && v >=
  * ConvError, never a wasm trap.
  */
 function checkGeometry(g: Geometry): void {
-  if (!isCount(g.strideH, 1) || !isCount(g.strideW, 1)) {
-    throw new ConvError('BAD_STRIDE', `run: stride (${g.strideH}, ${g.strideW}) must be positive integers`);
+  if (!isCount(g.strideD, 1) || !isCount(g.strideH, 1) || !isCount(g.strideW, 1)) {
+    throw new ConvError('BAD_STRIDE', `run: stride (${g.strideD}, ${g.strideH}, ${g.strideW}) must be positive integers`);
   }
-  if (!isCount(g.dilationH, 1) || !isCount(g.dilationW, 1)) {
-    throw new ConvError('BAD_DILATION', `run: dilation (${g.dilationH}, ${g.dilationW}) must be positive integers`);
+  if (!isCount(g.dilationD, 1) || !isCount(g.dilationH, 1) || !isCount(g.dilationW, 1)) {
+    throw new ConvError('BAD_DILATION', `run: dilation (${g.dilationD}, ${g.dilationH}, ${g.dilationW}) must be positive integers`);
   }
-  if (!isCount(g.padTop, 0) || !isCount(g.padLeft, 0) || !isCount(g.padBottom, 0) || !isCount(g.padRight, 0)) {
-    throw new ConvError('BAD_PADDING', `run: padding (${g.padTop}, ${g.padLeft}, ${g.padBottom}, ${g.padRight}) must be non-negative integers`);
+  const pads = [g.padFront, g.padTop, g.padLeft, g.padBack, g.padBottom, g.padRight];
+  if (!pads.every((p) => isCount(p, 0))) {
+    throw new ConvError('BAD_PADDING', `run: padding (${pads.join(', ')}) must be non-negative integers`);
   }
-  for (const v of [g.n, g.h, g.w, g.c, g.oh, g.ow, g.cout, g.groups, g.cinG, g.coutG, g.kH, g.kW]) {
+  for (const v of [g.n, g.d, g.h, g.w, g.c, g.od, g.oh, g.ow, g.cout, g.groups, g.cinG, g.coutG, g.kD, g.kH, g.kW]) {
     if (!isCount(v, 1)) throw new ConvError('BAD_TENSOR', `run: a geometry size (${v}) is not a positive integer`);
   }
 }
@@ -46,6 +48,8 @@ function checkGeometry(g: Geometry): void {
 export class WasmRunner implements Runner {
   private readonly act: [Scratch, Scratch];
   private readonly staging: Scratch;
+  /** The padded copy of a stage's input (a paddingMode the kernel cannot read itself). */
+  private readonly padded: Scratch;
   private disposed = false;
   /** The choice for the last input met, and what it was made for. */
   private choice: RunChoice | undefined;
@@ -55,6 +59,7 @@ export class WasmRunner implements Runner {
     private readonly ex: WasmExports) {
     this.act = [new Scratch(heap), new Scratch(heap)];
     this.staging = new Scratch(heap);
+    this.padded = new Scratch(heap);
   }
 
   /** The choice for these geometries, made again only when the input or the path's conditions change. */
@@ -86,8 +91,8 @@ export class WasmRunner implements Runner {
     }
     const g0 = geoms[0];
     const last = geoms[geoms.length - 1];
-    const inFloats = g0.n * g0.h * g0.w * g0.c;
-    const outFloats = last.n * last.oh * last.ow * last.cout;
+    const inFloats = inLength(g0);
+    const outFloats = outLength(last);
     for (const g of geoms) checkGeometry(g);
     // the facade checked both; a buffer resized since (a getter on a resizable ArrayBuffer) must
     // not let stale wasm memory into the result
@@ -115,7 +120,7 @@ export class WasmRunner implements Runner {
     for (let i = 0; i < geoms.length; i++) {
       const g = geoms[i];
       const j = (i + 1) & 1;
-      need[j] = Math.max(need[j], g.n * g.oh * g.ow * g.cout);
+      need[j] = Math.max(need[j], outLength(g));
     }
     this.act[0].ensure(need[0] * 4);
     this.act[1].ensure(need[1] * 4);
@@ -123,9 +128,7 @@ export class WasmRunner implements Runner {
     const n = geoms.length;
     if (choice.path === 'nchw-planes' || choice.path === 'nhwc') {
       heap.write(this.act[0].ptr, x);
-      for (let i = 0; i < n; i++) {
-        this.kernels[i].run(stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
-      }
+      for (let i = 0; i < n; i++) this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
       // views are taken only now: kernels may have grown the memory
       out.set(heap.view(this.act[n & 1].ptr, outFloats));
       return;
@@ -134,19 +137,29 @@ export class WasmRunner implements Runner {
     const ex = this.ex;
     this.staging.ensure(Math.max(inFloats, outFloats) * 4);
     heap.write(this.staging.ptr, x);
-    ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.h * g0.w);
-    for (let i = 0; i < n - 1; i++) {
-      this.kernels[i].run(stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
-    }
+    ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w);
+    for (let i = 0; i < n - 1; i++) this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
     const xl = this.act[(n - 1) & 1].ptr;
     if (stages[n - 1].output === 'NCHW') {
-      this.kernels[n - 1].run(stages[n - 1], last, xl, this.staging.ptr);
+      this.stage(n - 1, stages[n - 1], last, xl, this.staging.ptr);
     } else {
       const res = this.act[n & 1].ptr;
-      this.kernels[n - 1].run(stages[n - 1], last, xl, res);
-      ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.oh * last.ow);
+      this.stage(n - 1, stages[n - 1], last, xl, res);
+      ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.od * last.oh * last.ow);
     }
     out.set(heap.view(this.staging.ptr, outFloats));
+  }
+
+  /** Runs stage i, on a padded copy of x when its choice says so. */
+  private stage(i: number, choice: StageChoice, g: Geometry, x: number, out: number): void {
+    if (choice.padded === undefined) {
+      this.kernels[i].run(choice, g, x, out);
+      return;
+    }
+    this.padded.ensure(inLength(choice.padded) * 4);
+    const f32 = this.heap.f32();
+    padChannelsLast(f32, x >>> 2, f32, this.padded.ptr >>> 2, g);
+    this.kernels[i].run(choice, choice.padded, this.padded.ptr, out);
   }
 
   /**
@@ -173,7 +186,7 @@ export class WasmRunner implements Runner {
       for (let i = 0; i < bands; i++) {
         const p0 = start(i);
         const len = start(i + 1) - p0;
-        const gb: Geometry = { ...g, n: 1, h: 1, w: len, oh: 1, ow: len };
+        const gb: Geometry = { ...g, n: 1, d: 1, h: 1, w: len, od: 1, oh: 1, ow: len };
         const xs = this.act[0].ptr >>> 2;
         const ys = this.act[1].ptr >>> 2;
         let f32 = this.heap.f32();
@@ -223,7 +236,7 @@ export class WasmRunner implements Runner {
   }
 
   bytes(): number {
-    return this.act[0].bytes() + this.act[1].bytes() + this.staging.bytes();
+    return this.act[0].bytes() + this.act[1].bytes() + this.staging.bytes() + this.padded.bytes();
   }
 
   dispose(): void {
@@ -232,6 +245,7 @@ export class WasmRunner implements Runner {
     this.act[0].release();
     this.act[1].release();
     this.staging.release();
+    this.padded.release();
   }
 }
 

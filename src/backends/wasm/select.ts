@@ -13,7 +13,8 @@
  * The figures behind each threshold are in docs/performance.md#kernel-selection.
  */
 import type { Layout } from '../../ops/options.js';
-import type { Geometry, StageSpec } from '../../ops/plan.js';
+import { Geometry, paddedGeometry, StageSpec } from '../../ops/plan.js';
+import { needsPaddedCopy } from '../pad.js';
 
 /** What a build offers, read once from its exports. */
 export interface WasmFeatures {
@@ -92,6 +93,11 @@ export interface StageChoice {
   /** Layout of the stage's input and output inside wasm memory. */
   readonly input: Layout;
   readonly output: Layout;
+  /**
+   * A paddingMode other than 'zeros' that the kernel cannot read through its indirection
+   * buffer: the runner pads a copy (backends/pad.ts) and runs the kernel on this geometry.
+   */
+  readonly padded?: Geometry;
   /** XNNPACK-style name of what runs, for describe(). */
   readonly name: string;
 }
@@ -121,14 +127,16 @@ export function selectPacking(spec: StageSpec, f: WasmFeatures): Packing {
   const isa = isaOf(f);
   if (spec.kind === 'dw') return Object.freeze({ family: 'dw', isa });
   if (spec.kind === 'deconv') return Object.freeze({ family: 'deconv', mr: f.gemmMr, nr: f.gemmNr, isa });
-  const { groups, cin, cout, kH, kW } = spec;
+  const { groups, cin, cout, kD, kH, kW } = spec;
   const coutG = cout / groups;
-  const taps = kH * kW;
+  const taps = kD * kH * kW;
+  // the 2-D-only kernels: Winograd, the row-merged igemm, the im2col NCHW gemm
+  const flat = spec.rank < 3;
   const tile: ConvTile = f.simd && groups > 1 && coutG === 4 ? 'groups4'
     : f.simd && coutG <= SMALL_GROUP_MAX_COUT ? '4x8' : 'build';
   const mr = tile === 'build' ? f.gemmMr : 4;
   const nr = tile === 'groups4' ? 4 : tile === '4x8' ? (f.simd ? 8 : 4) : f.gemmNr;
-  const winogradShape = f.simd && groups === 1 && kH === 3 && kW === 3 && spec.strideH === 1 && spec.strideW === 1 &&
+  const winogradShape = flat && f.simd && groups === 1 && kH === 3 && kW === 3 && spec.strideH === 1 && spec.strideW === 1 &&
     spec.dilationH === spec.dilationW && cin % 4 === 0 && cout % 4 === 0 &&
     cin >= WINOGRAD_MIN_CIN && cout >= WINOGRAD_MIN_CIN;
   const tile4 = spec.dilationH <= WINOGRAD43_MAX_DILATION && cin <= WINOGRAD43_MAX_CIN;
@@ -136,10 +144,10 @@ export function selectPacking(spec: StageSpec, f: WasmFeatures): Packing {
   const K = cin * taps;
   return Object.freeze({
     family: 'conv', tile, mr, nr, winograd, isa,
-    rows: groups === 1 && cin <= ROWS_MAX_CIN && kW > 1 && spec.dilationW === 1,
+    rows: flat && groups === 1 && cin <= ROWS_MAX_CIN && kW > 1 && spec.dilationW === 1,
     pointwiseNchw: f.simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
       cin <= f.nchwPanelChannels,
-    im2colNchw: f.simd && groups === 1 && taps > 1 && K <= Math.min(IM2COL_MAX_K, f.nchwPanelChannels),
+    im2colNchw: flat && f.simd && groups === 1 && taps > 1 && K <= Math.min(IM2COL_MAX_K, f.nchwPanelChannels),
   });
 }
 
@@ -148,13 +156,16 @@ export function rowsPadded(g: Geometry): { hp: number; wp: number } {
   return { hp: (g.oh - 1) * g.strideH + (g.kH - 1) * g.dilationH + 1, wp: (g.ow - 1) * g.strideW + g.kW };
 }
 
-const unpaddedStride1 = (g: Geometry): boolean => g.strideH === 1 && g.strideW === 1 &&
-  g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
+const unpaddedStride1 = (g: Geometry): boolean => g.strideD === 1 && g.strideH === 1 && g.strideW === 1 &&
+  g.padFront === 0 && g.padBack === 0 && g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
 
 /** Whether the NCHW 1x1 kernel runs this geometry (it maps each input pixel to the same output pixel). */
 function pointwiseNchwFits(p: Packing, g: Geometry): boolean {
-  return p.family === 'conv' && p.pointwiseNchw && unpaddedStride1(g) && g.h * g.w >= NCHW_POINTWISE_MIN_PLANE;
+  return p.family === 'conv' && p.pointwiseNchw && unpaddedStride1(g) && g.d * g.h * g.w >= NCHW_POINTWISE_MIN_PLANE;
 }
+
+/** Whether the stage reads padded values that are not zeros (backends/pad.ts). */
+const moded = (g: Geometry): boolean => needsPaddedCopy(g);
 
 function dwNchwFits(g: Geometry): boolean {
   return g.kH === 3 && g.kW === 3 && g.dilationW === 1 &&
@@ -163,6 +174,7 @@ function dwNchwFits(g: Geometry): boolean {
 
 /** The kernel that reads and writes NCHW planes for this geometry, if any. */
 function planesKernel(p: Packing, g: Geometry): KernelId | undefined {
+  if (moded(g)) return undefined;
   if (p.family === 'dw') return dwNchwFits(g) ? 'dwconv-nchw' : undefined;
   if (p.family !== 'conv') return undefined;
   if (pointwiseNchwFits(p, g)) return 'pointwise-nchw';
@@ -173,7 +185,8 @@ function planesKernel(p: Packing, g: Geometry): KernelId | undefined {
 function writesNchw(p: Packing, g: Geometry): boolean {
   if (p.family === 'conv') return p.tile !== '4x8';
   if (p.family === 'deconv') {
-    return g.groups === 1 && g.strideH === g.kH && g.strideW === g.kW && g.dilationH === 1 && g.dilationW === 1;
+    return g.d === 1 && g.kD === 1 && g.groups === 1 && g.strideH === g.kH && g.strideW === g.kW &&
+      g.dilationH === 1 && g.dilationW === 1;
   }
   return false;
 }
@@ -227,14 +240,25 @@ function choice(p: Packing, kernel: KernelId, g: Geometry, input: Layout, output
 }
 
 /**
+ * The NHWC choice of a stage: with a paddingMode other than 'zeros', the igemm reads the padded
+ * values through its indirection buffer; any other kernel runs on a padded copy.
+ */
+function nhwcChoice(p: Packing, g: Geometry, output: Layout): StageChoice {
+  if (!moded(g)) return choice(p, nhwcKernel(p, g), g, 'NHWC', output);
+  const pg = paddedGeometry(g);
+  const k = nhwcKernel(p, pg);
+  if (k === 'igemm') return choice(p, 'igemm', g, 'NHWC', output);
+  return Object.freeze({ kernel: k, input: 'NHWC', output, padded: pg, name: `${nameOf(p, k, pg, output)} on a ${g.paddingMode}-padded copy` });
+}
+
+/**
  * How a chain of stages runs on one input. `apart`: out and x are distinct arrays or the same
  * one (a band of output must not overwrite input still to be copied in).
  */
 export function selectRun(packings: readonly Packing[], geoms: readonly Geometry[], layout: Layout,
   apart: boolean): RunChoice {
   const n = geoms.length;
-  const nhwc = (i: number, output: Layout = 'NHWC'): StageChoice =>
-    choice(packings[i], nhwcKernel(packings[i], geoms[i]), geoms[i], 'NHWC', output);
+  const nhwc = (i: number, output: Layout = 'NHWC'): StageChoice => nhwcChoice(packings[i], geoms[i], output);
   if (layout === 'NHWC') {
     return Object.freeze({ path: 'nhwc', stages: Object.freeze(geoms.map((_, i) => nhwc(i))), band: 0 });
   }
@@ -246,7 +270,7 @@ export function selectRun(packings: readonly Packing[], geoms: readonly Geometry
     const lone = choice(p0, k, g0, 'NCHW', 'NCHW');
     if (k === 'pointwise-nchw' && apart) {
       const band = Math.floor(BAND_BYTES / 4 / (g0.c + g0.cout) / 16) * 16;
-      if (band >= MIN_PIXEL_BAND && g0.h * g0.w >= 2 * band) {
+      if (band >= MIN_PIXEL_BAND && g0.d * g0.h * g0.w >= 2 * band) {
         return Object.freeze({ path: 'nchw-pixel-bands', stages: [lone], band });
       }
     }
@@ -266,8 +290,9 @@ export function selectRun(packings: readonly Packing[], geoms: readonly Geometry
   const stages = geoms.map((_, i) => nhwc(i));
   const last = n - 1;
   if (writesNchw(packings[last], geoms[last])) {
-    const k = packings[last].family === 'deconv' ? 'deconv-tiles' : stages[last].kernel;
-    stages[last] = choice(packings[last], k, geoms[last], 'NHWC', 'NCHW');
+    stages[last] = packings[last].family === 'deconv'
+      ? choice(packings[last], 'deconv-tiles', geoms[last], 'NHWC', 'NCHW')
+      : nhwc(last, 'NCHW');
   }
   return Object.freeze({ path: 'nchw-staged', stages: Object.freeze(stages), band: 0 });
 }

@@ -33,7 +33,7 @@ describe.each(flavors())('grouped conv, groups of 4 outputs (%s)', (flavor) => {
     const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, 4));
     h.ex.pack_groups4_f32(groups, taps, cinG, h.put(w), h.put(bias), packed);
     const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, 4));
-    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, 4);
+    h.ex.build_conv_indirection_ndhwc(ind, xp, zero, n, 1, H, W, c, 1, oh, ow, 1, kH, kW, 1, sH, sW, 1, dH, dW, 0, pt, pl, 0, 4);
     // NaN fill: every output float must be written; then the same into NCHW planes (outPlane =
     // oh*ow: tiles of 4 pixels side by side in one plane, across two images, the short last tile)
     const plane = oh * ow;

@@ -19,7 +19,7 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     expect(len).toBe(Math.ceil(pixels / h.mr) * h.mr * taps);
     const ind = h.heap.alloc(len * 4);
     const x = 1024, zero = 64;
-    h.ex.build_conv2d_indirection_nhwc(ind, x, zero, n, H, W, c, oh, ow, k, k, 1, 1, 1, 1, pad, pad, h.mr);
+    h.ex.build_conv_indirection_ndhwc(ind, x, zero, n, 1, H, W, c, 1, oh, ow, 1, k, k, 1, 1, 1, 1, 1, 1, 0, pad, pad, 0, h.mr);
     const u = h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len);
     h.heap.free(ind);
     const MR = h.mr;
@@ -96,7 +96,7 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, nr));
     h.ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, h.put(w), h.put(bias), packed);
     const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, mr));
-    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, sH, sW, dH, dW, pt, pl, mr);
+    h.ex.build_conv_indirection_ndhwc(ind, xp, zero, n, 1, H, W, c, 1, oh, ow, 1, kH, kW, 1, sH, sW, 1, dH, dW, 0, pt, pl, 0, mr);
     const out = h.alloc(pixels * cout);
     h.ex.run_conv2d_nhwc_f32(ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, -1, 1, alt);
     const got = h.get(out, pixels * cout);
@@ -134,7 +134,7 @@ describe.each(flavors())('conv2d indirection + igemm (%s)', (flavor) => {
     const packed = h.alloc(groups * h.ex.packed_gemm_floats(taps, cinG, coutG, h.nr));
     h.ex.pack_gemm_f32(groups, taps, cinG, coutG, h.nr, h.put(w), h.put(bias), packed);
     const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, h.mr));
-    h.ex.build_conv2d_indirection_nhwc(ind, xp, zero, n, H, W, c, oh, ow, kH, kW, s, s, 1, 1, pt, pl, h.mr);
+    h.ex.build_conv_indirection_ndhwc(ind, xp, zero, n, 1, H, W, c, 1, oh, ow, 1, kH, kW, 1, s, s, 1, 1, 1, 0, pt, pl, 0, h.mr);
     // a guard float on each side: the stores stay inside the planes
     const out = h.alloc(pixels * cout + 2, 12345);
     h.ex.run_conv2d_nchw_out_f32(ind, packed, out + 4, zero, pixels, groups, cinG, coutG, taps, cout, -1.5, 1.5, oh * ow);

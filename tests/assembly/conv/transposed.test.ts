@@ -1,6 +1,6 @@
 /**
  * Transposed convolution (assembly/conv/transposed.ts): gemm into the column buffer through
- * run_conv2d_nhwc_f32 with one tap, then run_deconv2d_col2im_nhwc_f32 (bias, scatter-add with crop,
+ * run_conv2d_nhwc_f32 with one tap, then run_deconv_col2im_ndhwc_f32 (bias, scatter-add with crop,
  * stride, dilation, outputPadding, groups, clamp), and clamp_f32, against float64 loops.
  */
 import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
@@ -25,7 +25,7 @@ function run(h: Harness, n: number, c: number, H: number, W: number, cout: numbe
   const col = h.alloc(pixels * colCols);
   h.ex.run_conv2d_nhwc_f32(ind, packed, col, zero, pixels, groups, cinG, taps * coutG, 1, colCols, -Infinity, Infinity, 0);
   const out = h.alloc(n * oh * ow * cout + 4, 99);
-  h.ex.run_deconv2d_col2im_nhwc_f32(col, h.put(bias), out, n, H, W, oh, ow, groups, coutG, kH, kW, sH, sW, dH, dW, pt, pl, lo, hi);
+  h.ex.run_deconv_col2im_ndhwc_f32(col, h.put(bias), out, n, 1, H, W, 1, oh, ow, groups, coutG, 1, kH, kW, 1, sH, sW, 1, dH, dW, 0, pt, pl, lo, hi);
   const got = h.get(out, n * oh * ow * cout + 4);
   h.reset();
   const want = refDeconv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: sH, strideW: sW,

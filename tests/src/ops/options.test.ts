@@ -14,16 +14,60 @@ describe('normaliseOptions', () => {
     expect(o.outputPadding).toEqual([0, 0]);
     expect(o.activation).toBe('none');
     expect(o.layout).toBe('NCHW');
-    expect(o.padding).toEqual({ kind: 'explicit', top: 0, left: 0, bottom: 0, right: 0 });
+    expect(o.padding).toEqual({ kind: 'explicit', front: 0, top: 0, left: 0, back: 0, bottom: 0, right: 0 });
+    expect(o.paddingMode).toBe('zeros');
+    expect([o.rank, o.strideD, o.dilationD, o.outputPaddingD, o.userLayout]).toEqual([2, 1, 1, 0, 'NCHW']);
   });
+  const pad = (front: number, top: number, left: number, back: number, bottom: number, right: number): object =>
+    ({ kind: 'explicit', front, top, left, back, bottom, right });
   test.each([
-    [1, { kind: 'explicit', top: 1, left: 1, bottom: 1, right: 1 }],
-    [[2, 1], { kind: 'explicit', top: 2, left: 1, bottom: 2, right: 1 }],
-    [[1, 2, 3, 4], { kind: 'explicit', top: 1, left: 2, bottom: 3, right: 4 }],
-    ['valid', { kind: 'explicit', top: 0, left: 0, bottom: 0, right: 0 }],
+    [1, pad(0, 1, 1, 0, 1, 1)],
+    [[2, 1], pad(0, 2, 1, 0, 2, 1)],
+    [[1, 2, 3, 4], pad(0, 1, 2, 0, 3, 4)],
+    ['valid', pad(0, 0, 0, 0, 0, 0)],
     ['same', { kind: 'same' }],
   ])('padding %j', (p, want) => {
     expect(normaliseOptions('conv2d', { padding: p }).padding).toEqual(want);
+  });
+  test.each([
+    ['conv1d', 2, pad(0, 0, 2, 0, 0, 2)],
+    ['conv1d', [3], pad(0, 0, 3, 0, 0, 3)],
+    ['conv1d', [3, 1], pad(0, 0, 3, 0, 0, 1)],
+    ['conv1d', 'causal', { kind: 'causal' }],
+    ['conv3d', 1, pad(1, 1, 1, 1, 1, 1)],
+    ['conv3d', [1, 2, 3], pad(1, 2, 3, 1, 2, 3)],
+    ['conv3d', [1, 2, 3, 4, 5, 6], pad(1, 2, 3, 4, 5, 6)],
+  ])('%s padding %j', (op, p, want) => {
+    expect(normaliseOptions(op as 'conv1d', { padding: p }).padding).toEqual(want);
+  });
+  test('1-D and 3-D values per axis, layouts and padding modes', () => {
+    const o1 = normaliseOptions('conv1d', { stride: 3, dilation: [2], layout: 'NWC', paddingMode: 'reflect' });
+    expect([o1.rank, o1.stride, o1.dilation, o1.layout, o1.userLayout, o1.paddingMode]).toEqual([1, [1, 3], [1, 2], 'NHWC', 'NWC', 'reflect']);
+    const o3 = normaliseOptions('convTranspose3d', { stride: [2, 3, 4], outputPadding: [1, 0, 2], layout: 'NDHWC' });
+    expect([o3.strideD, o3.stride, o3.outputPaddingD, o3.outputPadding, o3.layout]).toEqual([2, [3, 4], 1, [0, 2], 'NHWC']);
+  });
+  test.each([
+    ['conv2d', { padding: 'causal' }, 'BAD_PADDING'],
+    ['conv3d', { padding: 'causal' }, 'BAD_PADDING'],
+    ['conv1d', { padding: [1, 2, 3] }, 'BAD_PADDING'],
+    ['conv3d', { padding: [1, 2, 3, 4] }, 'BAD_PADDING'],
+    ['conv1d', { stride: [1, 2] }, 'BAD_STRIDE'],
+    ['conv3d', { dilation: [1, 2] }, 'BAD_DILATION'],
+    ['conv1d', { layout: 'NCHW' }, 'BAD_OPTION'],
+    ['conv3d', { layout: 'NCW' }, 'BAD_OPTION'],
+    ['conv2d', { layout: 'NCDHW' }, 'BAD_OPTION'],
+    ['conv2d', { paddingMode: 'mirror' }, 'BAD_OPTION'],
+    ['convTranspose2d', { paddingMode: 'reflect' }, 'BAD_OPTION'],
+    ['convTranspose1d', { paddingMode: 'circular' }, 'BAD_OPTION'],
+  ])('%s %j is %s', (op, opts, code) => {
+    let got: unknown;
+    try {
+      normaliseOptions(op as 'conv1d', opts);
+    } catch (e) {
+      got = e;
+    }
+    expect(got).toBeInstanceOf(ConvError);
+    expect((got as ConvError).code).toBe(code);
   });
   test('pairs and scalars', () => {
     const o = normaliseOptions('convTranspose2d', { stride: [2, 3], dilation: 2, outputPadding: [1, 0] });

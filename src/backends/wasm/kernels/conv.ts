@@ -9,7 +9,7 @@
  *   pointwise-nchw, im2col-nchw   OIHW weights for the NCHW gemms (gemm/gemm-nchw.ts)
  */
 import type { Stage } from '../../types.js';
-import type { Geometry } from '../../../ops/plan.js';
+import { Geometry, inLength } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
 import { indirectionLength, packedGemmFloats, Scratch, upload } from '../scratch.js';
@@ -18,6 +18,9 @@ import { BaseKernel } from './base.js';
 import { packWinograd, weightsFromWinograd, winogradFloats, WinogradScratch } from './winograd.js';
 
 type ConvPacking = Extract<Packing, { family: 'conv' }>;
+
+/** The ABI's padding-mode argument of build_conv_indirection_ndhwc. */
+const PAD_MODE = { zeros: 0, reflect: 1, replicate: 2, circular: 3 } as const;
 
 /** The ABI's tile argument of run_conv2d_nhwc_f32. */
 const TILE_ARG = { build: 0, '4x8': 1, groups4: 2 } as const;
@@ -40,10 +43,10 @@ export class ConvKernel extends BaseKernel {
 
   constructor(stage: Stage, p: ConvPacking, heap: Heap, ex: WasmExports) {
     super(stage.spec, p, heap, ex);
-    const { groups, cin, cout, kH, kW } = stage.spec;
+    const { groups, cin, cout, kD, kH, kW } = stage.spec;
     const cinG = cin / groups;
     const coutG = cout / groups;
-    const taps = kH * kW;
+    const taps = kD * kH * kW;
     this.padded = this.newScratch();
     this.ind = this.newScratch();
     this.winoScratch = new WinogradScratch(this.newScratch(), this.newScratch(), this.newScratch(), this.newScratch());
@@ -86,12 +89,12 @@ export class ConvKernel extends BaseKernel {
   }
 
   run(choice: StageChoice, g: Geometry, x: number, out: number): void {
-    const outPlane = choice.output === 'NCHW' ? g.oh * g.ow : 0;
+    const outPlane = choice.output === 'NCHW' ? g.od * g.oh * g.ow : 0;
     switch (choice.kernel) {
       case 'winograd':
         // Winograd would spread a NaN or an infinity over a whole tile (as NaN): such an input
         // runs the igemm, which propagates it as PyTorch does (the check is one pass over x)
-        if (this.ex.all_finite_f32(x, g.n * g.h * g.w * g.c) === 1) {
+        if (this.ex.all_finite_f32(x, inLength(g)) === 1) {
           this.winoScratch.run(this.ex, g, this.packing.winograd as 2 | 4, this.wino, this.biasRow, this.zero, x, out,
             outPlane);
           return;
@@ -119,13 +122,14 @@ export class ConvKernel extends BaseKernel {
   }
 
   private igemm(g: Geometry, x: number, out: number, outPlane: number): void {
-    const pixels = g.n * g.oh * g.ow;
-    const taps = g.kH * g.kW;
+    const pixels = g.n * g.od * g.oh * g.ow;
+    const taps = g.kD * g.kH * g.kW;
     const mr = this.packing.mr;
-    const key = `c${x},${g.n},${g.h},${g.w},${g.oh},${g.ow},${g.padTop},${g.padLeft}`;
+    const key = `c${x},${g.n},${g.d},${g.h},${g.w},${g.od},${g.oh},${g.ow},${g.padFront},${g.padTop},${g.padLeft},${g.paddingMode}`;
     if (this.ind.ensure(indirectionLength(pixels, taps, mr) * 4) || key !== this.indKey) {
-      this.ex.build_conv2d_indirection_nhwc(this.ind.ptr, x, this.zero, g.n, g.h, g.w, g.c, g.oh, g.ow, g.kH, g.kW,
-        g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, mr);
+      this.ex.build_conv_indirection_ndhwc(this.ind.ptr, x, this.zero, g.n, g.d, g.h, g.w, g.c, g.od, g.oh, g.ow,
+        g.kD, g.kH, g.kW, g.strideD, g.strideH, g.strideW, g.dilationD, g.dilationH, g.dilationW,
+        g.padFront, g.padTop, g.padLeft, PAD_MODE[g.paddingMode], mr);
       this.indKey = key;
     }
     this.gemm(g, out, pixels, g.groups, g.cinG, taps, outPlane);

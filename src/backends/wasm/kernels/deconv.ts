@@ -22,10 +22,10 @@ export class DeconvKernel extends BaseKernel {
 
   constructor(stage: Stage, p: Extract<Packing, { family: 'deconv' }>, heap: Heap, ex: WasmExports) {
     super(stage.spec, p, heap, ex);
-    const { groups, cin, cout, kH, kW } = stage.spec;
+    const { groups, cin, cout, kD, kH, kW } = stage.spec;
     const cinG = cin / groups;
     const coutG = cout / groups;
-    const taps = kH * kW;
+    const taps = kD * kH * kW;
     this.ind = this.newScratch();
     this.col = this.newScratch();
     let w = 0;
@@ -47,8 +47,9 @@ export class DeconvKernel extends BaseKernel {
   run(choice: StageChoice, g: Geometry, x: number, out: number): void {
     if (choice.kernel === 'deconv-col2im') {
       this.gemmCol(g, x);
-      this.ex.run_deconv2d_col2im_nhwc_f32(this.col.ptr, this.bias, out, g.n, g.h, g.w, g.oh, g.ow, g.groups, g.coutG,
-        g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+      this.ex.run_deconv_col2im_ndhwc_f32(this.col.ptr, this.bias, out, g.n, g.d, g.h, g.w, g.od, g.oh, g.ow,
+        g.groups, g.coutG, g.kD, g.kH, g.kW, g.strideD, g.strideH, g.strideW, g.dilationD, g.dilationH, g.dilationW,
+        g.padFront, g.padTop, g.padLeft, g.min, g.max);
     } else if (choice.kernel === 'deconv-tiles') {
       // the col2im writes the planes itself: no bias pass, no read-modify-write, no transpose
       this.gemmCol(g, x);
@@ -62,8 +63,8 @@ export class DeconvKernel extends BaseKernel {
   /** The gemm: col[p][g][tap][oc] for every input pixel p. */
   private gemmCol(g: Geometry, x: number): void {
     const ex = this.ex;
-    const pixels = g.n * g.h * g.w;
-    const taps = g.kH * g.kW;
+    const pixels = g.n * g.d * g.h * g.w;
+    const taps = g.kD * g.kH * g.kW;
     const colCols = g.groups * taps * g.coutG;
     const key = `${x},${pixels},${g.c}`;
     const mr = (this.packing as Extract<Packing, { family: 'deconv' }>).mr;
