@@ -13,7 +13,7 @@ export interface OnnxInput {
 }
 
 export interface SimdconvCall {
-  op: 'conv2d' | 'convTranspose2d';
+  op: string;
   layout: 'NCHW';
   bias: boolean;
   options: {
@@ -33,6 +33,8 @@ export interface OnnxVector {
   rank: number;
   inputs: OnnxInput[];
   output: { name: string; shape: number[]; data: number[] };
+  /** ONNX's attributes with the defaults filled in. */
+  resolved?: { kernel_shape: number[]; strides: number[]; dilations: number[]; group: number; pads: number[]; output_padding?: number[] };
   simdconv: SimdconvCall | null;
 }
 
