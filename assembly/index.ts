@@ -71,6 +71,7 @@ export {
   deconvTilesNchw as run_deconv2d_tiles_nchw_f32,
   clampBuffer as clamp_f32,
 } from './conv/transposed';
+export { activate as activate_f32 } from './activation';
 export {
   nchwToNhwc as nchw_to_nhwc_f32,
   nhwcToNchw as nhwc_to_nchw_f32,

@@ -144,6 +144,13 @@ export interface WasmExports {
   run_deconv2d_tiles_nchw_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number, max: number): void;
   clamp_f32(p: number, count: number, min: number, max: number): void;
+  /**
+   * (out, rows, channels, plane, kind, alpha, prelu): an activation in place on rows x channels
+   * (plane 0) or rows x channels planes of `plane` floats; kind 1 sigmoid .. 10 prelu
+   * (assembly/activation.ts), prelu: channels slopes or 0
+   */
+  activate_f32(out: number, rows: number, channels: number, plane: number, kind: number, alpha: number,
+    prelu: number): void;
   /** (src, dst, n, c, hw) */
   nchw_to_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   nhwc_to_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;

@@ -16,7 +16,36 @@ export const LAYOUTS_OF_RANK: Record<1 | 2 | 3, readonly [UserLayout, UserLayout
 };
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
-export type Activation = 'none' | 'relu' | 'relu6';
+/** API.md's activations, PyTorch's definitions. */
+export type Activation =
+  | 'none' | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'silu' | 'hardSigmoid' | 'hardSwish' | 'gelu'
+  | 'leakyRelu' | 'elu'
+  | { type: 'leakyRelu' | 'elu'; alpha: number }
+  | { type: 'prelu'; alpha: Float32Array }
+  | { type: 'clip'; min: number; max: number }
+  | { type: 'gelu'; approximate: 'none' | 'tanh' };
+
+/**
+ * What runs after a kernel's min/max clamp: nothing ('none': none, relu, relu6 and clip are the
+ * clamp itself), or one of the activations wasm has no instruction for.
+ */
+export type EpilogueKind = 'none' | 'sigmoid' | 'tanh' | 'silu' | 'hardSigmoid' | 'hardSwish' | 'gelu' | 'geluTanh'
+  | 'leakyRelu' | 'elu' | 'prelu';
+export const EPILOGUE_KINDS: readonly EpilogueKind[] = ['none', 'sigmoid', 'tanh', 'silu', 'hardSigmoid', 'hardSwish',
+  'gelu', 'geluTanh', 'leakyRelu', 'elu', 'prelu'];
+
+/** An activation after normalising: the kernels' clamp and what follows it. */
+export interface ActivationSpec {
+  readonly min: number;
+  readonly max: number;
+  readonly kind: EpilogueKind;
+  /** leakyRelu's and elu's alpha. */
+  readonly alpha: number;
+  /** prelu's slopes (a copy), one per output channel or one. */
+  readonly prelu?: Float32Array;
+  /** For messages and describe(). */
+  readonly name: string;
+}
 export type BackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm' | 'js';
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 
@@ -67,9 +96,9 @@ export interface NormOptions {
   outputPadding: [number, number];
   outputPaddingD: number;
   bias: Float32Array | undefined;
-  activation: Activation;
+  activation: ActivationSpec;
   depthwiseBias: Float32Array | undefined;
-  depthwiseActivation: Activation;
+  depthwiseActivation: ActivationSpec;
   layout: Layout;
   /** The layout string as the user's rank spells it, for messages. */
   userLayout: UserLayout;
@@ -138,10 +167,72 @@ function perAxis(fn: string, name: string, v: unknown, rank: 1 | 2 | 3, dflt: nu
   throw new ConvError(code, `${fn}: ${name} (${show(v)}) must be a ${what} integer (at most ${MAX_PARAM}) or ${AXES[rank]} of them`);
 }
 
-function activation(fn: string, name: string, v: unknown): Activation {
-  if (v === undefined) return 'none';
-  if (v === 'none' || v === 'relu' || v === 'relu6') return v;
-  throw new ConvError('BAD_OPTION', `${fn}: ${name} (${show(v)}) must be 'none', 'relu' or 'relu6'`);
+const NAMED: Record<string, [EpilogueKind, number, number, number]> = {
+  none: ['none', -Infinity, Infinity, 0],
+  relu: ['none', 0, Infinity, 0],
+  relu6: ['none', 0, 6, 0],
+  sigmoid: ['sigmoid', -Infinity, Infinity, 0],
+  tanh: ['tanh', -Infinity, Infinity, 0],
+  silu: ['silu', -Infinity, Infinity, 0],
+  hardSigmoid: ['hardSigmoid', -Infinity, Infinity, 0],
+  hardSwish: ['hardSwish', -Infinity, Infinity, 0],
+  gelu: ['gelu', -Infinity, Infinity, 0],
+  leakyRelu: ['leakyRelu', -Infinity, Infinity, 0.01],
+  elu: ['elu', -Infinity, Infinity, 1],
+};
+
+function act(kind: EpilogueKind, min: number, max: number, alpha: number, name: string, prelu?: Float32Array): ActivationSpec {
+  return Object.freeze({ kind, min, max, alpha, name, ...(prelu ? { prelu } : {}) });
+}
+
+function finiteNumber(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ConvError('BAD_OPTION', `${fn}: ${name} (${show(v)}) must be a finite number`);
+  }
+  return v;
+}
+
+/** Validates an activation (API.md); a prelu's length is checked by plan.ts, which knows the channels. */
+function activation(fn: string, name: string, v: unknown): ActivationSpec {
+  if (v === undefined) return act('none', -Infinity, Infinity, 0, 'none');
+  if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(NAMED, v)) {
+    const [kind, min, max, alpha] = NAMED[v];
+    return act(kind, min, max, alpha, v);
+  }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const type = o.type;
+    if (type === 'leakyRelu' || type === 'elu') {
+      return act(type, -Infinity, Infinity, finiteNumber(fn, `${name}.alpha`, o.alpha), type);
+    }
+    if (type === 'prelu') {
+      const a = o.alpha;
+      if (!isFloat32Array(a) || a.length === 0) {
+        throw new ConvError('BAD_OPTION', `${fn}: ${name}.alpha (${show(a)}) must be a Float32Array of one slope per output channel, or of one`);
+      }
+      const copy = Float32Array.from(a);
+      for (let i = 0; i < copy.length; i++) finiteNumber(fn, `${name}.alpha[${i}]`, copy[i]);
+      return act('prelu', -Infinity, Infinity, 0, 'prelu', copy);
+    }
+    if (type === 'clip') {
+      const { min, max } = o;
+      if (typeof min !== 'number' || Number.isNaN(min) || typeof max !== 'number' || Number.isNaN(max)) {
+        throw new ConvError('BAD_OPTION', `${fn}: ${name} clip bounds (${show(min)}, ${show(max)}) must be numbers (+-Infinity allowed, not NaN)`);
+      }
+      if (min > max) throw new ConvError('BAD_OPTION', `${fn}: ${name} clip min (${min}) must not exceed max (${max})`);
+      return act('none', min, max, 0, `clip(${min}, ${max})`);
+    }
+    if (type === 'gelu') {
+      const ap = o.approximate ?? 'none';
+      if (ap !== 'none' && ap !== 'tanh') {
+        throw new ConvError('BAD_OPTION', `${fn}: ${name}.approximate (${show(ap)}) must be 'none' or 'tanh'`);
+      }
+      return ap === 'tanh' ? act('geluTanh', -Infinity, Infinity, 0, 'gelu(tanh)') : act('gelu', -Infinity, Infinity, 0, 'gelu');
+    }
+  }
+  throw new ConvError('BAD_OPTION',
+    `${fn}: ${name} (${show(v)}) must be one of ${Object.keys(NAMED).map((k) => `'${k}'`).join(', ')} or ` +
+    `{ type: 'leakyRelu' | 'elu', alpha }, { type: 'prelu', alpha }, { type: 'clip', min, max }, { type: 'gelu', approximate }`);
 }
 
 function explicit(front: number, top: number, left: number, back: number, bottom: number, right: number): Padding {
@@ -297,16 +388,3 @@ function normalise(fn: OpName, opts: unknown): NormOptions {
   };
 }
 
-/** (min, max) clamp of an activation, applied after the bias while results are in registers. */
-export function clampOf(a: Activation): [number, number] {
-  switch (a) {
-    case 'none':
-      return [-Infinity, Infinity];
-    case 'relu':
-      return [0, Infinity];
-    case 'relu6':
-      return [0, 6];
-    default:
-      throw new ConvError('BAD_OPTION', `unknown activation ${show(a)}`);
-  }
-}

@@ -16,7 +16,7 @@
  * - 'deconv': transposed convolution. Canonical weights [groups][cinG][kD][kH][kW][coutG].
  */
 import { ConvError, show } from '../errors.js';
-import { clampOf, Layout, NormOptions, OpName, Padding, PaddingMode } from './options.js';
+import { ActivationSpec, Layout, NormOptions, OpName, Padding, PaddingMode } from './options.js';
 import { samePadding, sameTransposeCrop } from '../tensor/shape.js';
 
 export type StageKind = 'conv' | 'dw' | 'deconv';
@@ -48,9 +48,11 @@ export interface StageSpec {
   readonly outPadD: number;
   readonly outPadH: number;
   readonly outPadW: number;
-  /** Clamp applied after the bias: (-inf, inf), (0, inf) or (0, 6). */
+  /** Clamp applied after the bias, in the kernels' registers (relu, relu6, clip; else (-inf, inf)). */
   readonly min: number;
   readonly max: number;
+  /** The whole activation: its clamp and what runs after it (ActivationSpec.kind). */
+  readonly act: ActivationSpec;
 }
 
 /** A StageSpec resolved against an input of shape [n, c, d, h, w] (channels-last inside). */
@@ -96,7 +98,12 @@ export interface Geometry {
 function baseSpec(fn: OpName, kind: StageKind, o: NormOptions, act: 'activation' | 'depthwiseActivation', dims: {
   cin: number; cout: number; groups: number; kD: number; kH: number; kW: number; cinSource: string;
 }): StageSpec {
-  const [min, max] = clampOf(o[act]);
+  const a = o[act];
+  if (a.prelu !== undefined && a.prelu.length !== 1 && a.prelu.length !== dims.cout) {
+    throw new ConvError('BAD_OPTION',
+      `${fn}: ${act}.alpha.length (${a.prelu.length}) must be 1 or the stage's output channels (${dims.cout})`);
+  }
+  const { min, max } = a;
   let padding = o.padding;
   if (padding.kind === 'causal') {
     // dilation * (k - 1) before, nothing after (Keras), at any stride
@@ -111,7 +118,7 @@ function baseSpec(fn: OpName, kind: StageKind, o: NormOptions, act: 'activation'
     outPadD: kind === 'deconv' ? o.outputPaddingD : 0,
     outPadH: kind === 'deconv' ? o.outputPadding[0] : 0,
     outPadW: kind === 'deconv' ? o.outputPadding[1] : 0,
-    min, max,
+    min, max, act: a,
   });
 }
 

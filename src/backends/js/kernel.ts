@@ -6,6 +6,7 @@ import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
 import type { Geometry, StageKind, StageSpec } from '../../ops/plan.js';
 import type { Kernel, Stage } from '../types.js';
+import { activate } from './activation.js';
 import { allocating } from './alloc.js';
 import { runConv } from './conv.js';
 import { runDepthwise } from './depthwise.js';
@@ -91,17 +92,18 @@ export class JsKernel implements Kernel {
     switch (g.kind) {
       case 'conv':
         runConv(this.weights, g, x, xLayout, y, yLayout, s);
-        return;
+        break;
       case 'dw':
         if (xLayout === 'NCHW') runDepthwiseNchw(this.planeWeights, this.bias, g, x, y, s);
         else runDepthwise(this.weights, this.bias, g, x, y, s);
-        return;
+        break;
       case 'deconv':
         runDeconv(this.weights, this.bias, g, x, y, s);
-        return;
+        break;
       default:
         throw new Error(`js backend: unknown stage kind ${String((g as Geometry).kind)}`);
     }
+    activate(this.spec.act, g, y, yLayout);
   }
 
   private check(): void {

@@ -47,6 +47,7 @@ export function stageSpec(a: StageArgs): StageSpec {
     cinSource: 'w', rank: 2, kD: 1, kH, kW, strideD: 1, strideH: s, strideW: s, dilationD: 1, dilationH: d, dilationW: d,
     padding: { kind: 'explicit', front: 0, top: p, left: p, back: 0, bottom: p, right: p }, paddingMode: 'zeros',
     outPadD: 0, outPadH: 0, outPadW: 0, min: 0, max: 6,
+    act: { kind: 'none', min: 0, max: 6, alpha: 0, name: 'relu6' },
   }) as StageSpec;
 }
 

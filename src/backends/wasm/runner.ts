@@ -152,14 +152,16 @@ export class WasmRunner implements Runner {
 
   /** Runs stage i, on a padded copy of x when its choice says so. */
   private stage(i: number, choice: StageChoice, g: Geometry, x: number, out: number): void {
+    const k = this.kernels[i];
     if (choice.padded === undefined) {
-      this.kernels[i].run(choice, g, x, out);
-      return;
+      k.run(choice, g, x, out);
+    } else {
+      this.padded.ensure(inLength(choice.padded) * 4);
+      const f32 = this.heap.f32();
+      padChannelsLast(f32, x >>> 2, f32, this.padded.ptr >>> 2, g);
+      k.run(choice, choice.padded, this.padded.ptr, out);
     }
-    this.padded.ensure(inLength(choice.padded) * 4);
-    const f32 = this.heap.f32();
-    padChannelsLast(f32, x >>> 2, f32, this.padded.ptr >>> 2, g);
-    this.kernels[i].run(choice, choice.padded, this.padded.ptr, out);
+    k.activate(g, out, choice.output);
   }
 
   /**
@@ -195,6 +197,7 @@ export class WasmRunner implements Runner {
           f32.set(x.subarray(s, s + len), xs + c * len);
         }
         k.run(choice.stages[0], gb, this.act[0].ptr, this.act[1].ptr);
+        k.activate(gb, this.act[1].ptr, 'NCHW');
         // views are taken only now: the kernel may have grown the memory
         f32 = this.heap.f32();
         for (let c = 0; c < g.cout; c++) {
@@ -228,7 +231,9 @@ export class WasmRunner implements Runner {
         const cb = Math.min(bandC, g.c - c0);
         const s = (n * g.c + c0) * plane;
         this.heap.write(this.act[0].ptr, x.subarray(s, s + cb * plane));
-        k.run(choice.stages[0], { ...g, n: 1, c: cb, cout: cb * g.coutG }, this.act[0].ptr, this.act[1].ptr, c0);
+        const gb: Geometry = { ...g, n: 1, c: cb, cout: cb * g.coutG };
+        k.run(choice.stages[0], gb, this.act[0].ptr, this.act[1].ptr, c0);
+        k.activate(gb, this.act[1].ptr, 'NCHW', c0 * g.coutG);
         // views are taken only now: the kernel may have grown the memory
         out.set(this.heap.view(this.act[1].ptr, cb * outPerChannel), (n * g.c + c0) * outPerChannel);
       }

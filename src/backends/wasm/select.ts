@@ -75,9 +75,10 @@ export type Packing =
     /** The im2col NCHW kernel's OIHW weights exist (a small kernel on few channels). */
     readonly im2colNchw: boolean;
     readonly isa: string;
+    readonly epilogue: string;
   }
-  | { readonly family: 'dw'; readonly isa: string }
-  | { readonly family: 'deconv'; readonly mr: number; readonly nr: number; readonly isa: string };
+  | { readonly family: 'dw'; readonly isa: string; readonly epilogue: string }
+  | { readonly family: 'deconv'; readonly mr: number; readonly nr: number; readonly isa: string; readonly epilogue: string };
 
 /** The kernels a stage can run. */
 export const KERNEL_IDS = [
@@ -125,8 +126,10 @@ function isaOf(f: WasmFeatures): string {
 /** The packed forms of a stage (a 'dw' spec: depthwise, possibly written as a grouped conv). */
 export function selectPacking(spec: StageSpec, f: WasmFeatures): Packing {
   const isa = isaOf(f);
-  if (spec.kind === 'dw') return Object.freeze({ family: 'dw', isa });
-  if (spec.kind === 'deconv') return Object.freeze({ family: 'deconv', mr: f.gemmMr, nr: f.gemmNr, isa });
+  // the activation that runs after the kernel's clamp, for describe()
+  const epilogue = spec.act.kind === 'none' ? '' : ` + ${spec.act.name}`;
+  if (spec.kind === 'dw') return Object.freeze({ family: 'dw', isa, epilogue });
+  if (spec.kind === 'deconv') return Object.freeze({ family: 'deconv', mr: f.gemmMr, nr: f.gemmNr, isa, epilogue });
   const { groups, cin, cout, kD, kH, kW } = spec;
   const coutG = cout / groups;
   const taps = kD * kH * kW;
@@ -143,7 +146,7 @@ export function selectPacking(spec: StageSpec, f: WasmFeatures): Packing {
   const winograd = !winogradShape ? 0 : tile4 ? 4 : cin + cout >= WINOGRAD_MIN_CHANNELS ? 2 : 0;
   const K = cin * taps;
   return Object.freeze({
-    family: 'conv', tile, mr, nr, winograd, isa,
+    family: 'conv', tile, mr, nr, winograd, isa, epilogue,
     rows: flat && groups === 1 && cin <= ROWS_MAX_CIN && kW > 1 && spec.dilationW === 1,
     pointwiseNchw: f.simd && taps === 1 && groups === 1 && cin * cout * 4 <= NCHW_POINTWISE_MAX_WEIGHT_BYTES &&
       cin <= f.nchwPanelChannels,
@@ -236,7 +239,7 @@ function nameOf(p: Packing, kernel: KernelId, g: Geometry, output: Layout): stri
 }
 
 function choice(p: Packing, kernel: KernelId, g: Geometry, input: Layout, output: Layout): StageChoice {
-  return Object.freeze({ kernel, input, output, name: nameOf(p, kernel, g, output) });
+  return Object.freeze({ kernel, input, output, name: nameOf(p, kernel, g, output) + p.epilogue });
 }
 
 /**
@@ -248,7 +251,8 @@ function nhwcChoice(p: Packing, g: Geometry, output: Layout): StageChoice {
   const pg = paddedGeometry(g);
   const k = nhwcKernel(p, pg);
   if (k === 'igemm') return choice(p, 'igemm', g, 'NHWC', output);
-  return Object.freeze({ kernel: k, input: 'NHWC', output, padded: pg, name: `${nameOf(p, k, pg, output)} on a ${g.paddingMode}-padded copy` });
+  return Object.freeze({ kernel: k, input: 'NHWC', output, padded: pg,
+    name: `${nameOf(p, k, pg, output)}${p.epilogue} on a ${g.paddingMode}-padded copy` });
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * src/ops/options.ts: normaliseOptions turns every public form into one canonical form
- * (API.md's defaults and padding forms) and clampOf gives the activation's (min, max).
+ * (API.md's defaults, padding forms and activations: the kernels' clamp and what follows it).
  */
 import { ConvError } from '../../../src/errors';
-import { clampOf, normaliseOptions } from '../../../src/ops/options';
+import { normaliseOptions } from '../../../src/ops/options';
 
 describe('normaliseOptions', () => {
   test('defaults', () => {
@@ -12,7 +12,7 @@ describe('normaliseOptions', () => {
     expect(o.dilation).toEqual([1, 1]);
     expect(o.groups).toBe(1);
     expect(o.outputPadding).toEqual([0, 0]);
-    expect(o.activation).toBe('none');
+    expect(o.activation.name).toBe('none');
     expect(o.layout).toBe('NCHW');
     expect(o.padding).toEqual({ kind: 'explicit', front: 0, top: 0, left: 0, back: 0, bottom: 0, right: 0 });
     expect(o.paddingMode).toBe('zeros');
@@ -85,7 +85,7 @@ describe('normaliseOptions', () => {
     ['conv2d', { bias: [1] }, 'BAD_BIAS'],
     ['conv2d', { out: new Float64Array(1) }, 'BAD_OUT'],
     ['conv2d', { layout: 'nhwc' }, 'BAD_OPTION'],
-    ['conv2d', { activation: 'gelu' }, 'BAD_OPTION'],
+    ['conv2d', { activation: 'GELU' }, 'BAD_OPTION'],
     ['conv2d', { backend: 'webgpu' }, 'BAD_OPTION'],
     ['conv2d', { outputPadding: 1 }, 'BAD_OPTION'],
     ['depthwiseConv2d', { groups: 2 }, 'BAD_OPTION'],
@@ -102,8 +102,31 @@ describe('normaliseOptions', () => {
   });
 });
 
-test('clampOf: none, relu, relu6', () => {
-  expect(clampOf('none')).toEqual([-Infinity, Infinity]);
-  expect(clampOf('relu')).toEqual([0, Infinity]);
-  expect(clampOf('relu6')).toEqual([0, 6]);
+test.each([
+  ['none', 'none', -Infinity, Infinity, 0],
+  ['relu', 'none', 0, Infinity, 0],
+  ['relu6', 'none', 0, 6, 0],
+  [{ type: 'clip', min: -1, max: Infinity }, 'none', -1, Infinity, 0],
+  ['sigmoid', 'sigmoid', -Infinity, Infinity, 0],
+  ['leakyRelu', 'leakyRelu', -Infinity, Infinity, 0.01],
+  [{ type: 'leakyRelu', alpha: 0.2 }, 'leakyRelu', -Infinity, Infinity, 0.2],
+  ['elu', 'elu', -Infinity, Infinity, 1],
+  [{ type: 'gelu', approximate: 'tanh' }, 'geluTanh', -Infinity, Infinity, 0],
+  ['gelu', 'gelu', -Infinity, Infinity, 0],
+])('activation %j: clamp and epilogue', (a, kind, min, max, alpha) => {
+  const o = normaliseOptions('conv2d', { activation: a });
+  expect([o.activation.kind, o.activation.min, o.activation.max, o.activation.alpha]).toEqual([kind, min, max, alpha]);
+});
+test.each([
+  ['Relu'], [{ type: 'clip', min: 2, max: 1 }], [{ type: 'clip', min: NaN, max: 1 }], [{ type: 'elu', alpha: NaN }],
+  [{ type: 'prelu', alpha: [0.1] }], [{ type: 'prelu', alpha: new Float32Array(0) }], [{ type: 'prelu', alpha: Float32Array.of(Infinity) }],
+  [{ type: 'gelu', approximate: 'erf' }], [{ type: 'swish' }],
+])('activation %j is BAD_OPTION', (a) => {
+  expect(() => normaliseOptions('conv2d', { activation: a })).toThrow(ConvError);
+});
+test('prelu alphas are copied', () => {
+  const alpha = Float32Array.of(0.1, 0.2);
+  const o = normaliseOptions('conv2d', { activation: { type: 'prelu', alpha } });
+  alpha[0] = 9;
+  expect(Array.from(o.activation.prelu!)).toEqual([Math.fround(0.1), Math.fround(0.2)]);
 });

@@ -8,6 +8,7 @@ import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
 import { Scratch } from '../scratch.js';
 import type { Packing, StageChoice } from '../select.js';
+import type { EpilogueKind } from '../../../ops/options.js';
 
 /** A stage packed into wasm memory, run as select.ts chose. */
 export interface WasmKernel extends Kernel {
@@ -18,14 +19,43 @@ export interface WasmKernel extends Kernel {
    * channel, with g.c and g.cout counting the band's channels.
    */
   run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number): void;
+  /** The activation after the kernel's clamp, on the output run() wrote (see BaseKernel). */
+  activate(g: Geometry, out: number, layout: 'NCHW' | 'NHWC', c0?: number): void;
 }
+
+/** assembly/activation.ts's codes of the activations that follow the clamp. */
+const EPILOGUE_CODE: Record<EpilogueKind, number> = {
+  none: 0, sigmoid: 1, tanh: 2, silu: 3, hardSigmoid: 4, hardSwish: 5, gelu: 6, geluTanh: 7, leakyRelu: 8, elu: 9,
+  prelu: 10,
+};
 
 export abstract class BaseKernel implements WasmKernel {
   protected disposed = false;
   protected readonly owned: number[] = [];
   protected readonly scratch: Scratch[] = [];
+  /** prelu's slopes in wasm memory, one per output channel; 0 for the other activations. */
+  private prelu = 0;
   constructor(readonly spec: StageSpec, readonly packing: Packing, protected readonly heap: Heap,
-    protected readonly ex: WasmExports) {}
+    protected readonly ex: WasmExports) {
+    const a = spec.act;
+    if (a.prelu !== undefined) {
+      const slopes = a.prelu.length === 1 ? new Float32Array(spec.cout).fill(a.prelu[0]) : a.prelu;
+      this.prelu = this.own(heap.alloc(slopes.length * 4));
+      heap.write(this.prelu, slopes);
+    }
+  }
+
+  /**
+   * The activation that follows the kernel's clamp (sigmoid, gelu, prelu, ...), in place on the
+   * stage's output just written at `out` (in `layout`): output channels [c0, c0 + g.cout).
+   */
+  activate(g: Geometry, out: number, layout: 'NCHW' | 'NHWC', c0 = 0): void {
+    const code = EPILOGUE_CODE[this.spec.act.kind];
+    if (code === 0) return;
+    const pixels = g.od * g.oh * g.ow;
+    const [rows, plane] = layout === 'NHWC' ? [g.n * pixels, 0] : [g.n, pixels];
+    this.ex.activate_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, this.prelu === 0 ? 0 : this.prelu + c0 * 4);
+  }
   abstract run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number): void;
   protected own(ptr: number): number {
     this.owned.push(ptr);

@@ -109,8 +109,8 @@ export class ConvKernel extends BaseKernel {
         this.igemmRows(g, x, out, outPlane);
         return;
       case 'pointwise-nchw':
-        // select.ts takes this kernel only for 1x1 unpadded stride-1 layers: oh*ow = h*w
-        this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.cout, g.oh * g.ow, g.min, g.max);
+        // select.ts takes this kernel only for 1x1 unpadded stride-1 layers: od*oh*ow = d*h*w
+        this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.cout, g.od * g.oh * g.ow, g.min, g.max);
         return;
       case 'im2col-nchw':
         this.ex.run_conv2d_im2col_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow,

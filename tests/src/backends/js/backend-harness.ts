@@ -140,7 +140,7 @@ export function runCase(p: Prepared, t: E2E, xNchw: Float32Array, layout: Layout
 
 /** The float64 reference (NCHW) of a case, with the pads the geometries resolved. */
 export function reference(t: E2E, b: Built, geoms: Geometry[], x = b.x): Float64Array {
-  const act = (a: string | undefined): [number, number] =>
+  const act = (a: unknown): [number, number] =>
     a === 'relu' ? [0, Infinity] : a === 'relu6' ? [0, 6] : [-Infinity, Infinity];
   const g0 = geoms[0];
   const base = {

@@ -91,6 +91,7 @@ export function makeSpec(a: SpecArgs): StageSpec {
     outPadW: (a.outPad ?? [0, 0])[1],
     min,
     max,
+    act: { kind: 'none', min, max, alpha: 0, name: 'clamp' },
   }) as StageSpec;
 }
 
