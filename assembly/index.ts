@@ -1,8 +1,11 @@
 /**
- * The wasm ABI of simdconv: every export, no logic. One source builds three modules:
+ * The wasm ABI of simdconv: every export, no logic. One source builds five modules:
  * build/scalar.wasm, build/simd.wasm (--enable simd) and build/relaxed.wasm (--enable simd
- * --enable relaxed-simd). All memory is owned by the host (src/backends/wasm/heap.ts): kernels
- * allocate nothing and take byte addresses (usize) into linear memory from `heap_base()` up.
+ * --enable relaxed-simd), and the threaded builds build/simd-threads.wasm and
+ * build/relaxed-threads.wasm (the same plus --enable threads, importing a shared memory that
+ * every instance of a pool runs on; see thread.ts). All memory is owned by the host
+ * (src/backends/wasm/heap.ts): kernels allocate nothing and take byte addresses (usize) into
+ * linear memory from `heap_base()` up.
  * Counts are in elements, anything named *Bytes/*Stride/*Offset in bytes.
  *
  * The *_floats / *_length helpers compute in i32 and are for tests and small shapes: the host
@@ -10,6 +13,7 @@
  * or more is refused by its allocator instead of wrapping around.
  */
 import { ABI, MR, NR, DW_CB, EXTRA_BYTES, NCHW_PANEL } from './params';
+import { SCRATCH_BYTES } from './thread';
 
 /** ABI version; the loader refuses a module whose version differs from its own. */
 export const ABI_VERSION: i32 = ABI;
@@ -17,6 +21,10 @@ export const ABI_VERSION: i32 = ABI;
 export const HAS_SIMD: i32 = ASC_FEATURE_SIMD ? 1 : 0;
 /** 1 when built with relaxed SIMD (f32x4.relaxed_madd in the gemm and depthwise kernels). */
 export const HAS_RELAXED: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+/** 1 when built with threads (imported shared memory; set_thread_scratch before any kernel). */
+export const HAS_THREADS: i32 = ASC_FEATURE_THREADS ? 1 : 0;
+/** Bytes of the scratch block each instance of a threaded build needs (0 in the others). */
+export const THREAD_SCRATCH_BYTES: i32 = <i32>SCRATCH_BYTES;
 /** Rows (output pixels) of the gemm register tile. */
 export const GEMM_MR: i32 = MR;
 /** Columns (output channels) of the gemm register tile, i.e. the packed panel width. */
@@ -33,6 +41,7 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
+export { setThreadScratch as set_thread_scratch } from './thread';
 export {
   packedGemmFloats as packed_gemm_floats,
   packGemm as pack_gemm_f32,

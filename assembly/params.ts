@@ -13,7 +13,7 @@
 @lazy const TILE_2X16: bool = ASC_FEATURE_SIMD;
 
 /** Bumped whenever an export's signature or a packed layout changes. */
-export const ABI = 7;
+export const ABI = 8;
 
 /** Rows of the gemm register tile (output pixels): 2 (2x16 SIMD, 2x4 scalar). */
 export const MR: i32 = 2;
@@ -29,6 +29,7 @@ export const EXTRA_BYTES = 16;
 
 /**
  * Input channels the NCHW pointwise kernel packs per block of 16 pixels (assembly/gemm/gemm-nchw.ts,
- * a 128 KiB static panel in the SIMD builds); the runner sends no layer with more.
+ * a 128 KiB panel, static in the single-threaded SIMD builds and per instance in the threaded ones,
+ * see thread.ts); the runner sends no layer with more.
  */
 export const NCHW_PANEL: i32 = 2048;

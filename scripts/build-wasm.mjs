@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * Builds the three wasm modules from assembly/index.ts (asconfig.json targets scalar, simd,
- * relaxed; .wasm and .wat under build/) and embeds them as base64 in src/loader/wasm-bytes.gen.ts,
- * so no bundler has to locate a .wasm file. Run by `npm run build:wasm`.
+ * Builds the five wasm modules from assembly/index.ts (asconfig.json targets scalar, simd,
+ * relaxed, and the threaded simd-threads, relaxed-threads; .wasm and .wat under build/) and
+ * embeds them as base64 in src/loader/wasm-bytes.gen.ts, so no bundler has to locate a .wasm
+ * file. Run by `npm run build:wasm`.
  */
 import asc from 'assemblyscript/asc';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const TARGETS = ['scalar', 'simd', 'relaxed'];
+const TARGETS = ['scalar', 'simd', 'relaxed', 'simd-threads', 'relaxed-threads'];
 
 mkdirSync(join(root, 'build'), { recursive: true });
 const b64 = {};
@@ -30,7 +31,7 @@ for (const target of TARGETS) {
 }
 
 const out = `// Auto-generated. Do not edit. Generator: scripts/build-wasm.mjs
-// Source: assembly/index.ts, built per asconfig.json targets scalar, simd, relaxed.
+// Source: assembly/index.ts, built per asconfig.json targets ${TARGETS.join(', ')}.
 /* eslint-disable */
 /** build/scalar.wasm: no SIMD. */
 export const SCALAR_WASM_BASE64 = '${b64.scalar}';
@@ -38,6 +39,10 @@ export const SCALAR_WASM_BASE64 = '${b64.scalar}';
 export const SIMD_WASM_BASE64 = '${b64.simd}';
 /** build/relaxed.wasm: SIMD128 + relaxed SIMD. */
 export const RELAXED_WASM_BASE64 = '${b64.relaxed}';
+/** build/simd-threads.wasm: SIMD128 + threads, imports a shared env.memory. */
+export const SIMD_THREADS_WASM_BASE64 = '${b64['simd-threads']}';
+/** build/relaxed-threads.wasm: SIMD128 + relaxed SIMD + threads, imports a shared env.memory. */
+export const RELAXED_THREADS_WASM_BASE64 = '${b64['relaxed-threads']}';
 `;
 writeFileSync(join(root, 'src', 'loader', 'wasm-bytes.gen.ts'), out);
 console.log('build-wasm: wrote src/loader/wasm-bytes.gen.ts');

@@ -24,6 +24,7 @@
  * with half its lanes on padding (see docs/performance.md#groups-of-4-outputs).
  */
 import { packGemm } from '../gemm/pack';
+import { scratchArea, SCRATCH_BLOCK } from '../thread';
 import { pixelAt } from '../layout';
 import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 
@@ -56,14 +57,15 @@ export function packGroups4(groups: i32, taps: i32, cinG: i32, w: usize, bias: u
   if (!rotated(cinG)) return;
   const blocks = taps * (cinG >> 2);
   let p = packed;
+  const block = scratchArea(BLOCK_STATIC, SCRATCH_BLOCK);
   for (let g = 0; g < groups; g++) {
     p += 16;
     for (let b = 0; b < blocks; b++) {
-      memory.copy(BLOCK, p, 64);
+      memory.copy(block, p, 64);
       for (let r = 0; r < 4; r++) {
         for (let i = 0; i < 4; i++) {
           // row (input channel) (i + r) % 4, column (output) i
-          store<f32>(p + (<usize>(r * 4 + i) << 2), load<f32>(BLOCK + (<usize>(((i + r) & 3) * 4 + i) << 2)));
+          store<f32>(p + (<usize>(r * 4 + i) << 2), load<f32>(block + (<usize>(((i + r) & 3) * 4 + i) << 2)));
         }
       }
       p += 64;
@@ -71,8 +73,8 @@ export function packGroups4(groups: i32, taps: i32, cinG: i32, w: usize, bias: u
   }
 }
 
-/** One 4x4 block of weights while packGroups4 rotates it. */
-const BLOCK: usize = memory.data(64, 16);
+/** One 4x4 block of weights while packGroups4 rotates it (non-threaded builds; see thread.ts). */
+const BLOCK_STATIC: usize = ASC_FEATURE_THREADS ? 0 : memory.data(64, 16);
 
 /** The four lanes of v (four channels of one pixel) into four NCHW planes `cs` bytes apart. */
 // @ts-ignore: decorator

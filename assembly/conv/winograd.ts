@@ -26,6 +26,7 @@
  * src/backends/wasm/select.ts).
  */
 import { NR } from '../params';
+import { scratchArea, SCRATCH_OUTROW, SCRATCH_PTRS, SCRATCH_T, SCRATCH_WINO } from '../thread';
 import { packedGemmFloats } from '../gemm/pack';
 import { storeTransposed4x4, vclamp, vmadd } from '../simd';
 import { convRun } from './standard';
@@ -70,7 +71,14 @@ function storeRow(u: usize, n: usize, k: usize, r: i32, a: f32, b: f32, c: f32):
  * The 16 (F(2x2)) or 36 (F(4x4)) input pointers of one tile: a pixel's first channel, or `zero`
  * outside the image.
  */
-const PTRS: usize = memory.data(36 * 4, 16);
+const PTRS_STATIC: usize = ASC_FEATURE_THREADS ? 0 : memory.data(36 * 4, 16);
+
+/** This instance's PTRS. */
+// @ts-ignore: decorator
+@inline
+function ptrs(): usize {
+  return scratchArea(PTRS_STATIC, SCRATCH_PTRS);
+}
 
 /**
  * Where tileOrigin puts a tile's image and first output row and column (AssemblyScript has no
@@ -130,7 +138,7 @@ function winogradInput(
   for (let t = 0; t < count; t++) {
     tileOrigin(t0 + t, perImage, tilesW, rows, cols);
     patchPointers(x + <usize>tileImage * imageBytes, h, w, pixelBytes, tileRow - pT, tileCol - pL, d, alpha, zero,
-      PTRS);
+      ptrs());
     const dst = v + <usize>t * pixelBytes;
     if (alpha == 6) {
       inputTile43(dst, pixelBytes, eBytes);
@@ -146,14 +154,14 @@ function winogradInput(
 function inputTile22(dst: usize, pixelBytes: usize, eBytes: usize): void {
   for (let off: usize = 0; off < pixelBytes; off += 16) {
     // rows of B^T d: r0 = d0 - d2, r1 = d1 + d2, r2 = d2 - d1, r3 = d1 - d3 (each 4 columns)
-    const d00 = v128.load(load<usize>(PTRS) + off), d01 = v128.load(load<usize>(PTRS, 4) + off);
-    const d02 = v128.load(load<usize>(PTRS, 8) + off), d03 = v128.load(load<usize>(PTRS, 12) + off);
-    const d10 = v128.load(load<usize>(PTRS, 16) + off), d11 = v128.load(load<usize>(PTRS, 20) + off);
-    const d12 = v128.load(load<usize>(PTRS, 24) + off), d13 = v128.load(load<usize>(PTRS, 28) + off);
-    const d20 = v128.load(load<usize>(PTRS, 32) + off), d21 = v128.load(load<usize>(PTRS, 36) + off);
-    const d22 = v128.load(load<usize>(PTRS, 40) + off), d23 = v128.load(load<usize>(PTRS, 44) + off);
-    const d30 = v128.load(load<usize>(PTRS, 48) + off), d31 = v128.load(load<usize>(PTRS, 52) + off);
-    const d32 = v128.load(load<usize>(PTRS, 56) + off), d33 = v128.load(load<usize>(PTRS, 60) + off);
+    const d00 = v128.load(load<usize>(ptrs()) + off), d01 = v128.load(load<usize>(ptrs(), 4) + off);
+    const d02 = v128.load(load<usize>(ptrs(), 8) + off), d03 = v128.load(load<usize>(ptrs(), 12) + off);
+    const d10 = v128.load(load<usize>(ptrs(), 16) + off), d11 = v128.load(load<usize>(ptrs(), 20) + off);
+    const d12 = v128.load(load<usize>(ptrs(), 24) + off), d13 = v128.load(load<usize>(ptrs(), 28) + off);
+    const d20 = v128.load(load<usize>(ptrs(), 32) + off), d21 = v128.load(load<usize>(ptrs(), 36) + off);
+    const d22 = v128.load(load<usize>(ptrs(), 40) + off), d23 = v128.load(load<usize>(ptrs(), 44) + off);
+    const d30 = v128.load(load<usize>(ptrs(), 48) + off), d31 = v128.load(load<usize>(ptrs(), 52) + off);
+    const d32 = v128.load(load<usize>(ptrs(), 56) + off), d33 = v128.load(load<usize>(ptrs(), 60) + off);
     transformRow(dst, eBytes, 0, f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23));
     transformRow(dst, eBytes, 4, f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23));
     transformRow(dst, eBytes, 8, f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13));
@@ -363,7 +371,14 @@ export function winogradRun(
  */
 
 /** 36 v128 of one tile's intermediate transform (4 channels), row-major [i][j]. */
-const SCRATCH: usize = memory.data(36 * 16, 16);
+const SCRATCH_STATIC: usize = ASC_FEATURE_THREADS ? 0 : memory.data(36 * 16, 16);
+
+/** This instance's SCRATCH. */
+// @ts-ignore: decorator
+@inline
+function wino(): usize {
+  return scratchArea(SCRATCH_STATIC, SCRATCH_WINO);
+}
 
 /** U[e] = (G g G^T)[e], e = 6*i + j, for every (ci, co): w canonical [3][3][cin][cout], u [36][cin][cout]. */
 export function winogradWeights43(w: usize, cin: i32, cout: i32, u: usize): void {
@@ -377,7 +392,7 @@ export function winogradWeights43(w: usize, cin: i32, cout: i32, u: usize): void
     1.0 / 15, -2.0 / 15, 4.0 / 15,
     0, 0, 1,
   ]);
-  const T = memory.data(18 * 8, 8); // t = G g (6 x 3), float64
+  const T = ASC_FEATURE_THREADS ? scratchArea(0, SCRATCH_T) : memory.data(18 * 8, 8); // t = G g (6 x 3), float64
   for (let k: usize = 0; k < n; k++) {
     for (let i = 0; i < 6; i++) {
       for (let c = 0; c < 3; c++) {
@@ -432,14 +447,14 @@ function inputTile43(dst: usize, pixelBytes: usize, eBytes: usize): void {
   for (let off: usize = 0; off < pixelBytes; off += 16) {
     // columns: SCRATCH[i][j] = (B^T d)[i][j]
     for (let j = 0; j < 6; j++) {
-      const q = PTRS + (<usize>j << 2);
-      bt6(SCRATCH + (<usize>j << 4), 96,
+      const q = ptrs() + (<usize>j << 2);
+      bt6(wino() + (<usize>j << 4), 96,
         v128.load(load<usize>(q) + off), v128.load(load<usize>(q, 24) + off), v128.load(load<usize>(q, 48) + off),
         v128.load(load<usize>(q, 72) + off), v128.load(load<usize>(q, 96) + off), v128.load(load<usize>(q, 120) + off));
     }
     // rows: V[6i + j] = ((B^T d) B)[i][j]
     for (let i = 0; i < 6; i++) {
-      const s = SCRATCH + <usize>i * 96;
+      const s = wino() + <usize>i * 96;
       bt6(dst + <usize>(6 * i) * eBytes, eBytes,
         v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
     }
@@ -463,7 +478,14 @@ function at6(dst: usize, stride: usize, m0: v128, m1: v128, m2: v128, m3: v128, 
 }
 
 /** The four outputs of one row of a tile (4 channels each) after bias and clamp, in OUTROW. */
-const OUTROW: usize = memory.data(4 * 16, 16);
+const OUTROW_STATIC: usize = ASC_FEATURE_THREADS ? 0 : memory.data(4 * 16, 16);
+
+/** This instance's OUTROW. */
+// @ts-ignore: decorator
+@inline
+function outRow(): usize {
+  return scratchArea(OUTROW_STATIC, SCRATCH_OUTROW);
+}
 
 /** winogradOutput for F(4x4): y = clamp(bias + A^T M A), the parts of edge tiles past oh or ow not stored. */
 function winogradOutput43(
@@ -492,16 +514,16 @@ function winogradOutput43(
       // columns: SCRATCH[r][j] = (A^T M)[r][j]
       for (let j = 0; j < 6; j++) {
         const p = src + <usize>j * eBytes;
-        at6(SCRATCH + (<usize>j << 4), 96, v128.load(p), v128.load(p + 6 * eBytes), v128.load(p + 12 * eBytes),
+        at6(wino() + (<usize>j << 4), 96, v128.load(p), v128.load(p + 6 * eBytes), v128.load(p + 12 * eBytes),
           v128.load(p + 18 * eBytes), v128.load(p + 24 * eBytes), v128.load(p + 30 * eBytes));
       }
       for (let rr = 0; rr < nr; rr++) {
-        const s = SCRATCH + <usize>rr * 96;
-        at6(OUTROW, 16, v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
-        const y0 = vclamp(f32x4.add(vb, v128.load(OUTROW)), lo, hi);
-        const y1 = vclamp(f32x4.add(vb, v128.load(OUTROW, 16)), lo, hi);
-        const y2 = vclamp(f32x4.add(vb, v128.load(OUTROW, 32)), lo, hi);
-        const y3 = vclamp(f32x4.add(vb, v128.load(OUTROW, 48)), lo, hi);
+        const s = wino() + <usize>rr * 96;
+        at6(outRow(), 16, v128.load(s), v128.load(s, 16), v128.load(s, 32), v128.load(s, 48), v128.load(s, 64), v128.load(s, 80));
+        const y0 = vclamp(f32x4.add(vb, v128.load(outRow())), lo, hi);
+        const y1 = vclamp(f32x4.add(vb, v128.load(outRow(), 16)), lo, hi);
+        const y2 = vclamp(f32x4.add(vb, v128.load(outRow(), 32)), lo, hi);
+        const y3 = vclamp(f32x4.add(vb, v128.load(outRow(), 48)), lo, hi);
         const py = oy + rr * d;
         if (outPlane == 0) {
           const p = y + ((<usize>b * <usize>oh + <usize>py) * <usize>ow + <usize>ox) * pixelBytes + (<usize>co << 2);
@@ -517,14 +539,14 @@ function winogradOutput43(
             storeTransposed4x4(p, cs, y0, y1, y2, y3);
           } else {
             const step = <usize>d << 2;
-            v128.store(OUTROW, y0);
-            v128.store(OUTROW, y1, 16);
-            v128.store(OUTROW, y2, 32);
-            v128.store(OUTROW, y3, 48);
+            v128.store(outRow(), y0);
+            v128.store(outRow(), y1, 16);
+            v128.store(outRow(), y2, 32);
+            v128.store(outRow(), y3, 48);
             for (let k = 0; k < 4; k++) {
               const pk = p + <usize>k * cs;
               for (let j = 0; j < nc; j++) {
-                store<f32>(pk + <usize>j * step, load<f32>(OUTROW + (<usize>(j * 4 + k) << 2)));
+                store<f32>(pk + <usize>j * step, load<f32>(outRow() + (<usize>(j * 4 + k) << 2)));
               }
             }
           }

@@ -37,6 +37,7 @@
  * run the plain loop.
  */
 import { NCHW_PANEL } from '../params';
+import { scratchArea, SCRATCH_PANEL, SCRATCH_TAIL } from '../thread';
 import { clampf, vclamp, vmadd } from '../simd';
 
 /** 2 x 16 block: rows w0 (and w0 + wRow when mr == 2), 16 pixels of kc channels from the panel xp. */
@@ -212,12 +213,19 @@ function f32_gemm_nchw_minmax_2x16__simd(
   v128.store(y0, vclamp(vacc0x3, vmin, vmax), 48);
 }
 
-/** The panel: NCHW_PANEL lines of 16 pixels in the module's static memory (SIMD builds). */
-const PANEL: usize = ASC_FEATURE_SIMD ? memory.data(NCHW_PANEL * 64, 64) : 0;
+/** The panel: NCHW_PANEL lines of 16 pixels in static memory (non-threaded SIMD builds; see thread.ts). */
+const PANEL_STATIC: usize = ASC_FEATURE_SIMD && !ASC_FEATURE_THREADS ? memory.data(NCHW_PANEL * 64, 64) : 0;
+
+/** This instance's panel. */
+// @ts-ignore: decorator
+@inline
+function panel(): usize {
+  return scratchArea(PANEL_STATIC, SCRATCH_PANEL);
+}
 
 /** Copies 16 pixels of `cin` planes (`planeBytes` apart, from x) into PANEL, 64 bytes per channel. */
 function packPanel(x: usize, planeBytes: usize, cin: i32): void {
-  let d = PANEL;
+  let d = panel();
   for (let c = 0; c < cin; c++) {
     v128.store(d, v128.load(x));
     v128.store(d, v128.load(x, 16), 16);
@@ -268,7 +276,7 @@ export function pointwiseNchw(
         packPanel(xb + (<usize>p0 << 2), planeBytes, cin);
         for (let co = 0; co < cout; co += 2) {
           const mr = cout - co < 2 ? cout - co : 2;
-          f32_gemm_nchw_minmax_2x16__simd(mr, cin, w + <usize>co * wRow, wRow, PANEL,
+          f32_gemm_nchw_minmax_2x16__simd(mr, cin, w + <usize>co * wRow, wRow, panel(),
             bias + (<usize>co << 2), yb + <usize>co * planeBytes + (<usize>p0 << 2), planeBytes, lo, hi);
         }
       }
@@ -304,7 +312,14 @@ function blockStart(b: i32, ow: i32): i32 {
 }
 
 /** Two rows of 16 outputs of a block wider than its output row (output rows under 16 pixels). */
-const TAIL: usize = ASC_FEATURE_SIMD ? memory.data(2 * 64, 16) : 0;
+const TAIL_STATIC: usize = ASC_FEATURE_SIMD && !ASC_FEATURE_THREADS ? memory.data(2 * 64, 16) : 0;
+
+/** This instance's TAIL. */
+// @ts-ignore: decorator
+@inline
+function tail(): usize {
+  return scratchArea(TAIL_STATIC, SCRATCH_TAIL);
+}
 
 /**
  * Fills PANEL with the im2col lines of `nb` blocks of 16 output pixels of one output row: block b
@@ -327,7 +342,7 @@ function packIm2colRow(
   // a block whose first column ix satisfies 0 <= ix <= lim lies inside the row
   const lim = w - 1 - 15 * sW;
   const zero = f32x4.splat(0);
-  let line = PANEL;
+  let line = panel();
   for (let ci = 0; ci < c; ci++) {
     const xc = x + <usize>ci * planeBytes;
     for (let ky = 0; ky < kH; ky++) {
@@ -462,17 +477,17 @@ export function convNchw(
           if (ow >= 16) {
             for (let b = 0; b < nb; b++) {
               const ox0 = blockStart(b0 + b, ow);
-              gemmPanel(cout, K, w, bias, PANEL + <usize>b * blockBytes, yr + (<usize>ox0 << 2), planeBytes, lo, hi);
+              gemmPanel(cout, K, w, bias, panel() + <usize>b * blockBytes, yr + (<usize>ox0 << 2), planeBytes, lo, hi);
             }
           } else {
             // a row narrower than a block: through TAIL, one pair of output channels at a time
             for (let co = 0; co < cout; co += 2) {
               const mr = cout - co < 2 ? cout - co : 2;
-              gemmPanel(mr, K, w + <usize>co * wRow, bias + (<usize>co << 2), PANEL, TAIL, 64, lo, hi);
+              gemmPanel(mr, K, w + <usize>co * wRow, bias + (<usize>co << 2), panel(), tail(), 64, lo, hi);
               for (let r = 0; r < mr; r++) {
                 const yt = yr + <usize>(co + r) * planeBytes;
                 for (let j = 0; j < ow; j++) {
-                  store<f32>(yt + (<usize>j << 2), load<f32>(TAIL + (<usize>(r * 16 + j) << 2)));
+                  store<f32>(yt + (<usize>j << 2), load<f32>(tail() + (<usize>(r * 16 + j) << 2)));
                 }
               }
             }

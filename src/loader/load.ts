@@ -1,7 +1,9 @@
 /**
  * Instantiates one of the embedded wasm builds, asynchronously (Chromium refuses large
  * synchronous compiles on the main thread), and checks that the module is the build that was
- * asked for (HAS_SIMD, HAS_RELAXED, ABI_VERSION).
+ * asked for (HAS_SIMD, HAS_RELAXED, HAS_THREADS, ABI_VERSION). The threaded builds (simd and
+ * relaxed only) import their memory: the caller creates one shared memory per pool and every
+ * instance of the pool (the caller's and each worker's) runs on it.
  *
  * Why not @assemblyscript/loader's `instantiate`: it first tests `source instanceof Response`, and
  * in Node 20 the first touch of the global `Response` loads undici, which takes longer than the
@@ -12,13 +14,18 @@
  */
 import { demangle } from '@assemblyscript/loader';
 import { decodeBase64 } from './base64.js';
-import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.gen.js';
+import {
+  RELAXED_THREADS_WASM_BASE64, RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_THREADS_WASM_BASE64, SIMD_WASM_BASE64,
+} from './wasm-bytes.gen.js';
 
 /** The build flavours: scalar wasm, SIMD128, SIMD128 + relaxed SIMD. */
 export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 
+/** The flavours with a threaded build (shared imported memory, atomics). */
+export type ThreadedFlavor = 'simd' | 'relaxed';
+
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 7;
+export const ABI_VERSION = 8;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -26,6 +33,10 @@ export interface WasmExports {
   readonly ABI_VERSION: WebAssembly.Global;
   readonly HAS_SIMD: WebAssembly.Global;
   readonly HAS_RELAXED: WebAssembly.Global;
+  /** 1 in the threaded builds (shared imported memory). */
+  readonly HAS_THREADS: WebAssembly.Global;
+  /** Bytes of the scratch block every instance of a threaded build needs; 0 in the others. */
+  readonly THREAD_SCRATCH_BYTES: WebAssembly.Global;
   readonly GEMM_MR: WebAssembly.Global;
   readonly GEMM_NR: WebAssembly.Global;
   readonly DW_BLOCK: WebAssembly.Global;
@@ -33,6 +44,8 @@ export interface WasmExports {
   /** Most input channels run_pointwise_nchw_f32 takes on its SIMD path. */
   readonly NCHW_PANEL_CHANNELS: WebAssembly.Global;
   heap_base(): number;
+  /** (ptr): this instance's scratch block, THREAD_SCRATCH_BYTES at ptr (threaded builds; a no-op in the others) */
+  set_thread_scratch(ptr: number): void;
   /** (ks, kc, nc, nr): floats of one group's packed weights in nr-wide panels */
   packed_gemm_floats(ks: number, kc: number, nc: number, nr: number): number;
   /** (groups, ks, kc, nc, nr, w, bias|0, packed); the kernels take nr = GEMM_NR */
@@ -162,11 +175,55 @@ const BASE64: Record<WasmFlavor, string> = {
   relaxed: RELAXED_WASM_BASE64,
 };
 
-const moduleCache = new Map<WasmFlavor, Promise<WebAssembly.Module>>();
+const THREADED_BASE64: Record<ThreadedFlavor, string> = {
+  simd: SIMD_THREADS_WASM_BASE64,
+  relaxed: RELAXED_THREADS_WASM_BASE64,
+};
 
-/** The embedded bytes of a build. */
-export function wasmBytes(flavor: WasmFlavor): Uint8Array<ArrayBuffer> {
-  return decodeBase64(BASE64[flavor]);
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+
+/** The embedded bytes of a build (`threaded`: its threaded build; simd and relaxed only). */
+export function wasmBytes(flavor: WasmFlavor, threaded = false): Uint8Array<ArrayBuffer> {
+  if (!threaded) return decodeBase64(BASE64[flavor]);
+  if (flavor === 'scalar') throw new Error('simdconv: the scalar build has no threaded variant');
+  return decodeBase64(THREADED_BASE64[flavor]);
+}
+
+/** Compiles a build once (async); later calls share the compiled module. */
+export function compileWasm(flavor: WasmFlavor, threaded = false): Promise<WebAssembly.Module> {
+  const key = threaded ? `${flavor}-threads` : flavor;
+  let mod = moduleCache.get(key);
+  if (mod === undefined) {
+    mod = WebAssembly.compile(wasmBytes(flavor, threaded));
+    moduleCache.set(key, mod);
+    mod.catch(() => moduleCache.delete(key));
+  }
+  return mod;
+}
+
+/** The imports of every build: the loader's `abort`, and the memory for the threaded builds. */
+export function wasmImports(getMemory: () => WebAssembly.Memory | undefined, memory?: WebAssembly.Memory): WebAssembly.Imports {
+  const env: Record<string, WebAssembly.ImportValue> = {
+    abort(msg: number, file: number, line: number, col: number): never {
+      const m = getMemory();
+      throw new Error(`abort: ${readString(m, msg)} at ${readString(m, file)}:${line}:${col}`);
+    },
+  };
+  if (memory !== undefined) env.memory = memory;
+  return { env };
+}
+
+/** Refuses a module that is not the build asked for. */
+function checkBuild(ex: WasmExports, flavor: WasmFlavor, threaded: boolean): void {
+  const simd = ex.HAS_SIMD.value as number;
+  const relaxed = ex.HAS_RELAXED.value as number;
+  const threads = ex.HAS_THREADS.value as number;
+  const abi = ex.ABI_VERSION.value as number;
+  if (abi !== ABI_VERSION || simd !== (flavor === 'scalar' ? 0 : 1) || relaxed !== (flavor === 'relaxed' ? 1 : 0)
+    || threads !== (threaded ? 1 : 0)) {
+    throw new Error(`simdconv: the embedded ${flavor}${threaded ? ' threaded' : ''} module reports ABI ${abi}, ` +
+      `HAS_SIMD ${simd}, HAS_RELAXED ${relaxed}, HAS_THREADS ${threads}`);
+  }
 }
 
 /** An AssemblyScript string (UTF-16, byte length at ptr - 4) for abort messages. */
@@ -179,28 +236,23 @@ function readString(memory: WebAssembly.Memory | undefined, ptr: number): string
 
 /** Compiles a build once (async) and instantiates a fresh instance with its own memory. */
 export async function loadWasm(flavor: WasmFlavor): Promise<WasmExports> {
-  let mod = moduleCache.get(flavor);
-  if (mod === undefined) {
-    mod = WebAssembly.compile(wasmBytes(flavor));
-    moduleCache.set(flavor, mod);
-    mod.catch(() => moduleCache.delete(flavor));
-  }
   let memory: WebAssembly.Memory | undefined;
-  const imports = {
-    env: {
-      abort(msg: number, file: number, line: number, col: number): never {
-        throw new Error(`abort: ${readString(memory, msg)} at ${readString(memory, file)}:${line}:${col}`);
-      },
-    },
-  };
-  const instance = await WebAssembly.instantiate(await mod, imports);
+  const instance = await WebAssembly.instantiate(await compileWasm(flavor), wasmImports(() => memory));
   const ex = demangle(instance.exports as Record<string, unknown>) as unknown as WasmExports;
   memory = ex.memory;
-  const simd = ex.HAS_SIMD.value as number;
-  const relaxed = ex.HAS_RELAXED.value as number;
-  const abi = ex.ABI_VERSION.value as number;
-  if (abi !== ABI_VERSION || simd !== (flavor === 'scalar' ? 0 : 1) || relaxed !== (flavor === 'relaxed' ? 1 : 0)) {
-    throw new Error(`simdconv: the embedded ${flavor} module reports ABI ${abi}, HAS_SIMD ${simd}, HAS_RELAXED ${relaxed}`);
-  }
+  checkBuild(ex, flavor, false);
   return ex;
+}
+
+/**
+ * Instantiates the threaded build of `flavor` on `memory` (shared, created by the caller; see
+ * threads.ts createSharedMemory). Returns the compiled module too, for the pool's workers.
+ */
+export async function loadWasmShared(flavor: ThreadedFlavor, memory: WebAssembly.Memory):
+  Promise<{ module: WebAssembly.Module; exports: WasmExports }> {
+  const module = await compileWasm(flavor, true);
+  const instance = await WebAssembly.instantiate(module, wasmImports(() => memory, memory));
+  const ex = demangle(instance.exports as Record<string, unknown>) as unknown as WasmExports;
+  checkBuild(ex, flavor, true);
+  return { module, exports: ex };
 }
