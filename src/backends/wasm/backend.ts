@@ -7,6 +7,7 @@ import { EXEMPLARS, Exemplar } from './exemplars.js';
 import { resolve, StageSpec } from '../../ops/plan.js';
 import type { WasmExports } from '../../loader/load.js';
 import { Heap } from './heap.js';
+import { Pool } from './pool.js';
 import { createWasmKernel, WasmKernel } from './kernels/index.js';
 import type { WasmFeatures } from './select.js';
 import { WasmRunner } from './runner.js';
@@ -16,8 +17,14 @@ export type WasmBackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm';
 export class WasmBackend implements Backend {
   readonly heap: Heap;
   readonly features: WasmFeatures;
-  constructor(readonly name: WasmBackendName, readonly exports: WasmExports, heap?: Heap) {
+  /**
+   * The threads this backend's kernels may split their work over (pool.ts): a pool of one on
+   * the single-threaded builds, which runs every task on the calling thread.
+   */
+  readonly pool: Pool;
+  constructor(readonly name: WasmBackendName, readonly exports: WasmExports, heap?: Heap, pool?: Pool) {
     this.heap = heap ?? new Heap(exports.memory, exports.heap_base());
+    this.pool = pool ?? Pool.inline(exports, name);
     this.features = Object.freeze({
       simd: (exports.HAS_SIMD.value as number) === 1,
       relaxed: (exports.HAS_RELAXED.value as number) === 1,

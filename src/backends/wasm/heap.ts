@@ -10,7 +10,8 @@
  *   instead of trapping.
  * - Views: `f32()` / `u32()` return views on the current `memory.buffer`, rebuilt whenever the
  *   buffer changed identity (after growth). Callers must not keep them across calls that may
- *   allocate.
+ *   allocate. A shared memory (the threaded builds) works the same: growth does not detach its
+ *   old buffer, but only a new `memory.buffer` object has the new length.
  */
 import { ConvError } from '../../errors.js';
 

@@ -141,3 +141,47 @@ describe('Heap', () => {
     expect(heap.bytesInUse).toBe(0);
   });
 });
+
+describe('Heap over a shared memory (the threaded builds)', () => {
+  const shared = (initial: number, maximum: number): WebAssembly.Memory =>
+    new WebAssembly.Memory({ initial, maximum, shared: true } as WebAssembly.MemoryDescriptor);
+
+  test('growth keeps the buffer attached and the heap re-reads memory.buffer for the new length', () => {
+    const mem = shared(1, 64);
+    const heap = new Heap(mem, 0, 64 * PAGE);
+    const a = heap.alloc(1000);
+    heap.write(a, new Float32Array([1, 2, 3]));
+    const oldBuffer = mem.buffer;
+    const oldView = heap.f32();
+    expect(heap.f32()).toBe(oldView); // no growth: the same views
+    const big = heap.alloc(3 * PAGE);
+    expect(oldBuffer.byteLength).toBe(PAGE); // a shared buffer is not detached; it keeps its length
+    expect(mem.buffer.byteLength).toBeGreaterThanOrEqual(4 * PAGE);
+    expect(heap.f32().length).toBe(mem.buffer.byteLength / 4);
+    expect(Array.from(heap.view(a, 3))).toEqual([1, 2, 3]);
+    heap.write(big + 3 * PAGE - 4, new Float32Array([9]));
+    expect(heap.f32()[(big + 3 * PAGE - 4) / 4]).toBe(9);
+    // the old view still sees the same memory below its length
+    expect(oldView[a / 4 + 1]).toBe(2);
+    heap.free(a);
+    heap.free(big);
+    expect(heap.bytesInUse).toBe(0);
+  });
+
+  test('OUT_OF_MEMORY at the shared maximum, and the heap still works after', () => {
+    const mem = shared(1, 4);
+    const heap = new Heap(mem, 0, 4 * PAGE);
+    const a = heap.alloc(2 * PAGE);
+    let err: unknown;
+    try {
+      heap.alloc(3 * PAGE);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConvError);
+    expect((err as ConvError).code).toBe('OUT_OF_MEMORY');
+    heap.free(a);
+    heap.free(heap.alloc(3 * PAGE));
+    expect(heap.bytesInUse).toBe(0);
+  });
+});

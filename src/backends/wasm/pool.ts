@@ -1,0 +1,621 @@
+/**
+ * A persistent pool of threads that run wasm calls side by side on one shared memory: the
+ * generic parallel-call primitive the kernels split their work over.
+ *
+ * A run is a table of tasks, each one call of a wasm export with its own numbers:
+ *
+ *   const id = pool.fn('run_conv2d_nhwc_f32');     // once
+ *   const t = pool.table(count, 13);               // rows of 1 + 13 f64: [export id, 13 arguments]
+ *   for (let i = 0; i < count; i++) { t[i * 14] = id; t[i * 14 + 1] = ind + ...; ... }
+ *   pool.run(count);                               // returns when every task is done
+ *
+ * Tasks are taken dynamically from a shared counter by the caller's thread and the workers, so
+ * the tasks must be independent: each output element written by exactly one task. Then N threads
+ * give the same bits as one. i32, usize and f32 arguments are exact in an f64.
+ *
+ * Dispatch (pthreadpool's pattern, through the control block of worker-source.ts, no message per
+ * call): the caller writes the run's parameters, opens the run by bumping GEN to an odd value and
+ * notifies the workers that sleep; workers poll GEN briefly after each run and then Atomics.wait
+ * on it. Every participant takes tasks with Atomics.add(NEXT) until they run out and counts each
+ * in DONE; the caller then waits for DONE == count (spinning, then Atomics.wait, or spinning only
+ * where Atomics.wait is forbidden: a browser's main thread) and closes the run (GEN even). A
+ * worker marks STATE = 1 before it re-checks GEN and 0 when it leaves, and the caller reuses the
+ * run's parameters only when no STATE is 1, so a late worker never reads a half-written run.
+ *
+ * Faults: a task that throws (a wasm trap) is caught in its worker, recorded (FAILED and a
+ * message), the remaining tasks are skipped, and run() throws an Error with the message. A worker
+ * that stops (its exit hook, a fault of its loop, or in Node a stopped event loop seen by a probe
+ * between wait slices) makes run() throw ConvError('BACKEND_UNAVAILABLE') once the live workers
+ * have left the run; the pool then closes its workers and runs every later task on the calling
+ * thread. A worker lost between runs ('error'/'exit' events) closes the pool the same way.
+ * Node workers are unreferenced once started, so a script that used threads exits by itself.
+ */
+import { ConvError } from '../../errors.js';
+import type { WasmExports } from '../../loader/load.js';
+import { CSP_FIX, ISOLATION_FIX, isNode, nodeBuiltin, NodeWorker, NodeWorkerThreads } from '../../loader/threads.js';
+import type { Heap } from './heap.js';
+import { CTL, MAX_TASK_ARGS, WORKER_SOURCE } from './worker-source.js';
+
+/** A name of a function export of the wasm module. */
+export type ExportName = {
+  [K in keyof WasmExports]: WasmExports[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof WasmExports];
+
+/** Polls of GEN a worker makes after a run before it sleeps (tens of microseconds). */
+const WORKER_SPIN = 20000;
+/** Polls of DONE the caller makes before it sleeps. */
+const CALLER_SPIN = 20000;
+/** Longest sleep between two liveness checks of the workers while the caller waits, in ms. */
+const SLICE_MS = 50;
+/** How long the workers may take to start before init gives up on threads, in ms. */
+const START_TIMEOUT_MS = 20000;
+/** FAILED's value for a fault that is no task's (a lost worker). */
+const FAILED_LOST = 0x7fffffff;
+
+type AnyFn = ((...args: number[]) => unknown) & { original?: (...args: number[]) => unknown };
+
+/** Where the events of one worker go: startup first, then the pool (through a WeakRef). */
+interface Sink {
+  message(m: unknown): void;
+  fault(why: string): void;
+}
+
+/** One worker, Node or Web, behind the few operations the pool needs. */
+export interface Thread {
+  post(message: unknown): void;
+  unref(): void;
+  /** False once the worker's thread has stopped, where the runtime can tell synchronously (Node). */
+  alive(): boolean;
+  terminate(): void;
+}
+
+function describe(e: unknown): string {
+  if (e !== null && typeof e === 'object') {
+    const o = e as { name?: unknown; message?: unknown };
+    return `${String(o.name ?? 'Error')}: ${String(o.message ?? '')}`;
+  }
+  return String(e);
+}
+
+function nodeThread(wt: NodeWorkerThreads, sink: Sink): Thread {
+  // execArgv []: no preload hooks or loaders of the parent in the workers (V8 flags are process-wide)
+  const w: NodeWorker = new wt.Worker(WORKER_SOURCE, { eval: true, execArgv: [], name: 'simdconv' });
+  w.on('message', (m: never) => sink.message(m));
+  w.on('messageerror', (e: never) => sink.fault(`a message could not be read (${describe(e)})`));
+  w.on('error', (e: never) => sink.fault(describe(e)));
+  w.on('exit', (code: never) => sink.fault(`exited with code ${String(code)}`));
+  return {
+    post: (m) => w.postMessage(m),
+    unref: () => w.unref(),
+    alive: () => {
+      // the worker's loop idle time reads -1 once its thread has stopped
+      const u = w.performance?.eventLoopUtilization();
+      return !(u !== undefined && u.idle < 0);
+    },
+    terminate: () => void w.terminate().catch(() => undefined),
+  };
+}
+
+function webThread(url: string, sink: Sink): Thread {
+  const w = new Worker(url, { name: 'simdconv' });
+  w.onmessage = (e: MessageEvent) => sink.message(e.data);
+  w.onmessageerror = () => sink.fault('a message could not be read');
+  w.onerror = (e: ErrorEvent) => {
+    e.preventDefault();
+    sink.fault(e.message || 'an error event');
+  };
+  return {
+    post: (m) => w.postMessage(m),
+    unref: () => undefined,
+    alive: () => true,
+    terminate: () => w.terminate(),
+  };
+}
+
+/** What a finalizer needs to stop the workers of a pool nobody holds any more. */
+interface Remains {
+  ctl: Int32Array;
+  threads: Thread[];
+}
+
+function stopThreads(r: Remains): void {
+  const ctl = r.ctl;
+  Atomics.store(ctl, CTL.QUIT, 1);
+  Atomics.store(ctl, CTL.GEN, (Atomics.load(ctl, CTL.GEN) + 2) & ~1);
+  Atomics.notify(ctl, CTL.GEN);
+  for (const t of r.threads) t.terminate();
+  r.threads.length = 0;
+}
+
+const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Remains>(stopThreads) : undefined;
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+function canWait(ctl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctl, CTL.MSG_LEN, 1, 0); // the value differs: returns 'not-equal' at once where waiting is allowed
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Options of Pool.start. */
+export interface PoolStart {
+  /** The compiled threaded build, posted to every worker. */
+  module: WebAssembly.Module;
+  /** The shared memory `exports` runs on. */
+  memory: WebAssembly.Memory;
+  /** The caller's instance of the threaded build. */
+  exports: WasmExports;
+  /** The host allocator of `memory` (per-thread scratch blocks, the task table). */
+  heap: Heap;
+  /** Threads in all, the caller's included (>= 2). */
+  threads: number;
+  /** For messages, e.g. 'wasm-simd'. */
+  label: string;
+  /** Worker polls of GEN before sleeping (tests and benches). */
+  spin?: number;
+  /** Workers spawned ahead (spawnWorkers(threads - 1)), so that they boot while the module compiles. */
+  spawned?: Spawned;
+}
+
+/**
+ * Workers created ahead of the module they will run: a worker's runtime takes tens of
+ * milliseconds to boot, which init overlaps with compiling, instantiating and warming the
+ * module up. They wait for the start message pool.ts posts.
+ */
+export interface Spawned {
+  readonly threads: Thread[];
+  /** Why a worker could not be created ('' if all were). */
+  readonly failure: string;
+  /** Resolves when every worker answered the start message; rejects with the reason of the first fault. */
+  ready(): Promise<void>;
+  /** After ready: send later faults of worker i (0-based) to `onFault`, and unreference the workers. */
+  adopt(onFault: (i: number, why: string) => void): void;
+  /** Terminates the workers (a start that failed). */
+  dispose(): void;
+}
+
+/** Creates `count` workers (Node worker_threads, or Web Workers from a Blob URL of the same source). */
+export function spawnWorkers(count: number): Spawned {
+  const node = isNode();
+  const threads: Thread[] = [];
+  const sinks: Sink[] = [];
+  let url: string | undefined;
+  let failure = '';
+  let fault = '';
+  let answered = 0;
+  let wake: () => void = () => undefined;
+  const startFault = (why: string): string => node ? `a worker thread could not start (${why})`
+    : `a Web Worker could not start from a Blob URL (${why}); ${CSP_FIX}`;
+  for (let i = 0; i < count; i++) {
+    sinks.push({
+      message: (m) => {
+        const msg = m as { type?: string; message?: string } | null;
+        if (msg?.type === 'ready') answered++;
+        else fault ||= `a worker could not instantiate the threaded build (${String(msg?.message)})`;
+        wake();
+      },
+      fault: (why) => {
+        fault ||= startFault(why);
+        wake();
+      },
+    });
+  }
+  try {
+    const wt = node ? nodeBuiltin<NodeWorkerThreads>('node:worker_threads') : undefined;
+    if (node && wt === undefined) throw new Error('node:worker_threads cannot be reached');
+    if (!node) url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    for (let i = 0; i < count; i++) threads.push(wt !== undefined ? nodeThread(wt, sinks[i]) : webThread(url!, sinks[i]));
+  } catch (e) {
+    failure = node ? `a worker thread could not be created (${describe(e)})`
+      : `a Web Worker could not be created from a Blob URL (${describe(e)}); ${CSP_FIX}`;
+  }
+  const revoke = (): void => {
+    if (url !== undefined) URL.revokeObjectURL(url);
+    url = undefined;
+  };
+  return {
+    threads,
+    failure,
+    ready: () => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        fault ||= `the worker threads did not start within ${START_TIMEOUT_MS / 1000} s`;
+        wake();
+      }, START_TIMEOUT_MS);
+      wake = () => {
+        if (fault === '' && answered < count) return;
+        clearTimeout(timer);
+        wake = () => undefined;
+        revoke();
+        if (fault !== '') reject(new Error(fault));
+        else resolve();
+      };
+      wake();
+    }),
+    adopt: (onFault) => {
+      for (let i = 0; i < count; i++) {
+        sinks[i].message = () => undefined;
+        sinks[i].fault = (why) => onFault(i, why);
+        threads[i].unref();
+      }
+    },
+    dispose: () => {
+      revoke();
+      for (const t of threads) t.terminate();
+      threads.length = 0;
+    },
+  };
+}
+
+export class Pool {
+  /** Resolves when every worker is ready; rejects (with the reason) when one cannot start. */
+  readonly ready: Promise<void>;
+  /** Why the pool lost its workers after starting ('' while it has them, or never had any). */
+  lostReason = '';
+
+  private threads: Thread[] = [];
+  private readonly names: string[];
+  private readonly fns: AnyFn[];
+  private readonly arity: number[];
+  private readonly ids = new Map<string, number>();
+  private readonly argv: number[][] = [];
+  private readonly ctl: Int32Array | undefined;
+  private readonly waitAllowed: boolean;
+  private readonly scratch: number[] = [];
+  private tablePtr = 0;
+  private tableSlots = 0;
+  private tableView: Float64Array = new Float64Array(0);
+  private tableBuf: ArrayBufferLike | undefined;
+  private stride = 1;
+  private rows = 0;
+  private closed = false;
+  private running = false;
+
+  private constructor(
+    private readonly ex: WasmExports,
+    private readonly heap: Heap | undefined,
+    private readonly memory: WebAssembly.Memory | undefined,
+    private readonly label: string,
+  ) {
+    const raw = ex as unknown as Record<string, AnyFn>;
+    this.names = Object.keys(raw).filter((k) => typeof raw[k] === 'function').sort();
+    // demangle's wrappers take rest arguments; call the wasm functions themselves
+    this.fns = this.names.map((n) => raw[n].original ?? raw[n]);
+    this.arity = this.fns.map((f) => f.length);
+    this.names.forEach((n, i) => this.ids.set(n, i));
+    for (let n = 0; n <= MAX_TASK_ARGS; n++) this.argv.push(new Array<number>(n).fill(0));
+    this.ctl = memory !== undefined ? new Int32Array(new SharedArrayBuffer(CTL.BYTES)) : undefined;
+    this.waitAllowed = this.ctl !== undefined && canWait(this.ctl);
+    this.ready = Promise.resolve();
+  }
+
+  /** A pool of one: every task runs on the calling thread (the single-threaded builds). */
+  static inline(ex: WasmExports, label = 'wasm'): Pool {
+    return new Pool(ex, undefined, undefined, label);
+  }
+
+  /**
+   * Starts `threads - 1` workers on the threaded build: allocates one scratch block per thread,
+   * sets the caller's, posts the module and the memory to each worker. Synchronous up to the
+   * posts; `ready` settles when the workers answer. On rejection the pool has closed itself.
+   */
+  static start(o: PoolStart): Pool {
+    const pool = new Pool(o.exports, o.heap, o.memory, o.label);
+    (pool as { ready: Promise<void> }).ready = pool.startWorkers(o);
+    return pool;
+  }
+
+  /** Threads that run tasks, the caller's included (1 when there are no workers). */
+  get size(): number {
+    return this.threads.length + 1;
+  }
+
+  /**
+   * The id of a function export, for column 0 of the task table.
+   * @throws Error for a name the module does not export
+   */
+  fn(name: ExportName): number {
+    const id = this.ids.get(name);
+    if (id === undefined) throw new Error(`pool: the wasm module has no function export '${name}'`);
+    return id;
+  }
+
+  /**
+   * The task table for `count` tasks of up to `argc` arguments: row t starts at t * (argc + 1)
+   * and holds [export id, argument 0, ..., argument argc - 1]; an export of fewer parameters reads
+   * only its own. Kept and reused across runs (it grows, never shrinks); valid until the next
+   * heap allocation, so fill it right before run().
+   * @throws Error when argc is above MAX_TASK_ARGS or count is not a non-negative integer
+   */
+  table(count: number, argc: number): Float64Array {
+    if (!Number.isInteger(argc) || argc < 0 || argc > MAX_TASK_ARGS) {
+      throw new Error(`pool: argc (${argc}) must be an integer in 0..${MAX_TASK_ARGS}`);
+    }
+    if (!Number.isInteger(count) || count < 0) throw new Error(`pool: count (${count}) must be a non-negative integer`);
+    const slots = count * (argc + 1);
+    if (slots > this.tableSlots) this.growTable(Math.max(slots, this.tableSlots * 2, 64));
+    else if (this.memory !== undefined && this.memory.buffer !== this.tableBuf) this.viewTable();
+    this.stride = argc + 1;
+    this.rows = count;
+    return this.tableView;
+  }
+
+  /**
+   * Runs tasks 0 .. count-1 of the table (all of the last table() by default) and returns when
+   * all are done. The caller's thread takes tasks too.
+   * @throws Error the first task error (a wasm trap), after the other tasks stopped;
+   *   ConvError BACKEND_UNAVAILABLE when a worker stopped during the run
+   */
+  run(count = this.rows): void {
+    if (!Number.isInteger(count) || count < 0 || count > this.rows) {
+      throw new Error(`pool: run(${count}) needs a table of at least that many rows (table() gave ${this.rows})`);
+    }
+    if (this.running) throw new Error('pool: run() called from inside a run');
+    if (count === 0) return;
+    const ctl = this.ctl;
+    if (ctl !== undefined && this.threads.length > 0 && Atomics.load(ctl, CTL.DEAD) !== 0) {
+      this.lose(`a worker of the ${this.label} pool stopped between calls`);
+    }
+    if (ctl === undefined || this.threads.length === 0 || count === 1) {
+      this.runInline(count);
+      return;
+    }
+    this.running = true;
+    try {
+      this.runShared(ctl, count);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Stops the workers; later runs take every task on the calling thread. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ctl !== undefined) {
+      const remains = { ctl: this.ctl, threads: this.threads };
+      finalizer?.unregister(this);
+      stopThreads(remains);
+    }
+    this.threads = [];
+    // the workers' scratch blocks (index 0 is the caller's, still in use)
+    if (this.heap !== undefined) {
+      for (let i = 1; i < this.scratch.length; i++) this.heap.free(this.scratch[i]);
+      this.scratch.length = Math.min(this.scratch.length, 1);
+    }
+  }
+
+  // -- running ---------------------------------------------------------------------------------
+
+  private runInline(count: number): void {
+    const t = this.tableView;
+    const stride = this.stride;
+    for (let i = 0; i < count; i++) this.call(t, i * stride, stride);
+  }
+
+  /** One task: row at o of table t. */
+  private call(t: Float64Array, o: number, stride: number): void {
+    const id = t[o];
+    const f = this.fns[id];
+    const n = this.arity[id];
+    if (f === undefined || n >= stride) {
+      throw new Error(`pool: task row ${o / stride} names export ${id}` +
+        (f === undefined ? ', which does not exist' : ` (${this.names[id]}, ${n} arguments) in rows of ${stride - 1}`));
+    }
+    const a = this.argv[n];
+    for (let k = 0; k < n; k++) a[k] = t[o + 1 + k];
+    f.apply(undefined, a);
+  }
+
+  private runShared(ctl: Int32Array, count: number): void {
+    this.waitIdle(ctl);
+    if (Atomics.load(ctl, CTL.DEAD) !== 0) {
+      // a worker stopped since the last run (seen by the probe while waiting for the others)
+      this.lose(this.lostWorker(ctl, false).replace(' during a call', ' between calls'));
+      this.runInline(count);
+      return;
+    }
+    ctl[CTL.COUNT] = count;
+    ctl[CTL.STRIDE] = this.stride;
+    ctl[CTL.ARGS] = this.tablePtr | 0;
+    ctl[CTL.NEXT] = 0;
+    ctl[CTL.DONE] = 0;
+    ctl[CTL.FAILED] = 0;
+    ctl[CTL.MSG_LEN] = 0;
+    const gen = (Atomics.load(ctl, CTL.GEN) + 1) | 0;
+    Atomics.store(ctl, CTL.GEN, gen);
+    const sleepers = Atomics.load(ctl, CTL.SLEEPERS);
+    if (sleepers > 0) Atomics.notify(ctl, CTL.GEN, Math.min(sleepers, count - 1));
+
+    // the caller's share
+    const t = this.tableView;
+    const stride = this.stride;
+    let own: unknown;
+    let ownFailed = false;
+    for (;;) {
+      const i = Atomics.add(ctl, CTL.NEXT, 1);
+      if (i >= count) break;
+      if (Atomics.load(ctl, CTL.FAILED) === 0) {
+        try {
+          this.call(t, i * stride, stride);
+        } catch (e) {
+          if (Atomics.compareExchange(ctl, CTL.FAILED, 0, i + 1) === 0) {
+            own = e;
+            ownFailed = true;
+          }
+        }
+      }
+      Atomics.add(ctl, CTL.DONE, 1);
+    }
+
+    const lost = this.waitDone(ctl, count);
+    if (lost !== '') {
+      Atomics.compareExchange(ctl, CTL.FAILED, 0, FAILED_LOST);
+      this.waitIdle(ctl); // the live workers finish the task they hold, then leave
+      Atomics.store(ctl, CTL.GEN, (gen + 1) | 0);
+      this.lose(lost);
+      throw new ConvError('BACKEND_UNAVAILABLE', `${this.label}: ${lost}; the call was abandoned and the ` +
+        `${this.label} backend now runs on the calling thread`);
+    }
+    Atomics.store(ctl, CTL.GEN, (gen + 1) | 0);
+    if (Atomics.load(ctl, CTL.FAILED) !== 0) {
+      if (ownFailed) throw own;
+      throw new Error(`${this.label} worker: ${this.message(ctl)}`);
+    }
+  }
+
+  /** Waits until DONE reaches count; returns '' or why a worker is lost. */
+  private waitDone(ctl: Int32Array, count: number): string {
+    let d = Atomics.load(ctl, CTL.DONE);
+    for (let s = CALLER_SPIN; d < count && s > 0; s--) d = Atomics.load(ctl, CTL.DONE);
+    if (d >= count) return '';
+    Atomics.store(ctl, CTL.WAITING, 1);
+    try {
+      while ((d = Atomics.load(ctl, CTL.DONE)) < count) {
+        const why = this.lostWorker(ctl, false);
+        if (why !== '') return why;
+        if (this.waitAllowed) {
+          if (Atomics.wait(ctl, CTL.DONE, d, SLICE_MS) === 'timed-out') {
+            const w = this.lostWorker(ctl, true);
+            if (w !== '') return w;
+          }
+        }
+      }
+      return '';
+    } finally {
+      Atomics.store(ctl, CTL.WAITING, 0);
+    }
+  }
+
+  /** Waits until no worker is inside a run (STATE 1), skipping the stopped ones. */
+  private waitIdle(ctl: Int32Array): void {
+    for (let i = 1; i <= this.threads.length; i++) {
+      if (Atomics.load(ctl, CTL.STATE + i) !== 1) continue;
+      let spin = CALLER_SPIN;
+      while (spin > 0 && Atomics.load(ctl, CTL.STATE + i) === 1) spin--;
+      if (spin > 0) continue;
+      Atomics.store(ctl, CTL.WAITING, 1);
+      try {
+        while (Atomics.load(ctl, CTL.STATE + i) === 1) {
+          if (!this.waitAllowed) continue;
+          if (Atomics.wait(ctl, CTL.STATE + i, 1, SLICE_MS) === 'timed-out') this.lostWorker(ctl, true);
+        }
+      } finally {
+        Atomics.store(ctl, CTL.WAITING, 0);
+      }
+    }
+  }
+
+  /**
+   * '' while every worker runs, else why one is lost. `probe`: also ask the runtime whether each
+   * worker's thread still runs (Node), marking the stopped ones in the control block.
+   */
+  private lostWorker(ctl: Int32Array, probe: boolean): string {
+    if (probe) {
+      for (let i = 1; i <= this.threads.length; i++) {
+        if (Atomics.load(ctl, CTL.STATE + i) !== 2 && !this.threads[i - 1].alive()) {
+          Atomics.store(ctl, CTL.STATE + i, 2);
+          Atomics.add(ctl, CTL.DEAD, 1);
+        }
+      }
+    }
+    if (Atomics.load(ctl, CTL.DEAD) === 0) return '';
+    for (let i = 1; i <= this.threads.length; i++) {
+      if (Atomics.load(ctl, CTL.STATE + i) === 2) {
+        const msg = Atomics.load(ctl, CTL.FAILED) === FAILED_LOST ? ` (${this.message(ctl)})` : '';
+        return `worker thread ${i} of the ${this.size}-thread pool stopped during a call${msg}`;
+      }
+    }
+    return 'a worker thread stopped during a call';
+  }
+
+  private message(ctl: Int32Array): string {
+    const len = Math.min(Atomics.load(ctl, CTL.MSG_LEN), CTL.MSG_UNITS);
+    const units = new Uint16Array(ctl.buffer, CTL.MSG_BYTE, len);
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(units[i]);
+    return s || 'a task failed';
+  }
+
+  /** The pool lost a worker: close it, remember why, say so once. */
+  private lose(why: string): void {
+    if (this.closed) return;
+    this.lostReason = `${why}, so the pool was closed and calls run on the calling thread`;
+    this.close();
+    warnOnce('lost', `simdconv: ${this.label}: ${why}; the backend continues on the calling thread`);
+  }
+
+  // -- the table -------------------------------------------------------------------------------
+
+  private growTable(slots: number): void {
+    if (this.heap === undefined) {
+      this.tableView = new Float64Array(slots);
+      this.tableSlots = slots;
+      return;
+    }
+    const ptr = this.heap.alloc(slots * 8);
+    if (this.tablePtr !== 0) this.heap.free(this.tablePtr);
+    this.tablePtr = ptr;
+    this.tableSlots = slots;
+    this.viewTable();
+  }
+
+  private viewTable(): void {
+    const buf = this.memory!.buffer;
+    this.tableBuf = buf;
+    this.tableView = new Float64Array(buf, this.tablePtr, this.tableSlots);
+  }
+
+  // -- starting --------------------------------------------------------------------------------
+
+  private startWorkers(o: PoolStart): Promise<void> {
+    const ctl = this.ctl!;
+    ctl[CTL.SPIN] = o.spin ?? WORKER_SPIN;
+    const bytes = o.exports.THREAD_SCRATCH_BYTES.value as number;
+    for (let i = 0; i < o.threads; i++) this.scratch.push(o.heap.alloc(bytes));
+    o.exports.set_thread_scratch(this.scratch[0]);
+    const spawned = o.spawned ?? spawnWorkers(o.threads - 1);
+    const fail = (why: string): Promise<never> => {
+      spawned.dispose();
+      this.close();
+      return Promise.reject(new Error(why));
+    };
+    if (spawned.failure !== '') return fail(spawned.failure);
+    if (spawned.threads.length !== o.threads - 1) {
+      return fail(`pool: ${spawned.threads.length} workers spawned for ${o.threads} threads`);
+    }
+    this.threads = spawned.threads;
+    try {
+      for (let i = 0; i < this.threads.length; i++) {
+        this.threads[i].post({
+          module: o.module, memory: o.memory, ctl: ctl.buffer, index: i + 1, scratch: this.scratch[i + 1],
+          names: this.names,
+        });
+      }
+    } catch (e) {
+      return fail(`the shared memory could not be posted to a worker (${describe(e)}): ${ISOLATION_FIX}`);
+    }
+    return spawned.ready().then(() => {
+      const ref = typeof WeakRef === 'function' ? new WeakRef(this) : { deref: () => this };
+      spawned.adopt((i, why) => ref.deref()?.onFault(i + 1, why));
+      finalizer?.register(this, { ctl, threads: this.threads }, this);
+    }, (e: unknown) => fail((e as Error).message));
+  }
+
+  /** A worker's 'error' or 'exit' event after start (delivered only between runs). */
+  private onFault(index: number, why: string): void {
+    if (this.closed || this.running) return;
+    this.lose(`worker thread ${index} of the ${this.size}-thread pool stopped (${why})`);
+  }
+}
+
+const warned = new Set<string>();
+
+/** console.warn, once per process for each `kind` of warning. */
+export function warnOnce(kind: string, message: string): void {
+  if (warned.has(kind)) return;
+  warned.add(kind);
+  const c = (globalThis as { console?: { warn?: (m: string) => void } }).console;
+  c?.warn?.(message);
+}
