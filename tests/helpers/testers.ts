@@ -27,13 +27,21 @@ export function errorCode(f: () => unknown): string | undefined {
 export const BACKENDS: BackendName[] = testBackends();
 
 /**
- * beforeAll body: init every wasm backend of the run (each must resolve to its own name),
- * then 'js'. Later ops pass `backend` per call.
+ * The threads the suites' wasm backends run on: SIMDCONV_TEST_THREADS ('auto' or a count), else
+ * 1, the single-threaded library (tests/src/threads.test.ts compares other counts with it).
+ */
+export const TEST_THREADS: number | 'auto' = process.env.SIMDCONV_TEST_THREADS === 'auto' ? 'auto'
+  : Number(process.env.SIMDCONV_TEST_THREADS ?? 1);
+
+/**
+ * beforeAll body: init every wasm backend of the run (each must resolve to its own name) on
+ * TEST_THREADS threads, then 'js'. Later ops pass `backend` per call.
  */
 export async function initBackends(list: BackendName[] = BACKENDS): Promise<void> {
   for (const b of list) {
     if (!WASM_BACKENDS.includes(b)) continue;
-    const got = await sc.init({ backend: b });
+    // scalar wasm has no threaded build: asking it for threads would only warn
+    const got = await sc.init({ backend: b, threads: b === 'wasm' ? 1 : TEST_THREADS });
     if (got !== b) throw new Error(`init({backend: '${b}'}) resolved to '${got}'`);
   }
   const js = await sc.init({ backend: 'js' });

@@ -1,11 +1,15 @@
 /**
  * The wasm backends: 'wasm-relaxed' (SIMD128 + relaxed_madd), 'wasm-simd' (SIMD128) and 'wasm'
- * (scalar). Each is one instantiation of the matching embedded build with its own memory.
+ * (scalar). Each is one instantiation of the matching embedded build with its own memory; with
+ * threads, the threaded build on a shared memory plus a pool of workers running it too.
  */
 import type { Backend } from '../types.js';
 import { detectFeatures } from '../../loader/detect.js';
-import { loadWasm, WasmFlavor } from '../../loader/load.js';
+import { loadWasm, loadWasmShared, WasmFlavor } from '../../loader/load.js';
+import { createSharedMemory, threadsUnsupportedReason } from '../../loader/threads.js';
 import { WasmBackend, WasmBackendName, warmUp } from './backend.js';
+import { Heap } from './heap.js';
+import { Pool, spawnWorkers } from './pool.js';
 
 export { WasmBackend } from './backend.js';
 export type { WasmBackendName } from './backend.js';
@@ -48,4 +52,46 @@ export async function loadWasmBackend(name: WasmBackendName): Promise<Backend> {
   const backend = new WasmBackend(name, ex);
   warmUp(backend);
   return backend;
+}
+
+/** Whether `name` has a threaded build (wasm-relaxed and wasm-simd). */
+export function hasThreadedBuild(name: WasmBackendName): boolean {
+  return name === 'wasm-relaxed' || name === 'wasm-simd';
+}
+
+/**
+ * Loads `name` to run on `threads` threads (the caller's included): the threaded build on a
+ * shared memory and a started pool, or, when threads cannot run here or do not start, the
+ * single-threaded build (exactly what loadWasmBackend gives) and the reason.
+ * @param options.spin worker polls before sleeping (tests and benches)
+ * @returns the backend and '' , or the backend on one thread and why
+ * @throws Error (rejects) as loadWasmBackend, when not even the single-threaded build loads
+ */
+export async function loadWasmBackendThreaded(name: WasmBackendName, threads: number, options: { spin?: number } = {}):
+  Promise<{ backend: WasmBackend; reason: string }> {
+  if (threads <= 1 || !hasThreadedBuild(name) || !wasmSupported(name)) {
+    return { backend: (await loadWasmBackend(name)) as WasmBackend, reason: '' };
+  }
+  let reason = threadsUnsupportedReason();
+  if (reason === '') {
+    let pool: Pool | undefined;
+    // the workers boot while the module compiles and warms up
+    const spawned = spawnWorkers(threads - 1);
+    try {
+      const mem = createSharedMemory(1);
+      if (typeof mem === 'string') throw new Error(mem);
+      const { module, exports } = await loadWasmShared(FLAVOR[name] as 'simd' | 'relaxed', mem.memory);
+      const heap = new Heap(mem.memory, exports.heap_base(), mem.maxBytes);
+      pool = Pool.start({ module, memory: mem.memory, exports, heap, threads, label: name, spin: options.spin, spawned });
+      const backend = new WasmBackend(name, exports, heap, pool);
+      warmUp(backend); // while the workers start
+      await pool.ready;
+      return { backend, reason: '' };
+    } catch (e) {
+      pool?.close();
+      spawned.dispose();
+      reason = (e as Error)?.message ?? String(e);
+    }
+  }
+  return { backend: (await loadWasmBackend(name)) as WasmBackend, reason };
 }

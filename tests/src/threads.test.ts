@@ -1,0 +1,315 @@
+/**
+ * init({ threads }) and threads() (API.md, "Backends and initialisation"), each in a fresh module
+ * instance: the values before and after init, BAD_OPTION for every value that is not 'auto' or a
+ * positive integer, the cap, one thread with a reason (and one warning) where threads cannot
+ * serve, `threads: 1` as the single-threaded build, results at 2, 3, 4 and 8 threads equal to one
+ * thread bit for bit on every selection-table exemplar, and child Node processes: a script that
+ * used threads exits by itself, and one without SharedArrayBuffer runs on one thread and says why.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type * as Index from '../../src/index';
+import type * as Registry from '../../src/backends/registry';
+import { WasmBackend, runExemplar } from '../../src/backends/wasm/backend';
+import { EXEMPLARS } from '../../src/backends/wasm/exemplars';
+import { resolve } from '../../src/ops/plan';
+import { RELAXED_NODE_FLAGS, runtimeBackends } from '../helpers/backends';
+import { Rng, randomTensor } from '../helpers/reference';
+
+interface Fresh {
+  lib: typeof Index;
+  reg: typeof Registry;
+}
+
+/** The public entry point and the registry of one new module instance. */
+function fresh(): Fresh {
+  let out: Fresh | undefined;
+  jest.isolateModules(() => {
+    out = { lib: require('../../src/index'), reg: require('../../src/backends/registry') };
+  });
+  return out!;
+}
+
+const CORES = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+const THREADED = runtimeBackends().filter((b) => b === 'wasm-relaxed' || b === 'wasm-simd');
+/** Pools to close after each test (their workers would otherwise idle until the process ends). */
+const opened: Fresh[] = [];
+
+function closeAll(f: Fresh): void {
+  for (const b of ['wasm-relaxed', 'wasm-simd', 'wasm'] as const) {
+    try {
+      const be = f.reg.getBackend('test', b);
+      if (be instanceof Object && 'pool' in be) (be as WasmBackend).pool.close();
+    } catch {
+      // not loaded
+    }
+  }
+}
+
+afterEach(() => {
+  for (const f of opened.splice(0)) closeAll(f);
+  jest.restoreAllMocks();
+});
+
+function track(): Fresh {
+  const f = fresh();
+  opened.push(f);
+  return f;
+}
+
+async function code(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+  return undefined;
+}
+
+describe('threads()', () => {
+  test('is exported, and before any init is one thread, "auto", "init() has not run"', () => {
+    const { lib } = track();
+    expect(typeof lib.threads).toBe('function');
+    expect(lib.threads()).toEqual({ count: 1, requested: 'auto', reason: 'init() has not run' });
+  });
+
+  test.each([0, -1, 1.5, NaN, '2', Infinity, -Infinity, null, true, {}, [2], 2n])(
+    'threads: %p rejects with BAD_OPTION and changes nothing', async (bad) => {
+      const { lib } = track();
+      expect(await code(lib.init({ threads: bad as never }))).toBe('BAD_OPTION');
+      expect(lib.threads()).toEqual({ count: 1, requested: 'auto', reason: 'init() has not run' });
+      await expect(lib.init({ backend: 'js', threads: bad as never })).rejects.toThrow(/threads .* must be 'auto' or a positive integer/);
+    });
+
+  test("'auto' (the default) takes the cores, at most 16, with no reason and no warning", async () => {
+    const { lib } = track();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const name = await lib.init();
+    const want = name === 'wasm-relaxed' || name === 'wasm-simd' ? Math.min(CORES, 16) : 1;
+    expect(lib.threads()).toEqual({ count: want, requested: 'auto', reason: want === Math.min(CORES, 16) ? '' : expect.any(String) });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  test('threads: 1 is the single-threaded build, with no pool', async () => {
+    for (const b of THREADED) {
+      const { lib, reg } = track();
+      await lib.init({ backend: b, threads: 1 });
+      expect(lib.threads()).toEqual({ count: 1, requested: 1, reason: '' });
+      const be = reg.getBackend('test', b) as WasmBackend;
+      expect(be.exports.HAS_THREADS.value).toBe(0);
+      expect(Object.prototype.toString.call(be.exports.memory.buffer)).toBe('[object ArrayBuffer]');
+      expect(be.pool.size).toBe(1);
+    }
+  });
+
+  test.each(THREADED)('%s: threads 2, 3 and 8 (more than the cores) give that many, on the threaded build', async (b) => {
+    for (const n of [2, 3, 8]) {
+      const { lib, reg } = track();
+      expect(await lib.init({ backend: b, threads: n })).toBe(b);
+      expect(lib.threads()).toEqual({ count: n, requested: n, reason: '' });
+      const be = reg.getBackend('test', b) as WasmBackend;
+      expect(be.exports.HAS_THREADS.value).toBe(1);
+      expect(Object.prototype.toString.call(be.exports.memory.buffer)).toBe('[object SharedArrayBuffer]');
+      expect(be.pool.size).toBe(n);
+      closeAll({ lib, reg });
+    }
+  });
+
+  test('above 64 is capped to 64 and the reason says so (the target; no 63 workers started here)', () => {
+    const { reg } = track();
+    const target = (reg as unknown as { targetThreads(r: number | 'auto'): { target: number; note: string } }).targetThreads;
+    expect(target(65)).toEqual({ target: 64, note: 'threads: 65 is above the 64 a pool takes; capped to 64' });
+    expect(target(1e9).target).toBe(64);
+    expect(target(64)).toEqual({ target: 64, note: '' });
+    expect(target('auto')).toEqual({ target: Math.min(CORES, 16), note: '' });
+  });
+
+  test('js and scalar wasm run on one thread with the reason; asking for 4 warns once', async () => {
+    const { lib } = track();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await lib.init({ backend: 'js', threads: 4 });
+    expect(lib.threads()).toEqual({
+      count: 1, requested: 4, reason: 'the js backend runs on the calling thread (threads serve wasm-relaxed and wasm-simd)',
+    });
+    await lib.init({ backend: 'wasm', threads: 4 });
+    expect(lib.threads()).toEqual({
+      count: 1, requested: 4, reason: 'the wasm backend runs on the calling thread (threads serve wasm-relaxed and wasm-simd)',
+    });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/asked for 4 threads and runs on one: the js backend/);
+    // 'auto' never warns
+    await lib.init({ backend: 'js' });
+    expect(lib.threads().requested).toBe('auto');
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  test('threads() follows the default backend; a new count loads a new instance, old layers keep working', async () => {
+    if (THREADED.length === 0) return;
+    const b = THREADED[0];
+    const { lib, reg } = track();
+    await lib.init({ backend: b, threads: 2 });
+    const rng = new Rng(3);
+    const x = randomTensor(rng, [1, 8, 9, 9]);
+    const w = randomTensor(rng, [16, 8, 3, 3]);
+    const layer = lib.createConv2d(w, { padding: 1 });
+    const first = layer.run(x).data.slice();
+    const two = reg.getBackend('test', b) as WasmBackend;
+    await lib.init({ backend: b, threads: 3 });
+    expect(lib.threads().count).toBe(3);
+    expect(reg.getBackend('test', b)).not.toBe(two);
+    expect(Array.from(layer.run(x).data)).toEqual(Array.from(first));
+    expect(Array.from(lib.conv2d(x, w, { padding: 1 }).data)).toEqual(Array.from(first));
+    await lib.init({ backend: 'js' });
+    expect(lib.threads()).toEqual({ count: 1, requested: 'auto', reason: expect.any(String) });
+    layer.dispose();
+    two.pool.close();
+  });
+
+  test('memory() stays flat over repeated calls with threads', async () => {
+    if (THREADED.length === 0) return;
+    const { lib } = track();
+    await lib.init({ backend: THREADED[0], threads: 2 });
+    const rng = new Rng(5);
+    const x = randomTensor(rng, [1, 16, 20, 20]);
+    const w = randomTensor(rng, [32, 16, 3, 3]);
+    lib.conv2d(x, w, { padding: 1 });
+    const before = lib.memory();
+    for (let i = 0; i < 10; i++) lib.conv2d(x, w, { padding: 1 });
+    expect(lib.memory()).toEqual(before);
+  });
+});
+
+describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
+  let one: WasmBackend;
+  beforeAll(async () => {
+    const f = fresh();
+    await f.lib.init({ backend: b, threads: 1 });
+    one = f.reg.getBackend('test', b) as WasmBackend;
+  });
+
+  test.each([2, 3, 4, 8])('threads %i: every exemplar of the selection table', async (n) => {
+    const f = track();
+    await f.lib.init({ backend: b, threads: n });
+    const many = f.reg.getBackend('test', b) as WasmBackend;
+    expect(many.pool.size).toBe(n);
+    const rng = new Rng(17 + n);
+    for (const e of EXEMPLARS) {
+      const [bn, c, h, w] = e.input;
+      const x = randomTensor(rng, [bn, c, h, w]).data;
+      const weights = e.stages.map((s) => {
+        const len = s.kind === 'dw' ? s.kH * s.kW * s.cout
+          : s.kind === 'conv' ? s.kH * s.kW * (s.cin / s.groups) * s.cout
+          : s.kH * s.kW * s.cin * (s.cout / s.groups);
+        return randomTensor(rng, [len]).data;
+      });
+      const a = runOut(one, e, x, weights);
+      const m = runOut(many, e, x, weights);
+      expect({ exemplar: e.name, bits: equalBits(a, m) }).toEqual({ exemplar: e.name, bits: true });
+    }
+  });
+});
+
+/** Runs an exemplar once with a given input and weights and returns its output. */
+function runOut(be: WasmBackend, e: (typeof EXEMPLARS)[number], x: Float32Array, weights: Float32Array[]): Float32Array {
+  const out = new Float32Array(outputLength(e));
+  runExemplar(be, e, 1, x, weights, out);
+  return out;
+}
+
+function outputLength(e: (typeof EXEMPLARS)[number]): number {
+  const [n, c, h, w] = e.input;
+  let cur = { c, h, w };
+  let len = 0;
+  for (const s of e.stages) {
+    const g = resolve(s, n, cur.c, cur.h, cur.w);
+    cur = { c: g.cout, h: g.oh, w: g.ow };
+    len = g.n * g.cout * g.oh * g.ow;
+  }
+  return len;
+}
+
+function equalBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return false;
+  return true;
+}
+
+describe('child Node processes', () => {
+  let dir = '';
+  let bundle = '';
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simdconv-threads-'));
+    bundle = path.join(dir, 'simdconv.cjs');
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: [path.join(__dirname, '..', '..', 'src', 'index.ts')],
+      bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent',
+    });
+  });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const script = (prelude: string, threads: string) => `
+    ${prelude}
+    const lib = require(process.argv[1]);
+    (async () => {
+      const t0 = performance.now();
+      const backend = await lib.init({ threads: ${threads} });
+      const initMs = performance.now() - t0;
+      const x = { data: new Float32Array(2 * 8 * 12 * 12).map((_, i) => (i % 7) - 3), shape: [2, 8, 12, 12] };
+      const w = { data: new Float32Array(16 * 8 * 3 * 3).map((_, i) => (i % 5) - 2), shape: [16, 8, 3, 3] };
+      const y = lib.conv2d(x, w, { padding: 1 });
+      console.log(JSON.stringify({ backend, threads: lib.threads(), initMs, sum: y.data.reduce((s, v) => s + v, 0) }));
+    })().catch((e) => { console.log(JSON.stringify({ error: String(e && e.stack || e) })); });`;
+
+  function runChild(flags: string[], src: string): { out: Record<string, unknown>; stderr: string } {
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    // a child that did not exit by itself is killed by the timeout and fails the test
+    const r = spawnSync(process.execPath, [...RELAXED_NODE_FLAGS, ...flags, '-e', src, bundle],
+      { env, encoding: 'utf8', timeout: 60000 });
+    if (r.error) throw r.error;
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    return { out: JSON.parse(String(r.stdout).trim().split('\n').pop()!), stderr: String(r.stderr) };
+  }
+
+  test('a script that used threads exits by itself, with the result of one thread', () => {
+    const { out: many } = runChild([], script('', '4'));
+    expect(many.error).toBeUndefined();
+    const { out: one } = runChild([], script('', '1'));
+    if (many.backend === 'wasm-relaxed' || many.backend === 'wasm-simd') {
+      expect(many.threads).toEqual({ count: 4, requested: 4, reason: '' });
+    }
+    expect(one.threads).toEqual({ count: 1, requested: 1, reason: '' });
+    expect(many.sum).toBe(one.sum);
+  });
+
+  test("'auto' in a fresh process: the cores, started within init", () => {
+    const { out } = runChild([], script('', "'auto'"));
+    expect(out.threads).toEqual({ count: Math.min(CORES, 16), requested: 'auto', reason: '' });
+    expect(typeof out.initMs).toBe('number');
+  });
+
+  test('without SharedArrayBuffer (--no-harmony-sharedarraybuffer): one thread, the reason, one warning', () => {
+    const { out, stderr } = runChild(['--no-harmony-sharedarraybuffer'], script('', '4'));
+    expect(out.error).toBeUndefined();
+    expect(out.threads).toEqual({
+      count: 1, requested: 4,
+      reason: 'SharedArrayBuffer is not available in this Node process (was it started with --no-harmony-sharedarraybuffer?)',
+    });
+    expect(stderr.match(/simdconv: init asked for 4 threads and runs on one/g)?.length).toBe(1);
+  });
+
+  test('SharedArrayBuffer deleted before the import: the same', () => {
+    const { out } = runChild([], script('delete globalThis.SharedArrayBuffer;', "'auto'"));
+    expect(out.threads).toEqual({
+      count: 1, requested: 'auto',
+      reason: 'SharedArrayBuffer is not available in this Node process (was it started with --no-harmony-sharedarraybuffer?)',
+    });
+  });
+});
