@@ -3,19 +3,25 @@
  * Long robustness run of the built package (dist/index.js):
  *
  *   node --experimental-wasm-relaxed-simd scripts/fuzz-long.mjs --cases 10000 [--seed N]
- *        [--backends wasm-relaxed,wasm-simd,wasm,js] [--calls 10000] [--cycles 1000] [--garbage 0.15] [--large 0.05]
+ *        [--backends wasm-relaxed,wasm-simd,wasm,js] [--calls 10000] [--cycles 1000] [--garbage 0.15]
+ *        [--large 0.5] [--large-macs 2e7] [--large-floats 4e6]
  *
  * 1. `--cases` random valid cases (every op, both layouts, every backend, functional / out /
- *    out aliasing x / prepared layer at two input sizes / sequence of two layers; a share
- *    `--large` of them with up to 32 channels per group and 24x24 inputs, past the kernels'
- *    tiles) against the float64 reference of tests/helpers/reference.ts (bundled at start-up with
- *    esbuild: it is TypeScript); inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
+ *    out aliasing x / prepared layer at two input sizes / sequence of two layers) against the
+ *    float64 reference of tests/helpers/reference.ts (bundled at start-up with esbuild: it is
+ *    TypeScript). Most cases have a few channels on planes up to 10x10; a share `--large` of
+ *    them are the large shapes of tests/robustness/large-shapes.ts: planes up to 256x256 (65536
+ *    pixels, flat ones up to 16384 long), up to 128 channels, skewed across the kernels' size
+ *    thresholds (unpadded stride 1, planes around 512-4096 pixels and the NCHW bands, c*kH*kW
+ *    around 64, ...) and shrunk to at most `--large-macs` multiply-accumulates and
+ *    `--large-floats` input and output floats, so that the reference stays under a second.
+ *    Inputs must be unchanged, functional calls must leave bytesInUse and liveLayers
  *    where they were, an empty output must be EMPTY_OUTPUT. A share `--garbage` of the cases is
  *    preceded by a garbage call (one argument or option replaced) that must throw a ConvError of
  *    a known code; the valid call after it must still be right. `--hostile` adds revoked
  *    proxies, throwing getters, objects that only claim Float32Array's prototype and option
  *    arrays whose entries change after the first read (known to fail at the time of writing).
- * 2. Memory: per backend, `--calls` functional calls over a fixed mix of ops and `--cycles`
+ * 2. Memory: per backend, `--calls` functional calls over a fixed mix of small cases and `--cycles`
  *    create/run/dispose cycles after one warm-up pass; wasmBytes and bytesInUse must not move.
  *
  * Prints one line per failure (with the seed and case index to replay it: --seed S --only I),
@@ -38,10 +44,15 @@ const SEED = Number(arg('seed', 1)) >>> 0;
 const CALLS = Number(arg('calls', 10000));
 const CYCLES = Number(arg('cycles', 1000));
 const GARBAGE = Number(arg('garbage', 0.15));
-const LARGE = Number(arg('large', 0.05));
+const LARGE = Number(arg('large', 0.5));
 const HOSTILE = args.includes('--hostile');
 const ONLY = arg('only', undefined) === undefined ? undefined : Number(arg('only'));
 const WANT = arg('backends', 'wasm-relaxed,wasm-simd,wasm,js').split(',');
+/** Large cases (see the header): the budget keeps the float64 reference under a second per case. */
+const LARGE_LIMITS = {
+  maxPlane: 65536, maxSide: 256, maxWide: 16384, maxChannels: 128,
+  maxMacs: Number(arg('large-macs', 2e7)), maxFloats: Number(arg('large-floats', 4e6)),
+};
 
 // ---------------------------------------------------------------------------------------------
 // RNG (mulberry32, as tests/helpers/reference.ts)
@@ -67,14 +78,18 @@ function rngOf(seed) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Float64 reference: the tests' own (tests/helpers/reference.ts), bundled on the fly with
-// esbuild (a devDependency) since plain node cannot import TypeScript.
+// Float64 reference: the tests' own (tests/helpers/reference.ts), and the large shapes of
+// tests/robustness/large-shapes.ts, bundled on the fly with esbuild (a devDependency) since
+// plain node cannot import TypeScript.
 
 const referenceJs = (await build({
-  entryPoints: [fileURLToPath(new URL('../tests/helpers/reference.ts', import.meta.url))],
+  stdin: {
+    contents: "export * from './tests/helpers/reference.ts'; export { drawLargeShape } from './tests/robustness/large-shapes.ts';",
+    resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts',
+  },
   bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning',
 })).outputFiles[0].text;
-const { refConv2d, refDepthwiseConv2d, refPointwiseConv2d, refSeparableConv2d, refConvTranspose2d, compare, permuteTensor } =
+const { refConv2d, refDepthwiseConv2d, refPointwiseConv2d, refSeparableConv2d, refConvTranspose2d, compare, permuteTensor, drawLargeShape } =
   await import(`data:text/javascript;base64,${Buffer.from(referenceJs).toString('base64')}`);
 
 const prod = (s) => s.reduce((a, b) => a * b, 1);
@@ -96,14 +111,13 @@ function orNull(f) {
 
 const ACTS = ['none', 'relu', 'relu6'];
 
-/** A random valid call: { op, layout, c, args (library), ref(x) (NCHW reference of an NCHW input) }. */
-function makeCase(r) {
-  const large = r.next() < LARGE;
+/** Shapes and options of a small case: a few channels on planes up to 10x10. */
+function smallDims(r) {
   const op = r.pick(['conv2d', 'conv2d', 'depthwise', 'pointwise', 'separable', 'transposed', 'transposed']);
-  const layout = r.pick(['NCHW', 'NHWC']);
-  const groups = op === 'conv2d' || op === 'transposed' ? r.int(1, 4) : 1;
-  const c = r.int(1, large ? 32 : 6) * (op === 'conv2d' || op === 'transposed' ? groups : r.int(1, 3));
-  const coutG = r.int(1, large ? 24 : 5);
+  const grouped = op === 'conv2d' || op === 'transposed';
+  const groups = grouped ? r.int(1, 4) : 1;
+  const c = r.int(1, 6) * (grouped ? groups : r.int(1, 3));
+  const coutG = r.int(1, 5);
   const k = op === 'pointwise' ? [1, 1] : [r.int(1, 5), r.int(1, 5)];
   const pair = (lo, hi) => (r.next() < 0.5 ? r.int(lo, hi) : [r.int(lo, hi), r.int(lo, hi)]);
   const stride = pair(1, 3);
@@ -111,23 +125,47 @@ function makeCase(r) {
   const pf = r.int(0, 4);
   let padding = op === 'pointwise' ? undefined
     : pf === 0 ? r.int(0, 2) : pf === 1 ? [r.int(0, 2), r.int(0, 2)] : pf === 2 ? [r.int(0, 3), r.int(0, 3), r.int(0, 3), r.int(0, 3)] : pf === 3 ? 'same' : 'valid';
+  const s2 = pairOf(stride, 1);
+  const d2 = pairOf(dilation, 1);
+  let outPad; // undefined: no outputPadding option (an explicit 0 is drawn too)
+  if (op === 'transposed') {
+    if (padding === 'same' && ((k[0] - 1) * d2[0] + 1 < s2[0] || (k[1] - 1) * d2[1] + 1 < s2[1])) padding = 'valid';
+    if (padding !== 'same' && r.next() < 0.5) outPad = [r.int(0, Math.max(s2[0], d2[0]) - 1), r.int(0, Math.max(s2[1], d2[1]) - 1)];
+  }
+  const m = op === 'depthwise' || op === 'separable' ? r.int(1, 3) : 1;
+  const cout = grouped ? coutG * groups : op === 'depthwise' ? c * m : r.int(1, 12);
+  return { op, groups, c, cout, m, k, stride, dilation, padding, outPad, n: r.int(1, 2), h: r.int(1, 10), w: r.int(1, 10) };
+}
+
+/** Shapes and options of a large case (tests/robustness/large-shapes.ts, within LARGE_LIMITS). */
+function largeDims(r) {
+  const s = drawLargeShape({ int: r.int }, LARGE_LIMITS);
+  const one = (p) => (p[0] === p[1] ? p[0] : p);
+  return {
+    op: s.op, groups: s.groups, c: s.c, cout: s.cout, m: s.multiplier, k: s.k, stride: one(s.stride),
+    dilation: one(s.dilation), padding: s.padding, outPad: s.outputPadding.some((v) => v > 0) ? s.outputPadding : undefined,
+    n: s.n, h: s.h, w: s.w,
+  };
+}
+
+/**
+ * A random valid call: { op, layout, c, args (library), ref(x) (NCHW reference of an NCHW input) }.
+ * `allowLarge` false: always a small one (the memory checks' mix).
+ */
+function makeCase(r, allowLarge = true) {
+  const large = r.next() < LARGE && allowLarge;
+  const layout = r.pick(['NCHW', 'NHWC']);
+  const { op, groups, c, cout, m, k, stride, dilation, padding, outPad: outPadOpt, n, h, w } = large ? largeDims(r) : smallDims(r);
+  const outPad = outPadOpt ?? [0, 0];
+  const coutG = cout / groups;
   const opts = { layout, activation: r.pick(ACTS) };
   if (op !== 'pointwise' || pairOf(stride, 1).some((s) => s > 1)) opts.stride = stride;
   if (dilation !== 1) opts.dilation = dilation;
   if (padding !== undefined) opts.padding = padding;
+  if (outPadOpt) opts.outputPadding = outPad[0] === outPad[1] ? outPad[0] : outPad;
   const s2 = pairOf(stride, 1);
   const d2 = pairOf(dilation, 1);
-  let outPad = [0, 0];
-  if (op === 'transposed') {
-    if (padding === 'same' && ((k[0] - 1) * d2[0] + 1 < s2[0] || (k[1] - 1) * d2[1] + 1 < s2[1])) opts.padding = padding = 'valid';
-    if (padding !== 'same' && r.next() < 0.5) {
-      outPad = [r.int(0, Math.max(s2[0], d2[0]) - 1), r.int(0, Math.max(s2[1], d2[1]) - 1)];
-      opts.outputPadding = outPad[0] === outPad[1] ? outPad[0] : outPad;
-    }
-  }
   if (groups > 1) opts.groups = groups;
-  const m = op === 'depthwise' || op === 'separable' ? r.int(1, 3) : 1;
-  let cout;
   let wCanon; // OIHW (transposed: [cin, coutG, kh, kw])
   let w2Canon;
   let wLib;
@@ -147,22 +185,18 @@ function makeCase(r) {
   };
   switch (op) {
     case 'conv2d':
-      cout = coutG * groups;
       wCanon = { data: r.array(cout * (c / groups) * k[0] * k[1], scale((c / groups) * k[0] * k[1])), shape: [cout, c / groups, k[0], k[1]] };
       wLib = layout === 'NCHW' ? { data: wCanon.data.slice(), shape: wCanon.shape.slice() } : permute4(wCanon.data, wCanon.shape, [2, 3, 1, 0]);
       break;
     case 'depthwise':
-      cout = c * m;
       wCanon = { data: r.array(cout * k[0] * k[1], scale(k[0] * k[1])), shape: [cout, 1, k[0], k[1]] };
       wLib = dwLib(wCanon);
       break;
     case 'pointwise':
-      cout = r.int(1, large ? 40 : 12);
       wCanon = { data: r.array(cout * c, scale(c)), shape: [cout, c, 1, 1] };
       wLib = pwLib(wCanon);
       break;
     case 'separable':
-      cout = r.int(1, 12);
       wCanon = { data: r.array(c * m * k[0] * k[1], scale(k[0] * k[1])), shape: [c * m, 1, k[0], k[1]] };
       wLib = dwLib(wCanon);
       w2Canon = { data: r.array(cout * c * m, scale(c * m)), shape: [cout, c * m, 1, 1] };
@@ -171,15 +205,11 @@ function makeCase(r) {
       opts.depthwiseActivation = r.pick(ACTS);
       break;
     case 'transposed':
-      cout = coutG * groups;
       wCanon = { data: r.array(c * coutG * k[0] * k[1], scale((c / groups) * k[0] * k[1])), shape: [c, coutG, k[0], k[1]] };
       wLib = layout === 'NCHW' ? { data: wCanon.data.slice(), shape: wCanon.shape.slice() } : permute4(wCanon.data, wCanon.shape, [2, 3, 1, 0]);
       break;
   }
   if (r.next() < 0.5) opts.bias = r.array(cout, 0.5);
-  const n = r.int(1, 2);
-  const h = r.int(1, large ? 24 : 10);
-  const w = r.int(1, large ? 24 : 10);
 
   /** The NCHW float64 reference for an NCHW input, or null when the output is empty. */
   const ref = (x) => orNull(() => {
@@ -199,7 +229,7 @@ function makeCase(r) {
     return null;
   });
   const weights = op === 'separable' ? [wLib, w2Lib] : [wLib];
-  return { op, layout, n, c, h, w, opts, weights, ref, name: `${large ? 'large ' : ''}${op} ${layout} c${c} k${k} ${JSON.stringify(opts, (key, v) => (v instanceof Float32Array ? `f32[${v.length}]` : v))}` };
+  return { op, layout, n, c, h, w, large, opts, weights, ref, name: `${large ? 'large ' : ''}${op} ${layout} x[${n},${c},${h},${w}] cout${cout} k${k} ${JSON.stringify(opts, (key, v) => (v instanceof Float32Array ? `f32[${v.length}]` : v))}` };
 }
 
 const FN = { conv2d: 'conv2d', depthwise: 'depthwiseConv2d', pointwise: 'pointwiseConv2d', separable: 'separableConv2d', transposed: 'convTranspose2d' };
@@ -347,13 +377,14 @@ async function main() {
     }
   };
   const counts = {};
-  const stats = { garbage: 0, empty: 0 };
+  const stats = { garbage: 0, empty: 0, large: 0 };
   const t0 = Date.now();
 
   for (let i = 0; i < CASES; i++) {
     if (ONLY !== undefined && i !== ONLY) continue;
     const r = rngOf((SEED * 1000003 + i) >>> 0);
     const cs = makeCase(r);
+    if (cs.large) stats.large++;
     const backend = r.pick(backends);
     const mode = r.pick(['fn', 'fn', 'out', 'alias', 'layer', 'seq']);
     const key = `${cs.op}/${mode}`;
@@ -415,7 +446,9 @@ async function main() {
         const layer = sc[CREATE[cs.op]](...cs.weights, opts);
         try {
           problem = check(layer.run(lib), ref, 'layer');
-          const second = inputOf(r, cs, r.int(1, 12), r.int(1, 12));
+          // a large case's second size: any plane up to its first one's (so within its budget)
+          const h2 = r.int(1, cs.large ? cs.h + 4 : 12);
+          const second = inputOf(r, cs, h2, r.int(1, cs.large ? Math.max(1, Math.floor((cs.h * cs.w) / h2)) : 12));
           const ref2 = cs.ref(second.nchw);
           if (!problem) {
             if (ref2 === null) {
@@ -473,7 +506,7 @@ async function main() {
     }
   }
   const t1 = Date.now();
-  console.log(`cases: ${passed} passed, ${failed} failed in ${((t1 - t0) / 1000).toFixed(1)} s; ${stats.garbage} garbage calls, ${stats.empty} empty outputs; per op/mode: ${Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`cases: ${passed} passed, ${failed} failed in ${((t1 - t0) / 1000).toFixed(1)} s; ${stats.large} large, ${stats.garbage} garbage calls, ${stats.empty} empty outputs; per op/mode: ${Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
   // Memory flatness
   const memStart = Date.now();
@@ -483,7 +516,7 @@ async function main() {
     const mix = Array.from({ length: 12 }, (_, i) => {
       const r = rngOf(SEED ^ (0x9e3779b9 + i));
       for (;;) {
-        const cs = makeCase(r);
+        const cs = makeCase(r, false);
         const { nchw, lib } = inputOf(r, cs);
         const ref = cs.ref(nchw);
         if (ref) return { cs, lib, ref };

@@ -5,6 +5,9 @@
  * empty, the library must throw EMPTY_OUTPUT. Every call leaves its inputs untouched and, for
  * functional calls and disposed layers, memory().bytesInUse where it was. A last property draws
  * strides, dilations and paddings up to 2^28 whose outputs stay small (no index may wrap).
+ * Another draws large shapes (tests/robustness/large-shapes.ts: planes up to 20000 pixels, up to
+ * 64 channels, skewed across the kernels' size thresholds) for every op and layout, each case
+ * on every backend against one reference, within a time budget.
  *
  * tests/src/ops/random.test.ts runs 120 fixed cases through the shared suite; these properties
  * draw their own cases (shrinking to a minimal one on failure) and add the lifecycle checks.
@@ -12,9 +15,10 @@
  */
 import fc from 'fast-check';
 import { ConvError } from '../../src/index';
-import { CaseSpec, LAYOUTS, OpCase, makeCase, materialise, referenceOf } from '../helpers/cases';
+import { CaseInputs, CaseSpec, LAYOUTS, OpCase, makeCase, materialise, referenceOf } from '../helpers/cases';
 import { Layout, Pad, Pair, RefTensor, Rng, expectTensorClose, randomTensor, refConv2d, refConvTranspose2d } from '../helpers/reference';
 import { BACKENDS, createLayer, initBackends, runOp, sc, snapshot } from '../helpers/testers';
+import { Draw, LARGE_OPS, LargeLimits, LargeOp, LargeShape, drawLargeShape, firstMismatch, sameValues } from './large-shapes';
 
 beforeAll(() => initBackends());
 
@@ -233,5 +237,115 @@ describe.each(BACKENDS)('%s: parameters up to 2^28 with small outputs', (backend
       }),
       { numRuns: 150, seed: 2 ** 28 },
     );
+  });
+});
+
+// Large shapes: planes up to 20000 pixels and up to 64 channels, aimed at the kernels' size
+// thresholds (a threshold no test crossed once hid a wrong NCHW kernel choice). The float64
+// reference dominates the cost: a MAC budget bounds each case, one reference serves every
+// backend, and a time limit per property keeps the file within about a minute.
+const LARGE: LargeLimits = { maxPlane: 20000, maxSide: 160, maxWide: 4096, maxChannels: 64, maxMacs: 3e6, maxFloats: 6e5 };
+const LARGE_RUNS: Record<LargeOp, number> = { conv2d: 40, depthwise: 35, pointwise: 35, separable: 30, transposed: 20 };
+const LARGE_TIME_MS = 8000;
+const onePair = (p: [number, number]): Pair => (p[0] === p[1] ? p[0] : p);
+
+/** expectTensorClose, with its element loop run by firstMismatch (see large-shapes.ts) unless something differs. */
+function expectLargeClose(y: { data: ArrayLike<number>; shape: number[] }, ref: RefTensor, ctx: string): void {
+  if (y.shape.join() === ref.shape.join() && firstMismatch(y.data, ref.data) < 0) return;
+  expectTensorClose(y, ref, ctx);
+  throw new Error(`${ctx}: firstMismatch and expectTensorClose disagree`);
+}
+
+/** snapshot(), with its element loops run by sameValues (see large-shapes.ts). */
+function snapshotLarge(inp: CaseInputs): () => void {
+  const arrays: Array<[string, Float32Array | undefined]> = [
+    ['x', inp.x.data], ['w', inp.w.data], ['w2', inp.w2?.data], ['bias', inp.opts.bias], ['depthwiseBias', inp.opts.depthwiseBias],
+  ];
+  const copies = arrays.map(([, a]) => a?.slice());
+  const shapes = [inp.x.shape.join(), inp.w.shape.join()];
+  return () => {
+    arrays.forEach(([name, a], i) => {
+      if (a && !sameValues(a, copies[i] as Float32Array)) throw new Error(`${name} was modified`);
+    });
+    if (inp.x.shape.join() !== shapes[0] || inp.w.shape.join() !== shapes[1]) throw new Error('a shape was modified');
+  };
+}
+
+function largeSpec(s: LargeShape, d: Draw): CaseSpec {
+  const act = (): 'none' | 'relu' | 'relu6' => (['none', 'relu', 'relu6'] as const)[d.int(0, 2)];
+  const spec: CaseSpec = { op: s.op, n: s.n, c: s.c, h: s.h, w: s.w, bias: d.int(0, 1) === 1, activation: act() };
+  if (s.stride[0] !== 1 || s.stride[1] !== 1 || d.int(0, 1) === 1) spec.stride = onePair(s.stride);
+  if (s.op === 'pointwise') {
+    spec.cout = s.cout;
+    spec.pwRank = d.int(0, 1) ? 2 : 4;
+    return spec;
+  }
+  spec.k = s.k;
+  if (s.padding !== undefined) spec.padding = s.padding;
+  if (s.dilation[0] !== 1 || s.dilation[1] !== 1) spec.dilation = onePair(s.dilation);
+  switch (s.op) {
+    case 'conv2d':
+    case 'transposed':
+      spec.cout = s.cout;
+      if (s.groups > 1) spec.groups = s.groups;
+      if (s.outputPadding[0] || s.outputPadding[1]) spec.outputPadding = onePair(s.outputPadding);
+      break;
+    case 'depthwise':
+      spec.multiplier = s.multiplier;
+      break;
+    case 'separable':
+      spec.multiplier = s.multiplier;
+      spec.cout = s.cout;
+      spec.pwRank = d.int(0, 1) ? 2 : 4;
+      spec.depthwiseBias = d.int(0, 1) === 1;
+      spec.depthwiseActivation = act();
+      break;
+  }
+  return spec;
+}
+
+describe('large shapes on every backend', () => {
+  describe.each(LAYOUTS.map((l, i) => [l, i] as const))('%s', (layout, li) => {
+    test.each(LARGE_OPS.map((op, j) => [op, j] as const))('%s: functional op, out and prepared layer = reference', (op, j) => {
+      fc.assert(
+        fc.property(fc.gen(), (g) => {
+          const d: Draw = { int: (lo, hi) => g(fc.integer, { min: lo, max: hi }) };
+          const c = makeCase(largeSpec(drawLargeShape(d, LARGE, op), d));
+          const outOn = d.int(0, 2 ** BACKENDS.length - 1); // which backends write into `out`
+          const layerOn = d.int(0, BACKENDS.length - 1); // which one also runs a prepared layer
+          const inp = materialise(c, layout as Layout);
+          const ref = refOrEmpty(c, inp);
+          const check = snapshotLarge(inp);
+          BACKENDS.forEach((backend, bi) => {
+            const ctx = `${c.name} ${layout} ${backend}`;
+            const m0 = sc.memory();
+            if (ref === undefined) {
+              expectCode(() => runOp(c, inp, backend), 'EMPTY_OUTPUT', ctx);
+              return;
+            }
+            const out = (outOn >> bi) & 1 ? new Float32Array(ref.data.length).fill(NaN) : undefined;
+            const y = runOp(c, inp, backend, out ? { out } : {});
+            if (out && y.data !== out) throw new Error(`${ctx}: out not returned`);
+            expectLargeClose(y, ref, ctx);
+            if (bi === layerOn) {
+              const layer = createLayer(c, inp, backend);
+              try {
+                expectLargeClose(layer.run(inp.x), ref, `${ctx} layer`);
+                const lout = new Float32Array(ref.data.length).fill(NaN);
+                expectLargeClose(layer.run(inp.x, { out: lout }), ref, `${ctx} layer again, out`);
+              } finally {
+                layer.dispose();
+              }
+            }
+            const m1 = sc.memory();
+            if (m1.bytesInUse !== m0.bytesInUse || m1.liveLayers !== m0.liveLayers) {
+              throw new Error(`${ctx}: bytesInUse ${m0.bytesInUse} -> ${m1.bytesInUse}, liveLayers ${m0.liveLayers} -> ${m1.liveLayers}`);
+            }
+          });
+          check();
+        }),
+        { numRuns: LARGE_RUNS[op], seed: 5100 + 10 * li + j, interruptAfterTimeLimit: LARGE_TIME_MS },
+      );
+    });
   });
 });
