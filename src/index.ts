@@ -28,3 +28,5 @@ export { foldBatchNorm } from './ops/batchnorm.js';
 export type { BatchNorm } from './ops/batchnorm.js';
 export { convOutputSize, convTransposeOutputSize } from './tensor/shape.js';
 export { createSequence, Sequence } from './ops/sequence.js';
+export { ConvStream } from './ops/stream.js';
+export type { StreamOptions } from './ops/stream.js';

@@ -11,6 +11,7 @@ import { getBackend } from '../backends/registry.js';
 import type { Backend, Kernel, Runner, StageDescription } from '../backends/types.js';
 import { Layout, NormOptions, normaliseOptions, OpName } from './options.js';
 import { Dims, dimsOf, Geometry, inLength, kernelAxes, kernelSpec, outLength, outShapeOf, resolve, specConv2d, specDepthwise, specPointwise, specTransposed, StageSpec } from './plan.js';
+import { ConvStream, createStream, StreamSource } from './stream.js';
 
 /** What run() accepts besides the input. */
 export interface RunOptions {
@@ -191,6 +192,8 @@ export class PreparedLayer {
   readonly kernels: readonly Kernel[];
   #runner: Runner;
   #state = State.Ready;
+  /** convTranspose1d: its canonical weights and bias, for the kernels its stream builds (stream.ts). */
+  #canonical: { weights: Float32Array; bias: Float32Array } | undefined;
 
   /** @internal use createConv2d & co. */
   constructor(fn: OpName, o: NormOptions, stages: StageInput[]) {
@@ -208,6 +211,7 @@ export class PreparedLayer {
         const weights = canonicalWeights(spec, s.w.data, o.layout);
         const bias = s.bias ? Float32Array.from(s.bias) : new Float32Array(s.spec.cout);
         kernels.push(oom(fn, () => this.backend.createKernel({ spec, weights, bias })));
+        if (fn === 'convTranspose1d') this.#canonical = { weights, bias };
       }
       this.#runner = this.backend.createRunner(kernels);
     } catch (e) {
@@ -241,6 +245,24 @@ export class PreparedLayer {
     return runCall(fn, this.specs, this.layout, this.#runner, x, opts);
   }
 
+  /**
+   * A stream over this conv1d or convTranspose1d layer: push chunks of a signal, get every output
+   * step they decide (API.md, "Streaming 1-D convolution").
+   * @throws ConvError DISPOSED | BAD_RANK (a 2-D or 3-D layer) | BAD_OPTION ('same' at stride > 1, 'circular') | OUT_OF_MEMORY
+   */
+  stream(): ConvStream {
+    const fn = `${this.fn} layer.stream`;
+    if (this.#state !== State.Ready) {
+      throw new ConvError('DISPOSED', `${fn}: the layer was ${this.#state === State.Owned ? 'handed to a sequence' : 'disposed'}`);
+    }
+    return createStream(fn, this.backend, this.layout, this.streamSources(), () => this.#state === State.Ready);
+  }
+
+  /** @internal what a stream needs of each stage (a sequence's stream asks its layers). */
+  streamSources(): StreamSource[] {
+    return this.specs.map((spec, i) => ({ spec, kernel: this.kernels[i], canonical: this.#canonical }));
+  }
+
   /** @internal run with geometries already resolved (functional ops resolve before packing). */
   runChecked(fn: string, x: Tensor, geoms: Geometry[], out: unknown): Tensor {
     return execute(fn, this.#runner, this.layout, x, geoms, out, this.specs[0].rank);
@@ -266,6 +288,7 @@ export class PreparedLayer {
   #free(): void {
     if (this.#state === State.Ready) this.#runner.dispose();
     this.#state = State.Disposed;
+    this.#canonical = undefined;
     for (const k of this.kernels) k.dispose();
     liveLayers--;
   }

@@ -7,6 +7,7 @@ import { ConvError, readingUserValues, show } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Runner, StageDescription } from '../backends/types.js';
 import { PreparedLayer, runCall, RunOptions } from './layers.js';
+import { ConvStream, createStream } from './stream.js';
 import type { StageSpec } from './plan.js';
 import type { Layout } from './options.js';
 
@@ -28,6 +29,7 @@ export class Sequence {
   readonly #specs: StageSpec[];
   readonly #runner: Runner;
   readonly #free: (() => void)[];
+  readonly #layers: PreparedLayer[];
   #disposed = false;
 
   /** @internal use createSequence */
@@ -35,6 +37,7 @@ export class Sequence {
     this.layout = layers[0].layout;
     this.#specs = layers.flatMap((l) => l.specs);
     this.#free = layers.map((l) => l.handOver());
+    this.#layers = layers;
     this.#runner = layers[0].backend.createRunner(layers.flatMap((l) => l.kernels));
   }
 
@@ -46,6 +49,18 @@ export class Sequence {
     const fn = 'sequence.run';
     if (this.#disposed) throw new ConvError('DISPOSED', `${fn}: the sequence was disposed`);
     return runCall(fn, this.#specs, this.layout, this.#runner, x, opts);
+  }
+
+  /**
+   * A stream over the sequence (its layers all conv1d or convTranspose1d): push chunks of a
+   * signal, get every output step they decide (API.md, "Streaming 1-D convolution").
+   * @throws ConvError DISPOSED | BAD_RANK (2-D or 3-D layers) | BAD_OPTION ('same' at stride > 1, 'circular') | OUT_OF_MEMORY
+   */
+  stream(): ConvStream {
+    const fn = 'sequence.stream';
+    if (this.#disposed) throw new ConvError('DISPOSED', `${fn}: the sequence was disposed`);
+    return createStream(fn, this.#layers[0].backend, this.layout, this.#layers.flatMap((l) => l.streamSources()),
+      () => !this.#disposed);
   }
 
   /**
