@@ -14,6 +14,7 @@
  * NCHW / NHWC stand for channels-first / channels-last at every rank (NCW / NWC, NCDHW / NDHWC).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { mulberry32 as rng } from './rng.cjs';
 import { cases as gemmCases } from './kernels/gemm.bench.mjs';
 import { cases as dwconvCases } from './kernels/dwconv.bench.mjs';
 import { cases as transposedCases } from './kernels/transposed.bench.mjs';
@@ -53,18 +54,6 @@ export function selectCases(all, filter) {
     ? c.name === t
     : c.name.includes(t) || c.type === t || family[t] === rankOf(c));
   return all.filter((c) => terms.some((t) => matches(c, t)));
-}
-
-/** mulberry32: a small seeded generator so every run (and every peer) sees the same numbers. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fill(n, scale, next) {
@@ -175,6 +164,7 @@ export function expectedGeometry(s) {
  * @param {number} seed
  */
 export function buildCase(spec, seed = 1) {
+  // mulberry32 (bench/rng.cjs, shared with the tests): every run and every peer sees the same numbers
   const next = rng(seed);
   const { c, cout, k } = spec;
   const g = spec.groups ?? 1;

@@ -42,37 +42,10 @@ export interface RefOptions {
 // ---------------------------------------------------------------------------------------------
 // Seeded RNG and makers
 
-/** mulberry32: a small, fast, seeded PRNG; same seed, same sequence. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** Uniform in [lo, hi). */
-  uniform(lo = -1, hi = 1): number {
-    return lo + (hi - lo) * this.next();
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-}
+import { Rng } from '../../bench/rng.cjs';
 
-/** A seed from a string (FNV-1a), so that a named case always gets the same data. */
-export function seedOf(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+export { Rng };
+export { seedOf } from '../../bench/rng.cjs';
 
 export function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

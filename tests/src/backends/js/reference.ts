@@ -4,16 +4,12 @@
  * of API.md, |a - b| <= 1e-4 + 1e-4 |b| (NaN matches NaN, infinities must be equal).
  */
 
-/** Deterministic values in [-1, 1) (mulberry32). */
+import { mulberry32 } from '../../../../bench/rng.cjs';
+
+/** Deterministic values in [-1, 1): the shared generator (bench/rng.cjs) mapped to [-1, 1). */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 export function randomF32(n: number, seed: number): Float32Array {

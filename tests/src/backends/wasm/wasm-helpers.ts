@@ -6,6 +6,7 @@
 import { detectFeatures } from '../../../../src/loader/detect';
 import type { WasmFlavor } from '../../../../src/loader/load';
 import type { StageKind, StageSpec } from '../../../../src/ops/plan';
+import { mulberry32 as rng } from '../../../../bench/rng.cjs';
 
 /** The builds of this runtime (relaxed needs --experimental-wasm-relaxed-simd on Node 20). */
 export function flavors(): WasmFlavor[] {
@@ -17,17 +18,8 @@ export function flavors(): WasmFlavor[] {
   return out;
 }
 
-/** Mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of every test and benchmark (bench/rng.cjs): values in [0, 1). */
+export { rng };
 
 export function randomArray(n: number, r: () => number, lo = -1, hi = 1): Float32Array {
   const a = new Float32Array(n);
