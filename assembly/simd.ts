@@ -47,3 +47,17 @@ export function storeTransposed4x4(p: usize, stride: usize, v0: v128, v1: v128, 
   v128.store(p + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
   v128.store(p + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
+
+/** Stores the low `n` (0..3) lanes of v at p (the channel tails of the kernels). */
+// @ts-ignore: decorator
+@inline
+export function storeTail(p: usize, v: v128, n: i32): void {
+  if (n & 2) {
+    v128.store64_lane(p, v, 0);
+    v = v128.shuffle<f32>(v, v, 2, 3, 2, 3);
+    p += 8;
+  }
+  if (n & 1) {
+    v128.store32_lane(p, v, 0);
+  }
+}

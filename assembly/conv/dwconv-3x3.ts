@@ -1,8 +1,7 @@
 /**
  * The 3x3 NHWC depthwise pixel kernel (narrow rows, wide channel loops). See depthwise.ts.
  */
-import { vclamp, vmadd } from '../simd';
-import { storeLanes } from './dwconv-common';
+import { storeTail, vclamp, vmadd } from '../simd';
 
 /**
  * One 4-channel block of a 3x3 depthwise output: bias (wp) + the nine taps (i0..i8 + c) times
@@ -84,7 +83,7 @@ export function dw3x3__simd(
           c += 16;
         }
         if (tail != 0) {
-          storeLanes(o, vclamp(dwBlock9(i0, i1, i2, i3, i4, i5, i6, i7, i8, c, wp, o), lo, hi), tail);
+          storeTail(o, vclamp(dwBlock9(i0, i1, i2, i3, i4, i5, i6, i7, i8, c, wp, o), lo, hi), tail);
           o += <usize>tail << 2;
         }
       }

@@ -44,20 +44,6 @@ export function dwExpand(x: usize, dst: usize, pixels: i32, c: i32, m: i32): voi
   }
 }
 
-// @ts-ignore: decorator
-@inline
-
-export function storeLanes(p: usize, v: v128, n: i32): void {
-  if (n & 2) {
-    v128.store64_lane(p, v, 0);
-    v = v128.shuffle<f32>(v, v, 2, 3, 2, 3);
-    p += 8;
-  }
-  if (n & 1) {
-    v128.store32_lane(p, v, 0);
-  }
-}
-
 /** First k in [0, kSize) with o*s - pad + k*d >= 0. */
 // @ts-ignore: decorator
 @inline

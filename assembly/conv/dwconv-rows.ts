@@ -3,8 +3,8 @@
  * See depthwise.ts.
  */
 import { DW_CB } from '../params';
-import { vclamp, vmadd } from '../simd';
-import { endTap, firstTap, storeLanes } from './dwconv-common';
+import { storeTail, vclamp, vmadd } from '../simd';
+import { endTap, firstTap } from './dwconv-common';
 
 /**
  * One output pixel of one 4-channel block, any taps: the valid rows [ky0, ky1) and columns
@@ -94,7 +94,7 @@ function dwRows__simd(
           let vacc = edgeBlock(p, wr0, vbias, 0, rows, kx0, kx1, dyBytes, dxBytes, tapRowBytes);
           vacc = vclamp(vacc, lo, hi);
           if (full) v128.store(op, vacc);
-          else storeLanes(op, vacc, tail);
+          else storeTail(op, vacc, tail);
           op += pixelBytes;
         }
         let p = rowIn + <usize>(oxA * sW) * pixelBytes + cOff;
@@ -132,8 +132,8 @@ function dwRows__simd(
             v128.store(op, vacc);
             v128.store(op + pixelBytes, vaccB);
           } else {
-            storeLanes(op, vacc, tail);
-            storeLanes(op + pixelBytes, vaccB, tail);
+            storeTail(op, vacc, tail);
+            storeTail(op + pixelBytes, vaccB, tail);
           }
           op += pixelBytes + pixelBytes;
           p += stepBytes + stepBytes;
@@ -161,7 +161,7 @@ function dwRows__simd(
           vacc = f32x4.add(vacc, vacc2);
           vacc = vclamp(vacc, lo, hi);
           if (full) v128.store(op, vacc);
-          else storeLanes(op, vacc, tail);
+          else storeTail(op, vacc, tail);
           op += pixelBytes;
           p += stepBytes;
         }
@@ -172,7 +172,7 @@ function dwRows__simd(
           let vacc = edgeBlock(p, wr0, vbias, 0, rows, kx0, kx1, dyBytes, dxBytes, tapRowBytes);
           vacc = vclamp(vacc, lo, hi);
           if (full) v128.store(op, vacc);
-          else storeLanes(op, vacc, tail);
+          else storeTail(op, vacc, tail);
           op += pixelBytes;
         }
       }

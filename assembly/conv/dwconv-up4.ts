@@ -3,8 +3,8 @@
  * scalar build's twin. See depthwise.ts for the layout.
  */
 import { DW_CB } from '../params';
-import { clampf, vclamp, vmadd } from '../simd';
-import { endTap, firstTap, storeLanes } from './dwconv-common';
+import { clampf, storeTail, vclamp, vmadd } from '../simd';
+import { endTap, firstTap } from './dwconv-common';
 
 /**
  * Generic depthwise kernel, any kernel size, stride, dilation and padding: out[b][oy][ox][c] =
@@ -60,7 +60,7 @@ export function f32_dwconv_minmax_up4__simd(
             v128.store(o, vacc);
             o += 16;
           } else {
-            storeLanes(o, vacc, tail);
+            storeTail(o, vacc, tail);
             o += <usize>tail << 2;
           }
           wb += blockBytes;

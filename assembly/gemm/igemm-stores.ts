@@ -2,21 +2,9 @@
  * The stores of the igemm tiles (igemm.ts): tail lanes, NCHW quads and the 8-column row pairs
  * that the 2x8 tile and each half of the 2x16 tile share.
  */
-import { vclamp } from '../simd';
+import { storeTail, vclamp } from '../simd';
 
-/** Stores the low `n` (0..3) lanes of v at p. */
-// @ts-ignore: decorator
-@inline
-export function storeTail(p: usize, v: v128, n: i32): void {
-  if (n & 2) {
-    v128.store64_lane(p, v, 0);
-    v = v128.shuffle<f32>(v, v, 2, 3, 2, 3);
-    p += 8;
-  }
-  if (n & 1) {
-    v128.store32_lane(p, v, 0);
-  }
-}
+export { storeTail };
 
 /**
  * Stores channels 0..n-1 (n <= 4; n is a constant where it matters) of two rows into NCHW planes

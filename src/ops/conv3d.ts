@@ -35,8 +35,9 @@ export function conv3dMacs(xShape: number[], wShape: number[], opts?: ConvOption
 }
 
 /**
- * 1-D transposed convolution (PyTorch conv_transpose1d semantics): stride, padding crop,
- * outputPadding, dilation, groups. Weights [Cin, Cout/g, k] (NCW) or [k, Cout/g, Cin] (NWC).
+ * 3-D transposed convolution (PyTorch conv_transpose3d semantics): stride, padding crop,
+ * outputPadding, dilation, groups. Weights [Cin, Cout/g, kD, kH, kW] (NCDHW) or
+ * [kD, kH, kW, Cout/g, Cin] (NDHWC).
  * @throws ConvError (API.md, "Errors")
  */
 export function convTranspose3d(x: Tensor, w: Tensor, opts?: ConvOptions): Tensor {

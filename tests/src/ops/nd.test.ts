@@ -7,7 +7,7 @@
  */
 import { Rng, randomArray, expectClose } from '../../helpers/reference';
 import { NdOptions, NdPad, Mode, moveAxis, refConvNd, refConvTransposeNd, toChannelsLast } from '../../helpers/reference-nd';
-import { BACKENDS, initBackends, sc } from '../../helpers/testers';
+import { BACKENDS, errorCode, initBackends, sc } from '../../helpers/testers';
 
 beforeAll(() => initBackends());
 
@@ -196,15 +196,7 @@ describe('shape and MAC helpers', () => {
 describe('errors', () => {
   const x1 = { data: new Float32Array(2 * 6), shape: [1, 2, 6] };
   const w1 = { data: new Float32Array(3 * 2 * 3), shape: [3, 2, 3] };
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(sc.ConvError);
-      return (e as sc.ConvError).code;
-    }
-    return undefined;
-  };
+  const code = errorCode;
   test.each(BACKENDS)('%s: each a ConvError with its code, and a valid call after it is right', (backend) => {
     expect(code(() => sc.conv1d({ data: new Float32Array(12), shape: [1, 2, 2, 3] }, w1, { backend }))).toBe('BAD_RANK');
     expect(code(() => sc.conv1d(x1, { data: new Float32Array(18), shape: [3, 2, 3, 1] }, { backend }))).toBe('BAD_RANK');
