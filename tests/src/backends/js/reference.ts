@@ -120,30 +120,5 @@ export const toNhwc = (a: ArrayLike<number>, n: number, c: number, h: number, w:
 export const toNchw = (a: ArrayLike<number>, n: number, h: number, w: number, c: number): Float32Array =>
   permute(a, [n, h, w, c], [0, 3, 1, 2]);
 
-/**
- * Index of the first element outside API.md's tolerance, or -1. NaN must match NaN; infinities
- * must be equal.
- */
-export function firstMismatch(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  if (got.length !== want.length) return -2;
-  for (let i = 0; i < want.length; i++) {
-    const a = got[i], b = want[i];
-    if (Number.isNaN(b) || Number.isNaN(a)) {
-      if (Number.isNaN(a) !== Number.isNaN(b)) return i;
-      continue;
-    }
-    if (!Number.isFinite(b) || !Number.isFinite(a)) {
-      if (a !== b) return i;
-      continue;
-    }
-    if (!(Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b))) return i;
-  }
-  return -1;
-}
-
-/** Jest-friendly check: throws with the first mismatching index and values. */
-export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what = ''): void {
-  const i = firstMismatch(got, want);
-  if (i === -2) throw new Error(`${what}: length ${got.length} != ${want.length}`);
-  if (i >= 0) throw new Error(`${what}: element ${i}: got ${got[i]}, want ${want[i]}`);
-}
+/** API.md's tolerance check (tests/helpers/close.ts). */
+export { expectClose } from '../../../helpers/close';

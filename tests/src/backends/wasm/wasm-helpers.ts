@@ -27,19 +27,8 @@ export function randomArray(n: number, r: () => number, lo = -1, hi = 1): Float3
   return a;
 }
 
-/** Asserts elementwise |a - b| <= 1e-4 + 1e-4|b| (NaN must match NaN), naming the first failure. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
-  if (actual.length !== expected.length) {
-    throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
-  }
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const b = expected[i];
-    if (Number.isNaN(b) ? !Number.isNaN(a) : !(Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b)) && a !== b) {
-      throw new Error(`${what}: element ${i}: got ${a}, expected ${b}`);
-    }
-  }
-}
+/** API.md's tolerance check (tests/helpers/close.ts). */
+export { expectClose } from '../../../helpers/close';
 
 export interface SpecArgs {
   kind: StageKind;
