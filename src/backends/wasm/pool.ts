@@ -9,6 +9,10 @@
  *   for (let i = 0; i < count; i++) { t[i * 14] = id; t[i * 14 + 1] = ind + ...; ... }
  *   pool.run(count);                               // returns when every task is done
  *
+ * A kernel that needs scratch of its own per thread (not per task) allocates pool.size blocks of
+ * `bytes`, passes the first in some argument column and runs `pool.run(count, { arg, bytes })`:
+ * thread i (0 is the caller) adds i * bytes to that argument of every task it runs.
+ *
  * Tasks are taken dynamically from a shared counter by the caller's thread and the workers, so
  * the tasks must be independent: each output element written by exactly one task. Then N threads
  * give the same bits as one. i32, usize and f32 arguments are exact in an f64.
@@ -344,12 +348,19 @@ export class Pool {
   /**
    * Runs tasks 0 .. count-1 of the table (all of the last table() by default) and returns when
    * all are done. The caller's thread takes tasks too.
+   * @param perThread scratch per thread: the thread with index i (0: the caller, up to size - 1)
+   *   adds i * bytes to argument `arg` (0-based) of each task it runs
    * @throws Error the first task error (a wasm trap), after the other tasks stopped;
    *   ConvError BACKEND_UNAVAILABLE when a worker stopped during the run
    */
-  run(count = this.rows): void {
+  run(count = this.rows, perThread?: { readonly arg: number; readonly bytes: number }): void {
     if (!Number.isInteger(count) || count < 0 || count > this.rows) {
       throw new Error(`pool: run(${count}) needs a table of at least that many rows (table() gave ${this.rows})`);
+    }
+    if (perThread !== undefined && !(Number.isInteger(perThread.arg) && perThread.arg >= 0 && perThread.arg < this.stride - 1
+      && Number.isInteger(perThread.bytes) && perThread.bytes >= 0 && perThread.bytes < 2 ** 31)) {
+      throw new Error(`pool: perThread (arg ${perThread.arg}, bytes ${perThread.bytes}) must name an argument of the rows ` +
+        `(0..${this.stride - 2}) and a byte count below 2^31`);
     }
     if (this.running) throw new Error('pool: run() called from inside a run');
     if (count === 0) return;
@@ -363,6 +374,8 @@ export class Pool {
     }
     this.running = true;
     try {
+      ctl[CTL.PT_ARG] = perThread !== undefined ? perThread.arg : -1;
+      ctl[CTL.PT_BYTES] = perThread !== undefined ? perThread.bytes : 0;
       this.runShared(ctl, count);
     } finally {
       this.running = false;

@@ -45,6 +45,10 @@ export const CTL = {
   DEAD: 52,
   /** UTF-16 units of the failure message at MSG_BYTE. */
   MSG_LEN: 53,
+  /** The argument a worker offsets by its index times PT_BYTES (scratch per thread), or -1. */
+  PT_ARG: 54,
+  /** Bytes of one thread's scratch for PT_ARG. */
+  PT_BYTES: 55,
   /** Per worker i (1 .. 63): STATE + i is 0 idle, 1 inside a run, 2 stopped. */
   STATE: 64,
   /** Byte offset of the failure message (UTF-16). */
@@ -125,6 +129,8 @@ export const WORKER_SOURCE = `'use strict';
       var count = ctl[C.COUNT];
       var stride = ctl[C.STRIDE];
       var base = ctl[C.ARGS] >>> 3;
+      var ptArg = ctl[C.PT_ARG];
+      var ptAdd = me * ctl[C.PT_BYTES];
       if (memory.buffer !== buf) { buf = memory.buffer; f64 = new Float64Array(buf); }
       for (;;) {
         var t = Atomics.add(ctl, C.NEXT, 1);
@@ -138,6 +144,7 @@ export const WORKER_SOURCE = `'use strict';
             var n = arity[id];
             var a = argv[n];
             for (var k = 0; k < n; k++) a[k] = f64[o + 1 + k];
+            if (ptArg >= 0 && ptArg < n) a[ptArg] += ptAdd;
             f.apply(undefined, a);
           } catch (e) {
             fail(t, e);

@@ -114,7 +114,7 @@ describeThreads.each([2, 3, 4, 8])('a pool of %i threads', (threads) => {
   let p = 0;
   beforeAll(async () => {
     r = await rig(threads);
-    p = r.heap.alloc(1 << 22);
+    p = r.heap.alloc(1 << 24);
   });
   afterAll(() => r?.pool.close());
 
@@ -136,8 +136,8 @@ describeThreads.each([2, 3, 4, 8])('a pool of %i threads', (threads) => {
     // NEXT ends at count plus one ticket per thread that took part (each takes one past the end)
     const ctl = (r.pool as unknown as { ctl: Int32Array }).ctl;
     let most = 0;
-    for (let round = 0; round < 20 && most < Math.min(threads, 2); round++) {
-      clampRun(r, p, 4 * threads, 1 << 14);
+    for (let round = 0; round < 40 && most < 2; round++) {
+      clampRun(r, p, 4 * threads, 1 << 16);
       most = Math.max(most, Atomics.load(ctl, CTL.NEXT) - 4 * threads);
     }
     expect(most).toBeGreaterThanOrEqual(2);
@@ -173,6 +173,41 @@ describeThreads.each([2, 3, 4, 8])('a pool of %i threads', (threads) => {
       expect(out[(p >>> 2) + i]).toBe(Math.fround(Math.min(Math.max(Math.fround(value(i)), -1), 1)));
     }
     r.heap.free(q);
+  });
+
+  test('perThread: each thread offsets the argument by its index times the bytes', () => {
+    // tasks copy their own slice (nchw_to_nhwc with c = 1 is a copy) into the scratch slot of the
+    // thread that runs them: every touched slot holds one whole task's slice, slots >= size none
+    const per = 1 << 16;
+    const count = 4 * threads;
+    const src = r.heap.alloc(count * per * 4);
+    const slots = r.heap.alloc((threads + 1) * per * 4);
+    const f32 = r.heap.f32();
+    for (let i = 0; i < count * per; i++) f32[(src >>> 2) + i] = i;
+    const copy = r.pool.fn('nchw_to_nhwc_f32');
+    let touched = 0;
+    for (let round = 0; round < 40 && touched < 2; round++) {
+      r.heap.f32().fill(-1, slots >>> 2, (slots >>> 2) + (threads + 1) * per);
+      const t = r.pool.table(count, 5);
+      for (let i = 0; i < count; i++) t.set([copy, src + i * per * 4, slots, 1, 1, per], i * 6);
+      r.pool.run(count, { arg: 1, bytes: per * 4 });
+      const out = r.heap.f32();
+      touched = 0;
+      for (let k = 0; k <= threads; k++) {
+        const s0 = out[(slots >>> 2) + k * per];
+        if (k === threads || s0 === -1) {
+          expect(s0).toBe(-1);
+          continue;
+        }
+        touched++;
+        expect(s0 % per).toBe(0);
+        for (let j = 0; j < per; j++) if (out[(slots >>> 2) + k * per + j] !== s0 + j) throw new Error(`slot ${k} float ${j}`);
+      }
+    }
+    expect(touched).toBeGreaterThanOrEqual(2);
+    expect(() => r.pool.run(count, { arg: 5, bytes: 4 })).toThrow(/perThread/);
+    r.heap.free(slots);
+    r.heap.free(src);
   });
 
   test('the workers see memory the caller grew between runs', () => {
