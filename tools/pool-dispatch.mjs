@@ -3,11 +3,12 @@
 // export (heap_base), so the time is the dispatch, not the work. Per thread count, the median
 // microseconds per run of
 //   - hot:  runs back to back (workers still polling GEN),
+//   - gap:  runs 50 us of the caller's own work apart (what a chain of small kernels sees),
 //   - cold: one run after a 5 ms pause (workers asleep in Atomics.wait: the wake-up counts),
 // with as many tasks as threads and with 64 tasks. Threads 1 is the pool of one of the
 // single-threaded builds (every task called on the calling thread, no atomics).
 //
-//   node tools/pool-dispatch.mjs [--threads=1,2,3,4] [--runs=2000]
+//   node tools/pool-dispatch.mjs [--threads=1,2,3,4] [--runs=2000] [--spin=N (worker polls before sleeping)]
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const THREADS = (argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? '1,2,3,4').split(',').map(Number);
 const RUNS = Number(argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 2000);
+const SPIN = argv.find((a) => a.startsWith('--spin='))?.slice(7);
 
 const dir = mkdtempSync(join(tmpdir(), 'simdconv-pool-'));
 const entry = join(dir, 'entry.ts');
@@ -43,7 +45,8 @@ async function makePool(threads) {
   const mem = m.createSharedMemory(1);
   const { module, exports } = await m.loadWasmShared('simd', mem.memory);
   const heap = new m.Heap(mem.memory, exports.heap_base(), mem.maxBytes);
-  const pool = m.Pool.start({ module, memory: mem.memory, exports, heap, threads, label: 'bench' });
+  const pool = m.Pool.start({ module, memory: mem.memory, exports, heap, threads, label: 'bench',
+    spin: SPIN === undefined ? undefined : Number(SPIN) });
   await pool.ready;
   return { pool, close: () => pool.close() };
 }
@@ -55,7 +58,7 @@ function fill(pool, count) {
 }
 
 console.log(`pool.run() of empty tasks (heap_base), Node ${process.version}, median us per run`);
-console.log(['threads', 'tasks', 'hot us', 'cold us'].map((s, i) => (i ? s.padStart(10) : s.padEnd(8))).join(''));
+console.log(['threads', 'tasks', 'hot us', 'gap us', 'cold us'].map((s, i) => (i ? s.padStart(10) : s.padEnd(8))).join(''));
 for (const threads of THREADS) {
   const { pool, close } = await makePool(threads);
   for (const count of [threads, 64]) {
@@ -67,6 +70,14 @@ for (const threads of THREADS) {
       for (let i = 0; i < 100; i++) pool.run(count);
       hot.push(((performance.now() - t0) / 100) * 1000);
     }
+    const gap = [];
+    for (let i = 0; i < 400; i++) {
+      const until = performance.now() + 0.05;
+      while (performance.now() < until);
+      const t0 = performance.now();
+      pool.run(count);
+      gap.push((performance.now() - t0) * 1000);
+    }
     const cold = [];
     for (let i = 0; i < 60; i++) {
       await sleep(5);
@@ -75,7 +86,7 @@ for (const threads of THREADS) {
       cold.push((performance.now() - t0) * 1000);
     }
     console.log([String(threads).padEnd(8), String(count).padStart(10), median(hot).toFixed(2).padStart(10),
-      median(cold).toFixed(1).padStart(10)].join(''));
+      median(gap).toFixed(2).padStart(10), median(cold).toFixed(1).padStart(10)].join(''));
   }
   close();
 }

@@ -45,9 +45,13 @@ export type ExportName = {
   [K in keyof WasmExports]: WasmExports[K] extends (...args: never[]) => unknown ? K : never;
 }[keyof WasmExports];
 
-/** Polls of GEN a worker makes after a run before it sleeps (tens of microseconds). */
+/**
+ * Polls of GEN a worker makes after a run before it sleeps: some 0.3 to 0.5 ms in V8, so runs
+ * that close together (a chain of kernels) find it awake; a sleeping worker costs a futex wake
+ * (tools/pool-dispatch.mjs measures both).
+ */
 const WORKER_SPIN = 20000;
-/** Polls of DONE the caller makes before it sleeps. */
+/** Polls of DONE the caller makes before it sleeps (the last tasks of a run are often that short). */
 const CALLER_SPIN = 20000;
 /** Longest sleep between two liveness checks of the workers while the caller waits, in ms. */
 const SLICE_MS = 50;
