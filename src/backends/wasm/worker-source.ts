@@ -68,9 +68,8 @@ export const WORKER_SOURCE = `'use strict';
   var C = ${JSON.stringify(CTL)};
   var MAX_ARGS = ${MAX_TASK_ARGS};
   var node = typeof process === 'object' && process !== null && !!process.versions && typeof process.versions.node === 'string';
-  var port = node
-    ? (typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:worker_threads') : require('node:worker_threads')).parentPort
-    : self;
+  // the pool starts Node workers only where process.getBuiltinModule exists (src/loader/threads.ts)
+  var port = node ? process.getBuiltinModule('node:worker_threads').parentPort : self;
   function post(m) { port.postMessage(m); }
   function describe(e) {
     if (e && typeof e === 'object') return String(e.name || 'Error') + ': ' + String(e.message);
