@@ -1,7 +1,9 @@
 /**
  * Checks the float64 references themselves, against ground truth that does not come from them:
- * hand-computed values, the ONNX conformance vectors (NCHW), and TensorFlow.js's CPU backend
- * for the NHWC layouts (HWIO, [kH, kW, C, m], [kH, kW, Cout, Cin]), where tfjs supports the case.
+ * hand-computed values (the 2-D wrappers and the N-D core under them: 1-D and 3-D, padding
+ * modes, causal, channels-last, the clamp), the ONNX conformance vectors (NCHW), and
+ * TensorFlow.js's CPU backend for the NHWC layouts (HWIO, [kH, kW, C, m], [kH, kW, Cout, Cin]),
+ * where tfjs supports the case.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -9,6 +11,7 @@ import {
   Rng, Tensor, compare, expectClose, nchwToNhwc, permuteTensor, randomTensor, refConv2d, refConvTranspose2d,
   refDepthwiseConv2d, refPointwiseConv2d, refSamePads, refSeparableConv2d,
 } from './reference';
+import { refConvNd, refConvTransposeNd } from './reference-nd';
 import { caseName, makeCases, materialise, referenceOf } from './cases';
 import { inputOf, loadVectors } from '../conformance/onnx/fixtures';
 
@@ -89,6 +92,60 @@ describe('hand-computed', () => {
   test('case names follow STYLE.md', () => {
     expect(caseName({ op: 'depthwise', c: 13, k: 3, stride: 2, dilation: 1, padding: 1, h: 7 })).toBe('depthwise_3x3s2d1p1_c13_7x7');
     expect(() => makeCases([{ op: 'conv2d', c: 1 }, { op: 'conv2d', c: 1 }])).toThrow('duplicate');
+  });
+});
+
+describe('N-D core, hand-computed', () => {
+  const X = (data: number[], shape: number[]) => ({ data, shape });
+  const vals = (t: { data: ArrayLike<number> }): number[] => Array.from(t.data);
+
+  test('conv1d padding 1 in every mode: zeros, reflect, replicate, circular', () => {
+    const x = X([1, 2, 3], [1, 1, 3]);
+    const w = X([1, 1, 1], [1, 1, 3]);
+    // padded inputs [0 1 2 3 0], [2 1 2 3 2], [1 1 2 3 3], [3 1 2 3 1]
+    expect(vals(refConvNd(x, w, { padding: 1 }))).toEqual([3, 6, 5]);
+    expect(vals(refConvNd(x, w, { padding: 1, paddingMode: 'reflect' }))).toEqual([5, 6, 7]);
+    expect(vals(refConvNd(x, w, { padding: 1, paddingMode: 'replicate' }))).toEqual([4, 6, 8]);
+    expect(vals(refConvNd(x, w, { padding: 1, paddingMode: 'circular' }))).toEqual([6, 6, 6]);
+  });
+  test("conv1d 'causal': dilation * (k - 1) zeros before, none after", () => {
+    const y = refConvNd(X([1, 2, 3], [1, 1, 3]), X([1, 10], [1, 1, 2]), { padding: 'causal' });
+    expect(y.shape).toEqual([1, 1, 3]);
+    expect(vals(y)).toEqual([10, 21, 32]);
+    const d = refConvNd(X([1, 2, 3], [1, 1, 3]), X([1, 10], [1, 1, 2]), { padding: 'causal', dilation: 2 });
+    expect(vals(d)).toEqual([10, 20, 31]); // [0 0 1 2 3]: y[i] = x[i-2] + 10 x[i]
+  });
+  test('conv3d 2x2x2 ones over 1..8, groups of 1-D channels', () => {
+    const y = refConvNd(X([1, 2, 3, 4, 5, 6, 7, 8], [1, 1, 2, 2, 2]), X([1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 2, 2, 2]));
+    expect(y.shape).toEqual([1, 1, 1, 1, 1]);
+    expect(vals(y)).toEqual([36]);
+    expect(vals(refConvNd(X([1, 10], [1, 2, 1]), X([2, 3], [2, 1, 1]), { groups: 2 }))).toEqual([2, 30]);
+  });
+  test('convTranspose1d: stride 2, crop, outputPadding', () => {
+    const x = X([1, 2], [1, 1, 2]);
+    const w = X([1, 10], [1, 1, 2]);
+    expect(vals(refConvTransposeNd(x, w, { stride: 2 }))).toEqual([1, 10, 2, 20]);
+    expect(vals(refConvTransposeNd(x, w, { stride: 2, padding: 1 }))).toEqual([10, 2]);
+    expect(vals(refConvTransposeNd(x, w, { stride: 2, padding: 1, outputPadding: 1 }))).toEqual([10, 2, 20]);
+    expect(vals(refConvTransposeNd(x, w, { stride: 2, bias: [0.5] }))).toEqual([1.5, 10.5, 2.5, 20.5]);
+  });
+  test('channels-last: NWC input, [k, I, O] weights, NWC output', () => {
+    const y = refConvNd(X([1, 2, 3, 4, 5, 6], [1, 3, 2]), X([1, 10], [1, 2, 1]), { channelsLast: true });
+    expect(y.shape).toEqual([1, 3, 1]);
+    expect(vals(y)).toEqual([21, 43, 65]);
+  });
+  test('padding taps contribute nothing, even against an infinite weight', () => {
+    expect(vals(refConvNd(X([1], [1, 1, 1]), X([Infinity, 1, Infinity], [1, 1, 3]), { padding: 1 }))).toEqual([1]);
+  });
+  test('clamp after the activation; NaN passes through', () => {
+    const w = X([1], [1, 1, 1]);
+    expect(vals(refConvNd(X([1, 2, 3], [1, 1, 3]), w, { clamp: [1.5, 2.5] }))).toEqual([1.5, 2, 2.5]);
+    expect(vals(refConvNd(X([-1, 7], [1, 1, 2]), w, { activation: 'relu6', clamp: [0.5, 5] }))).toEqual([0.5, 5]);
+    expect(vals(refConvNd(X([NaN], [1, 1, 1]), w, { clamp: [0, 1] }))).toEqual([NaN]);
+  });
+  test('bad channels and empty outputs throw', () => {
+    expect(() => refConvNd(X([1, 2], [1, 2, 1]), X([1], [1, 1, 1]))).toThrow('bad channels');
+    expect(() => refConvNd(X([1], [1, 1, 1]), X([1, 1], [1, 1, 2]))).toThrow('empty output');
   });
 });
 

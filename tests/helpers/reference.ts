@@ -1,12 +1,15 @@
 /**
- * Float64 plain-loop references with exactly the public semantics of API.md (PyTorch's
- * conv2d / conv_transpose2d, API.md's weight layouts for both activation layouts), a tolerance
- * check, a seeded RNG and tensor makers.
+ * The 2-D references with exactly the public semantics of API.md (PyTorch's conv2d /
+ * conv_transpose2d, API.md's weight layouts for both activation layouts), thin wrappers over the
+ * one float64 core (reference-nd.ts); the seeded RNG (bench/rng.cjs), the tolerance check
+ * (close.ts) and tensor makers.
  *
  * Written independently of src/: nothing here imports the library's option normalising, plan
- * or shape code, so that these loops can catch their bugs. Every op is computed in NCHW with
- * OIHW-style weights; NHWC inputs and NHWC weight layouts are converted here by index loops.
+ * or shape code, so that these loops can catch their bugs. The wrappers only move axes (NHWC
+ * inputs and the NHWC weight layouts to channels-first) and name the options.
  */
+import { refConvNd, refConvTransposeNd, samePads, toChannelsFirst, toChannelsLast } from './reference-nd';
+import { Rng } from '../../bench/rng.cjs';
 
 export type Layout = 'NCHW' | 'NHWC';
 export type Act = 'none' | 'relu' | 'relu6';
@@ -41,8 +44,6 @@ export interface RefOptions {
 
 // ---------------------------------------------------------------------------------------------
 // Seeded RNG and makers
-
-import { Rng } from '../../bench/rng.cjs';
 
 export { Rng };
 export { seedOf } from '../../bench/rng.cjs';
@@ -82,26 +83,6 @@ export function nchwToNhwc(t: { data: ArrayLike<number>; shape: number[] }): Ten
   return { data: out, shape: [n, h, w, c] };
 }
 
-function nhwcToNchw64(data: ArrayLike<number>, shape: number[]): { data: Float64Array; shape: number[] } {
-  const [n, h, w, c] = shape;
-  const out = new Float64Array(n * c * h * w);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * w + x] = data[((b * h + y) * w + x) * c + ch];
-  return { data: out, shape: [n, c, h, w] };
-}
-
-function nchw64ToNhwc(t: RefTensor): RefTensor {
-  const [n, c, h, w] = t.shape;
-  const out = new Float64Array(n * c * h * w);
-  for (let b = 0; b < n; b++)
-    for (let ch = 0; ch < c; ch++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = t.data[((b * c + ch) * h + y) * w + x];
-  return { data: out, shape: [n, h, w, c] };
-}
-
 /** Permutes a 4-D array: out[i0][i1][i2][i3] (in the order `perm` names) = src[...]. */
 function permute4(data: ArrayLike<number>, shape: number[], perm: [number, number, number, number]): { data: Float64Array; shape: number[] } {
   // out axis k is src axis perm[k]
@@ -125,168 +106,29 @@ export function permuteTensor(t: Tensor, perm: [number, number, number, number])
 }
 
 // ---------------------------------------------------------------------------------------------
-// Option handling (independent of src/ops/options.ts)
-
-function pair(v: Pair | undefined, dflt: number): [number, number] {
-  if (v === undefined) return [dflt, dflt];
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
+// Public-shaped references over refConvNd / refConvTransposeNd
 
 /** SAME_UPPER for one axis: [before, after]. */
-export function refSamePads(i: number, k: number, s: number, d: number): [number, number] {
-  const total = Math.max((Math.ceil(i / s) - 1) * s + (k - 1) * d + 1 - i, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
+export const refSamePads: (i: number, k: number, s: number, d: number) => [number, number] = samePads;
 
-/** Explicit [top, left, bottom, right] of a conv for an input of h x w. */
-function convPads(p: Pad | undefined, h: number, w: number, k: [number, number], s: [number, number], d: [number, number]): number[] {
-  if (p === undefined || p === 'valid') return [0, 0, 0, 0];
-  if (p === 'same') {
-    const [t, b] = refSamePads(h, k[0], s[0], d[0]);
-    const [l, r] = refSamePads(w, k[1], s[1], d[1]);
-    return [t, l, b, r];
-  }
-  if (typeof p === 'number') return [p, p, p, p];
-  if (p.length === 2) return [p[0], p[1], p[0], p[1]];
-  return [p[0], p[1], p[2], p[3]];
-}
+type Nd = { data: ArrayLike<number>; shape: number[] };
 
-function applyAct(v: number, a: Act | undefined): number {
-  if (a === undefined || a === 'none') return v;
-  // PyTorch: relu(NaN) = NaN, hardtanh(NaN) = NaN
-  if (Number.isNaN(v)) return v;
-  if (a === 'relu') return v < 0 ? 0 : v;
-  return v < 0 ? 0 : v > 6 ? 6 : v;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cores: NCHW activations, float64
-
-interface Core {
-  stride: [number, number];
-  dilation: [number, number];
-  pads: number[]; // [top, left, bottom, right]
-  groups: number;
-  bias?: ArrayLike<number>;
-  activation?: Act;
-}
-
-/** Grouped conv: x [N, C, H, W], w [Cout, C/g, kH, kW] (OIHW). */
-function convCore(x: { data: ArrayLike<number>; shape: number[] }, w: { data: ArrayLike<number>; shape: number[] }, o: Core): RefTensor {
-  const [n, c, h, wd] = x.shape;
-  const [cout, cinG, kh, kw] = w.shape;
-  const g = o.groups;
-  if (cinG * g !== c || cout % g !== 0) throw new Error(`reference: bad channels c=${c} w=${w.shape} g=${g}`);
-  const coutG = cout / g;
-  const [sh, sw] = o.stride;
-  const [dh, dw] = o.dilation;
-  const [pt, pl, pb, pr] = o.pads;
-  const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((wd + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
-  if (!(oh >= 1 && ow >= 1)) throw new Error(`reference: empty output ${oh}x${ow}`);
-  const out = new Float64Array(n * cout * oh * ow);
-  for (let b = 0; b < n; b++)
-    for (let co = 0; co < cout; co++) {
-      const grp = Math.floor(co / coutG);
-      for (let y = 0; y < oh; y++)
-        for (let xo = 0; xo < ow; xo++) {
-          let acc = o.bias ? o.bias[co] : 0;
-          for (let ci = 0; ci < cinG; ci++) {
-            const cin = grp * cinG + ci;
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = y * sh - pt + ky * dh;
-              if (iy < 0 || iy >= h) continue; // zero padding contributes 0
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = xo * sw - pl + kx * dw;
-                if (ix < 0 || ix >= wd) continue;
-                acc += x.data[((b * c + cin) * h + iy) * wd + ix] * w.data[((co * cinG + ci) * kh + ky) * kw + kx];
-              }
-            }
-          }
-          out[((b * cout + co) * oh + y) * ow + xo] = applyAct(acc, o.activation);
-        }
-    }
-  return { data: out, shape: [n, cout, oh, ow] };
-}
-
-/**
- * Transposed conv: x [N, Cin, H, W], w [Cin, Cout/g, kH, kW] (PyTorch). `pads` crop the full
- * output (top, left from the start); output size (I-1)s - p0 - p1 + d(k-1) + op + 1; output row
- * oh is full row oh + top (so the outputPadding rows are the full rows after the cropped size).
- */
-function transposeCore(
-  x: { data: ArrayLike<number>; shape: number[] }, w: { data: ArrayLike<number>; shape: number[] }, o: Core, op: [number, number],
-): RefTensor {
-  const [n, cin, h, wd] = x.shape;
-  const [wcin, coutG, kh, kw] = w.shape;
-  const g = o.groups;
-  if (wcin !== cin || cin % g !== 0) throw new Error(`reference: bad channels cin=${cin} w=${w.shape} g=${g}`);
-  const cinG = cin / g;
-  const cout = coutG * g;
-  const [sh, sw] = o.stride;
-  const [dh, dw] = o.dilation;
-  const [pt, pl, pb, pr] = o.pads;
-  const oh = (h - 1) * sh - pt - pb + dh * (kh - 1) + op[0] + 1;
-  const ow = (wd - 1) * sw - pl - pr + dw * (kw - 1) + op[1] + 1;
-  if (!(oh >= 1 && ow >= 1)) throw new Error(`reference: empty output ${oh}x${ow}`);
-  const out = new Float64Array(n * cout * oh * ow);
-  for (let b = 0; b < n; b++) {
-    for (let ci = 0; ci < cin; ci++) {
-      const grp = Math.floor(ci / cinG);
-      for (let iy = 0; iy < h; iy++)
-        for (let ix = 0; ix < wd; ix++) {
-          const v = x.data[((b * cin + ci) * h + iy) * wd + ix];
-          for (let oc = 0; oc < coutG; oc++) {
-            const co = grp * coutG + oc;
-            for (let ky = 0; ky < kh; ky++) {
-              const y = iy * sh + ky * dh - pt;
-              if (y < 0 || y >= oh) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const xo = ix * sw + kx * dw - pl;
-                if (xo < 0 || xo >= ow) continue;
-                out[((b * cout + co) * oh + y) * ow + xo] += v * w.data[((ci * coutG + oc) * kh + ky) * kw + kx];
-              }
-            }
-          }
-        }
-    }
-  }
-  for (let b = 0; b < n; b++)
-    for (let co = 0; co < cout; co++)
-      for (let i = 0; i < oh * ow; i++) {
-        const idx = (b * cout + co) * oh * ow + i;
-        out[idx] = applyAct(out[idx] + (o.bias ? o.bias[co] : 0), o.activation);
-      }
-  return { data: out, shape: [n, cout, oh, ow] };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Public-shaped references
-
-function xNchw(x: Tensor, layout: Layout): { data: ArrayLike<number>; shape: number[] } {
-  return layout === 'NCHW' ? x : nhwcToNchw64(x.data, x.shape);
+function xFirst(x: Tensor, layout: Layout): Nd {
+  return layout === 'NCHW' ? x : toChannelsFirst(x);
 }
 
 function outLayout(t: RefTensor, layout: Layout): RefTensor {
-  return layout === 'NCHW' ? t : nchw64ToNhwc(t);
+  return layout === 'NCHW' ? t : (toChannelsLast(t) as RefTensor);
 }
 
 /** conv2d: w OIHW [Cout, Cin/g, kH, kW] (NCHW) or HWIO [kH, kW, Cin/g, Cout] (NHWC). */
 export function refConv2d(x: Tensor, w: Tensor, opts: RefOptions = {}): RefTensor {
-  const layout = opts.layout ?? 'NCHW';
-  const xs = xNchw(x, layout);
-  // HWIO [kH][kW][I][O] -> OIHW: out axes (O, I, H, W) = src axes (3, 2, 0, 1)
-  const ws = layout === 'NCHW' ? w : permute4(w.data, w.shape, [3, 2, 0, 1]);
-  const stride = pair(opts.stride, 1);
-  const dilation = pair(opts.dilation, 1);
-  const k: [number, number] = [ws.shape[2], ws.shape[3]];
-  const pads = convPads(opts.padding, xs.shape[2], xs.shape[3], k, stride, dilation);
-  const r = convCore(xs, ws, { stride, dilation, pads, groups: opts.groups ?? 1, bias: opts.bias, activation: opts.activation });
-  return outLayout(r, layout);
+  const { stride, padding, dilation, groups, bias, activation } = opts;
+  return refConvNd(x, w, { stride, padding, dilation, groups, bias, activation, channelsLast: opts.layout === 'NHWC' });
 }
 
 /** Depthwise weights as OIHW [C*m, 1, kH, kW]; NHWC [kH, kW, C, m] has output channel c*m + j. */
-function dwWeightsOihw(w: Tensor, layout: Layout): { data: ArrayLike<number>; shape: number[] } {
+function dwWeightsOihw(w: Tensor, layout: Layout): Nd {
   if (layout === 'NCHW') return w;
   const [kh, kw, c, m] = w.shape;
   const out = new Float64Array(product(w.shape));
@@ -297,22 +139,20 @@ function dwWeightsOihw(w: Tensor, layout: Layout): { data: ArrayLike<number>; sh
   return { data: out, shape: [c * m, 1, kh, kw] };
 }
 
-function dwCore(xs: { data: ArrayLike<number>; shape: number[] }, w: Tensor, layout: Layout, opts: RefOptions, bias?: Float32Array, act?: Act): RefTensor {
-  const ws = dwWeightsOihw(w, layout);
-  const stride = pair(opts.stride, 1);
-  const dilation = pair(opts.dilation, 1);
-  const pads = convPads(opts.padding, xs.shape[2], xs.shape[3], [ws.shape[2], ws.shape[3]], stride, dilation);
-  return convCore(xs, ws, { stride, dilation, pads, groups: xs.shape[1], bias, activation: act });
+/** The depthwise stage on channels-first x (separable's first stage too). */
+function dwFirst(xs: Nd, w: Tensor, layout: Layout, opts: RefOptions, bias?: Float32Array, activation?: Act): RefTensor {
+  const { stride, padding, dilation } = opts;
+  return refConvNd(xs, dwWeightsOihw(w, layout), { stride, padding, dilation, groups: xs.shape[1], bias, activation });
 }
 
 /** depthwiseConv2d with multiplier m = w channels / C. */
 export function refDepthwiseConv2d(x: Tensor, w: Tensor, opts: RefOptions = {}): RefTensor {
   const layout = opts.layout ?? 'NCHW';
-  return outLayout(dwCore(xNchw(x, layout), w, layout, opts, opts.bias, opts.activation), layout);
+  return outLayout(dwFirst(xFirst(x, layout), w, layout, opts, opts.bias, opts.activation), layout);
 }
 
 /** Pointwise weights as OIHW [Cout, Cin, 1, 1] from any of the four accepted forms. */
-function pwWeightsOihw(w: Tensor, layout: Layout): { data: ArrayLike<number>; shape: number[] } {
+function pwWeightsOihw(w: Tensor, layout: Layout): Nd {
   if (layout === 'NCHW') return { data: w.data, shape: [w.shape[0], w.shape[1], 1, 1] };
   const [cin, cout] = w.shape.length === 4 ? [w.shape[2], w.shape[3]] : [w.shape[0], w.shape[1]];
   const out = new Float64Array(cin * cout);
@@ -323,10 +163,7 @@ function pwWeightsOihw(w: Tensor, layout: Layout): { data: ArrayLike<number>; sh
 /** pointwiseConv2d: 1x1, stride allowed, no padding. */
 export function refPointwiseConv2d(x: Tensor, w: Tensor, opts: RefOptions = {}): RefTensor {
   const layout = opts.layout ?? 'NCHW';
-  const stride = pair(opts.stride, 1);
-  const r = convCore(xNchw(x, layout), pwWeightsOihw(w, layout), {
-    stride, dilation: pair(opts.dilation, 1), pads: [0, 0, 0, 0], groups: 1, bias: opts.bias, activation: opts.activation,
-  });
+  const r = refConvNd(xFirst(x, layout), pwWeightsOihw(w, layout), { stride: opts.stride, bias: opts.bias, activation: opts.activation });
   return outLayout(r, layout);
 }
 
@@ -336,36 +173,23 @@ export function refPointwiseConv2d(x: Tensor, w: Tensor, opts: RefOptions = {}):
  */
 export function refSeparableConv2d(x: Tensor, wDw: Tensor, wPw: Tensor, opts: RefOptions = {}): RefTensor {
   const layout = opts.layout ?? 'NCHW';
-  const mid = dwCore(xNchw(x, layout), wDw, layout, opts, opts.depthwiseBias, opts.depthwiseActivation);
-  const r = convCore(mid, pwWeightsOihw(wPw, layout), {
-    stride: [1, 1], dilation: [1, 1], pads: [0, 0, 0, 0], groups: 1, bias: opts.bias, activation: opts.activation,
-  });
+  const mid = dwFirst(xFirst(x, layout), wDw, layout, opts, opts.depthwiseBias, opts.depthwiseActivation);
+  const r = refConvNd(mid, pwWeightsOihw(wPw, layout), { bias: opts.bias, activation: opts.activation });
   return outLayout(r, layout);
 }
 
 /** convTranspose2d: w [Cin, Cout/g, kH, kW] (NCHW) or [kH, kW, Cout/g, Cin] (NHWC). */
 export function refConvTranspose2d(x: Tensor, w: Tensor, opts: RefOptions = {}): RefTensor {
-  const layout = opts.layout ?? 'NCHW';
-  const xs = xNchw(x, layout);
-  // [kH][kW][O/g][I] -> [I][O/g][kH][kW]: out axes = src axes (3, 2, 0, 1)
-  const ws = layout === 'NCHW' ? w : permute4(w.data, w.shape, [3, 2, 0, 1]);
-  const stride = pair(opts.stride, 1);
-  const dilation = pair(opts.dilation, 1);
-  const op = pair(opts.outputPadding, 0);
-  const [kh, kw] = [ws.shape[2], ws.shape[3]];
-  let pads: number[];
-  const p = opts.padding;
-  if (p === 'same') {
-    const th = (kh - 1) * dilation[0] + 1 - stride[0];
-    const tw = (kw - 1) * dilation[1] + 1 - stride[1];
-    if (th < 0 || tw < 0) throw new Error('reference: same needs (k-1)d+1 >= s');
-    pads = [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
-  } else if (p === undefined || p === 'valid') pads = [0, 0, 0, 0];
-  else if (typeof p === 'number') pads = [p, p, p, p];
-  else if (p.length === 2) pads = [p[0], p[1], p[0], p[1]];
-  else pads = [p[0], p[1], p[2], p[3]];
-  const r = transposeCore(xs, ws, { stride, dilation, pads, groups: opts.groups ?? 1, bias: opts.bias, activation: opts.activation }, op);
-  return outLayout(r, layout);
+  const { stride, padding, dilation, groups, outputPadding, bias, activation } = opts;
+  if (padding === 'same') {
+    const [kh, kw] = opts.layout === 'NHWC' ? [w.shape[0], w.shape[1]] : [w.shape[2], w.shape[3]];
+    const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride ?? [1, 1];
+    const [dh, dw] = typeof dilation === 'number' ? [dilation, dilation] : dilation ?? [1, 1];
+    if ((kh - 1) * dh + 1 < sh || (kw - 1) * dw + 1 < sw) throw new Error('reference: same needs (k-1)d+1 >= s');
+  }
+  return refConvTransposeNd(x, w, {
+    stride, padding, dilation, groups, outputPadding, bias, activation, channelsLast: opts.layout === 'NHWC',
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

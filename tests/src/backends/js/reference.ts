@@ -1,10 +1,11 @@
 /**
- * Test helpers for the js backend: plain float64 reference loops over the user layouts (NCHW
- * activations, PyTorch weights), layout converters, a seeded generator and the tolerance check
- * of API.md, |a - b| <= 1e-4 + 1e-4 |b| (NaN matches NaN, infinities must be equal).
+ * Test helpers for the js backend: the float64 references over the user layouts (NCHW
+ * activations, PyTorch weights; tests/helpers/reference-nd.ts's core with a clamp), layout
+ * converters, the seeded generator and API.md's tolerance check (tests/helpers/close.ts).
  */
 
 import { mulberry32 } from '../../../../bench/rng.cjs';
+import { refConvNd, refConvTransposeNd } from '../../../helpers/reference-nd';
 
 /** Deterministic values in [-1, 1): the shared generator (bench/rng.cjs) mapped to [-1, 1). */
 export function rng(seed: number): () => number {
@@ -30,68 +31,29 @@ export interface RefConv {
   min?: number; max?: number;
 }
 
-function clamp(v: number, min = -Infinity, max = Infinity): number {
-  return v < min ? min : v > max ? max : v;
-}
-
 /**
  * PyTorch conv2d: x NCHW, w OIHW [cout][c/groups][kH][kW]. Returns NCHW float64 and [oh, ow].
  */
 export function refConv2d(x: Float32Array, w: Float32Array, p: RefConv): { y: Float64Array; oh: number; ow: number } {
-  const { n, c, h, w: iw, cout, kH, kW, stride, dilation, pad, groups } = p;
-  const oh = Math.floor((h + pad[0] + pad[2] - dilation[0] * (kH - 1) - 1) / stride[0]) + 1;
-  const ow = Math.floor((iw + pad[1] + pad[3] - dilation[1] * (kW - 1) - 1) / stride[1]) + 1;
-  const cinG = c / groups, coutG = cout / groups;
-  const y = new Float64Array(n * cout * oh * ow);
-  for (let b = 0; b < n; b++) for (let o = 0; o < cout; o++) {
-    const grp = Math.floor(o / coutG);
-    for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
-      let s = p.bias ? p.bias[o] : 0;
-      for (let ci = 0; ci < cinG; ci++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
-        const iy = oy * stride[0] - pad[0] + ky * dilation[0];
-        const ix = ox * stride[1] - pad[1] + kx * dilation[1];
-        if (iy < 0 || iy >= h || ix < 0 || ix >= iw) continue;
-        s += x[((b * c + grp * cinG + ci) * h + iy) * iw + ix] * w[((o * cinG + ci) * kH + ky) * kW + kx];
-      }
-      y[((b * cout + o) * oh + oy) * ow + ox] = clamp(s, p.min, p.max);
-    }
-  }
-  return { y, oh, ow };
+  const r = refConvNd({ data: x, shape: [p.n, p.c, p.h, p.w] }, { data: w, shape: [p.cout, p.c / p.groups, p.kH, p.kW] }, {
+    stride: p.stride, dilation: p.dilation, padding: p.pad, groups: p.groups, bias: p.bias,
+    clamp: [p.min ?? -Infinity, p.max ?? Infinity],
+  });
+  return { y: r.data, oh: r.shape[2], ow: r.shape[3] };
 }
 
 /**
  * PyTorch conv_transpose2d: x NCHW, w [c][cout/groups][kH][kW]; pad crops [top, left, bottom, right];
- * outPad adds at the end. Output row oy gets x[iy] * w[ky] when iy*s + ky*d - padTop = oy.
+ * outPad adds at the end.
  */
 export function refConvTranspose2d(
   x: Float32Array, w: Float32Array, p: RefConv & { outPad: [number, number] },
 ): { y: Float64Array; oh: number; ow: number } {
-  const { n, c, h, w: iw, cout, kH, kW, stride, dilation, pad, groups, outPad } = p;
-  const oh = (h - 1) * stride[0] - pad[0] - pad[2] + dilation[0] * (kH - 1) + outPad[0] + 1;
-  const ow = (iw - 1) * stride[1] - pad[1] - pad[3] + dilation[1] * (kW - 1) + outPad[1] + 1;
-  const cinG = c / groups, coutG = cout / groups;
-  const y = new Float64Array(n * cout * oh * ow);
-  for (let b = 0; b < n; b++) for (let o = 0; o < cout; o++) {
-    const grp = Math.floor(o / coutG), oc = o - grp * coutG;
-    for (let i = 0; i < oh * ow; i++) y[(b * cout + o) * oh * ow + i] = p.bias ? p.bias[o] : 0;
-    for (let ci = 0; ci < cinG; ci++) {
-      const i = grp * cinG + ci;
-      for (let iy = 0; iy < h; iy++) for (let ix = 0; ix < iw; ix++) {
-        const xv = x[((b * c + i) * h + iy) * iw + ix];
-        for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
-          const oy = iy * stride[0] + ky * dilation[0] - pad[0];
-          const ox = ix * stride[1] + kx * dilation[1] - pad[1];
-          if (oy < 0 || oy >= oh || ox < 0 || ox >= ow) continue;
-          y[((b * cout + o) * oh + oy) * ow + ox] += xv * w[((i * coutG + oc) * kH + ky) * kW + kx];
-        }
-      }
-    }
-    for (let i = 0; i < oh * ow; i++) {
-      const k = (b * cout + o) * oh * ow + i;
-      y[k] = clamp(y[k], p.min, p.max);
-    }
-  }
-  return { y, oh, ow };
+  const r = refConvTransposeNd({ data: x, shape: [p.n, p.c, p.h, p.w] }, { data: w, shape: [p.c, p.cout / p.groups, p.kH, p.kW] }, {
+    stride: p.stride, dilation: p.dilation, padding: p.pad, outputPadding: p.outPad, groups: p.groups, bias: p.bias,
+    clamp: [p.min ?? -Infinity, p.max ?? Infinity],
+  });
+  return { y: r.data, oh: r.shape[2], ow: r.shape[3] };
 }
 
 /** Permutes a dense tensor: out[perm-order index] = a; dims are a's dims, perm lists a's axes in output order. */

@@ -1,12 +1,14 @@
 /**
- * Shared helpers of the wasm backend and kernel tests: the builds this runtime can run, a
- * deterministic PRNG, hand-built StageSpecs, float64 plain-loop references in NHWC over the
- * canonical weight layouts of plan.ts, and the tolerance check |a - b| <= 1e-4 + 1e-4 |b|.
+ * Shared helpers of the wasm backend and kernel tests: the builds this runtime can run, the
+ * seeded PRNG, hand-built StageSpecs, the float64 references in NHWC over the canonical weight
+ * layouts of plan.ts (tests/helpers/reference-nd.ts's core, the axes moved) and the tolerance
+ * check |a - b| <= 1e-4 + 1e-4 |b| (tests/helpers/close.ts).
  */
 import { detectFeatures } from '../../../../src/loader/detect';
 import type { WasmFlavor } from '../../../../src/loader/load';
 import type { StageKind, StageSpec } from '../../../../src/ops/plan';
 import { mulberry32 as rng } from '../../../../bench/rng.cjs';
+import { moveAxis, NdTensor, refConvNd, refConvTransposeNd, toChannelsFirst, toChannelsLast } from '../../../helpers/reference-nd';
 
 /** The builds of this runtime (relaxed needs --experimental-wasm-relaxed-simd on Node 20). */
 export function flavors(): WasmFlavor[] {
@@ -117,81 +119,42 @@ export function dwCaseData(cs: DwCase, seed: number): { g: Geo; x: Float32Array;
   return { g, x, w, bias };
 }
 
-function clamp(v: number, lo: number, hi: number): number {
-  if (Number.isNaN(v)) return v;
-  return Math.min(Math.max(v, lo), hi);
+/** x NHWC with `c` channels, channels-first weights, the Geo's pads (the end ones from oh/ow) and clamp. */
+function nhwcRef(g: Geo, x: Float32Array, w: NdTensor, bias: Float32Array, transposed: boolean): Float64Array {
+  const xs = toChannelsFirst({ data: x, shape: [g.n, g.h, g.w, g.c] });
+  // the end paddings that give oh x ow (negative where the last rows or columns are never read,
+  // or where a transposed conv's outputPadding extends the output)
+  const span = (i: number, s: number, d: number, k: number, o: number, p0: number): number =>
+    transposed ? (i - 1) * s - p0 + d * (k - 1) + 1 - o : (o - 1) * s + d * (k - 1) + 1 - i - p0;
+  const pb = span(g.h, g.strideH, g.dilationH, g.kH, g.oh, g.padTop);
+  const pr = span(g.w, g.strideW, g.dilationW, g.kW, g.ow, g.padLeft);
+  const o = {
+    stride: [g.strideH, g.strideW], dilation: [g.dilationH, g.dilationW], padding: [g.padTop, g.padLeft, pb, pr],
+    groups: g.groups, bias, clamp: [g.min, g.max] as [number, number],
+  };
+  const y = transposed ? refConvTransposeNd(xs, w, o) : refConvNd(xs, w, o);
+  return toChannelsLast(y).data as Float64Array;
 }
 
 /** 'conv' reference: x NHWC, w [groups][kH][kW][cinG][coutG], out NHWC. */
 export function refConv(g: Geo, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
-  const out = new Float64Array(g.n * g.oh * g.ow * g.cout);
-  for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
-    for (let gr = 0; gr < g.groups; gr++) for (let oc = 0; oc < g.coutG; oc++) {
-      let s = bias[gr * g.coutG + oc];
-      for (let ky = 0; ky < g.kH; ky++) {
-        const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-        if (iy < 0 || iy >= g.h) continue;
-        for (let kx = 0; kx < g.kW; kx++) {
-          const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-          if (ix < 0 || ix >= g.w) continue;
-          for (let ci = 0; ci < g.cinG; ci++) {
-            s += x[((b * g.h + iy) * g.w + ix) * g.c + gr * g.cinG + ci] *
-              w[(((gr * g.kH + ky) * g.kW + kx) * g.cinG + ci) * g.coutG + oc];
-          }
-        }
-      }
-      out[((b * g.oh + oy) * g.ow + ox) * g.cout + gr * g.coutG + oc] = clamp(s, g.min, g.max);
-    }
-  }
-  return out;
+  // -> [groups][coutG][cinG][kH][kW] = OIHW
+  const hwio = { data: w, shape: [g.groups, g.kH, g.kW, g.cinG, g.coutG] };
+  const oihw = moveAxis(moveAxis(hwio, 4, 1), 4, 2);
+  return nhwcRef(g, x, { data: oihw.data, shape: [g.cout, g.cinG, g.kH, g.kW] }, bias, false);
 }
 
 /** 'dw' reference: x NHWC with c channels, w [kH][kW][c*m], out NHWC with c*m channels. */
 export function refDw(g: Geo, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
-  const m = g.cout / g.c;
-  const out = new Float64Array(g.n * g.oh * g.ow * g.cout);
-  for (let b = 0; b < g.n; b++) for (let oy = 0; oy < g.oh; oy++) for (let ox = 0; ox < g.ow; ox++) {
-    for (let o = 0; o < g.cout; o++) {
-      const ci = Math.floor(o / m);
-      let s = bias[o];
-      for (let ky = 0; ky < g.kH; ky++) {
-        const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-        if (iy < 0 || iy >= g.h) continue;
-        for (let kx = 0; kx < g.kW; kx++) {
-          const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-          if (ix < 0 || ix >= g.w) continue;
-          s += x[((b * g.h + iy) * g.w + ix) * g.c + ci] * w[(ky * g.kW + kx) * g.cout + o];
-        }
-      }
-      out[((b * g.oh + oy) * g.ow + ox) * g.cout + o] = clamp(s, g.min, g.max);
-    }
-  }
-  return out;
+  const oihw = moveAxis({ data: w, shape: [g.kH, g.kW, g.cout] }, 2, 0);
+  return nhwcRef({ ...g, groups: g.c }, x, { data: oihw.data, shape: [g.cout, 1, g.kH, g.kW] }, bias, false);
 }
 
-/** 'deconv' reference (scatter form): x NHWC, w [groups][cinG][kH][kW][coutG], out NHWC. */
+/** 'deconv' reference: x NHWC, w [groups][cinG][kH][kW][coutG], out NHWC. */
 export function refDeconv(g: Geo, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
-  const out = new Float64Array(g.n * g.oh * g.ow * g.cout);
-  for (let p = 0; p < g.n * g.oh * g.ow; p++) for (let o = 0; o < g.cout; o++) out[p * g.cout + o] = bias[o];
-  for (let b = 0; b < g.n; b++) for (let iy = 0; iy < g.h; iy++) for (let ix = 0; ix < g.w; ix++) {
-    for (let gr = 0; gr < g.groups; gr++) for (let ci = 0; ci < g.cinG; ci++) {
-      const xv = x[((b * g.h + iy) * g.w + ix) * g.c + gr * g.cinG + ci];
-      for (let ky = 0; ky < g.kH; ky++) {
-        const oy = iy * g.strideH - g.padTop + ky * g.dilationH;
-        if (oy < 0 || oy >= g.oh) continue;
-        for (let kx = 0; kx < g.kW; kx++) {
-          const ox = ix * g.strideW - g.padLeft + kx * g.dilationW;
-          if (ox < 0 || ox >= g.ow) continue;
-          for (let oc = 0; oc < g.coutG; oc++) {
-            out[((b * g.oh + oy) * g.ow + ox) * g.cout + gr * g.coutG + oc] +=
-              xv * w[(((gr * g.cinG + ci) * g.kH + ky) * g.kW + kx) * g.coutG + oc];
-          }
-        }
-      }
-    }
-  }
-  for (let i = 0; i < out.length; i++) out[i] = clamp(out[i], g.min, g.max);
-  return out;
+  // [cin][kH][kW][coutG] -> [cin][coutG][kH][kW]
+  const iohw = moveAxis({ data: w, shape: [g.c, g.kH, g.kW, g.coutG] }, 3, 1);
+  return nhwcRef(g, x, iohw, bias, true);
 }
 
 export function refStage(g: Geo & { kind: StageKind }, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
