@@ -73,7 +73,7 @@ function actf(x: f32, kind: i32, alpha: f32): f32 {
  * constant from two 64-bit moves at every use inside a loop, where one load from this table
  * (in L1) costs one instruction. Read-only, so every instance of a threaded build may share it.
  */
-const KTABLE: usize = memory.data<f32>([-87.33, -87.33, -87.33, -87.33, 88.72, 88.72, 88.72, 88.72, 12582912.0, 12582912.0, 12582912.0, 12582912.0, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 0.693359375, 0.693359375, 0.693359375, 0.693359375, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 1.0, 1.0, 1.0, 1.0, Infinity, Infinity, Infinity, Infinity, 0.70710678118654752, 0.70710678118654752, 0.70710678118654752, 0.70710678118654752, 0.3275911, 0.3275911, 0.3275911, 0.3275911, 1.061405429, 1.061405429, 1.061405429, 1.061405429, -1.453152027, -1.453152027, -1.453152027, -1.453152027, 1.421413741, 1.421413741, 1.421413741, 1.421413741, -0.284496736, -0.284496736, -0.284496736, -0.284496736, 0.254829592, 0.254829592, 0.254829592, 0.254829592, 2.0, 2.0, 2.0, 2.0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 3.0, 3.0, 3.0, 3.0, 6.0, 6.0, 6.0, 6.0, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.044715, 0.044715, 0.044715, 0.044715], 16);
+const KTABLE: usize = memory.data<f32>([-87.33, -87.33, -87.33, -87.33, 88.72, 88.72, 88.72, 88.72, 12582912.0, 12582912.0, 12582912.0, 12582912.0, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 0.6931471805599453, 0.6931471805599453, 0.6931471805599453, 0.6931471805599453, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 1.0, 1.0, 1.0, 1.0, Infinity, Infinity, Infinity, Infinity, 0.70710678118654752, 0.70710678118654752, 0.70710678118654752, 0.70710678118654752, 0.3275911, 0.3275911, 0.3275911, 0.3275911, 1.061405429, 1.061405429, 1.061405429, 1.061405429, -1.453152027, -1.453152027, -1.453152027, -1.453152027, 1.421413741, 1.421413741, 1.421413741, 1.421413741, -0.284496736, -0.284496736, -0.284496736, -0.284496736, 0.254829592, 0.254829592, 0.254829592, 0.254829592, 2.0, 2.0, 2.0, 2.0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 3.0, 3.0, 3.0, 3.0, 6.0, 6.0, 6.0, 6.0, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.044715, 0.044715, 0.044715, 0.044715], 16);
 
 /** Constant i of KTABLE. */
 // @ts-ignore: decorator
@@ -83,31 +83,28 @@ function K(i: i32): v128 {
 }
 
 /**
- * exp on 4 lanes: 2^n * p(r), x = n ln 2 + r; inf above 88.72, 0 below -87.33, NaN stays NaN.
- * n is rounded by adding 1.5 * 2^23 (its low mantissa bits are then n), which also gives 2^n's
- * exponent bits without a float-to-int conversion (a long sequence on x64).
+ * exp on 4 lanes: 2^n * p(r), x = n ln 2 + r, after clamping x to [-87.33, 88.72]: the ends give
+ * about 1e-38 and +inf (n = 128), which is what every activation here needs of exp at
+ * +-infinity, and a NaN stays NaN through the clamp. n is rounded by adding 1.5 * 2^23 (its low
+ * mantissa bits are then n), which also gives 2^n's exponent bits without a float-to-int
+ * conversion (a long sequence on x64).
  */
 // @ts-ignore: decorator
 @inline
 function vexp(x: v128): v128 {
   const xc = vclamp(x, K(0), K(1));
-  const magic = K(2);
-  const t = f32x4.add(f32x4.mul(xc, K(3)), magic);
-  const n = f32x4.sub(t, magic);
-  let r = f32x4.sub(xc, f32x4.mul(n, K(4)));
-  r = f32x4.sub(r, f32x4.mul(n, K(5)));
-  let p = K(6);
-  p = f32x4.add(f32x4.mul(p, r), K(7));
-  p = f32x4.add(f32x4.mul(p, r), K(8));
-  p = f32x4.add(f32x4.mul(p, r), K(9));
-  p = f32x4.add(f32x4.mul(p, r), K(10));
-  p = f32x4.add(f32x4.mul(p, r), K(11));
-  p = f32x4.add(f32x4.mul(f32x4.mul(p, r), r), f32x4.add(r, K(12)));
-  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
-  let e = f32x4.mul(p, scale);
-  e = v128.bitselect(K(13), e, f32x4.gt(x, K(1)));
-  e = v128.andnot(e, f32x4.lt(x, K(0)));
-  return v128.bitselect(x, e, f32x4.ne(x, x));
+  const t = f32x4.add(f32x4.mul(xc, K(3)), K(2));
+  const n = f32x4.sub(t, K(2));
+  const r = f32x4.sub(xc, f32x4.mul(n, K(4)));
+  // 1 + r + r^2 (c0 + c1 r + c2 r^2 + c3 r^3 + c4 r^4 + c5 r^5) by Estrin's scheme
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const q01 = f32x4.add(f32x4.mul(K(10), r), K(11));
+  const q23 = f32x4.add(f32x4.mul(K(8), r), K(9));
+  const q45 = f32x4.add(f32x4.mul(K(6), r), K(7));
+  const q = f32x4.add(f32x4.add(q01, f32x4.mul(q23, r2)), f32x4.mul(q45, r4));
+  const p = f32x4.add(f32x4.mul(q, r2), f32x4.add(r, K(12)));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
 }
 
 // @ts-ignore: decorator
@@ -115,12 +112,13 @@ function vexp(x: v128): v128 {
 function vgelu(x: v128): v128 {
   const a = f32x4.mul(f32x4.abs(x), K(14));
   const t = f32x4.div(K(12), f32x4.add(K(12), f32x4.mul(a, K(15))));
-  let poly = K(16);
-  poly = f32x4.add(f32x4.mul(poly, t), K(17));
-  poly = f32x4.add(f32x4.mul(poly, t), K(18));
-  poly = f32x4.add(f32x4.mul(poly, t), K(19));
-  poly = f32x4.add(f32x4.mul(poly, t), K(20));
-  const q = f32x4.mul(f32x4.mul(poly, t), vexp(f32x4.neg(f32x4.mul(a, a))));
+  // t (a1 + a2 t + a3 t^2 + a4 t^3 + a5 t^4), Estrin's scheme; exp(-a^2) alongside
+  const e = vexp(f32x4.neg(f32x4.mul(a, a)));
+  const t2 = f32x4.mul(t, t);
+  const p12 = f32x4.add(f32x4.mul(K(19), t), K(20));
+  const p34 = f32x4.add(f32x4.mul(K(17), t), K(18));
+  const poly = f32x4.add(f32x4.add(p12, f32x4.mul(p34, t2)), f32x4.mul(K(16), f32x4.mul(t2, t2)));
+  const q = f32x4.mul(f32x4.mul(poly, t), e);
   const onePlusErf = v128.bitselect(f32x4.sub(K(21), q), q, f32x4.ge(x, K(22)));
   return f32x4.mul(f32x4.mul(K(23), x), onePlusErf);
 }
