@@ -36,9 +36,28 @@ export interface Runner {
    * @throws ConvError OUT_OF_MEMORY when the buffers cannot be had
    */
   run(x: Float32Array, layout: Layout, geoms: readonly Geometry[], out: Float32Array): void;
+  /**
+   * Optional (wasm backends): runs the chain on NHWC data kept in state buffers of the backend,
+   * reading x from float `xAt` and writing out from float `outAt` (the ranges must not overlap),
+   * with no copy in or out: a stream's windows (ops/stream.ts).
+   * @throws ConvError OUT_OF_MEMORY when the buffers cannot be had
+   */
+  runIn?(x: StateBuffer, xAt: number, geoms: readonly Geometry[], out: StateBuffer, outAt: number): void;
   /** Per stage, what ran it for the last input (see StageDescription). */
   describe(): StageDescription[];
   bytes(): number;
+  dispose(): void;
+}
+
+/**
+ * Floats that a caller keeps inside the backend between runs (wasm memory for wasm backends),
+ * read and written in place by Runner.runIn.
+ */
+export interface StateBuffer {
+  readonly floats: number;
+  /** The floats: a view valid until the backend next allocates (wasm memory may grow). */
+  view(): Float32Array;
+  /** Frees the floats; a second call does nothing. */
   dispose(): void;
 }
 
@@ -58,6 +77,8 @@ export interface Backend {
   createKernel(stage: Stage): Kernel;
   /** A runner over kernels of this backend; it does not own them. */
   createRunner(kernels: readonly Kernel[]): Runner;
+  /** Optional (wasm backends): `floats` floats for Runner.runIn. @throws ConvError OUT_OF_MEMORY */
+  createState?(floats: number): StateBuffer;
   /** wasm backends: their linear memory; js: zeros. */
   memory(): { wasmBytes: number; bytesInUse: number };
 }

@@ -2,7 +2,7 @@
  * The wasm Backend over one instantiated build: a Heap over its linear memory, Kernels that pack
  * stages into it and Runners that execute chains of them.
  */
-import type { Backend, Kernel, Runner, Stage, StageDescription } from '../types.js';
+import type { Backend, Kernel, Runner, Stage, StateBuffer, StageDescription } from '../types.js';
 import { EXEMPLARS, Exemplar } from './exemplars.js';
 import { resolve, StageSpec } from '../../ops/plan.js';
 import type { WasmExports } from '../../loader/load.js';
@@ -10,7 +10,7 @@ import { Heap } from './heap.js';
 import { Pool } from './pool.js';
 import { createWasmKernel, WasmKernel } from './kernels/index.js';
 import type { WasmFeatures } from './select.js';
-import { WasmRunner } from './runner.js';
+import { WasmRunner, WasmState } from './runner.js';
 
 export type WasmBackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm';
 
@@ -46,6 +46,11 @@ export class WasmBackend implements Backend {
       }
     }
     return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports);
+  }
+
+  /** @throws ConvError OUT_OF_MEMORY */
+  createState(floats: number): StateBuffer {
+    return new WasmState(this.heap, floats);
   }
 
   memory(): { wasmBytes: number; bytesInUse: number } {

@@ -15,7 +15,7 @@ import { ConvError } from '../../errors.js';
 import type { Layout } from '../../ops/options.js';
 import { Geometry, inLength, outLength } from '../../ops/plan.js';
 import { padChannelsLast } from '../pad.js';
-import type { Runner, StageDescription } from '../types.js';
+import type { Runner, StageDescription, StateBuffer } from '../types.js';
 import type { WasmExports } from '../../loader/load.js';
 import type { Heap } from './heap.js';
 import type { WasmKernel } from './kernels/index.js';
@@ -150,6 +150,33 @@ export class WasmRunner implements Runner {
     out.set(heap.view(this.staging.ptr, outFloats));
   }
 
+  /**
+   * The chain on NHWC data in state buffers (types.ts, Runner.runIn): stage 0 reads x's floats
+   * from xAt, the last stage writes out's from outAt, intermediates go through act[].
+   */
+  runIn(x: StateBuffer, xAt: number, geoms: readonly Geometry[], out: StateBuffer, outAt: number): void {
+    if (this.disposed) throw new Error('wasm runner: runIn after dispose');
+    if (!(x instanceof WasmState) || !(out instanceof WasmState) || x.heap !== this.heap || out.heap !== this.heap) {
+      throw new Error('wasm runner: runIn needs state buffers of its own backend');
+    }
+    const n = geoms.length;
+    if (n !== this.kernels.length || n === 0) throw new Error(`wasm runner: ${n} geometries for ${this.kernels.length} kernels`);
+    for (const g of geoms) checkGeometry(g);
+    const inFloats = inLength(geoms[0]);
+    const outFloats = outLength(geoms[n - 1]);
+    if (!(xAt >= 0 && xAt + inFloats <= x.floats && outAt >= 0 && outAt + outFloats <= out.floats)) {
+      throw new Error(`wasm runner: runIn ranges [${xAt}, +${inFloats}) and [${outAt}, +${outFloats}) outside their buffers`);
+    }
+    const stages = this.select('NHWC', geoms, true).stages;
+    for (let i = 0; i < n - 1; i++) this.act[(i + 1) & 1].ensure(outLength(geoms[i]) * 4);
+    let src = x.ptr + xAt * 4;
+    for (let i = 0; i < n; i++) {
+      const dst = i === n - 1 ? out.ptr + outAt * 4 : this.act[(i + 1) & 1].ptr;
+      this.stage(i, stages[i], geoms[i], src, dst);
+      src = dst;
+    }
+  }
+
   /** Runs stage i, on a padded copy of x when its choice says so. */
   private stage(i: number, choice: StageChoice, g: Geometry, x: number, out: number): void {
     const k = this.kernels[i];
@@ -251,6 +278,22 @@ export class WasmRunner implements Runner {
     this.act[1].release();
     this.staging.release();
     this.padded.release();
+  }
+}
+
+/** Floats kept in wasm memory between runs (types.ts, StateBuffer): one heap block. */
+export class WasmState implements StateBuffer {
+  ptr: number;
+  constructor(readonly heap: Heap, readonly floats: number) {
+    this.ptr = heap.alloc(floats * 4);
+  }
+  view(): Float32Array {
+    if (this.ptr === 0) throw new Error('wasm state: view after dispose');
+    return this.heap.view(this.ptr, this.floats);
+  }
+  dispose(): void {
+    this.heap.free(this.ptr);
+    this.ptr = 0;
   }
 }
 
