@@ -21,18 +21,21 @@
  *           and the activation from a 1x1 depthwise kernel of ones (the backend's own epilogue),
  *           the crop at the start dropped, the crop at the end held back until end().
  *
- * The state lives in Float32Arrays of the stream, which grow to the largest chunk met and are
- * reused (the Runner interface copies a window into the backend and its output out); a push
- * allocates only the array it returns, and nothing when `out` is given.
+ * Where the backend has state buffers (wasm: Backend.createState, Runner.runIn), the windows and
+ * outputs live in wasm memory between pushes and the kernels read and write them in place; with
+ * batch 1 a layer writes its output straight into the next layer's window, so a chunk is copied
+ * in once and out once. Elsewhere (js) they are Float32Arrays passed to Runner.run. Buffers grow
+ * to the largest chunk met and are reused: a push allocates only the array it returns, and none
+ * when `out` is given.
  */
 import { ConvError, isFloat32Array, readingUserValues, show } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { MAX_ELEMENTS } from '../tensor/tensor.js';
 import { samePadding, sameTransposeCrop } from '../tensor/shape.js';
-import type { Backend, Kernel, Runner } from '../backends/types.js';
+import type { Backend, Kernel, Runner, StateBuffer } from '../backends/types.js';
 import { transposeBlocked } from '../backends/js/transpose.js';
 import { Layout, normaliseOptions, OpName } from './options.js';
-import { Geometry, resolve, specTransposed, StageSpec } from './plan.js';
+import { Geometry, inLength, outLength, resolve, specTransposed, StageSpec } from './plan.js';
 import { oom, outputArray, resolveChain, runOut } from './layers.js';
 
 /** What push() and end() accept. */
@@ -49,57 +52,98 @@ export interface StreamSource {
   readonly canonical?: { readonly weights: Float32Array; readonly bias: Float32Array };
 }
 
-const EMPTY = new Float32Array(0);
+const EMPTY: Float32Array = new Float32Array(0);
 const NO_PADDING = Object.freeze({ kind: 'explicit', front: 0, top: 0, left: 0, back: 0, bottom: 0, right: 0 } as const);
 /** Entries of a per-size cache (window lengths, chunk sizes) before it starts over. */
 const CACHE_SIZE = 16;
 
 /**
- * A Float32Array that grows (keeping its contents) and hands out views of exact lengths, cached:
- * a Runner takes arrays of exactly a geometry's length.
+ * Floats kept between pushes: a state buffer of the backend when it has them (wasm memory, which
+ * the kernels read and write in place), else a Float32Array. It grows keeping its first floats.
  */
-class Buf {
-  data = EMPTY;
-  private views = new Map<number, Float32Array>();
+class Store {
+  private state: StateBuffer | undefined;
+  private arr: Float32Array = EMPTY;
+  /** The state buffer's view, taken again once wasm memory grew (a detached view has length 0). */
+  private cached: Float32Array = EMPTY;
+  private spans = new Map<number, Float32Array>();
+  private size = 0;
+
+  constructor(private readonly backend: Backend, private readonly inBackend: boolean) {}
 
   /** At least `n` floats; the first `keep` survive a growth. */
-  ensure(n: number, keep = 0): Float32Array {
-    if (this.data.length < n) {
-      const d = new Float32Array(Math.max(n, Math.ceil(this.data.length * 1.5)));
-      if (keep > 0) d.set(this.data.subarray(0, keep));
-      this.data = d;
-      this.views.clear();
+  ensure(n: number, keep = 0): void {
+    if (n <= this.size) return;
+    const size = Math.max(n, Math.ceil(this.size * 1.5));
+    if (this.inBackend) {
+      const next = (this.backend.createState as (floats: number) => StateBuffer)(size);
+      if (keep > 0) next.view().set(this.data().subarray(0, keep));
+      this.state?.dispose();
+      this.state = next;
+      this.cached = EMPTY;
+    } else {
+      const next = new Float32Array(size);
+      if (keep > 0) next.set(this.arr.subarray(0, keep));
+      this.arr = next;
+      this.spans.clear();
     }
-    return this.data;
+    this.size = size;
   }
 
-  /** The first `n` floats (ensure(n) ran). */
-  view(n: number): Float32Array {
-    let v = this.views.get(n);
+  /** The floats; a view to take again after anything that may allocate in the backend. */
+  data(): Float32Array {
+    if (this.state === undefined) return this.arr;
+    if (this.cached.length === 0) this.cached = this.state.view();
+    return this.cached;
+  }
+
+  /** Floats [at, at + n) as an array of their own (Runner.run's arguments; Float32Array stores only). */
+  span(at: number, n: number): Float32Array {
+    const key = at * 2 ** 31 + n;
+    let v = this.spans.get(key);
     if (v === undefined) {
-      if (this.views.size >= CACHE_SIZE) this.views.clear();
-      v = this.data.subarray(0, n);
-      this.views.set(n, v);
+      if (this.spans.size >= CACHE_SIZE) this.spans.clear();
+      v = this.arr.subarray(at, at + n);
+      this.spans.set(key, v);
     }
     return v;
   }
 
+  /** The state buffer (stores in the backend). */
+  buffer(): StateBuffer {
+    return this.state as StateBuffer;
+  }
+
   bytes(): number {
-    return this.data.byteLength;
+    return this.size * 4;
   }
 
   free(): void {
-    this.data = EMPTY;
-    this.views.clear();
+    this.state?.dispose();
+    this.state = undefined;
+    this.arr = EMPTY;
+    this.cached = EMPTY;
+    this.spans.clear();
+    this.size = 0;
   }
 }
 
-/** Geometries of one stage by input length, for the batch of the current signal. */
-class Geometries {
-  private readonly map = new Map<number, Geometry>();
+/** A stage's runner and its geometries by input length, for the batch of the current signal. */
+class Runs {
+  private readonly map = new Map<number, readonly Geometry[]>();
   private n = 0;
-  constructor(private readonly spec: StageSpec, private readonly c: number) {}
-  get(n: number, w: number): Geometry {
+  readonly runner: Runner;
+
+  constructor(backend: Backend, kernel: Kernel, private readonly spec: StageSpec, private readonly c: number,
+    private readonly inBackend: boolean) {
+    this.runner = backend.createRunner([kernel]);
+    if (inBackend && typeof this.runner.runIn !== 'function') {
+      this.runner.dispose();
+      throw new Error(`stream: backend '${backend.name}' has state buffers but its runner no runIn`);
+    }
+  }
+
+  geometry(n: number, w: number): readonly Geometry[] {
     if (n !== this.n) {
       this.map.clear();
       this.n = n;
@@ -107,17 +151,34 @@ class Geometries {
     let g = this.map.get(w);
     if (g === undefined) {
       if (this.map.size >= CACHE_SIZE) this.map.clear();
-      g = resolve(this.spec, n, this.c, 1, w);
+      g = Object.freeze([resolve(this.spec, n, this.c, 1, w)]);
       this.map.set(w, g);
     }
     return g;
   }
+
+  /** The kernel on input steps [xAt ..] of x, output to floats [outAt ..] of out. */
+  run(g: readonly Geometry[], x: Store, xAt: number, out: Store, outAt: number): void {
+    if (this.inBackend) {
+      (this.runner.runIn as NonNullable<Runner['runIn']>)(x.buffer(), xAt, g, out.buffer(), outAt);
+    } else {
+      this.runner.run(x.span(xAt, inLength(g[0])), 'NHWC', g, out.span(outAt, outLength(g[0])));
+    }
+  }
+
+  bytes(): number {
+    return this.runner.bytes();
+  }
+
+  dispose(): void {
+    this.runner.dispose();
+  }
 }
 
-/** [n][len][c] packed to [n][len + add][c]: each batch's steps stay first in its longer row. */
-function widen(a: Float32Array, n: number, c: number, len: number, add: number): void {
+/** [n][len][c] packed to [n][len + add][c] at `off`: each batch's steps stay first in its longer row. */
+function widen(a: Float32Array, off: number, n: number, c: number, len: number, add: number): void {
   if (add === 0 || len === 0) return;
-  for (let b = n - 1; b > 0; b--) a.copyWithin(b * (len + add) * c, b * len * c, (b * len + len) * c);
+  for (let b = n - 1; b > 0; b--) a.copyWithin(off + b * (len + add) * c, off + b * len * c, off + (b * len + len) * c);
 }
 
 /** [n][len][c] packed to [n][len - drop][c]: each batch's first `drop` steps go. */
@@ -129,49 +190,56 @@ function narrow(a: Float32Array, n: number, c: number, len: number, drop: number
 }
 
 /**
- * Copies steps [from, from + count) of every batch of `src` ([n][srcT][c], or [n][c][srcT] when
- * `ncw`) into steps [at, at + count) of `dst` ([n][dstLen][c]).
+ * Copies steps [from, from + count) of every batch of `src` (at srcOff: [n][srcT][c], or
+ * [n][c][srcT] when `ncw`) into steps [at, at + count) of `dst` (at dstOff: [n][dstLen][c]).
  */
-function copySteps(src: Float32Array, ncw: boolean, srcT: number, from: number, count: number, c: number, n: number,
-  dst: Float32Array, dstLen: number, at: number): void {
+function copySteps(src: Float32Array, srcOff: number, ncw: boolean, srcT: number, from: number, count: number,
+  c: number, n: number, dst: Float32Array, dstOff: number, dstLen: number, at: number): void {
   if (count === 0) return;
   if (!ncw || c === 1) {
     const len = count * c;
-    for (let b = 0; b < n; b++) {
-      const s = (b * srcT + from) * c;
-      const o = (b * dstLen + at) * c;
-      if (len <= 16) {
-        for (let i = 0; i < len; i++) dst[o + i] = src[s + i];
-      } else {
-        dst.set(src.subarray(s, s + len), o);
-      }
+    if (n === 1 || (from === 0 && at === 0 && count === srcT && count === dstLen)) {
+      copy(src, srcOff + from * c, dst, dstOff + at * c, n === 1 ? len : n * len);
+      return;
     }
+    for (let b = 0; b < n; b++) copy(src, srcOff + (b * srcT + from) * c, dst, dstOff + (b * dstLen + at) * c, len);
     return;
   }
   if (from === 0 && count === srcT) {
     // whole rows: the blocked transpose, one batch at a time into its part of dst
     for (let b = 0; b < n; b++) {
-      const o = (b * dstLen + at) * c;
-      transposeBlocked(src.subarray(b * c * srcT, (b + 1) * c * srcT), dst.subarray(o, o + count * c), 1, c, count);
+      const s = srcOff + b * c * srcT;
+      const o = dstOff + (b * dstLen + at) * c;
+      transposeBlocked(src.subarray(s, s + c * srcT), dst.subarray(o, o + count * c), 1, c, count);
     }
     return;
   }
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
-      let s = (b * c + ch) * srcT + from;
-      let o = (b * dstLen + at) * c + ch;
+      let s = srcOff + (b * c + ch) * srcT + from;
+      let o = dstOff + (b * dstLen + at) * c + ch;
       for (let i = 0; i < count; i++, s++, o += c) dst[o] = src[s];
     }
   }
 }
 
-/** [n][t][c] to [n][c][t]. */
-function toChannelsFirst(src: Float32Array, dst: Float32Array, n: number, t: number, c: number): void {
-  if (c === 1 || t === 1) {
-    dst.set(src.subarray(0, n * t * c));
-    return;
+function copy(src: Float32Array, s: number, dst: Float32Array, o: number, len: number): void {
+  if (len <= 16) {
+    for (let i = 0; i < len; i++) dst[o + i] = src[s + i];
+  } else {
+    dst.set(src.subarray(s, s + len), o);
   }
-  transposeBlocked(src, dst, n, t, c);
+}
+
+/** What a stage's push reads: an array (a view of a store, or the user's chunk), or its own window. */
+interface Input {
+  data: Float32Array;
+  /** The store `data` views, if any: a transposed layer's kernel reads it in place. */
+  store: Store | undefined;
+  /** data is [n][c][steps] (the user's NCW chunk); else [n][steps][c]. */
+  ncw: boolean;
+  /** The steps were written into the stage's window already (its slot()). */
+  inPlace: boolean;
 }
 
 /** One layer's streaming state. */
@@ -182,12 +250,18 @@ interface Stage {
   steps(steps: number): number;
   /** Output steps pushing `steps` more and ending returns (the signal's output must not be empty). */
   finalSteps(steps: number): number;
-  /** Starts or continues a signal of batch `n`. */
+  /** Starts a signal of batch `n`. */
   begin(n: number): void;
-  /** Pushes `steps` steps of `src` ([n][steps][cin], [n][cin][steps] when `ncw`); writes the output steps into dst. */
-  push(src: Float32Array, ncw: boolean, steps: number, dst: Float32Array): number;
+  /**
+   * Where `steps` input steps can be written in place in this stage's window (batch 1): a float
+   * offset into window(), or -1.
+   */
+  slot(steps: number): number;
+  readonly window: Store | undefined;
+  /** Pushes `steps` input steps; writes the output steps into dst from float dstAt. */
+  push(src: Input, steps: number, dst: Store, dstAt: number): number;
   /** push, then the end of the signal. */
-  finish(src: Float32Array, ncw: boolean, steps: number, dst: Float32Array): number;
+  finish(src: Input, steps: number, dst: Store, dstAt: number): number;
   /** Forgets the signal; keeps the buffers. */
   restart(): void;
   /** The index of the input step that completes output j (j far from the signal's start). */
@@ -203,6 +277,7 @@ class ConvStage implements Stage {
   readonly cin: number;
   readonly cout: number;
   readonly ratio: readonly [number, number];
+  readonly window: Store;
   private readonly span: number;
   private readonly stride: number;
   private readonly padL: number;
@@ -210,10 +285,8 @@ class ConvStage implements Stage {
   private readonly mode: 'zeros' | 'reflect' | 'replicate';
   /** Raw input steps the right pad reads: reflect the last padR + 1, replicate the last one. */
   private readonly keepTail: number;
-  private readonly runner: Runner;
-  private readonly geoms: Geometries;
+  private readonly runs: Runs;
   private n = 0;
-  private readonly win = new Buf();
   /** Steps in the window: padded-signal positions [emitted * stride, emitted * stride + len). */
   private len = 0;
   /** Input steps received. */
@@ -223,10 +296,10 @@ class ConvStage implements Stage {
   /** Padded-signal positions still to drop before the window starts (a stride above the span). */
   private skip = 0;
   private emitted = 0;
-  private readonly tail = new Buf();
+  private tail: Float32Array = EMPTY;
   private tailLen = 0;
 
-  constructor(spec: StageSpec, kernel: Kernel, backend: Backend) {
+  constructor(spec: StageSpec, kernel: Kernel, backend: Backend, inBackend: boolean) {
     this.cin = spec.cin;
     this.cout = spec.cout;
     this.span = (spec.kW - 1) * spec.dilationW + 1;
@@ -242,8 +315,9 @@ class ConvStage implements Stage {
     }
     this.mode = spec.paddingMode === 'circular' ? 'zeros' : spec.paddingMode;
     this.keepTail = this.mode === 'reflect' ? this.padR + 1 : this.mode === 'replicate' ? 1 : 0;
-    this.geoms = new Geometries(Object.freeze({ ...spec, padding: NO_PADDING, paddingMode: 'zeros' }), this.cin);
-    this.runner = backend.createRunner([kernel]);
+    this.window = new Store(backend, inBackend);
+    const windowSpec: StageSpec = Object.freeze({ ...spec, padding: NO_PADDING, paddingMode: 'zeros' });
+    this.runs = new Runs(backend, kernel, windowSpec, this.cin, inBackend);
   }
 
   /** Whether t input steps are enough to write the left pad. */
@@ -276,23 +350,30 @@ class ConvStage implements Stage {
     this.n = n;
   }
 
-  push(src: Float32Array, ncw: boolean, steps: number, dst: Float32Array): number {
+  slot(steps: number): number {
+    if (this.n !== 1 || this.skip !== 0 || !(this.started || this.ready(this.t))) return -1;
+    if (!this.started) this.writeLeftPad();
+    this.window.ensure((this.len + steps) * this.cin, this.len * this.cin);
+    return this.len * this.cin;
+  }
+
+  push(src: Input, steps: number, dst: Store, dstAt: number): number {
     if (!this.started && this.ready(this.t)) this.writeLeftPad();
-    if (steps > 0) this.append(src, ncw, steps);
+    if (steps > 0 || src.inPlace) this.append(src, steps);
     if (!this.started && this.ready(this.t)) this.writeLeftPad();
     const k = this.decided(this.t) - this.emitted;
-    if (k > 0) this.compute(k, dst);
+    if (k > 0) this.compute(k, dst, dstAt);
     return k;
   }
 
-  finish(src: Float32Array, ncw: boolean, steps: number, dst: Float32Array): number {
+  finish(src: Input, steps: number, dst: Store, dstAt: number): number {
     if (!this.started && this.ready(this.t)) this.writeLeftPad();
-    if (steps > 0) this.append(src, ncw, steps);
+    if (steps > 0 || src.inPlace) this.append(src, steps);
     // the signal's checks (resolveChain) make the left pad writable by now
     if (!this.started) this.writeLeftPad();
     const k = this.finalSteps(0);
     this.writeRightPad();
-    if (k > 0) this.compute(k, dst);
+    if (k > 0) this.compute(k, dst, dstAt);
     this.restart();
     return k;
   }
@@ -307,40 +388,61 @@ class ConvStage implements Stage {
   }
 
   /** Appends input steps to the window (after the steps to skip) and to the kept tail. */
-  private append(src: Float32Array, ncw: boolean, steps: number): void {
+  private append(src: Input, steps: number): void {
     const { n, cin } = this;
-    let from = 0;
-    if (this.started) {
-      from = Math.min(this.skip, steps);
-      this.skip -= from;
-    }
-    const add = steps - from;
-    if (add > 0) {
-      const w = this.win.ensure(n * (this.len + add) * cin, n * this.len * cin);
-      widen(w, n, cin, this.len, add);
-      copySteps(src, ncw, steps, from, add, cin, n, w, this.len + add, this.len);
-      this.len += add;
+    let data = src.data;
+    let off = 0;
+    const srcT = steps;
+    let ncw = src.ncw;
+    if (src.inPlace) {
+      // slot() checked: batch 1, started, nothing to skip
+      data = this.window.data();
+      off = this.len * cin;
+      ncw = false;
+      this.len += steps;
+    } else {
+      let from = 0;
+      if (this.started) {
+        from = Math.min(this.skip, steps);
+        this.skip -= from;
+      }
+      const add = steps - from;
+      if (add > 0) {
+        this.window.ensure(n * (this.len + add) * cin, n * this.len * cin);
+        // views of wasm memory are taken only now: the window may have grown it
+        if (src.store !== undefined) data = src.store.data();
+        const w = this.window.data();
+        widen(w, 0, n, cin, this.len, add);
+        copySteps(data, 0, ncw, steps, from, add, cin, n, w, 0, this.len + add, this.len);
+        this.len += add;
+      }
     }
     if (this.keepTail > 0) {
       const keep = Math.min(this.keepTail, this.tailLen + steps);
       const old = keep - Math.min(steps, keep); // old steps that stay
-      const tl = this.tail.ensure(n * Math.max(keep, this.tailLen) * cin, n * this.tailLen * cin);
-      narrow(tl, n, cin, this.tailLen, this.tailLen - old);
-      widen(tl, n, cin, old, keep - old);
-      copySteps(src, ncw, steps, steps - (keep - old), keep - old, cin, n, tl, keep, old);
+      const need = n * Math.max(keep, this.tailLen) * cin;
+      if (this.tail.length < need) {
+        const next = new Float32Array(need);
+        next.set(this.tail.subarray(0, n * this.tailLen * cin));
+        this.tail = next;
+      }
+      narrow(this.tail, n, cin, this.tailLen, this.tailLen - old);
+      widen(this.tail, 0, n, cin, old, keep - old);
+      copySteps(data, off, ncw, srcT, steps - (keep - old), keep - old, cin, n, this.tail, 0, keep, old);
       this.tailLen = keep;
     }
     this.t += steps;
   }
 
-  /** The value of padded position `i` of the left pad, per batch and channel: raw x sits at window[padL ..]. */
+  /** Writes the left pad before the raw steps in the window (x[j] moves to window step padL + j). */
   private writeLeftPad(): void {
     const { n, cin, padL } = this;
     this.started = true;
     if (padL === 0) return;
     const len = this.len;
-    const w = this.win.ensure(n * (len + padL) * cin, n * len * cin);
-    widen(w, n, cin, len, padL);
+    this.window.ensure(n * (len + padL) * cin, n * len * cin);
+    const w = this.window.data();
+    widen(w, 0, n, cin, len, padL);
     const row = (len + padL) * cin;
     for (let b = 0; b < n; b++) {
       const base = b * row;
@@ -350,7 +452,7 @@ class ConvStage implements Stage {
         if (this.mode === 'zeros') {
           w.fill(0, o, o + cin);
         } else {
-          // replicate: x[0]; reflect: x[padL - i]; x[j] is at window step padL + j
+          // replicate: x[0]; reflect: x[padL - i]
           const j = this.mode === 'replicate' ? 0 : padL - i;
           w.copyWithin(o, base + (padL + j) * cin, base + (padL + j + 1) * cin);
         }
@@ -367,9 +469,10 @@ class ConvStage implements Stage {
     const add = this.padR - from;
     if (add === 0) return;
     const len = this.len;
-    const w = this.win.ensure(n * (len + add) * cin, n * len * cin);
-    widen(w, n, cin, len, add);
-    const tl = this.tail.data;
+    this.window.ensure(n * (len + add) * cin, n * len * cin);
+    const w = this.window.data();
+    widen(w, 0, n, cin, len, add);
+    const tl = this.tail;
     for (let b = 0; b < n; b++) {
       for (let i = from; i < this.padR; i++) {
         const o = (b * (len + add) + len + i - from) * cin;
@@ -387,30 +490,30 @@ class ConvStage implements Stage {
   }
 
   /** Runs the kernel on the window for its k new outputs, then drops the steps no later output reads. */
-  private compute(k: number, dst: Float32Array): void {
+  private compute(k: number, dst: Store, dstAt: number): void {
     const { n, cin } = this;
-    const g = this.geoms.get(n, this.len);
-    if (g.ow !== k) throw new Error(`stream: a window of ${this.len} steps gives ${g.ow} outputs, expected ${k}`);
-    this.runner.run(this.win.view(n * this.len * cin), 'NHWC', [g], dst);
+    const g = this.runs.geometry(n, this.len);
+    if (g[0].ow !== k) throw new Error(`stream: a window of ${this.len} steps gives ${g[0].ow} outputs, expected ${k}`);
+    this.runs.run(g, this.window, 0, dst, dstAt);
     this.emitted += k;
     const next = k * this.stride;
     if (next >= this.len) {
       this.skip = next - this.len;
       this.len = 0;
     } else {
-      narrow(this.win.data, n, cin, this.len, next);
+      narrow(this.window.data(), n, cin, this.len, next);
       this.len -= next;
     }
   }
 
   bytes(): number {
-    return this.win.bytes() + this.tail.bytes() + this.runner.bytes();
+    return this.window.bytes() + this.tail.byteLength + this.runs.bytes();
   }
 
   dispose(): void {
-    this.runner.dispose();
-    this.win.free();
-    this.tail.free();
+    this.runs.dispose();
+    this.window.free();
+    this.tail = EMPTY;
   }
 }
 
@@ -423,6 +526,7 @@ class DeconvStage implements Stage {
   readonly cin: number;
   readonly cout: number;
   readonly ratio: readonly [number, number];
+  readonly window = undefined;
   private readonly span: number;
   private readonly stride: number;
   private readonly cropBegin: number;
@@ -430,21 +534,23 @@ class DeconvStage implements Stage {
   private readonly outPad: number;
   private readonly raw: Kernel;
   private readonly epilogue: Kernel;
-  private readonly rawRunner: Runner;
-  private readonly epilogueRunner: Runner;
-  private readonly rawGeoms: Geometries;
-  private readonly epilogueGeoms: Geometries;
+  private readonly rawRuns: Runs;
+  private readonly epilogueRuns: Runs;
   private n = 0;
   private t = 0;
   private emitted = 0;
   /** The full-output position of acc's first step. */
   private a0 = 0;
   private accLen = 0;
-  private readonly acc = new Buf();
-  private readonly col = new Buf();
-  private readonly xin = new Buf();
+  private acc: Float32Array = EMPTY;
+  /** The raw kernel's input (when it is not in a store already) and output. */
+  private readonly xin: Store;
+  private readonly col: Store;
+  /** The epilogue's input. */
+  private readonly done: Store;
 
-  constructor(fn: OpName, spec: StageSpec, canonical: NonNullable<StreamSource['canonical']>, backend: Backend) {
+  constructor(fn: OpName, spec: StageSpec, canonical: NonNullable<StreamSource['canonical']>, backend: Backend,
+    inBackend: boolean) {
     this.cin = spec.cin;
     this.cout = spec.cout;
     this.span = (spec.kW - 1) * spec.dilationW + 1;
@@ -460,7 +566,7 @@ class DeconvStage implements Stage {
       throw new Error(`stream: unresolved padding ${p.kind}`);
     }
     // The same weights with no bias, no activation, no crop: a spec built from defaults, so it
-    // carries no epilogue of the layer's whatever form that takes.
+    // carries none of the layer's epilogue, whatever form that takes.
     const rawSpec = specTransposed(fn, [spec.cin, spec.cout / spec.groups, spec.kW],
       normaliseOptions(fn, { stride: spec.strideW, dilation: spec.dilationW, groups: spec.groups }));
     // The layer's epilogue (bias, activation and its parameters) on a 1x1 depthwise stage of ones.
@@ -481,10 +587,11 @@ class DeconvStage implements Stage {
       for (const k of kernels) k.dispose();
       throw e;
     }
-    this.rawRunner = backend.createRunner([this.raw]);
-    this.epilogueRunner = backend.createRunner([this.epilogue]);
-    this.rawGeoms = new Geometries(rawSpec, this.cin);
-    this.epilogueGeoms = new Geometries(epilogueSpec, this.cout);
+    this.rawRuns = new Runs(backend, this.raw, rawSpec, this.cin, inBackend);
+    this.epilogueRuns = new Runs(backend, this.epilogue, epilogueSpec, this.cout, inBackend);
+    this.xin = new Store(backend, inBackend);
+    this.col = new Store(backend, inBackend);
+    this.done = new Store(backend, inBackend);
   }
 
   /** Full-output positions t inputs make final and surely part of the output. */
@@ -511,20 +618,24 @@ class DeconvStage implements Stage {
     this.n = n;
   }
 
-  push(src: Float32Array, ncw: boolean, steps: number, dst: Float32Array): number {
-    if (steps > 0) this.accumulate(src, ncw, steps);
+  slot(): number {
+    return -1;
+  }
+
+  push(src: Input, steps: number, dst: Store, dstAt: number): number {
+    if (steps > 0) this.accumulate(src, steps);
     const k = this.steps(0);
-    if (k > 0) this.emit(k, dst);
+    if (k > 0) this.emit(k, dst, dstAt);
     this.trim();
     return k;
   }
 
-  finish(src: Float32Array, ncw: boolean, steps: number, dst: Float32Array): number {
-    if (steps > 0) this.accumulate(src, ncw, steps);
+  finish(src: Input, steps: number, dst: Store, dstAt: number): number {
+    if (steps > 0) this.accumulate(src, steps);
     const end = (this.t - 1) * this.stride + this.span + this.outPad - this.cropEnd;
     this.extend(end - this.a0);
     const k = this.finalSteps(0);
-    if (k > 0) this.emit(k, dst);
+    if (k > 0) this.emit(k, dst, dstAt);
     this.restart();
     return k;
   }
@@ -540,30 +651,35 @@ class DeconvStage implements Stage {
   private extend(len: number): void {
     if (len <= this.accLen) return;
     const { n, cout } = this;
-    const a = this.acc.ensure(n * len * cout, n * this.accLen * cout);
-    widen(a, n, cout, this.accLen, len - this.accLen);
+    if (this.acc.length < n * len * cout) {
+      const next = new Float32Array(Math.max(n * len * cout, Math.ceil(this.acc.length * 1.5)));
+      next.set(this.acc.subarray(0, n * this.accLen * cout));
+      this.acc = next;
+    }
+    const a = this.acc;
+    widen(a, 0, n, cout, this.accLen, len - this.accLen);
     for (let b = 0; b < n; b++) a.fill(0, (b * len + this.accLen) * cout, (b + 1) * len * cout);
     this.accLen = len;
   }
 
   /** The raw kernel on the new steps alone, added into acc. */
-  private accumulate(src: Float32Array, ncw: boolean, steps: number): void {
+  private accumulate(src: Input, steps: number): void {
     const { n, cin, cout } = this;
-    let x = src;
-    if (ncw && cin > 1) {
+    let x = src.store;
+    if (x === undefined) {
       this.xin.ensure(n * steps * cin);
-      x = this.xin.view(n * steps * cin);
-      copySteps(src, true, steps, 0, steps, cin, n, x, steps, 0);
+      copySteps(src.data, 0, src.ncw, steps, 0, steps, cin, n, this.xin.data(), 0, steps, 0);
+      x = this.xin;
     }
-    const g = this.rawGeoms.get(n, steps);
-    const lc = g.ow;
+    const g = this.rawRuns.geometry(n, steps);
+    const lc = g[0].ow;
     this.col.ensure(n * lc * cout);
-    const col = this.col.view(n * lc * cout);
-    this.rawRunner.run(x, 'NHWC', [g], col);
+    this.rawRuns.run(g, x, 0, this.col, 0);
     const base = this.t * this.stride - this.a0;
     this.t += steps;
     this.extend(Math.max(base + lc, this.t * this.stride - this.a0));
-    const a = this.acc.data;
+    const a = this.acc;
+    const col = this.col.data();
     const len = this.accLen;
     const run = lc * cout;
     for (let b = 0; b < n; b++) {
@@ -573,13 +689,13 @@ class DeconvStage implements Stage {
     }
   }
 
-  /** The next k output steps from acc into dst, then the bias and activation on them. */
-  private emit(k: number, dst: Float32Array): void {
+  /** The next k output steps from acc, with the bias and activation, into dst. */
+  private emit(k: number, dst: Store, dstAt: number): void {
     const { n, cout } = this;
     const off = this.cropBegin + this.emitted - this.a0;
-    copySteps(this.acc.data, false, this.accLen, off, k, cout, n, dst, k, 0);
-    const g = this.epilogueGeoms.get(n, k);
-    this.epilogueRunner.run(dst, 'NHWC', [g], dst);
+    this.done.ensure(n * k * cout);
+    copySteps(this.acc, 0, false, this.accLen, off, k, cout, n, this.done.data(), 0, k, 0);
+    this.epilogueRuns.run(this.epilogueRuns.geometry(n, k), this.done, 0, dst, dstAt);
     this.emitted += k;
   }
 
@@ -589,32 +705,28 @@ class DeconvStage implements Stage {
     const to = Math.max(this.a0, Math.min(this.t * this.stride, Math.max(e, this.cropBegin)));
     const drop = to - this.a0;
     if (drop === 0) return;
-    narrow(this.acc.data, this.n, this.cout, this.accLen, drop);
+    narrow(this.acc, this.n, this.cout, this.accLen, drop);
     this.accLen -= drop;
     this.a0 = to;
   }
 
   bytes(): number {
-    return this.acc.bytes() + this.col.bytes() + this.xin.bytes() + this.rawRunner.bytes() + this.epilogueRunner.bytes() +
-      this.raw.bytes() + this.epilogue.bytes();
+    return this.acc.byteLength + this.xin.bytes() + this.col.bytes() + this.done.bytes() + this.rawRuns.bytes() +
+      this.epilogueRuns.bytes() + this.raw.bytes() + this.epilogue.bytes();
   }
 
   dispose(): void {
-    this.rawRunner.dispose();
-    this.epilogueRunner.dispose();
+    this.rawRuns.dispose();
+    this.epilogueRuns.dispose();
     this.raw.dispose();
     this.epilogue.dispose();
-    this.acc.free();
-    this.col.free();
+    this.acc = EMPTY;
     this.xin.free();
+    this.col.free();
+    this.done.free();
   }
 }
 
-/**
- * The input steps of delay of a chain of stages: for outputs j far from the start, the index of
- * the input step that completes output j minus j's own time (j times the input steps per output
- * step), at most, rounded up; never below 0.
- */
 function lookaheadOf(stages: readonly Stage[]): number {
   let num = 1;
   let den = 1;
@@ -652,8 +764,9 @@ export class ConvStream {
   readonly #specs: readonly StageSpec[];
   readonly #stages: Stage[];
   readonly #alive: () => boolean;
-  /** Outputs of each stage but the last, and the last one's before a channels-first transpose. */
-  readonly #bufs: Buf[];
+  /** Each stage's output, where it does not go straight into the next stage's window. */
+  readonly #outs: Store[];
+  readonly #input: Input = { data: EMPTY, store: undefined, ncw: false, inPlace: false };
   readonly #cin: number;
   readonly #cout: number;
   #n: number | undefined;
@@ -661,13 +774,14 @@ export class ConvStream {
   #disposed = false;
 
   /** @internal use layer.stream() or sequence.stream() */
-  constructor(fn: string, layout: Layout, specs: readonly StageSpec[], stages: Stage[], alive: () => boolean) {
+  constructor(fn: string, layout: Layout, specs: readonly StageSpec[], stages: Stage[], alive: () => boolean,
+    backend: Backend, inBackend: boolean) {
     this.#fn = fn;
     this.#layout = layout;
     this.#specs = specs;
     this.#stages = stages;
     this.#alive = alive;
-    this.#bufs = stages.map(() => new Buf());
+    this.#outs = stages.map(() => new Store(backend, inBackend));
     this.#cin = stages[0].cin;
     this.#cout = stages[stages.length - 1].cout;
     this.lookahead = lookaheadOf(stages);
@@ -733,28 +847,40 @@ export class ConvStream {
   #run(x: Float32Array, steps: number, res: Float32Array, final: boolean): void {
     const stages = this.#stages;
     const n = this.#n as number;
-    let src = x;
-    let ncw = this.#layout === 'NCHW';
+    const input = this.#input;
+    input.data = x;
+    input.store = undefined;
+    input.ncw = this.#layout === 'NCHW';
+    input.inPlace = false;
     let t = steps;
     const last = stages.length - 1;
     for (let i = 0; i <= last; i++) {
       const st = stages[i];
       const k = final ? st.finalSteps(t) : st.steps(t);
-      const floats = n * k * st.cout;
-      let dst: Float32Array;
-      if (i === last && (this.#layout === 'NHWC' || st.cout === 1)) {
-        dst = res;
+      // batch 1: straight into the next layer's window when it can take it
+      let dst = this.#outs[i];
+      let dstAt = 0;
+      const at = i < last && k > 0 ? stages[i + 1].slot(k) : -1;
+      if (at >= 0) {
+        dst = stages[i + 1].window as Store;
+        dstAt = at;
       } else {
-        this.#bufs[i].ensure(floats);
-        dst = this.#bufs[i].view(floats);
+        dst.ensure(n * k * st.cout);
       }
-      const got = final ? st.finish(src, ncw, t, dst) : st.push(src, ncw, t, dst);
+      const got = final ? st.finish(input, t, dst, dstAt) : st.push(input, t, dst, dstAt);
       if (got !== k) throw new Error(`stream: stage ${i} returned ${got} steps, expected ${k}`);
-      src = dst;
-      ncw = false;
+      input.inPlace = at >= 0;
+      input.store = at >= 0 ? undefined : dst;
+      input.data = at >= 0 ? EMPTY : dst.data();
+      input.ncw = false;
       t = k;
     }
-    if (src !== res) toChannelsFirst(src, res, n, t, this.#cout);
+    input.data = EMPTY;
+    input.store = undefined;
+    if (t === 0) return;
+    const y = this.#outs[last].data();
+    if (this.#layout === 'NHWC' || this.#cout === 1) copy(y, 0, res, 0, n * t * this.#cout);
+    else transposeBlocked(y, res, n, t, this.#cout);
   }
 
   /** Output steps the next push of `steps` input steps returns (its out's length: N x C x that). */
@@ -838,7 +964,7 @@ export class ConvStream {
   bytes(): number {
     let b = 0;
     for (const s of this.#stages) b += s.bytes();
-    for (const buf of this.#bufs) b += buf.bytes();
+    for (const o of this.#outs) b += o.bytes();
     return b;
   }
 
@@ -847,7 +973,7 @@ export class ConvStream {
     if (this.#disposed) return;
     this.#disposed = true;
     for (const s of this.#stages) s.dispose();
-    for (const buf of this.#bufs) buf.free();
+    for (const o of this.#outs) o.free();
   }
 }
 
@@ -870,15 +996,17 @@ export function createStream(fn: string, backend: Backend, layout: Layout, sourc
       throw new ConvError('BAD_OPTION', `${fn}: paddingMode 'circular' needs the signal's end before its start: it cannot stream`);
     }
   }
+  // wasm backends keep the state in their memory (Backend.createState, Runner.runIn)
+  const inBackend = typeof backend.createState === 'function';
   const stages: Stage[] = [];
   try {
     oom(fn, () => {
       for (const s of sources) {
         if (s.spec.kind === 'deconv') {
           if (!s.canonical) throw new Error(`${fn}: a transposed layer without its weights`);
-          stages.push(new DeconvStage(s.spec.fn, s.spec, s.canonical, backend));
+          stages.push(new DeconvStage(s.spec.fn, s.spec, s.canonical, backend, inBackend));
         } else {
-          stages.push(new ConvStage(s.spec, s.kernel, backend));
+          stages.push(new ConvStage(s.spec, s.kernel, backend, inBackend));
         }
       }
     });
@@ -886,5 +1014,5 @@ export function createStream(fn: string, backend: Backend, layout: Layout, sourc
     for (const s of stages) s.dispose();
     throw e;
   }
-  return new ConvStream(fn, layout, sources.map((s) => s.spec), stages, alive);
+  return new ConvStream(fn, layout, sources.map((s) => s.spec), stages, alive, backend, inBackend);
 }
