@@ -81,6 +81,7 @@ export {
   clampBuffer as clamp_f32,
 } from './conv/transposed';
 export { activate as activate_f32 } from './activation';
+export { dw1dNcw as run_dwconv1d_ncw_f32 } from './conv/dwconv-1d';
 export {
   nchwToNhwc as nchw_to_nhwc_f32,
   nhwcToNchw as nhwc_to_nchw_f32,

@@ -25,7 +25,7 @@ export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 export type ThreadedFlavor = 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 8;
+export const ABI_VERSION = 9;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -164,6 +164,12 @@ export interface WasmExports {
    */
   activate_f32(out: number, rows: number, channels: number, plane: number, kind: number, alpha: number,
     prelu: number): void;
+  /**
+   * (x, packed (dwPlanesPack), out, row (scratch), n, c, w, cout, ow, kW, dW, padLeft, min, max): 1-D
+   * depthwise on NCW rows at stride 1 (assembly/conv/dwconv-1d.ts; SIMD builds)
+   */
+  run_dwconv1d_ncw_f32(x: number, packed: number, out: number, row: number, n: number, c: number, w: number,
+    cout: number, ow: number, kW: number, dW: number, padLeft: number, min: number, max: number): void;
   /** (src, dst, n, c, hw) */
   nchw_to_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   nhwc_to_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;

@@ -108,7 +108,7 @@ const OPT_SPECIFIC: Record<string, [string, Make][]> = {
   groups: [named('0', () => 0), named('[2]', () => [2]), named('2^53', () => 2 ** 53)],
   outputPadding: [named('[1, 1, 1]', () => [1, 1, 1]), named('5', () => 5), named('-0.5', () => -0.5)],
   bias: [named('Float32Array(1000)', () => new Float32Array(1000)), named('Float32Array(0)', () => new Float32Array(0)), named('a plain array', () => [0, 0, 0, 0])],
-  activation: [named("'RELU'", () => 'RELU'), named("'sigmoid'", () => 'sigmoid')],
+  activation: [named("'RELU'", () => 'RELU'), named("'swish'", () => 'swish'), named('clip min > max', () => ({ type: 'clip', min: 1, max: 0 })), named('prelu of 0 slopes', () => ({ type: 'prelu', alpha: new Float32Array(0) }))],
   layout: [named("'nchw'", () => 'nchw'), named("'NCWH'", () => 'NCWH')],
   backend: [named("'gpu'", () => 'gpu'), named("'auto'", () => 'auto'), named("'WASM'", () => 'WASM')],
   out: [named('Float32Array(1)', () => new Float32Array(1)), named('Float32Array(10^6)', () => new Float32Array(1e6)), named('a plain array', () => new Array(100).fill(0))],

@@ -53,7 +53,8 @@ export function stageSpec(a: StageArgs): StageSpec {
 
 const conv = (cin: number, cout: number, k: number, o: Partial<StageArgs> = {}): StageSpec =>
   stageSpec({ kind: 'conv', cin, cout, k, ...o });
-const dw = (cout: number, k: number, o: Partial<StageArgs> = {}): StageSpec => stageSpec({ kind: 'dw', cout, k, ...o });
+const dw = (cout: number, k: number | [number, number], o: Partial<StageArgs> = {}): StageSpec =>
+  stageSpec({ kind: 'dw', cout, k, ...o });
 const deconv = (cin: number, cout: number, k: number, o: Partial<StageArgs> = {}): StageSpec =>
   stageSpec({ kind: 'deconv', cin, cout, k, ...o });
 
@@ -88,6 +89,8 @@ export const EXEMPLARS: readonly Exemplar[] = [
     path: 'nchw-planes', kernels: ['dwconv-nchw'], warm: true },
   { name: 'dwconv_nchw_s1', stages: [dw(16, 3, { pad: 1 })], input: [1, 16, 3, 48], layout: 'NCHW',
     path: 'nchw-planes', kernels: ['dwconv-nchw'], warm: true },
+  { name: 'dwconv1d_ncw', stages: [dw(16, [1, 7], { pad: 0 })], input: [1, 16, 1, 40], layout: 'NCHW',
+    path: 'nchw-planes', kernels: ['dwconv1d-ncw'], warm: true },
   { name: 'dwconv_nchw_channel_bands', stages: [dw(8, 3, { pad: 1 })], input: [1, 8, 128, 128], layout: 'NCHW',
     path: 'nchw-channel-bands', kernels: ['dwconv-nchw'], warm: false },
   { name: 'separable_nchw_planes', stages: [dw(16, 3, { pad: 1 }), conv(16, 24, 1)], input: [1, 16, 8, 64],

@@ -77,13 +77,13 @@ export type Packing =
     readonly isa: string;
     readonly epilogue: string;
   }
-  | { readonly family: 'dw'; readonly isa: string; readonly epilogue: string }
+  | { readonly family: 'dw'; readonly simd: boolean; readonly isa: string; readonly epilogue: string }
   | { readonly family: 'deconv'; readonly mr: number; readonly nr: number; readonly isa: string; readonly epilogue: string };
 
 /** The kernels a stage can run. */
 export const KERNEL_IDS = [
   'igemm', 'igemm-rows', 'winograd', 'pointwise-nchw', 'im2col-nchw',
-  'dwconv', 'dwconv-nchw',
+  'dwconv', 'dwconv-nchw', 'dwconv1d-ncw',
   'deconv-col2im', 'deconv-tiles',
 ] as const;
 export type KernelId = typeof KERNEL_IDS[number];
@@ -128,7 +128,7 @@ export function selectPacking(spec: StageSpec, f: WasmFeatures): Packing {
   const isa = isaOf(f);
   // the activation that runs after the kernel's clamp, for describe()
   const epilogue = spec.act.kind === 'none' ? '' : ` + ${spec.act.name}`;
-  if (spec.kind === 'dw') return Object.freeze({ family: 'dw', isa, epilogue });
+  if (spec.kind === 'dw') return Object.freeze({ family: 'dw', simd: f.simd, isa, epilogue });
   if (spec.kind === 'deconv') return Object.freeze({ family: 'deconv', mr: f.gemmMr, nr: f.gemmNr, isa, epilogue });
   const { groups, cin, cout, kD, kH, kW } = spec;
   const coutG = cout / groups;
@@ -175,9 +175,14 @@ function dwNchwFits(g: Geometry): boolean {
     ((g.strideW === 1 && g.ow >= DW_NCHW_MIN_OW_S1) || (g.strideW === 2 && g.ow >= DW_NCHW_MIN_OW_S2));
 }
 
+/** A 1-D depthwise layer at stride 1: the NCW row kernel (dwconv-1d.ts). */
+const dw1dFits = (p: Packing, g: Geometry): boolean =>
+  p.family === 'dw' && p.simd && g.d === 1 && g.h === 1 && g.kH === 1 && g.oh === 1 && g.strideW === 1;
+
 /** The kernel that reads and writes NCHW planes for this geometry, if any. */
 function planesKernel(p: Packing, g: Geometry): KernelId | undefined {
   if (moded(g)) return undefined;
+  if (dw1dFits(p, g)) return 'dwconv1d-ncw';
   if (p.family === 'dw') return dwNchwFits(g) ? 'dwconv-nchw' : undefined;
   if (p.family !== 'conv') return undefined;
   if (pointwiseNchwFits(p, g)) return 'pointwise-nchw';
@@ -230,6 +235,8 @@ function nameOf(p: Packing, kernel: KernelId, g: Geometry, output: Layout): stri
       return `f32_dwconv_${act}_${g.kH * g.kW}p4c__${p.isa}${g.coutG > 1 ? `_m${g.coutG}_expanded` : ''}`;
     case 'dwconv-nchw':
       return `f32_dwconv2d_chw_${act}_3x3s${g.strideW}__${p.isa}`;
+    case 'dwconv1d-ncw':
+      return `f32_dwconv1d_ncw_${act}_${g.kW}p16x__${p.isa}`;
     case 'deconv-col2im':
       return `f32_deconv_gemm_col2im_${act}__${p.isa}`;
     case 'deconv-tiles':

@@ -56,6 +56,13 @@ const CASES: Case[] = [
   { op: 'conv1d', c: 6, cout: 9, sp: [19], k: [3], stride: 2, padding: 'same', groups: 3 },
   { op: 'conv1d', c: 16, cout: 16, sp: [40], k: [7], padding: 3, groups: 16, bias: true },
   { op: 'conv1d', c: 4, cout: 8, sp: [25], k: [31], padding: 15, groups: 4 },
+  // depthwise 1-D (the NCW row kernel at stride 1): tails of the 16-output blocks, dilation,
+  // kernels longer than the input, batch 2, causal, and stride 2 (the NHWC kernel)
+  { op: 'conv1d', c: 5, cout: 5, sp: [17], k: [31], padding: 15, groups: 5, bias: true },
+  { op: 'conv1d', c: 3, cout: 3, sp: [33], k: [5], dilation: 3, padding: [7, 1], groups: 3, n: 2, activation: 'relu6' },
+  { op: 'conv1d', c: 6, cout: 6, sp: [64], k: [3], dilation: 8, padding: 'causal', groups: 6 },
+  { op: 'conv1d', c: 4, cout: 4, sp: [15], k: [9], stride: 2, padding: 4, groups: 4 },
+  { op: 'conv1d', c: 9, cout: 9, sp: [48], k: [1], groups: 9 },
   { op: 'conv1d', c: 17, cout: 33, sp: [600], k: [1] },
   { op: 'conv1d', c: 3, cout: 24, sp: [700], k: [3] },
   { op: 'conv1d', c: 20, cout: 20, sp: [600], k: [3], padding: 'same', activation: 'relu6', bias: true },

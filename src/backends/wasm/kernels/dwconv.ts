@@ -47,6 +47,7 @@ export class DwKernel extends BaseKernel {
   run(choice: StageChoice, g: Geometry, x: number, out: number, c0 = 0): void {
     if (choice.kernel === 'dwconv') this.runNhwc(g, x, out);
     else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0);
+    else if (choice.kernel === 'dwconv1d-ncw') this.run1d(g, x, out, c0);
     else this.unexpected(choice);
   }
 
@@ -62,6 +63,16 @@ export class DwKernel extends BaseKernel {
     }
     ex.run_dwconv2d_nhwc_f32(src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
+  }
+
+  /** 1-D NCW rows at stride 1, input channels [c0, c0 + g.c) (dwconv-1d.ts). */
+  private run1d(g: Geometry, x: number, out: number, c0: number): void {
+    // the padded row, then a 16-float block for the last, partial, output block
+    const span = Math.ceil(g.ow / 16) * 16 + (g.kW - 1) * g.dilationW + 16;
+    this.zeroRow.ensure((span + 16) * 4);
+    const weights = this.planes + c0 * g.coutG * (1 + g.kW) * 16;
+    this.ex.run_dwconv1d_ncw_f32(x, weights, out, this.zeroRow.ptr, g.n, g.c, g.w, g.cout, g.ow, g.kW, g.dilationW,
+      g.padLeft, g.min, g.max);
   }
 
   /** NCHW planes in and out, input channels [c0, c0 + g.c). */

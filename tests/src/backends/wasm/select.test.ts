@@ -54,8 +54,8 @@ describe('exemplars', () => {
   test.each(EXEMPLARS.map((e) => [e.name, e] as const))('%s: the scalar build has no SIMD-only kernel', (_n, e) => {
     const c = choose(e, SCALAR);
     for (const s of c.stages) expect(['igemm', 'igemm-rows', 'dwconv', 'dwconv-nchw', 'deconv-col2im', 'deconv-tiles']).toContain(s.kernel);
-    // its depthwise NCHW kernel has a scalar loop: the depthwise choices are the SIMD builds'
-    if (e.stages.every((st) => st.kind === 'dw')) expect(c.path).toBe(e.path);
+    // its 2-D depthwise NCHW kernel has a scalar loop: those choices are the SIMD builds'
+    if (e.stages.every((st) => st.kind === 'dw') && !e.kernels.includes('dwconv1d-ncw')) expect(c.path).toBe(e.path);
   });
 
   describe.each(flavors())('%s build', (flavor) => {
@@ -179,6 +179,16 @@ describe('thresholds', () => {
     expect(pick(dw(8, 5, { pad: 2 }), [1, 8, 4, 64])).toBe('nchw-staged:dwconv');
     expect(pick(dw(8, 3, { stride: 3, pad: 1 }), [1, 8, 4, 200])).toBe('nchw-staged:dwconv');
     expect(pick(dw(8, 3, { pad: 1 }), [1, 8, 4, 48], 'NHWC')).toBe('nhwc:dwconv');
+  });
+
+  test('dw1d: the NCW row kernel for 1-D depthwise at stride 1 only', () => {
+    expect(pick(dw(8, [1, 31] as never), [1, 8, 1, 100])).toBe('nchw-planes:dwconv1d-ncw');
+    expect(pick(dw(8, [1, 3] as never, { stride: 2 }), [1, 8, 1, 100])).toBe('nchw-staged:dwconv');
+    expect(pick(dw(8, [1, 3] as never, { pad: 1 }), [1, 8, 1, 100])).toBe('nchw-staged:dwconv');
+    expect(pick(dw(8, [1, 3] as never), [1, 8, 2, 100])).toBe('nchw-staged:dwconv');
+    expect(pick(dw(8, [1, 31] as never), [1, 8, 1, 100], 'NHWC')).toBe('nhwc:dwconv');
+    expect(selectRun([selectPacking(dw(8, [1, 31] as never), SCALAR)], geomsOf([dw(8, [1, 31] as never)], [1, 8, 1, 100]), 'NCHW', true)
+      .stages[0].kernel).toBe('dwconv');
   });
 
   test('bands: pixel bands from twice the band, channel bands past BAND_BYTES, never for overlapping out', () => {
