@@ -165,19 +165,11 @@ function vact(x: v128, kind: i32, alpha: v128): v128 {
   }
 }
 
-/** Applies `f` to the `count` floats at p, two vectors per trip (the exp chains are long). */
+/** Applies activation `kind` to the `count` floats at p (a multiple of 4). */
 // @ts-ignore: decorator
 @inline
 function mapRun(p: usize, count: i32, kind: i32, va: v128): usize {
-  let i = 0;
-  for (; i + 8 <= count; i += 8) {
-    const x0 = v128.load(p);
-    const x1 = v128.load(p, 16);
-    v128.store(p, vact(x0, kind, va));
-    v128.store(p, vact(x1, kind, va), 16);
-    p += 32;
-  }
-  for (; i + 4 <= count; i += 4) {
+  for (let i = 0; i + 4 <= count; i += 4) {
     v128.store(p, vact(v128.load(p), kind, va));
     p += 16;
   }
