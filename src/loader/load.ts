@@ -9,10 +9,11 @@
  * in Node 20 the first touch of the global `Response` loads undici, which takes longer than the
  * whole init() budget (see docs/performance.md#instantiating-the-wasm). So this module
  * compiles and instantiates with the WebAssembly API itself, supplies the loader's `abort` import
- * (same readable message; release builds use --noAssert and import nothing today), and lets the
- * loader's `demangle` build the exports object.
+ * (same readable message; release builds use --noAssert and import nothing today), and takes the
+ * exports as they are (exportsOf). Not even the loader's `demangle` is imported: the loader's
+ * module creates a TextDecoder when it is evaluated, and an AudioWorkletGlobalScope has none, so
+ * importing it would stop simdconv from loading in an AudioWorklet.
  */
-import { demangle } from '@assemblyscript/loader';
 import { decodeBase64 } from './base64.js';
 import {
   RELAXED_THREADS_WASM_BASE64, RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_THREADS_WASM_BASE64, SIMD_WASM_BASE64,
@@ -232,6 +233,20 @@ function checkBuild(ex: WasmExports, flavor: WasmFlavor, threaded: boolean): voi
   }
 }
 
+/**
+ * The exports object: the module's flat exports as they are (what the loader's demangle builds
+ * for them, without its wrapper around every function). Mangled names (classes, namespaces,
+ * getters) or optional arguments (__setArgumentsLength) would need demangle: refused here.
+ */
+function exportsOf(exports: WebAssembly.Exports): Record<string, unknown> {
+  for (const name of Object.keys(exports)) {
+    if (/[.#:]/.test(name) || name === '__setArgumentsLength' || name === '__argumentsLength') {
+      throw new Error(`simdconv: the embedded module exports '${name}', which needs @assemblyscript/loader's demangle`);
+    }
+  }
+  return { ...exports };
+}
+
 /** An AssemblyScript string (UTF-16, byte length at ptr - 4) for abort messages. */
 function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
   if (memory === undefined || ptr === 0) return '';
@@ -244,7 +259,7 @@ function readString(memory: WebAssembly.Memory | undefined, ptr: number): string
 export async function loadWasm(flavor: WasmFlavor): Promise<WasmExports> {
   let memory: WebAssembly.Memory | undefined;
   const instance = await WebAssembly.instantiate(await compileWasm(flavor), wasmImports(() => memory));
-  const ex = demangle(instance.exports as Record<string, unknown>) as unknown as WasmExports;
+  const ex = exportsOf(instance.exports) as unknown as WasmExports;
   memory = ex.memory;
   checkBuild(ex, flavor, false);
   return ex;
@@ -258,7 +273,7 @@ export async function loadWasmShared(flavor: ThreadedFlavor, memory: WebAssembly
   Promise<{ module: WebAssembly.Module; exports: WasmExports }> {
   const module = await compileWasm(flavor, true);
   const instance = await WebAssembly.instantiate(module, wasmImports(() => memory, memory));
-  const ex = demangle(instance.exports as Record<string, unknown>) as unknown as WasmExports;
+  const ex = exportsOf(instance.exports) as unknown as WasmExports;
   checkBuild(ex, flavor, true);
   return { module, exports: ex };
 }
