@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Browser test of the examples: packs simdconv, installs the tarball into each example
-// (examples/vite, examples/webpack, examples/esbuild), builds it with its bundler, serves the
+// (examples/vite, examples/webpack, examples/esbuild, examples/audio-worklet), builds it with its bundler, serves the
 // build on 127.0.0.1 and opens it in headless Chromium (Debian's /usr/bin/chromium through
 // playwright-core). For each page it checks that
 //   (a) the numbers equal Node's for the same calls (the same examples/shared/demo.js, run here
@@ -8,7 +8,9 @@
 //   (b) init() picked a SIMD backend (wasm-relaxed or wasm-simd),
 //   (c) the Web Worker's numbers equal them too,
 //   (d) there was no console error, page error or failed request;
-// and it runs the benchmark page once (few runs) to check that it draws its chart.
+// and it runs the benchmark page once (few runs) to check that it draws its chart. The
+// audio-worklet page streams a signal through stream() inside an AudioWorkletProcessor, rendered by
+// an OfflineAudioContext: its init() must pick a SIMD backend there and the audio equal run().
 // Screenshots go to a temp directory (printed); init() times in Chromium are printed.
 //
 //   node scripts/browser-test.mjs                 # pack, install, build, test
@@ -167,6 +169,16 @@ async function checkPages(name, base, pages, on = browser) {
           if (reference) compareResults(res.worker, reference);
         });
       }
+    } else if (p.waitFor === '__worklet') {
+      const w = r.value;
+      summary.pages.push({ page: label, worklet: w });
+      console.log(`  ${label}: the worklet's init() picked ${w.backend}; ${w.quanta} quanta rendered, worst ${w.worst.toFixed(3)}x the tolerance`);
+      await checks.check(`${label}: init() in the AudioWorkletGlobalScope picked a SIMD backend`, () => {
+        assert(SIMD_BACKENDS.includes(w.backend), `picked ${w.backend}`);
+      });
+      await checks.check(`${label}: the audio the worklet streamed equals run() on the whole signal`, () => {
+        assert(w.ok && w.quanta * 128 >= w.frames, `worst ${w.worst}x the tolerance at frame ${w.worstAt}, ${w.quanta} quanta`);
+      });
     } else if (p.waitFor === '__bench') {
       await checks.check(`${label}: every layer timed on every backend, chart drawn`, () => {
         const b = r.value;

@@ -12,7 +12,7 @@
 //
 // Ends with `N passed, N failed`; exit code 1 on any failure.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { relaxedFlags } from '../bin/relaxed-simd.mjs';
@@ -91,6 +91,15 @@ if (installed) {
     if (flags.length) console.log(`  with ${flags.join(' ')}: ${run(process.execPath, [...flags, 'check.mjs'], { cwd: dir }).trim()}`);
   });
 
+  await checks.check('examples/stream-node: a WAV streamed through a causal stack (stream.Transform) equals run()', () => {
+    copyFileSync(join(ROOT, 'examples/stream-node/stream-wav.mjs'), join(dir, 'stream-wav.mjs'));
+    // no input file: the example writes its own into TMPDIR, here the consumer project
+    const out = run(process.execPath, ['stream-wav.mjs'], { cwd: dir, env: { ...process.env, TMPDIR: dir } }).trim();
+    for (const line of out.split('\n')) console.log(`  ${line}`);
+    assert(out.includes('the streamed output equals run() on the whole signal'), 'no equality line in the output');
+    assert(existsSync(join(dir, 'simdconv-stream-output.wav')), 'no output WAV written');
+  });
+
   await checks.check('no WebAssembly (node --jitless): init() falls back to js, CJS and ESM', () => {
     for (const f of ['check.cjs', 'check.mjs']) {
       const out = run(process.execPath, ['--jitless', f], { cwd: dir }).trim();
@@ -119,7 +128,8 @@ if (installed) {
     assert(keys === esmKeys, `CommonJS and ESM export different names:\n  cjs: ${keys}\n  esm: ${esmKeys}`);
     const want = ['init', 'backend', 'memory', 'ConvError', 'conv2d', 'depthwiseConv2d', 'pointwiseConv2d', 'separableConv2d',
       'convTranspose2d', 'createConv2d', 'createDepthwiseConv2d', 'createPointwiseConv2d', 'createSeparableConv2d',
-      'createConvTranspose2d', 'createSequence', 'convOutputSize', 'convTransposeOutputSize', 'conv2dShape', 'conv2dMacs'];
+      'createConvTranspose2d', 'createSequence', 'convOutputSize', 'convTransposeOutputSize', 'conv2dShape', 'conv2dMacs',
+      'createConv1d', 'createConvTranspose1d', 'ConvStream'];
     const missing = want.filter((k) => !keys.split(' ').includes(k));
     assert(!missing.length, `missing exports: ${missing.join(', ')}`);
   });

@@ -32,6 +32,9 @@ export const EXAMPLES = [
   },
   { name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
   { name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
+  // stream() inside an AudioWorkletProcessor (init() in the AudioWorkletGlobalScope: no fetch, Worker,
+  // atob or TextDecoder), rendered by an OfflineAudioContext and checked against run() by the page.
+  { name: 'audio-worklet', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__worklet' }] },
 ];
 
 export const CHROMIUM_ARGS = [
