@@ -17,6 +17,7 @@
  *                       pointwise|separable|transposed, c, h, w, cout, k, stride (1), pad (0),
  *                       dilation, groups, outputPadding; e.g. type=standard,c=29,h=28,w=28,cout=35,k=3,pad=1
  *   --backend <name>    wasm-relaxed (default), wasm-simd, wasm or js
+ *   --threads <n>       threads of both builds' init (default 1; builds before threads ignore it)
  *   --layout <NCHW|NHWC>  default NCHW
  *   --rounds <n>        default 9
  *   --window <ms>       time per window, default 40
@@ -32,7 +33,7 @@ const USAGE = 'usage: node scripts/relaxed-node.mjs tools/ab.mjs --base <dir|dis
   + '[--layers filter] [--case k=v,...] [--backend name] [--layout NCHW|NHWC] [--rounds n] [--window ms]';
 
 function parse(argv) {
-  const o = { base: null, head: '.', filter: '', cases: [], backend: 'wasm-relaxed', layout: 'NCHW', rounds: 9, windowMs: 40 };
+  const o = { base: null, head: '.', filter: '', cases: [], backend: 'wasm-relaxed', layout: 'NCHW', rounds: 9, windowMs: 40, threads: 1 };
   for (let i = 0; i < argv.length; i++) {
     const v = () => {
       if (argv[i + 1] === undefined) throw new Error(`ab: ${argv[i]} needs a value\n${USAGE}`);
@@ -44,6 +45,7 @@ function parse(argv) {
       case '--layers': o.filter = v(); break;
       case '--case': o.cases.push(caseOf(v())); break;
       case '--backend': o.backend = v(); break;
+      case '--threads': o.threads = Number(v()); break;
       case '--layout': o.layout = v(); break;
       case '--rounds': o.rounds = Number(v()); break;
       case '--window': o.windowMs = Number(v()); break;
@@ -89,7 +91,8 @@ function window(run, reps) {
 
 const o = parse(process.argv.slice(2));
 const builds = [await load(o.base), await load(o.head)];
-for (const b of builds) await b.lib.init({ backend: o.backend });
+// builds before threads ignore the option; those with them run one thread unless --threads says otherwise
+for (const b of builds) await b.lib.init({ backend: o.backend, threads: o.threads });
 const cases = o.cases.length ? o.cases : o.filter ? selectCases([...LAYERS, ...KERNELS], o.filter) : LAYERS;
 if (!cases.length) throw new Error(`ab: --layers ${o.filter} selects nothing`);
 
