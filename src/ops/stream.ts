@@ -25,8 +25,8 @@
  * outputs live in wasm memory between pushes and the kernels read and write them in place; with
  * batch 1 a layer writes its output straight into the next layer's window, so a chunk is copied
  * in once and out once. Elsewhere (js) they are Float32Arrays passed to Runner.run. Buffers grow
- * to the largest chunk met and are reused: a push allocates only the array it returns, and none
- * when `out` is given.
+ * to the largest chunk met and are reused: a push allocates no buffer but the array it returns,
+ * and none when `out` is given.
  */
 import { ConvError, isFloat32Array, readingUserValues, show } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
