@@ -47,7 +47,9 @@ export {
   packGemm as pack_gemm_f32,
 } from './gemm/pack';
 export { igemm as igemm_f32, igemm4x8 as igemm_4x8_f32 } from './gemm/igemm';
-export { convGroups4 as run_conv2d_groups4_f32, packGroups4 as pack_groups4_f32 } from './conv/grouped';
+export {
+  convGroups4 as run_conv2d_groups4_f32, convGroups4At as run_conv2d_groups4_at_f32, packGroups4 as pack_groups4_f32,
+} from './conv/grouped';
 export { pointwiseNchw as run_pointwise_nchw_f32, convNchw as run_conv2d_im2col_nchw_f32 } from './gemm/gemm-nchw';
 export {
   convIndirectionLength as conv2d_indirection_length,
@@ -57,6 +59,7 @@ export {
   padInput as pad_input_nhwc_f32,
   convRowsIndirection as build_conv2d_rows_indirection_nhwc,
   convRunNchw as run_conv2d_nchw_out_f32,
+  convRunNchwAt as run_conv2d_nchw_out_at_f32,
 } from './conv/standard';
 export {
   winogradWeights as winograd_weights_f32,

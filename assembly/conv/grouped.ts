@@ -96,6 +96,17 @@ export function convGroups4(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
   taps: i32, cout: i32, min: f32, max: f32, outPlane: i32,
 ): void {
+  convGroups4At(ind, packed, out, zero, pixels, groups, cinG, taps, cout, min, max, outPlane, 0);
+}
+
+/**
+ * convGroups4 on the `pixels` pixels from pixel p0 of the batch (a task of a split run): `ind` is
+ * p0's tile (p0 a multiple of 4), and pixel p0 + m lands where convGroups4 puts it.
+ */
+export function convGroups4At(
+  ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
+  taps: i32, cout: i32, min: f32, max: f32, outPlane: i32, p0: i32,
+): void {
   const tiles = (pixels + 3) >> 2;
   const ks = <usize>(taps * 4) << 2;
   const kc = <usize>cinG << 2;
@@ -108,10 +119,10 @@ export function convGroups4(
     const a = ind + <usize>t * ks;
     // channel 0 of the tile's pixels; past a short last tile, its last pixel again (which then
     // receives the same values twice)
-    const q0 = pixelAt(out, m0, outPlane, cout);
-    const q1 = pixelAt(out, m0 + (mr > 1 ? 1 : 0), outPlane, cout);
-    const q2 = pixelAt(out, m0 + (mr > 2 ? 2 : mr - 1), outPlane, cout);
-    const q3 = pixelAt(out, m0 + mr - 1, outPlane, cout);
+    const q0 = pixelAt(out, p0 + m0, outPlane, cout);
+    const q1 = pixelAt(out, p0 + m0 + (mr > 1 ? 1 : 0), outPlane, cout);
+    const q2 = pixelAt(out, p0 + m0 + (mr > 2 ? 2 : mr - 1), outPlane, cout);
+    const q3 = pixelAt(out, p0 + m0 + mr - 1, outPlane, cout);
     // NCHW: the four pixels side by side in one plane take one 16-byte store per channel
     const side = outPlane > 0 && mr == 4 && q3 == q0 + 12;
     let w = packed;

@@ -225,6 +225,17 @@ export function convRunNchw(
   ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
   coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32, outPlane: i32,
 ): void {
+  convRunNchwAt(ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, vmin, vmax, outPlane, 0);
+}
+
+/**
+ * convRunNchw on the `pixels` pixels from pixel p0 of the batch (a task of a split run): `ind`
+ * is p0's tile (p0 a multiple of MR), and pixel p0 + m lands where convRunNchw puts it.
+ */
+export function convRunNchwAt(
+  ind: usize, packed: usize, out: usize, zero: usize, pixels: i32, groups: i32, cinG: i32,
+  coutG: i32, taps: i32, cout: i32, vmin: f32, vmax: f32, outPlane: i32, p0: i32,
+): void {
   const tiles = (pixels + MR - 1) / MR;
   const groupBytes = <usize>packedGemmFloats(taps, cinG, coutG, GEMM_NR) << 2;
   const kc = <usize>cinG << 2;
@@ -244,9 +255,9 @@ export function convRunNchw(
       const ch = <usize>(g * coutG + n0) * cs;
       for (let t = 0; t < tiles; t++) {
         const m0 = t * MR;
-        const c0 = pixelAt(out, m0, outPlane, cout) + ch;
+        const c0 = pixelAt(out, p0 + m0, outPlane, cout) + ch;
         // a one-row last tile stores its row twice
-        const c1 = m0 + 1 < pixels ? pixelAt(out, m0 + 1, outPlane, cout) + ch : c0;
+        const c1 = m0 + 1 < pixels ? pixelAt(out, p0 + m0 + 1, outPlane, cout) + ch : c0;
         igemmNchw(nc, kc, ks, ind + <usize>t * ks, w, c0, c1, cs, <usize>(g * cinG) << 2, zero, vmin, vmax);
       }
     }

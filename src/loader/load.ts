@@ -26,7 +26,7 @@ export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 export type ThreadedFlavor = 'simd' | 'relaxed';
 
 /** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 9;
+export const ABI_VERSION = 10;
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
@@ -75,6 +75,10 @@ export interface WasmExports {
    */
   run_conv2d_nchw_out_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, outPlane: number): void;
+  /** run_conv2d_nchw_out_f32 on `pixels` pixels from pixel p0 (a multiple of GEMM_MR); ind: p0's tile */
+  run_conv2d_nchw_out_at_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
+    cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, outPlane: number,
+    p0: number): void;
   conv2d_indirection_length(pixels: number, taps: number, mr: number): number;
   /**
    * (ind, x, zero, n, d, h, w, c, od, oh, ow, kD, kH, kW, sD, sH, sW, dD, dH, dW, padFront, padTop, padLeft,
@@ -95,6 +99,9 @@ export interface WasmExports {
    */
   run_conv2d_groups4_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, taps: number, cout: number, min: number, max: number, outPlane: number): void;
+  /** run_conv2d_groups4_f32 on `pixels` pixels from pixel p0 (a multiple of 4); ind: p0's tile */
+  run_conv2d_groups4_at_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
+    cinG: number, taps: number, cout: number, min: number, max: number, outPlane: number, p0: number): void;
   /**
    * (groups, taps, cinG, w, bias|0, packed): the weights of run_conv2d_groups4_f32 (and of alt 2),
    * pack_gemm_f32's layout with nr = 4, each 4x4 block rotated when cinG % 4 == 0 on SIMD builds

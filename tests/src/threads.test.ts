@@ -12,8 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as Index from '../../src/index';
 import type * as Registry from '../../src/backends/registry';
+import type * as Select from '../../src/backends/wasm/select';
 import { WasmBackend, runExemplar } from '../../src/backends/wasm/backend';
-import { EXEMPLARS } from '../../src/backends/wasm/exemplars';
+import { EXEMPLARS, Exemplar, stageSpec } from '../../src/backends/wasm/exemplars';
 import { resolve } from '../../src/ops/plan';
 import { RELAXED_NODE_FLAGS, runtimeBackends } from '../helpers/backends';
 import { Rng, randomTensor } from '../helpers/reference';
@@ -21,13 +22,17 @@ import { Rng, randomTensor } from '../helpers/reference';
 interface Fresh {
   lib: typeof Index;
   reg: typeof Registry;
+  sel: typeof Select;
 }
 
-/** The public entry point and the registry of one new module instance. */
+/** The public entry point, the registry and the selection table of one new module instance. */
 function fresh(): Fresh {
   let out: Fresh | undefined;
   jest.isolateModules(() => {
-    out = { lib: require('../../src/index'), reg: require('../../src/backends/registry') };
+    out = {
+      lib: require('../../src/index'), reg: require('../../src/backends/registry'),
+      sel: require('../../src/backends/wasm/select'),
+    };
   });
   return out!;
 }
@@ -106,14 +111,15 @@ describe('threads()', () => {
 
   test.each(THREADED)('%s: threads 2, 3 and 8 (more than the cores) give that many, on the threaded build', async (b) => {
     for (const n of [2, 3, 8]) {
-      const { lib, reg } = track();
+      const f = track();
+      const { lib, reg } = f;
       expect(await lib.init({ backend: b, threads: n })).toBe(b);
       expect(lib.threads()).toEqual({ count: n, requested: n, reason: '' });
       const be = reg.getBackend('test', b) as WasmBackend;
       expect(be.exports.HAS_THREADS.value).toBe(1);
       expect(Object.prototype.toString.call(be.exports.memory.buffer)).toBe('[object SharedArrayBuffer]');
       expect(be.pool.size).toBe(n);
-      closeAll({ lib, reg });
+      closeAll(f);
     }
   });
 
@@ -195,21 +201,85 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
     const many = f.reg.getBackend('test', b) as WasmBackend;
     expect(many.pool.size).toBe(n);
     const rng = new Rng(17 + n);
-    for (const e of EXEMPLARS) {
-      const [bn, c, h, w] = e.input;
-      const x = randomTensor(rng, [bn, c, h, w]).data;
-      const weights = e.stages.map((s) => {
-        const len = s.kind === 'dw' ? s.kH * s.kW * s.cout
-          : s.kind === 'conv' ? s.kH * s.kW * (s.cin / s.groups) * s.cout
-          : s.kH * s.kW * s.cin * (s.cout / s.groups);
-        return randomTensor(rng, [len]).data;
-      });
-      const a = runOut(one, e, x, weights);
-      const m = runOut(many, e, x, weights);
-      expect({ exemplar: e.name, bits: equalBits(a, m) }).toEqual({ exemplar: e.name, bits: true });
+    // at the measured threshold (the exemplars stay on the caller), then with every split kernel split
+    for (const minMacs of [f.sel.SPLIT_MIN_MACS, 0]) {
+      f.sel.splitTuning.minMacs = minMacs;
+      for (const e of EXEMPLARS) sameBits(one, many, e, rng);
     }
   });
+
+  test.each([2, 3, 4, 8])('threads %i: split kernels on fewer tiles than threads, idle threads, tiles across images',
+    async (n) => {
+      const f = track();
+      await f.lib.init({ backend: b, threads: n });
+      const many = f.reg.getBackend('test', b) as WasmBackend;
+      f.sel.splitTuning.minMacs = 0;
+      const rng = new Rng(29 + n);
+      for (const e of SPLIT_SHAPES) {
+        const d = sameBits(one, many, e, rng);
+        // every stage of these shapes splits
+        for (const s of d) {
+          expect({ shape: e.name, kernel: s.kernel }).toEqual({ shape: e.name, kernel: expect.stringContaining(`on ${n} threads`) });
+          expect({ shape: e.name, kernel: s.kernel }).toEqual({ shape: e.name, kernel: expect.stringContaining(e.want) });
+        }
+      }
+    });
 });
+
+/** Shapes that cut the split kernels' work in few or uneven tasks (run with every split kernel split). */
+const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & { want: string })[] => {
+  const conv = (cin: number, cout: number, k: number, o: { groups?: number; stride?: number; pad?: number } = {}) =>
+    stageSpec({ kind: 'conv', cin, cout, k, ...o });
+  const deconv = (cin: number, cout: number, k: number, o: { stride?: number; pad?: number } = {}) =>
+    stageSpec({ kind: 'deconv', cin, cout, k, ...o });
+  // `want`: a part of the kernel's name (the shape exercises that kernel)
+  const shape = (name: string, s: Exemplar['stages'][number], input: Exemplar['input'], layout: Exemplar['layout'],
+    want: string): Exemplar & { want: string } =>
+    ({ name, stages: [s], input, layout, path: layout === 'NHWC' ? 'nhwc' : 'nchw-staged', kernels: [], warm: false, want });
+  return [
+    // 3 pixels (2 tiles of 2), 3 panels of 16: pixel x channel tasks (channels not a multiple of 4: no Winograd)
+    shape('igemm 3 pixels x 40 channels NHWC', conv(24, 42, 3, { pad: 1 }), [1, 24, 1, 3], 'NHWC', '_2x16__'),
+    shape('igemm 3 pixels x 40 channels NCHW out', conv(24, 42, 3, { pad: 1 }), [1, 24, 1, 3], 'NCHW', '_nchw_out'),
+    // one panel, 2 tiles: fewer tasks than threads, idle threads
+    shape('igemm 4 pixels x 16 channels', conv(24, 14, 3, { pad: 1 }), [1, 24, 2, 2], 'NHWC', 'f32_igemm'),
+    shape('igemm 1 pixel', conv(24, 26, 3), [1, 24, 3, 3], 'NCHW', '_nchw_out'),
+    // NCHW planes of 49 pixels in two images: tiles across the image boundary, panels cut
+    shape('igemm NCHW out, 2 images of odd planes', conv(24, 42, 3, { pad: 1 }), [2, 24, 7, 7], 'NCHW', '_nchw_out'),
+    shape('igemm many pixels', conv(24, 26, 3, { pad: 1, stride: 1 }), [2, 24, 23, 21], 'NHWC', 'f32_igemm'),
+    // grouped: the 4x8 tile (coutG 8) and groups of 4 (NHWC and NCHW planes, odd planes)
+    shape('igemm 4x8 grouped', conv(16, 32, 3, { groups: 4, pad: 1 }), [2, 16, 5, 5], 'NHWC', '_4x8_'),
+    shape('igemm groups4 NHWC', conv(16, 16, 3, { groups: 4, pad: 1 }), [2, 16, 5, 5], 'NHWC', '_groups4 '),
+    shape('igemm groups4 NCHW out', conv(16, 16, 3, { groups: 4, pad: 1 }), [2, 16, 5, 5], 'NCHW', '_groups4_nchw_out'),
+    shape('igemm groups4 NCHW out, 1 pixel', conv(16, 16, 1, { groups: 4 }), [1, 16, 1, 1], 'NCHW', '_groups4_nchw_out'),
+    // row-merged (cin 3, 7x7 stride 2)
+    shape('igemm-rows', conv(3, 24, 7, { stride: 2, pad: 3 }), [1, 3, 17, 15], 'NHWC', '_rows'),
+    // the NCHW gemms over runs of output channels, odd channel counts, two images
+    shape('pointwise NCHW', conv(16, 21, 1), [2, 16, 24, 24], 'NCHW', 'f32_gemm_relu6_nchw'),
+    shape('pointwise NCHW, few channels', conv(8, 6, 1), [1, 8, 16, 40], 'NCHW', 'f32_gemm_relu6_nchw'),
+    shape('im2col NCHW', conv(4, 22, 3, { pad: 1 }), [2, 4, 9, 20], 'NCHW', 'im2col'),
+    shape('im2col NCHW, narrow rows', conv(4, 19, 3, { stride: 2 }), [1, 4, 9, 13], 'NCHW', 'im2col'),
+    // transposed: the gemm into col
+    shape('deconv col2im', deconv(8, 8, 3, { stride: 2, pad: 1 }), [2, 8, 5, 3], 'NHWC', 'deconv_gemm_col2im'),
+    shape('deconv tiles NCHW out', deconv(8, 24, 2, { stride: 2 }), [1, 8, 3, 5], 'NCHW', 'deconv_gemm_tiles'),
+  ];
+})();
+
+/** Runs e on one thread and on many with the same random input and weights; expects the same bits. */
+function sameBits(one: WasmBackend, many: WasmBackend, e: Exemplar, rng: Rng): ReturnType<typeof runExemplar> {
+  const [bn, c, h, w] = e.input;
+  const x = randomTensor(rng, [bn, c, h, w]).data;
+  const weights = e.stages.map((s) => {
+    const len = s.kind === 'dw' ? s.kH * s.kW * s.cout
+      : s.kind === 'conv' ? s.kH * s.kW * (s.cin / s.groups) * s.cout
+      : s.kH * s.kW * s.cin * (s.cout / s.groups);
+    return randomTensor(rng, [len]).data;
+  });
+  const a = runOut(one, e, x, weights);
+  const out = new Float32Array(outputLength(e));
+  const d = runExemplar(many, e, 1, x, weights, out);
+  expect({ exemplar: e.name, bits: equalBits(a, out) }).toEqual({ exemplar: e.name, bits: true });
+  return d;
+}
 
 /** Runs an exemplar once with a given input and weights and returns its output. */
 function runOut(be: WasmBackend, e: (typeof EXEMPLARS)[number], x: Float32Array, weights: Float32Array[]): Float32Array {

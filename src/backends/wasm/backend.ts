@@ -36,7 +36,7 @@ export class WasmBackend implements Backend {
 
   /** @throws ConvError OUT_OF_MEMORY */
   createKernel(stage: Stage): Kernel {
-    return createWasmKernel(stage, this.heap, this.exports, this.features);
+    return createWasmKernel(stage, this.heap, this.exports, this.features, this.pool);
   }
 
   createRunner(kernels: readonly Kernel[]): Runner {
@@ -45,7 +45,7 @@ export class WasmBackend implements Backend {
         throw new Error(`${this.name}: createRunner got a kernel of another backend`);
       }
     }
-    return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports);
+    return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports, this.pool.size);
   }
 
   /** @throws ConvError OUT_OF_MEMORY */

@@ -55,8 +55,9 @@ export class WasmRunner implements Runner {
   private choice: RunChoice | undefined;
   private choiceKey = '';
 
+  /** `threads`: the size of the pool the kernels split their work over. */
   constructor(private readonly kernels: readonly WasmKernel[], private readonly heap: Heap,
-    private readonly ex: WasmExports) {
+    private readonly ex: WasmExports, private readonly threads = 1) {
     this.act = [new Scratch(heap), new Scratch(heap)];
     this.staging = new Scratch(heap);
     this.padded = new Scratch(heap);
@@ -67,7 +68,7 @@ export class WasmRunner implements Runner {
     const g = geoms[0];
     const key = `${layout},${apart},${g.n},${g.c},${g.h},${g.w}`;
     if (this.choice === undefined || key !== this.choiceKey) {
-      this.choice = selectRun(this.kernels.map((k) => k.packing), geoms, layout, apart);
+      this.choice = selectRun(this.kernels.map((k) => k.packing), geoms, layout, apart, this.threads);
       this.choiceKey = key;
     }
     return this.choice;

@@ -55,6 +55,16 @@ export const BAND_BYTES = 512 * 1024;
 /** Pixel bands narrower than this cost more in copy calls than the cache saves. */
 export const MIN_PIXEL_BAND = 1024;
 
+/**
+ * Stages of fewer multiply-adds than this stay on the caller's thread: below it, waking the
+ * workers and waiting for the last task costs more than the share of work they take (a run costs
+ * 1 to 10 us with the workers polling and some 25 us with them asleep, tools/pool-dispatch.mjs;
+ * 2^20 multiply-adds take some 50 us on one core).
+ */
+export const SPLIT_MIN_MACS = 1 << 20;
+/** The threshold in force (tests and benches lower it to split small shapes). */
+export const splitTuning = { minMacs: SPLIT_MIN_MACS };
+
 /** The igemm tile a conv stage packs for: the build's, 4x8 (small groups), or groups of 4 outputs. */
 export type ConvTile = 'build' | '4x8' | 'groups4';
 
@@ -99,6 +109,8 @@ export interface StageChoice {
    * buffer: the runner pads a copy (backends/pad.ts) and runs the kernel on this geometry.
    */
   readonly padded?: Geometry;
+  /** Threads the stage's kernel splits its work over (split.ts): 1 keeps it on the caller's thread. */
+  readonly threads: number;
   /** XNNPACK-style name of what runs, for describe(). */
   readonly name: string;
 }
@@ -246,7 +258,31 @@ function nameOf(p: Packing, kernel: KernelId, g: Geometry, output: Layout): stri
 }
 
 function choice(p: Packing, kernel: KernelId, g: Geometry, input: Layout, output: Layout): StageChoice {
-  return Object.freeze({ kernel, input, output, name: nameOf(p, kernel, g, output) + p.epilogue });
+  return Object.freeze({ kernel, input, output, threads: 1, name: nameOf(p, kernel, g, output) + p.epilogue });
+}
+
+/** The kernels split.ts splits across the pool. */
+const SPLIT_KERNELS: ReadonlySet<KernelId> = new Set<KernelId>([
+  'igemm', 'igemm-rows', 'deconv-col2im', 'deconv-tiles', 'pointwise-nchw', 'im2col-nchw',
+]);
+
+/** Multiply-adds of a stage on geometry g. */
+export function stageMacs(g: Geometry): number {
+  return g.n * g.od * g.oh * g.ow * g.cout * g.cinG * g.kD * g.kH * g.kW;
+}
+
+/** Threads a stage splits over: the pool's, for a split kernel with enough work, else 1. */
+function stageThreads(s: StageChoice, g: Geometry, threads: number): number {
+  if (threads <= 1 || !SPLIT_KERNELS.has(s.kernel)) return 1;
+  const q = s.padded ?? g;
+  // a transposed convolution's gemm runs over input pixels
+  const macs = s.kernel.startsWith('deconv') ? q.n * q.d * q.h * q.w * q.cout * q.cinG * q.kD * q.kH * q.kW : stageMacs(q);
+  return macs >= splitTuning.minMacs ? threads : 1;
+}
+
+function withThreads(s: StageChoice, g: Geometry, threads: number): StageChoice {
+  const t = stageThreads(s, g, threads);
+  return t === 1 ? s : Object.freeze({ ...s, threads: t, name: `${s.name} on ${t} threads` });
 }
 
 /**
@@ -258,15 +294,24 @@ function nhwcChoice(p: Packing, g: Geometry, output: Layout): StageChoice {
   const pg = paddedGeometry(g);
   const k = nhwcKernel(p, pg);
   if (k === 'igemm') return choice(p, 'igemm', g, 'NHWC', output);
-  return Object.freeze({ kernel: k, input: 'NHWC', output, padded: pg,
+  return Object.freeze({ kernel: k, input: 'NHWC', output, padded: pg, threads: 1,
     name: `${nameOf(p, k, pg, output)}${p.epilogue} on a ${g.paddingMode}-padded copy` });
 }
 
 /**
  * How a chain of stages runs on one input. `apart`: out and x are distinct arrays or the same
- * one (a band of output must not overwrite input still to be copied in).
+ * one (a band of output must not overwrite input still to be copied in). `threads`: the pool's
+ * size; each stage splits over it or stays on the caller's thread (StageChoice.threads).
  */
 export function selectRun(packings: readonly Packing[], geoms: readonly Geometry[], layout: Layout,
+  apart: boolean, threads = 1): RunChoice {
+  const c = selectPath(packings, geoms, layout, apart);
+  if (threads <= 1) return c;
+  const stages = Object.freeze(c.stages.map((s, i) => withThreads(s, geoms[i], threads)));
+  return Object.freeze({ ...c, stages });
+}
+
+function selectPath(packings: readonly Packing[], geoms: readonly Geometry[], layout: Layout,
   apart: boolean): RunChoice {
   const n = geoms.length;
   const nhwc = (i: number, output: Layout = 'NHWC'): StageChoice => nhwcChoice(packings[i], geoms[i], output);

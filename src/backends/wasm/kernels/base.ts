@@ -6,6 +6,8 @@ import type { Kernel } from '../../types.js';
 import type { Geometry, StageSpec } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
+import type { Pool } from '../pool.js';
+import { Split } from '../split.js';
 import { Scratch } from '../scratch.js';
 import type { Packing, StageChoice } from '../select.js';
 import type { EpilogueKind } from '../../../ops/options.js';
@@ -35,8 +37,11 @@ export abstract class BaseKernel implements WasmKernel {
   protected readonly scratch: Scratch[] = [];
   /** prelu's slopes in wasm memory, one per output channel; 0 for the other activations. */
   private prelu = 0;
+  /** The kernel's handle on the pool (split.ts); undefined without a pool of more than one thread. */
+  protected readonly split: Split | undefined;
   constructor(readonly spec: StageSpec, readonly packing: Packing, protected readonly heap: Heap,
-    protected readonly ex: WasmExports) {
+    protected readonly ex: WasmExports, pool?: Pool) {
+    this.split = pool !== undefined && pool.size > 1 ? new Split(pool) : undefined;
     const a = spec.act;
     if (a.prelu !== undefined) {
       const slopes = a.prelu.length === 1 ? new Float32Array(spec.cout).fill(a.prelu[0]) : a.prelu;

@@ -12,6 +12,7 @@ import type { Stage } from '../../types.js';
 import { Geometry, inLength } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
+import type { Pool } from '../pool.js';
 import { indirectionLength, packedGemmFloats, Scratch, upload } from '../scratch.js';
 import { Packing, rowsPadded, StageChoice } from '../select.js';
 import { BaseKernel } from './base.js';
@@ -41,8 +42,8 @@ export class ConvKernel extends BaseKernel {
   /** The bias on its own, for the NCHW gemms and Winograd (which pack none); 0 for the others. */
   private readonly biasRow: number = 0;
 
-  constructor(stage: Stage, p: ConvPacking, heap: Heap, ex: WasmExports) {
-    super(stage.spec, p, heap, ex);
+  constructor(stage: Stage, p: ConvPacking, heap: Heap, ex: WasmExports, pool?: Pool) {
+    super(stage.spec, p, heap, ex, pool);
     const { groups, cin, cout, kD, kH, kW } = stage.spec;
     const cinG = cin / groups;
     const coutG = cout / groups;
@@ -100,19 +101,31 @@ export class ConvKernel extends BaseKernel {
           return;
         }
         this.packIgemm();
-        this.igemm(g, x, out, outPlane);
+        this.igemm(g, x, out, outPlane, choice.threads);
         return;
       case 'igemm':
-        this.igemm(g, x, out, outPlane);
+        this.igemm(g, x, out, outPlane, choice.threads);
         return;
       case 'igemm-rows':
-        this.igemmRows(g, x, out, outPlane);
+        this.igemmRows(g, x, out, outPlane, choice.threads);
         return;
       case 'pointwise-nchw':
         // select.ts takes this kernel only for 1x1 unpadded stride-1 layers: od*oh*ow = d*h*w
+        if (choice.threads > 1 && this.split !== undefined) {
+          const plane = g.od * g.oh * g.ow;
+          this.split.nchwGemm({ x, w: this.wNchw, bias: this.biasRow, y: out, n: g.n, cin: g.c, cout: g.cout, plane,
+            inFloats: g.c * plane, min: g.min, max: g.max });
+          return;
+        }
         this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.cout, g.od * g.oh * g.ow, g.min, g.max);
         return;
       case 'im2col-nchw':
+        if (choice.threads > 1 && this.split !== undefined) {
+          this.split.nchwGemm({ x, w: this.wNchw, bias: this.biasRow, y: out, n: g.n, cin: g.c, cout: g.cout,
+            plane: g.oh * g.ow, inFloats: g.c * g.h * g.w, min: g.min, max: g.max,
+            conv: [g.h, g.w, g.oh, g.ow, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft] });
+          return;
+        }
         this.ex.run_conv2d_im2col_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow,
           g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
         return;
@@ -121,7 +134,7 @@ export class ConvKernel extends BaseKernel {
     }
   }
 
-  private igemm(g: Geometry, x: number, out: number, outPlane: number): void {
+  private igemm(g: Geometry, x: number, out: number, outPlane: number, threads: number): void {
     const pixels = g.n * g.od * g.oh * g.ow;
     const taps = g.kD * g.kH * g.kW;
     const mr = this.packing.mr;
@@ -132,11 +145,11 @@ export class ConvKernel extends BaseKernel {
         g.padFront, g.padTop, g.padLeft, PAD_MODE[g.paddingMode], mr);
       this.indKey = key;
     }
-    this.gemm(g, out, pixels, g.groups, g.cinG, taps, outPlane);
+    this.gemm(g, out, pixels, g.groups, g.cinG, taps, outPlane, threads);
   }
 
   /** Row-merged: a padded copy spanning what the taps reach, kH taps of kW*c channels. */
-  private igemmRows(g: Geometry, x: number, out: number, outPlane: number): void {
+  private igemmRows(g: Geometry, x: number, out: number, outPlane: number, threads: number): void {
     const ex = this.ex;
     const { hp, wp } = rowsPadded(g);
     const pixels = g.n * g.oh * g.ow;
@@ -149,17 +162,23 @@ export class ConvKernel extends BaseKernel {
         g.strideH, g.strideW, g.dilationH, mr);
       this.indKey = key;
     }
-    this.gemm(g, out, pixels, 1, g.kW * g.c, g.kH, outPlane);
+    this.gemm(g, out, pixels, 1, g.kW * g.c, g.kH, outPlane, threads);
   }
 
   /**
    * The igemm over the indirection buffer: NHWC out (outPlane 0), or NCHW planes of outPlane
    * pixels. `groups`, `cinG` and `taps` are the gemm's view of the layer (row-merged: one group,
-   * kW*c channels per tap, kH taps).
+   * kW*c channels per tap, kH taps). `threads` > 1: split over the pool (split.ts).
    */
   private gemm(g: Geometry, out: number, pixels: number, groups: number, cinG: number, taps: number,
-    outPlane: number): void {
+    outPlane: number, threads: number): void {
     const tile = this.packing.tile;
+    if (threads > 1 && this.split !== undefined) {
+      const { mr, nr } = this.packing;
+      this.split.gemm({ ind: this.ind.ptr, packed: this.packed, out, zero: this.zero, pixels, groups, cinG,
+        coutG: g.coutG, taps, cout: g.cout, min: g.min, max: g.max, alt: TILE_ARG[tile], mr, nr, outPlane });
+      return;
+    }
     if (outPlane > 0 && tile === 'groups4') {
       this.ex.run_conv2d_groups4_f32(this.ind.ptr, this.packed, out, this.zero, pixels, groups, cinG, taps, g.cout,
         g.min, g.max, outPlane);

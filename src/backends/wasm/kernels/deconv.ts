@@ -8,6 +8,7 @@ import type { Stage } from '../../types.js';
 import type { Geometry } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
+import type { Pool } from '../pool.js';
 import { indirectionLength, packedGemmFloats, Scratch, upload } from '../scratch.js';
 import type { Packing, StageChoice } from '../select.js';
 import { BaseKernel } from './base.js';
@@ -20,8 +21,8 @@ export class DeconvKernel extends BaseKernel {
   private readonly col: Scratch;
   private indKey = '';
 
-  constructor(stage: Stage, p: Extract<Packing, { family: 'deconv' }>, heap: Heap, ex: WasmExports) {
-    super(stage.spec, p, heap, ex);
+  constructor(stage: Stage, p: Extract<Packing, { family: 'deconv' }>, heap: Heap, ex: WasmExports, pool?: Pool) {
+    super(stage.spec, p, heap, ex, pool);
     const { groups, cin, cout, kD, kH, kW } = stage.spec;
     const cinG = cin / groups;
     const coutG = cout / groups;
@@ -46,13 +47,13 @@ export class DeconvKernel extends BaseKernel {
 
   run(choice: StageChoice, g: Geometry, x: number, out: number): void {
     if (choice.kernel === 'deconv-col2im') {
-      this.gemmCol(g, x);
+      this.gemmCol(g, x, choice.threads);
       this.ex.run_deconv_col2im_ndhwc_f32(this.col.ptr, this.bias, out, g.n, g.d, g.h, g.w, g.od, g.oh, g.ow,
         g.groups, g.coutG, g.kD, g.kH, g.kW, g.strideD, g.strideH, g.strideW, g.dilationD, g.dilationH, g.dilationW,
         g.padFront, g.padTop, g.padLeft, g.min, g.max);
     } else if (choice.kernel === 'deconv-tiles') {
       // the col2im writes the planes itself: no bias pass, no read-modify-write, no transpose
-      this.gemmCol(g, x);
+      this.gemmCol(g, x, choice.threads);
       this.ex.run_deconv2d_tiles_nchw_f32(this.col.ptr, this.bias, out, g.n, g.h, g.w, g.oh, g.ow, g.cout,
         g.kH, g.kW, g.padTop, g.padLeft, g.min, g.max);
     } else {
@@ -61,7 +62,7 @@ export class DeconvKernel extends BaseKernel {
   }
 
   /** The gemm: col[p][g][tap][oc] for every input pixel p. */
-  private gemmCol(g: Geometry, x: number): void {
+  private gemmCol(g: Geometry, x: number, threads: number): void {
     const ex = this.ex;
     const pixels = g.n * g.d * g.h * g.w;
     const taps = g.kD * g.kH * g.kW;
@@ -73,6 +74,13 @@ export class DeconvKernel extends BaseKernel {
       this.indKey = key;
     }
     this.col.ensure(pixels * colCols * 4);
+    if (threads > 1 && this.split !== undefined) {
+      const { mr, nr } = this.packing as Extract<Packing, { family: 'deconv' }>;
+      this.split.gemm({ ind: this.ind.ptr, packed: this.packed, out: this.col.ptr, zero: this.zero, pixels,
+        groups: g.groups, cinG: g.cinG, coutG: taps * g.coutG, taps: 1, cout: colCols, min: -Infinity, max: Infinity,
+        alt: 0, mr, nr, outPlane: 0 });
+      return;
+    }
     ex.run_conv2d_nhwc_f32(this.ind.ptr, this.packed, this.col.ptr, this.zero, pixels, g.groups, g.cinG,
       taps * g.coutG, 1, colCols, -Infinity, Infinity, 0);
   }

@@ -7,6 +7,7 @@ import type { Stage } from '../../types.js';
 import type { Geometry } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
+import type { Pool } from '../pool.js';
 import { Scratch, upload } from '../scratch.js';
 import type { Packing, StageChoice } from '../select.js';
 import { BaseKernel } from './base.js';
@@ -18,8 +19,8 @@ export class DwKernel extends BaseKernel {
   private readonly zeroRow: Scratch;
   private readonly expanded: Scratch;
 
-  constructor(stage: Stage, p: Packing, heap: Heap, ex: WasmExports) {
-    super(stage.spec, p, heap, ex);
+  constructor(stage: Stage, p: Packing, heap: Heap, ex: WasmExports, pool?: Pool) {
+    super(stage.spec, p, heap, ex, pool);
     const { cout, kH, kW } = stage.spec;
     const taps = kH * kW;
     this.expanded = this.newScratch();

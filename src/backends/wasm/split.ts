@@ -1,0 +1,205 @@
+/**
+ * The one place where a kernel call is split into tasks of the pool (pool.ts): given the call's
+ * arguments and its geometry, it fills the task table and runs it. select.ts decides whether a
+ * stage splits (StageChoice.threads); the kernels call the wasm export themselves when it does
+ * not, so a stage on one thread runs exactly as before.
+ *
+ * Every task computes a disjoint block of the output with the same export and the same loop over
+ * the reduction axis as the one-thread call, so N threads give the same bits as one.
+ *
+ * The igemm family (run_conv2d_nhwc_f32, run_conv2d_nchw_out_at_f32, run_conv2d_groups4_at_f32):
+ * tiles of mr output pixels (the indirection buffer holds tile t at ind + t*taps*mr*4 bytes) in
+ * runs of whole tiles, and, when that leaves fewer than TASKS_PER_THREAD tasks per thread on an
+ * ungrouped layer, panels of nr output channels too (the packed weights hold panel j at
+ * packed + j*(nr + taps*cinG*nr)*4 bytes, bias first).
+ *
+ * The NCHW gemms (run_pointwise_nchw_f32, run_conv2d_im2col_nchw_f32): per image, runs of output
+ * channels (OIHW weight rows, bias and output planes offset by the run's first channel), even so
+ * that the kernels' pairs of rows stay the same; each task packs the input panel it reads itself.
+ */
+import type { Pool } from './pool.js';
+
+/** Tasks per thread a split aims at, so that threads that start late or run slower still balance (XNNPACK's figure). */
+export const TASKS_PER_THREAD = 5;
+
+/** The arguments of one igemm call, as the one-thread call passes them. */
+export interface GemmCall {
+  readonly ind: number;
+  readonly packed: number;
+  readonly out: number;
+  readonly zero: number;
+  readonly pixels: number;
+  readonly groups: number;
+  readonly cinG: number;
+  /** Output channels per group (groups4: 4). */
+  readonly coutG: number;
+  readonly taps: number;
+  /** Output channels in all: the NHWC row stride, and the NCHW planes per image. */
+  readonly cout: number;
+  readonly min: number;
+  readonly max: number;
+  /** The tile: 0 the build's, 1 the 4x8 one, 2 groups of 4 outputs (run_conv2d_nhwc_f32's alt). */
+  readonly alt: 0 | 1 | 2;
+  /** Rows and columns of the tile the weights and the indirection buffer were made for. */
+  readonly mr: number;
+  readonly nr: number;
+  /** NCHW planes of this many pixels, or 0: NHWC rows. */
+  readonly outPlane: number;
+}
+
+/** How an igemm call is cut: runs of whole pixel tiles x runs of whole channel panels. */
+export interface GemmPlan {
+  readonly tilesPerTask: number;
+  readonly pixelTasks: number;
+  /** Output columns per task: a multiple of nr, or coutG when the channels are not cut. */
+  readonly colsPerTask: number;
+  readonly colTasks: number;
+  readonly tasks: number;
+}
+
+/** The cut of an igemm of `pixels` pixels over `threads` threads. */
+export function planGemm(pixels: number, mr: number, coutG: number, nr: number, groups: number, alt: number,
+  threads: number): GemmPlan {
+  const want = TASKS_PER_THREAD * threads;
+  const tiles = Math.ceil(pixels / mr);
+  const tilesPerTask = Math.ceil(tiles / Math.min(tiles, want));
+  const pixelTasks = Math.ceil(tiles / tilesPerTask);
+  const panels = Math.ceil(coutG / nr);
+  let colsPerTask = coutG;
+  let colTasks = 1;
+  if (pixelTasks < want && groups === 1 && alt !== 2 && panels > 1) {
+    const panelsPerTask = Math.ceil(panels / Math.min(panels, Math.ceil(want / pixelTasks)));
+    colsPerTask = panelsPerTask * nr;
+    colTasks = Math.ceil(panels / panelsPerTask);
+  }
+  return Object.freeze({ tilesPerTask, pixelTasks, colsPerTask, colTasks, tasks: pixelTasks * colTasks });
+}
+
+/** Fewest output channels per task of an NCHW gemm (each task packs the input again). */
+export const NCHW_MIN_CHANNELS = 8;
+
+/** The arguments of one NCHW gemm call (run_pointwise_nchw_f32, or run_conv2d_im2col_nchw_f32 with `conv`). */
+export interface NchwGemmCall {
+  readonly x: number;
+  readonly w: number;
+  readonly bias: number;
+  readonly y: number;
+  readonly n: number;
+  readonly cin: number;
+  readonly cout: number;
+  /** Output pixels per plane. */
+  readonly plane: number;
+  /** Input floats per image. */
+  readonly inFloats: number;
+  readonly min: number;
+  readonly max: number;
+  /** The im2col gemm's geometry (h, w, oh, ow, kH, kW, sH, sW, dH, dW, pT, pL); absent: pointwise. */
+  readonly conv?: readonly number[];
+}
+
+/**
+ * Output channels per task of an NCHW gemm: even, and few enough tasks per image that the input
+ * panel each task packs again stays a small share of its work.
+ */
+export function nchwChannelsPerTask(n: number, cout: number, threads: number): number {
+  // a task packs K floats per pixel and multiplies K per channel: at least NCHW_MIN_CHANNELS each
+  const runs = Math.max(1, Math.ceil(TASKS_PER_THREAD * threads / n));
+  const perTask = Math.min(cout, Math.max(NCHW_MIN_CHANNELS, Math.ceil(cout / runs)));
+  return perTask + (perTask & 1);
+}
+
+/** A kernel's handle on the pool: the export ids it splits, looked up once. */
+export class Split {
+  private readonly nhwc: number;
+  private readonly nchwAt: number;
+  private readonly groups4At: number;
+
+  constructor(readonly pool: Pool) {
+    this.nhwc = pool.fn('run_conv2d_nhwc_f32');
+    this.nchwAt = pool.fn('run_conv2d_nchw_out_at_f32');
+    this.groups4At = pool.fn('run_conv2d_groups4_at_f32');
+    this.pointwise = pool.fn('run_pointwise_nchw_f32');
+    this.im2col = pool.fn('run_conv2d_im2col_nchw_f32');
+  }
+
+  private readonly pointwise: number;
+  private readonly im2col: number;
+
+  /** An NCHW gemm over runs of output channels, per image. */
+  nchwGemm(c: NchwGemmCall): void {
+    const K = c.conv === undefined ? c.cin : c.cin * c.conv[4] * c.conv[5];
+    const per = nchwChannelsPerTask(c.n, c.cout, this.pool.size);
+    const runs = Math.ceil(c.cout / per);
+    const argc = c.conv === undefined ? 10 : 21;
+    const stride = argc + 1;
+    const t = this.pool.table(c.n * runs, argc);
+    let o = 0;
+    for (let b = 0; b < c.n; b++) {
+      const x = c.x + b * c.inFloats * 4;
+      const y = c.y + b * c.cout * c.plane * 4;
+      for (let r = 0; r < runs; r++) {
+        const co0 = r * per;
+        const nc = Math.min(c.cout - co0, per);
+        t[o + 1] = x; t[o + 2] = c.w + co0 * K * 4; t[o + 3] = c.bias + co0 * 4; t[o + 4] = y + co0 * c.plane * 4;
+        t[o + 5] = 1; t[o + 6] = c.cin;
+        if (c.conv === undefined) {
+          t[o] = this.pointwise;
+          t[o + 7] = nc; t[o + 8] = c.plane; t[o + 9] = c.min; t[o + 10] = c.max;
+        } else {
+          const [h, w, oh, ow, kH, kW, sH, sW, dH, dW, pT, pL] = c.conv;
+          t[o] = this.im2col;
+          t[o + 7] = h; t[o + 8] = w; t[o + 9] = nc; t[o + 10] = oh; t[o + 11] = ow; t[o + 12] = kH; t[o + 13] = kW;
+          t[o + 14] = sH; t[o + 15] = sW; t[o + 16] = dH; t[o + 17] = dW; t[o + 18] = pT; t[o + 19] = pL;
+          t[o + 20] = c.min; t[o + 21] = c.max;
+        }
+        o += stride;
+      }
+    }
+    this.pool.run(c.n * runs);
+  }
+
+  /** Threads in the pool, the caller's included. */
+  get size(): number {
+    return this.pool.size;
+  }
+
+  /** One igemm call over the pool's threads: NHWC rows or NCHW planes, any of the three tiles. */
+  gemm(c: GemmCall): void {
+    const p = planGemm(c.pixels, c.mr, c.coutG, c.nr, c.groups, c.alt, this.pool.size);
+    const groups4 = c.outPlane > 0 && c.alt === 2;
+    const argc = c.outPlane > 0 ? (groups4 ? 13 : 14) : 13;
+    const stride = argc + 1;
+    const tileBytes = c.taps * c.mr * 4;
+    const panelBytes = (c.nr + c.taps * c.cinG * c.nr) * 4;
+    const t = this.pool.table(p.tasks, argc);
+    let o = 0;
+    for (let ct = 0; ct < p.colTasks; ct++) {
+      const n0 = ct * p.colsPerTask;
+      const nc = Math.min(c.coutG - n0, p.colsPerTask);
+      const packed = c.packed + (n0 / c.nr) * panelBytes;
+      for (let pt = 0; pt < p.pixelTasks; pt++) {
+        const t0 = pt * p.tilesPerTask;
+        const p0 = t0 * c.mr;
+        const np = Math.min(c.pixels - p0, p.tilesPerTask * c.mr);
+        const ind = c.ind + t0 * tileBytes;
+        if (groups4) {
+          t[o] = this.groups4At;
+          t[o + 1] = ind; t[o + 2] = c.packed; t[o + 3] = c.out; t[o + 4] = c.zero; t[o + 5] = np;
+          t[o + 6] = c.groups; t[o + 7] = c.cinG; t[o + 8] = c.taps; t[o + 9] = c.cout; t[o + 10] = c.min;
+          t[o + 11] = c.max; t[o + 12] = c.outPlane; t[o + 13] = p0;
+        } else {
+          const nchw = c.outPlane > 0;
+          t[o] = nchw ? this.nchwAt : this.nhwc;
+          t[o + 1] = ind; t[o + 2] = packed;
+          t[o + 3] = nchw ? c.out + n0 * c.outPlane * 4 : c.out + (p0 * c.cout + n0) * 4;
+          t[o + 4] = c.zero; t[o + 5] = np; t[o + 6] = c.groups; t[o + 7] = c.cinG; t[o + 8] = nc;
+          t[o + 9] = c.taps; t[o + 10] = c.cout; t[o + 11] = c.min; t[o + 12] = c.max;
+          t[o + 13] = nchw ? c.outPlane : c.alt;
+          if (nchw) t[o + 14] = p0;
+        }
+        o += stride;
+      }
+    }
+    this.pool.run(p.tasks);
+  }
+}
