@@ -30,9 +30,18 @@ for (const target of TARGETS) {
   console.log(`build-wasm: build/${target}.wasm ${bytes.length} bytes`);
 }
 
+// the ABI version lives in assembly/params.ts alone; the loader reads it from the generated module
+const abi = /export const ABI = (\d+);/.exec(readFileSync(join(root, 'assembly', 'params.ts'), 'utf8'));
+if (!abi) {
+  console.error('build-wasm: no `export const ABI = <n>;` in assembly/params.ts');
+  process.exit(1);
+}
+
 const out = `// Auto-generated. Do not edit. Generator: scripts/build-wasm.mjs
 // Source: assembly/index.ts, built per asconfig.json targets ${TARGETS.join(', ')}.
 /* eslint-disable */
+/** The ABI version of the builds below (assembly/params.ts ABI). */
+export const ABI_VERSION = ${abi[1]};
 /** build/scalar.wasm: no SIMD. */
 export const SCALAR_WASM_BASE64 = '${b64.scalar}';
 /** build/simd.wasm: SIMD128. */

@@ -16,7 +16,7 @@
  */
 import { decodeBase64 } from './base64.js';
 import {
-  RELAXED_THREADS_WASM_BASE64, RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_THREADS_WASM_BASE64, SIMD_WASM_BASE64,
+  ABI_VERSION, RELAXED_THREADS_WASM_BASE64, RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_THREADS_WASM_BASE64, SIMD_WASM_BASE64,
 } from './wasm-bytes.gen.js';
 
 /** The build flavours: scalar wasm, SIMD128, SIMD128 + relaxed SIMD. */
@@ -25,8 +25,8 @@ export type WasmFlavor = 'scalar' | 'simd' | 'relaxed';
 /** The flavours with a threaded build (shared imported memory, atomics). */
 export type ThreadedFlavor = 'simd' | 'relaxed';
 
-/** The ABI version this loader speaks (assembly/params.ts ABI). */
-export const ABI_VERSION = 10;
+/** The ABI version of the embedded builds (assembly/params.ts ABI, written by scripts/build-wasm.mjs). */
+export { ABI_VERSION };
 
 /** The raw exports of assembly/index.ts (addresses are byte offsets, u32 passed as numbers). */
 export interface WasmExports {
