@@ -1,53 +1,65 @@
 /**
- * Transposed convolution (assembly/conv/transposed.ts): gemm into the column buffer through
- * run_conv2d_nhwc_f32 with one tap, then run_deconv_col2im_ndhwc_f32 (bias, scatter-add with crop,
- * stride, dilation, outputPadding, groups, clamp), and clamp_f32, against float64 loops.
+ * Transposed convolution (assembly/conv/transposed.ts; family deconv of bench/kernels/list.cjs):
+ * the gemm into the column buffer through run_conv2d_nhwc_f32 with one tap, then
+ * run_deconv_col2im_ndhwc_f32 (bias, scatter-add with crop, stride, dilation, outputPadding,
+ * groups, clamp) or run_deconv2d_tiles_nchw_f32 (stride = kernel: channel quads and their tails,
+ * output rows in blocks of 4 columns and their tails, crops, outputPadding past the taps), and
+ * clamp_f32, against float64 loops.
  */
-import { expectClose, flavors, harness, Harness, randomArray, rng } from '../harness';
-import { refDeconv } from '../../src/backends/wasm/wasm-helpers';
+import { flavors, harness, Harness } from '../harness';
+import { DeconvTester } from './deconv-tester';
+import { Case, describeKernels, Entry, many, one } from '../kernels';
 
-function run(h: Harness, n: number, c: number, H: number, W: number, cout: number, groups: number, kH: number, kW: number,
-  sH: number, sW: number, dH: number, dW: number, pt: number, pl: number, pb: number, pr: number, opH: number, opW: number,
-  lo = -Infinity, hi = Infinity): void {
-  const r = rng(c * 7 + cout);
-  const cinG = c / groups, coutG = cout / groups, taps = kH * kW;
-  const oh = (H - 1) * sH - pt - pb + dH * (kH - 1) + opH + 1;
-  const ow = (W - 1) * sW - pl - pr + dW * (kW - 1) + opW + 1;
-  const pixels = n * H * W;
-  const x = randomArray(pixels * c, r), w = randomArray(groups * cinG * taps * coutG, r), bias = randomArray(cout, r);
-  const xp = h.put(x);
-  const zero = h.alloc(cinG);
-  const packed = h.alloc(groups * h.ex.packed_gemm_floats(1, cinG, taps * coutG, h.nr));
-  h.ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, h.nr, h.put(w), 0, packed);
-  const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, 1, h.mr));
-  h.ex.build_rows_indirection(ind, xp, pixels, c * 4, h.mr);
-  const colCols = groups * taps * coutG;
-  const col = h.alloc(pixels * colCols);
-  h.ex.run_conv2d_nhwc_f32(ind, packed, col, zero, pixels, groups, cinG, taps * coutG, 1, colCols, -Infinity, Infinity, 0);
-  const out = h.alloc(n * oh * ow * cout + 4, 99);
-  h.ex.run_deconv_col2im_ndhwc_f32(col, h.put(bias), out, n, 1, H, W, 1, oh, ow, groups, coutG, 1, kH, kW, 1, sH, sW, 1, dH, dW, 0, pt, pl, lo, hi);
-  const got = h.get(out, n * oh * ow * cout + 4);
-  h.reset();
-  const want = refDeconv({ n, h: H, w: W, c, oh, ow, cout, groups, cinG, coutG, kH, kW, strideH: sH, strideW: sW,
-    dilationH: dH, dilationW: dW, padTop: pt, padLeft: pl, min: lo, max: hi }, x, w, bias);
-  expectClose(got.subarray(0, want.length), want, 'deconv');
-  expect(Array.from(got.subarray(want.length))).toEqual([99, 99, 99, 99]);
+type E = Entry<'deconv'>;
+
+/** name, n, c, H, W, cout, groups, kH, kW, sH, sW, dH, dW, pt, pl, pb, pr, opH, opW, min, max */
+const COL2IM: [string, ...number[]][] = [
+  ['2x2 s2 (U-Net up)', 1, 8, 4, 4, 4, 1, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, -Infinity, Infinity],
+  ['4x4 s2 p1 (DCGAN up)', 1, 6, 3, 5, 5, 1, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, -Infinity, Infinity],
+  ['3x3 s2 p1 outputPadding 1, batch 2, relu', 2, 3, 3, 3, 7, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, Infinity],
+  ['groups 2, coutG 3 (tails)', 1, 4, 3, 4, 6, 2, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, -Infinity, Infinity],
+  ['dilation 2 with outputPadding 1, stride 1', 1, 2, 4, 3, 3, 1, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1, 1, 1, -Infinity, Infinity],
+  ['asymmetric crop, stride 3x2, non-square kernel, relu6', 2, 5, 3, 4, 13, 1, 3, 2, 3, 2, 1, 1, 1, 0, 2, 1, 2, 1, 0, 6],
+  ['crop larger than a kernel extent', 1, 3, 4, 4, 5, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, -Infinity, Infinity],
+];
+
+function col2im(): Case<E>[] {
+  const base = () => new DeconvTester().c(6).size(3, 4).kernel(3, 3).stride(2).pad(1, 1, 1, 1);
+  return [
+    many('n_lt_4', [1, 2, 3].map((co) => base().cout(co))),
+    one('n_eq_4', base().cout(4)),
+    many('n_gt_4', [5, 7, 17].map((co) => base().cout(co))),
+    one('n_div_4', base().cout(8)),
+    ...COL2IM.map(([name, n, c, H, W, cout, groups, kH, kW, sH, sW, dH, dW, pt, pl, pb, pr, opH, opW, lo, hi]) =>
+      one(name, new DeconvTester().n(n).c(c).size(H, W).cout(cout).groups(groups).kernel(kH, kW).stride(sH, sW)
+        .dilation(dH, dW).pad(pt, pl, pb, pr).outputPadding(opH, opW).clamp(lo, hi))),
+  ];
 }
 
-describe.each(flavors())('deconv gemm + col2im (%s)', (flavor) => {
+function tiles(): Case<E>[] {
+  // 2x2 stride 2 on 3x5: output rows of 10 columns (2 blocks of 4 and a tail of 2)
+  const base = () => new DeconvTester().c(5).size(3, 5).cout(4).kernel(2, 2).stride(2);
+  return [
+    many('n_lt_4', [1, 2, 3].map((co) => base().cout(co))),
+    one('n_eq_4', base()),
+    many('n_gt_4', [5, 6, 7, 13].map((co) => base().cout(co))),
+    many('n_div_4', [8, 16].map((co) => base().cout(co))),
+    many('ow_lt_4', [1, 2, 3].map((ow) => base().kernel(1, ow).stride(1, ow).size(3, 1))),
+    many('ow tails: rows of 4k + 1..3 columns', [3, 5, 7, 9].map((w) => base().kernel(3, 3).stride(3).size(2, w).cout(6))),
+    one('batch 2, clamp', base().n(2).clamp(-0.3, 0.4)),
+    many('crops, asymmetric, and wider than one tap', [base().pad(1, 1, 1, 1), base().pad(0, 3, 1, 0), base().kernel(3, 3).stride(3).pad(2, 4, 1, 2)]),
+    many('outputPadding: columns and rows past the taps', [base().outputPadding(1), base().pad(1, 2, 0, 0).outputPadding(1, 1)]),
+    one('non-square kernel 2x3, stride 2x3, many channels', base().kernel(2, 3).stride(2, 3).c(33).cout(9)),
+  ];
+}
+
+describeKernels('deconv', (e) => (e.export === 'run_deconv2d_tiles_nchw_f32' ? tiles() : col2im()));
+
+describe.each(flavors())('clamp_f32 (%s)', (flavor) => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness(flavor);
   });
-  test('2x2 s2 (U-Net up)', () => run(h, 1, 8, 4, 4, 4, 1, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0));
-  test('4x4 s2 p1 (DCGAN up)', () => run(h, 1, 6, 3, 5, 5, 1, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0));
-  test('3x3 s2 p1 outputPadding 1, batch 2, relu', () => run(h, 2, 3, 3, 3, 7, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, Infinity));
-  test('groups 2, coutG 3 (tails)', () => run(h, 1, 4, 3, 4, 6, 2, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0));
-  test('dilation 2 with outputPadding 1, stride 1', () => run(h, 1, 2, 4, 3, 3, 1, 3, 3, 1, 1, 2, 2, 1, 1, 1, 1, 1, 1));
-  test('asymmetric crop, stride 3x2, non-square kernel, relu6', () =>
-    run(h, 2, 5, 3, 4, 13, 1, 3, 2, 3, 2, 1, 1, 1, 0, 2, 1, 2, 1, 0, 6));
-  test('crop larger than a kernel extent', () => run(h, 1, 3, 4, 4, 5, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0));
-
   test('clamp_f32: tails, NaN propagates, (-inf, inf) is a no-op', () => {
     const v = [-2, -0.5, 0, 0.5, 3, 7, NaN, 6.5, -Infinity, Infinity, 1];
     const p = h.put(v);
