@@ -232,6 +232,9 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     stageSpec({ kind: 'conv', cin, cout, k, ...o });
   const deconv = (cin: number, cout: number, k: number, o: { stride?: number; pad?: number } = {}) =>
     stageSpec({ kind: 'deconv', cin, cout, k, ...o });
+  const dw = (cout: number, k: number, o: { stride?: number; pad?: number; dilation?: number } = {}) =>
+    stageSpec({ kind: 'dw', cout, k, ...o });
+  const dw1 = (cout: number, k: number) => stageSpec({ kind: 'dw', cout, k: [1, k] });
   // `want`: a part of the kernel's name (the shape exercises that kernel)
   const shape = (name: string, s: Exemplar['stages'][number], input: Exemplar['input'], layout: Exemplar['layout'],
     want: string): Exemplar & { want: string } =>
@@ -258,6 +261,19 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     shape('pointwise NCHW, few channels', conv(8, 6, 1), [1, 8, 16, 40], 'NCHW', 'f32_gemm_relu6_nchw'),
     shape('im2col NCHW', conv(4, 22, 3, { pad: 1 }), [2, 4, 9, 20], 'NCHW', 'im2col'),
     shape('im2col NCHW, narrow rows', conv(4, 19, 3, { stride: 2 }), [1, 4, 9, 13], 'NCHW', 'im2col'),
+    // NCHW depthwise over runs of channels (multiplier 1 and 2, two images), and the 1-D NCW rows
+    shape('dwconv NCHW', dw(6, 3, { pad: 1 }), [2, 3, 9, 50], 'NCHW', 'f32_dwconv2d_chw'),
+    shape('dwconv NCHW s2, 1 channel', dw(1, 3, { pad: 1, stride: 2 }), [1, 1, 8, 60], 'NCHW', 'f32_dwconv2d_chw'),
+    shape('dwconv NCHW, 5 channels', dw(5, 3, { pad: 1 }), [1, 5, 6, 49], 'NCHW', 'f32_dwconv2d_chw'),
+    shape('dwconv1d NCW', dw1(6, 5), [2, 3, 1, 70], 'NCHW', 'f32_dwconv1d_ncw'),
+    // NHWC depthwise over runs of output rows: the row kernels (kW 3 and 5), the 3x3 pixel kernel,
+    // the generic one, a multiplier, strides and dilations that start rows in the padding
+    shape('dwconv NHWC 3x3 rows', dw(12, 3, { pad: 1 }), [2, 12, 7, 20], 'NHWC', 'f32_dwconv'),
+    shape('dwconv NHWC 3x3 s2', dw(8, 3, { pad: 1, stride: 2 }), [1, 8, 9, 9], 'NHWC', 'f32_dwconv'),
+    shape('dwconv NHWC 5x5', dw(8, 5, { pad: 2 }), [1, 8, 6, 7], 'NHWC', 'f32_dwconv'),
+    shape('dwconv NHWC 7x7 m2 s2', dw(6, 7, { pad: 3, stride: 2 }), [1, 3, 11, 10], 'NHWC', '_m2_expanded'),
+    shape('dwconv NHWC 3x3 dilation 2', dw(5, 3, { pad: 2, dilation: 2 }), [2, 5, 8, 6], 'NHWC', 'f32_dwconv'),
+    shape('dwconv NHWC 1 row', dw(4, 3, { pad: 1 }), [1, 4, 1, 9], 'NHWC', 'f32_dwconv'),
     // transposed: the gemm into col
     shape('deconv col2im', deconv(8, 8, 3, { stride: 2, pad: 1 }), [2, 8, 5, 3], 'NHWC', 'deconv_gemm_col2im'),
     shape('deconv tiles NCHW out', deconv(8, 24, 2, { stride: 2 }), [1, 8, 3, 5], 'NCHW', 'deconv_gemm_tiles'),

@@ -16,6 +16,12 @@
  * The NCHW gemms (run_pointwise_nchw_f32, run_conv2d_im2col_nchw_f32): per image, runs of output
  * channels (OIHW weight rows, bias and output planes offset by the run's first channel), even so
  * that the kernels' pairs of rows stay the same; each task packs the input panel it reads itself.
+ *
+ * The NCHW depthwise kernels (run_dwconv2d_nchw_f32, run_dwconv1d_ncw_f32): per image, runs of
+ * input channels (input planes, their m output planes and plane-packed weights offset), each
+ * thread with its own row scratch (pool.run's perThread). The NHWC depthwise kernel
+ * (run_dwconv2d_nhwc_f32): per image, runs of output rows, the task's first row oy0 given as the
+ * top padding padTop - oy0*strideH (every kernel computes a row from oy*strideH - padTop alone).
  */
 import type { Pool } from './pool.js';
 
@@ -108,6 +114,30 @@ export function nchwChannelsPerTask(n: number, cout: number, threads: number): n
   return perTask + (perTask & 1);
 }
 
+/** The arguments of one NCHW depthwise call (run_dwconv2d_nchw_f32, or run_dwconv1d_ncw_f32 with `oneD`). */
+export interface DwPlanesCall {
+  readonly x: number;
+  /** The plane-packed weights of the call's first channel: 1 + taps splatted values (16 bytes) per output channel. */
+  readonly weights: number;
+  readonly out: number;
+  /** pool.size blocks of `scratchBytes`, the first at `scratch`. */
+  readonly scratch: number;
+  readonly scratchBytes: number;
+  readonly n: number;
+  readonly c: number;
+  /** Input and output floats per plane (1-D: per row). */
+  readonly inPlane: number;
+  readonly outPlane: number;
+  /** Output channels per input channel. */
+  readonly m: number;
+  readonly taps: number;
+  /** The arguments after `cout`, as the one-thread call passes them. */
+  readonly rest: readonly number[];
+  /** The arguments between n, c and cout: (h, w) in 2-D, (w) in 1-D. */
+  readonly dims: readonly number[];
+  readonly oneD: boolean;
+}
+
 /** A kernel's handle on the pool: the export ids it splits, looked up once. */
 export class Split {
   private readonly nhwc: number;
@@ -124,6 +154,69 @@ export class Split {
 
   private readonly pointwise: number;
   private readonly im2col: number;
+  private dw2d = -1;
+  private dw1d = -1;
+  private dwNhwc = -1;
+
+  /**
+   * run_dwconv2d_nhwc_f32(x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW,
+   * padTop, padLeft, min, max) over runs of output rows per image.
+   */
+  dwRows(args: readonly number[]): void {
+    const [x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max] = args;
+    const id = this.dwNhwc >= 0 ? this.dwNhwc : (this.dwNhwc = this.pool.fn('run_dwconv2d_nhwc_f32'));
+    const runsPerImage = Math.min(oh, Math.max(1, Math.ceil(TASKS_PER_THREAD * this.pool.size / n)));
+    const per = Math.ceil(oh / runsPerImage);
+    const runs = Math.ceil(oh / per);
+    const t = this.pool.table(n * runs, 20);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      for (let r = 0; r < runs; r++) {
+        const oy0 = r * per;
+        t[o] = id;
+        t[o + 1] = x + b * h * w * channels * 4; t[o + 2] = packed;
+        t[o + 3] = out + ((b * oh + oy0) * ow * channels) * 4; t[o + 4] = zero; t[o + 5] = 1; t[o + 6] = h;
+        t[o + 7] = w; t[o + 8] = channels; t[o + 9] = Math.min(oh - oy0, per); t[o + 10] = ow; t[o + 11] = kH;
+        t[o + 12] = kW; t[o + 13] = sH; t[o + 14] = sW; t[o + 15] = dH; t[o + 16] = dW;
+        t[o + 17] = padTop - oy0 * sH; t[o + 18] = padLeft; t[o + 19] = min; t[o + 20] = max;
+        o += 21;
+      }
+    }
+    this.pool.run(n * runs);
+  }
+
+  /** An NCHW depthwise call over runs of input channels, per image, with row scratch per thread. */
+  dwPlanes(c: DwPlanesCall): void {
+    const threads = this.pool.size;
+    const runsPerImage = Math.min(c.c, Math.max(1, Math.ceil(TASKS_PER_THREAD * threads / c.n)));
+    const per = Math.ceil(c.c / runsPerImage);
+    const runs = Math.ceil(c.c / per);
+    let id: number;
+    if (c.oneD) id = this.dw1d >= 0 ? this.dw1d : (this.dw1d = this.pool.fn('run_dwconv1d_ncw_f32'));
+    else id = this.dw2d >= 0 ? this.dw2d : (this.dw2d = this.pool.fn('run_dwconv2d_nchw_f32'));
+    const argc = 7 + c.dims.length + c.rest.length;
+    const stride = argc + 1;
+    const cout = c.c * c.m;
+    const t = this.pool.table(c.n * runs, argc);
+    let o = 0;
+    for (let b = 0; b < c.n; b++) {
+      for (let r = 0; r < runs; r++) {
+        const c0 = r * per;
+        const nc = Math.min(c.c - c0, per);
+        t[o] = id;
+        t[o + 1] = c.x + (b * c.c + c0) * c.inPlane * 4;
+        t[o + 2] = c.weights + c0 * c.m * (1 + c.taps) * 16;
+        t[o + 3] = c.out + (b * cout + c0 * c.m) * c.outPlane * 4;
+        t[o + 4] = c.scratch; t[o + 5] = 1; t[o + 6] = nc;
+        let a = o + 7;
+        for (const v of c.dims) t[a++] = v;
+        t[a++] = nc * c.m;
+        for (const v of c.rest) t[a++] = v;
+        o += stride;
+      }
+    }
+    this.pool.run(c.n * runs, { arg: 3, bytes: c.scratchBytes });
+  }
 
   /** An NCHW gemm over runs of output channels, per image. */
   nchwGemm(c: NchwGemmCall): void {

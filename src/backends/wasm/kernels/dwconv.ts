@@ -46,13 +46,13 @@ export class DwKernel extends BaseKernel {
   }
 
   run(choice: StageChoice, g: Geometry, x: number, out: number, c0 = 0): void {
-    if (choice.kernel === 'dwconv') this.runNhwc(g, x, out);
-    else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0);
-    else if (choice.kernel === 'dwconv1d-ncw') this.run1d(g, x, out, c0);
+    if (choice.kernel === 'dwconv') this.runNhwc(g, x, out, choice.threads);
+    else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0, choice.threads);
+    else if (choice.kernel === 'dwconv1d-ncw') this.run1d(g, x, out, c0, choice.threads);
     else this.unexpected(choice);
   }
 
-  private runNhwc(g: Geometry, x: number, out: number): void {
+  private runNhwc(g: Geometry, x: number, out: number, threads: number): void {
     const ex = this.ex;
     const m = g.coutG;
     let src = x;
@@ -62,30 +62,54 @@ export class DwKernel extends BaseKernel {
       ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
       src = this.expanded.ptr;
     }
+    if (threads > 1 && this.split !== undefined) {
+      this.split.dwRows([src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
+        g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max]);
+      return;
+    }
     ex.run_dwconv2d_nhwc_f32(src, this.packed, out, this.zero, g.n, g.h, g.w, g.cout, g.oh, g.ow, g.kH, g.kW,
       g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   }
 
   /** 1-D NCW rows at stride 1, input channels [c0, c0 + g.c) (dwconv-1d.ts). */
-  private run1d(g: Geometry, x: number, out: number, c0: number): void {
+  private run1d(g: Geometry, x: number, out: number, c0: number, threads: number): void {
     // the padded row, then a 16-float block for the last, partial, output block
     const span = Math.ceil(g.ow / 16) * 16 + (g.kW - 1) * g.dilationW + 16;
-    this.zeroRow.ensure((span + 16) * 4);
     const weights = this.planes + c0 * g.coutG * (1 + g.kW) * 16;
+    if (threads > 1 && this.split !== undefined) {
+      // the kernel fills its row itself: a block per thread, none zeroed
+      const bytes = Math.ceil((span + 16) / 4) * 16;
+      this.zeroRow.ensure(bytes * this.split.size);
+      this.split.dwPlanes({ x, weights, out, scratch: this.zeroRow.ptr, scratchBytes: bytes, n: g.n, c: g.c,
+        inPlane: g.w, outPlane: g.ow, m: g.coutG, taps: g.kW, dims: [g.w], oneD: true,
+        rest: [g.ow, g.kW, g.dilationW, g.padLeft, g.min, g.max] });
+      return;
+    }
+    this.zeroRow.ensure((span + 16) * 4);
     this.ex.run_dwconv1d_ncw_f32(x, weights, out, this.zeroRow.ptr, g.n, g.c, g.w, g.cout, g.ow, g.kW, g.dilationW,
       g.padLeft, g.min, g.max);
   }
 
   /** NCHW planes in and out, input channels [c0, c0 + g.c). */
-  private runNchw(g: Geometry, x: number, out: number, c0: number): void {
+  private runNchw(g: Geometry, x: number, out: number, c0: number, threads: number): void {
     // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in; the
     // zeros are written every call: a narrower run before staged its edges where they now are
     const zeros = ((g.w + 11) & ~3) * 4;
     const rowBytes = zeros + 48 * 4;
-    this.zeroRow.ensure(rowBytes);
-    this.heap.zero(this.zeroRow.ptr, zeros);
     // the plane-packed weights of output channel c0 * m on: 1 + taps splatted values each
     const weights = this.planes + c0 * g.coutG * (1 + g.kH * g.kW) * 16;
+    if (threads > 1 && this.split !== undefined) {
+      // a row (zeros, staging) per thread
+      const threadsN = this.split.size;
+      this.zeroRow.ensure(rowBytes * threadsN);
+      for (let i = 0; i < threadsN; i++) this.heap.zero(this.zeroRow.ptr + i * rowBytes, zeros);
+      this.split.dwPlanes({ x, weights, out, scratch: this.zeroRow.ptr, scratchBytes: rowBytes, n: g.n, c: g.c,
+        inPlane: g.h * g.w, outPlane: g.oh * g.ow, m: g.coutG, taps: g.kH * g.kW, dims: [g.h, g.w], oneD: false,
+        rest: [g.oh, g.ow, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max] });
+      return;
+    }
+    this.zeroRow.ensure(rowBytes);
+    this.heap.zero(this.zeroRow.ptr, zeros);
     this.ex.run_dwconv2d_nchw_f32(x, weights, out, this.zeroRow.ptr, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow, g.kH,
       g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
   }
