@@ -65,6 +65,8 @@ export {
   winogradWeights as winograd_weights_f32,
   winogradWeights43 as winograd_weights43_f32,
   winogradRun as run_conv2d_winograd_f32,
+  winogradRunBlocks as run_conv2d_winograd_blocks_f32,
+  winogradScratchBytes as winograd_scratch_bytes,
   allFinite as all_finite_f32,
 } from './conv/winograd';
 export {

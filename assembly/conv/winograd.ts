@@ -25,7 +25,7 @@
  * transform constants and errors; winogradRun runs either (the host picks:
  * src/backends/wasm/select.ts).
  */
-import { NR } from '../params';
+import { MR, NR } from '../params';
 import { scratchArea, SCRATCH_OUTROW, SCRATCH_PTRS, SCRATCH_T, SCRATCH_WINO } from '../thread';
 import { packedGemmFloats } from '../gemm/pack';
 import { storeTransposed4x4, vclamp, vmadd } from '../simd';
@@ -321,6 +321,44 @@ export function winogradRun(
   n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
   vmin: f32, vmax: f32, outPlane: i32, m: i32,
 ): void {
+  winogradBlocks(x, packedU, bias, y, ind, v, mm, zero, tab, n, h, w, cin, cout, oh, ow, pT, pL, d, T, vmin, vmax,
+    outPlane, m, 0, 0x7fffffff);
+}
+
+/**
+ * Bytes of winogradRunBlocks' scratch: the rows indirection of E*T rows (16-byte aligned), then
+ * v (E*T*cin floats), mm (E*T*cout floats) and the tile starts (oh + ow i32), rounded up to 16.
+ */
+export function winogradScratchBytes(cin: i32, cout: i32, oh: i32, ow: i32, T: i32, m: i32): i32 {
+  const E = (m + 2) * (m + 2);
+  const indBytes = ((E * T + MR - 1) / MR * MR * 4 + 15) & ~15;
+  return (indBytes + E * T * (cin + cout) * 4 + (oh + ow) * 4 + 15) & ~15;
+}
+
+/**
+ * winogradRun on blocks [b0, b1) of T tiles (a task of a split run), its ind, v, mm and tab in
+ * one block of winogradScratchBytes at `scratch`, whose indirection build_rows_indirection made
+ * for that block's v (E*T rows of cin floats).
+ */
+export function winogradRunBlocks(
+  x: usize, packedU: usize, bias: usize, y: usize, scratch: usize, zero: usize,
+  n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
+  vmin: f32, vmax: f32, outPlane: i32, m: i32, b0: i32, b1: i32,
+): void {
+  const E = (m + 2) * (m + 2);
+  const ind = scratch;
+  const v = ind + <usize>(((E * T + MR - 1) / MR * MR * 4 + 15) & ~15);
+  const mm = v + (<usize>(E * T * cin) << 2);
+  const tab = mm + (<usize>(E * T * cout) << 2);
+  winogradBlocks(x, packedU, bias, y, ind, v, mm, zero, tab, n, h, w, cin, cout, oh, ow, pT, pL, d, T, vmin, vmax,
+    outPlane, m, b0, b1);
+}
+
+function winogradBlocks(
+  x: usize, packedU: usize, bias: usize, y: usize, ind: usize, v: usize, mm: usize, zero: usize, tab: usize,
+  n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
+  vmin: f32, vmax: f32, outPlane: i32, m: i32, b0: i32, b1: i32,
+): void {
   if (!ASC_FEATURE_SIMD || (m != 2 && m != 4)) {
     unreachable();
     return;
@@ -335,7 +373,10 @@ export function winogradRun(
   // T rows of one tap: T / MR tiles of MR pointers
   const indBytes = <usize>T << 2;
   const mBytes = <usize>T * (<usize>cout << 2);
-  for (let t0 = 0; t0 < total; t0 += T) {
+  const blocks = (total + T - 1) / T;
+  const end = b1 < blocks ? b1 : blocks;
+  for (let b = b0; b < end; b++) {
+    const t0 = b * T;
     const count = total - t0 < T ? total - t0 : T;
     winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero, m + 2);
     for (let e = 0; e < E; e++) {

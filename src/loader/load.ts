@@ -122,6 +122,16 @@ export interface WasmExports {
     padTop: number, padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number,
     tile: number): void;
   /**
+   * run_conv2d_winograd_f32 on blocks [b0, b1) of T tiles, ind, v, m and the tile starts in one
+   * block of winograd_scratch_bytes at `scratch` (its rows indirection built for its v)
+   */
+  run_conv2d_winograd_blocks_f32(x: number, packedU: number, bias: number, y: number, scratch: number, zero: number,
+    n: number, h: number, w: number, cin: number, cout: number, oh: number, ow: number, padTop: number,
+    padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number, tile: number,
+    b0: number, b1: number): void;
+  /** (cin, cout, oh, ow, T, tile): bytes of run_conv2d_winograd_blocks_f32's scratch */
+  winograd_scratch_bytes(cin: number, cout: number, oh: number, ow: number, T: number, tile: number): number;
+  /**
    * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, alt): alt 0 runs the
    * build's tile (GEMM_MR x GEMM_NR), alt 1 the 4x8 tile (4x4 scalar; packed with nr 8 (4), tiles of 4),
    * alt 2 the grouped kernel for groups of 4 outputs (assembly/conv/grouped.ts; packed with nr 4)

@@ -228,7 +228,8 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
 
 /** Shapes that cut the split kernels' work in few or uneven tasks (run with every split kernel split). */
 const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & { want: string })[] => {
-  const conv = (cin: number, cout: number, k: number, o: { groups?: number; stride?: number; pad?: number } = {}) =>
+  const conv = (cin: number, cout: number, k: number,
+    o: { groups?: number; stride?: number; pad?: number; dilation?: number } = {}) =>
     stageSpec({ kind: 'conv', cin, cout, k, ...o });
   const deconv = (cin: number, cout: number, k: number, o: { stride?: number; pad?: number } = {}) =>
     stageSpec({ kind: 'deconv', cin, cout, k, ...o });
@@ -274,6 +275,11 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     shape('dwconv NHWC 7x7 m2 s2', dw(6, 7, { pad: 3, stride: 2 }), [1, 3, 11, 10], 'NHWC', '_m2_expanded'),
     shape('dwconv NHWC 3x3 dilation 2', dw(5, 3, { pad: 2, dilation: 2 }), [2, 5, 8, 6], 'NHWC', 'f32_dwconv'),
     shape('dwconv NHWC 1 row', dw(4, 3, { pad: 1 }), [1, 4, 1, 9], 'NHWC', 'f32_dwconv'),
+    // Winograd F(4x4) and F(2x2) over runs of blocks: one tile, tiles across images, dilation phases, NCHW out
+    shape('winograd 4x4, one tile', conv(16, 16, 3, { pad: 1 }), [1, 16, 3, 4], 'NHWC', 'winograd_f4x4'),
+    shape('winograd 4x4, 2 images', conv(16, 24, 3, { pad: 1 }), [2, 16, 13, 11], 'NHWC', 'winograd_f4x4'),
+    shape('winograd 4x4 NCHW out', conv(16, 24, 3, { pad: 1 }), [1, 16, 17, 9], 'NCHW', 'winograd_f4x4'),
+    shape('winograd 2x2 dilation 4', conv(32, 32, 3, { pad: 4, dilation: 4 }), [1, 32, 14, 15], 'NHWC', 'winograd_f2x2'),
     // transposed: the gemm into col
     shape('deconv col2im', deconv(8, 8, 3, { stride: 2, pad: 1 }), [2, 8, 5, 3], 'NHWC', 'deconv_gemm_col2im'),
     shape('deconv tiles NCHW out', deconv(8, 24, 2, { stride: 2 }), [1, 8, 3, 5], 'NCHW', 'deconv_gemm_tiles'),

@@ -263,7 +263,7 @@ function choice(p: Packing, kernel: KernelId, g: Geometry, input: Layout, output
 
 /** The kernels split.ts splits across the pool. */
 const SPLIT_KERNELS: ReadonlySet<KernelId> = new Set<KernelId>([
-  'igemm', 'igemm-rows', 'deconv-col2im', 'deconv-tiles', 'pointwise-nchw', 'im2col-nchw', 'dwconv', 'dwconv-nchw',
+  'igemm', 'igemm-rows', 'winograd', 'deconv-col2im', 'deconv-tiles', 'pointwise-nchw', 'im2col-nchw', 'dwconv', 'dwconv-nchw',
   'dwconv1d-ncw',
 ]);
 

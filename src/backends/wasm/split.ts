@@ -22,6 +22,9 @@
  * thread with its own row scratch (pool.run's perThread). The NHWC depthwise kernel
  * (run_dwconv2d_nhwc_f32): per image, runs of output rows, the task's first row oy0 given as the
  * top padding padTop - oy0*strideH (every kernel computes a row from oy*strideH - padTop alone).
+ *
+ * Winograd (run_conv2d_winograd_blocks_f32): runs of its blocks of T tiles, each thread with its
+ * own ind, v, m and tile starts (one scratch block per thread, its indirection built for its v).
  */
 import type { Pool } from './pool.js';
 
@@ -157,6 +160,35 @@ export class Split {
   private dw2d = -1;
   private dw1d = -1;
   private dwNhwc = -1;
+  private wino = -1;
+
+  /** Tiles per Winograd block when splitting: at most `T`, enough blocks for every thread, even. */
+  static winogradT(tiles: number, T: number, threads: number): number {
+    const t = Math.min(T, Math.max(2, Math.ceil(tiles / (TASKS_PER_THREAD * threads))));
+    return t + (t & 1);
+  }
+
+  /**
+   * run_conv2d_winograd_blocks_f32 over runs of blocks: `args` are its arguments before b0 and b1
+   * (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
+   */
+  winograd(args: readonly number[], blocks: number, scratchBytes: number): void {
+    const id = this.wino >= 0 ? this.wino : (this.wino = this.pool.fn('run_conv2d_winograd_blocks_f32'));
+    const runs = Math.min(blocks, TASKS_PER_THREAD * this.pool.size);
+    const per = Math.ceil(blocks / runs);
+    const tasks = Math.ceil(blocks / per);
+    const argc = args.length + 2;
+    const t = this.pool.table(tasks, argc);
+    let o = 0;
+    for (let r = 0; r < tasks; r++) {
+      t[o] = id;
+      for (let i = 0; i < args.length; i++) t[o + 1 + i] = args[i];
+      t[o + 1 + args.length] = r * per;
+      t[o + 2 + args.length] = Math.min(blocks, (r + 1) * per);
+      o += argc + 1;
+    }
+    this.pool.run(tasks, { arg: 4, bytes: scratchBytes });
+  }
 
   /**
    * run_dwconv2d_nhwc_f32(x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW,

@@ -50,7 +50,8 @@ export class ConvKernel extends BaseKernel {
     const taps = kD * kH * kW;
     this.padded = this.newScratch();
     this.ind = this.newScratch();
-    this.winoScratch = new WinogradScratch(this.newScratch(), this.newScratch(), this.newScratch(), this.newScratch());
+    this.winoScratch = new WinogradScratch(this.newScratch(), this.newScratch(), this.newScratch(), this.newScratch(),
+      this.newScratch());
     // groups of 4 add the group's channel offset to padding taps too: its zero row spans all channels
     const zeroFloats = p.tile === 'groups4' ? cin : cinG;
     let w = 0;
@@ -97,7 +98,7 @@ export class ConvKernel extends BaseKernel {
         // runs the igemm, which propagates it as PyTorch does (the check is one pass over x)
         if (this.ex.all_finite_f32(x, inLength(g)) === 1) {
           this.winoScratch.run(this.ex, g, this.packing.winograd as 2 | 4, this.wino, this.biasRow, this.zero, x, out,
-            outPlane);
+            outPlane, choice.threads > 1 ? this.split : undefined);
           return;
         }
         this.packIgemm();

@@ -7,6 +7,7 @@ import type { Geometry } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
 import { indirectionLength, packedGemmFloats, Scratch } from '../scratch.js';
+import { Split } from '../split.js';
 
 /** Transformed inputs and products per block of tiles (see runWinograd). */
 const WINOGRAD_BLOCK_BYTES = 1 << 20;
@@ -73,8 +74,32 @@ export function weightsFromWinograd(f32: Float32Array, packedU: number, m: 2 | 4
 /** The scratch of one Winograd layer, sized per input. */
 export class WinogradScratch {
   private key = '';
+  private blocksKey = '';
+  /** `blocks`: the threads' scratch blocks of a split run (split.ts). */
   constructor(private readonly v: Scratch, private readonly m: Scratch, private readonly ind: Scratch,
-    private readonly tab: Scratch) {}
+    private readonly tab: Scratch, private readonly blocks?: Scratch) {}
+
+  /** The run over the pool: blocks of fewer tiles if that gives every thread some, a scratch block per thread. */
+  private runSplit(ex: WasmExports, split: Split, g: Geometry, tile: 2 | 4, packedU: number, bias: number,
+    zero: number, x: number, out: number, outPlane: number, tiles: number, T0: number): void {
+    const E = (tile + 2) ** 2;
+    const T = Split.winogradT(tiles, T0, split.size);
+    const bytes = ex.winograd_scratch_bytes(g.c, g.cout, g.oh, g.ow, T, tile);
+    const s = this.blocks!;
+    const moved = s.ensure(bytes * split.size);
+    const mr = ex.GEMM_MR.value as number;
+    const key = `${s.ptr},${T},${bytes},${g.c}`;
+    if (moved || key !== this.blocksKey) {
+      const indBytes = (Math.ceil(E * T / mr) * mr * 4 + 15) & ~15;
+      for (let i = 0; i < split.size; i++) {
+        const base = s.ptr + i * bytes;
+        ex.build_rows_indirection(base, base + indBytes, E * T, g.c * 4, mr);
+      }
+      this.blocksKey = key;
+    }
+    split.winograd([x, packedU, bias, out, s.ptr, zero, g.n, g.h, g.w, g.c, g.cout, g.oh, g.ow, g.padTop, g.padLeft,
+      g.dilationH, T, g.min, g.max, outPlane, tile], Math.ceil(tiles / T), bytes);
+  }
 
   /**
    * Runs F(m x m, 3x3) over blocks of T tiles: T even (the rows indirection pairs rows), the
@@ -82,7 +107,7 @@ export class WinogradScratch {
    * but at least 1024 / E tiles, so the E U[e] are streamed once per block.
    */
   run(ex: WasmExports, g: Geometry, tile: 2 | 4, packedU: number, bias: number, zero: number, x: number, out: number,
-    outPlane: number): void {
+    outPlane: number, split?: Split): void {
     const cin = g.c;
     const cout = g.cout;
     const E = (tile + 2) ** 2;
@@ -98,6 +123,10 @@ export class WinogradScratch {
     let T = Math.max(Math.ceil(1024 / E), Math.floor(WINOGRAD_BLOCK_BYTES / (4 * E * (cin + cout))));
     T = Math.min(T, tiles);
     T += T & 1;
+    if (split !== undefined && this.blocks !== undefined) {
+      this.runSplit(ex, split, g, tile, packedU, bias, zero, x, out, outPlane, tiles, T);
+      return;
+    }
     const moved = this.v.ensure(E * T * cin * 4);
     this.m.ensure(E * T * cout * 4);
     const mr = ex.GEMM_MR.value as number;
