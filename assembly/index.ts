@@ -83,6 +83,7 @@ export {
 export {
   deconvCol2im as run_deconv_col2im_ndhwc_f32,
   deconvTilesNchw as run_deconv2d_tiles_nchw_f32,
+  deconvTilesNchwRows as run_deconv2d_tiles_nchw_rows_f32,
   clampBuffer as clamp_f32,
 } from './conv/transposed';
 export { activate as activate_f32 } from './activation';

@@ -123,6 +123,17 @@ export function deconvTilesNchw(
   col: usize, bias: usize, out: usize, n: i32, h: i32, w: i32, oh: i32, ow: i32, cout: i32,
   kH: i32, kW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
 ): void {
+  deconvTilesNchwRows(col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, vmin, vmax, 0, oh);
+}
+
+/**
+ * deconvTilesNchw on output rows [oy0, oy1) of every image (a task of a split run: each output
+ * pixel receives one tap, so row ranges write disjoint pixels).
+ */
+export function deconvTilesNchwRows(
+  col: usize, bias: usize, out: usize, n: i32, h: i32, w: i32, oh: i32, ow: i32, cout: i32,
+  kH: i32, kW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32, oy0: i32, oy1: i32,
+): void {
   const planeBytes = <usize>(oh * ow) << 2;
   const tapBytes = <usize>cout << 2;
   const pixelBytes = <usize>(kH * kW) * tapBytes;
@@ -133,7 +144,7 @@ export function deconvTilesNchw(
   for (let b = 0; b < n; b++) {
     const ob = out + <usize>b * <usize>cout * planeBytes;
     const cb = col + <usize>b * <usize>(h * w) * pixelBytes;
-    for (let oy = 0; oy < oh; oy++) {
+    for (let oy = oy0; oy < oy1; oy++) {
       const orow = ob + (<usize>(oy * ow) << 2);
       let ox = 0;
       if (oy < oyEnd) {

@@ -174,6 +174,10 @@ export interface WasmExports {
   /** groups 1, stride = kernel, dilation 1: (col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max), NCHW out */
   run_deconv2d_tiles_nchw_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number, max: number): void;
+  /** run_deconv2d_tiles_nchw_f32 on output rows [oy0, oy1) of every image */
+  run_deconv2d_tiles_nchw_rows_f32(col: number, bias: number, out: number, n: number, h: number, w: number,
+    oh: number, ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number,
+    max: number, oy0: number, oy1: number): void;
   clamp_f32(p: number, count: number, min: number, max: number): void;
   /**
    * (out, rows, channels, plane, kind, alpha, prelu): an activation in place on rows x channels

@@ -283,6 +283,9 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     // transposed: the gemm into col
     shape('deconv col2im', deconv(8, 8, 3, { stride: 2, pad: 1 }), [2, 8, 5, 3], 'NHWC', 'deconv_gemm_col2im'),
     shape('deconv tiles NCHW out', deconv(8, 24, 2, { stride: 2 }), [1, 8, 3, 5], 'NCHW', 'deconv_gemm_tiles'),
+    // the tiled col2im over runs of output rows: a crop, 2 images, channels not a multiple of 4
+    shape('deconv tiles NCHW out, cropped', deconv(8, 6, 3, { stride: 3, pad: 1 }), [2, 8, 4, 5], 'NCHW', 'deconv_gemm_tiles'),
+    shape('deconv tiles NCHW out, 1 row', deconv(4, 8, 2, { stride: 2 }), [1, 4, 1, 9], 'NCHW', 'deconv_gemm_tiles'),
   ];
 })();
 

@@ -23,6 +23,10 @@
  * (run_dwconv2d_nhwc_f32): per image, runs of output rows, the task's first row oy0 given as the
  * top padding padTop - oy0*strideH (every kernel computes a row from oy*strideH - padTop alone).
  *
+ * The transposed convolution's col2im where the taps tile the output (run_deconv2d_tiles_nchw_rows_f32):
+ * per image, runs of output rows (each output pixel receives one tap). The general col2im adds
+ * several taps into one output pixel and stays on the caller's thread.
+ *
  * Winograd (run_conv2d_winograd_blocks_f32): runs of its blocks of T tiles, each thread with its
  * own ind, v, m and tile starts (one scratch block per thread, its indirection built for its v).
  */
@@ -161,6 +165,32 @@ export class Split {
   private dw1d = -1;
   private dwNhwc = -1;
   private wino = -1;
+  private tiles = -1;
+
+  /**
+   * run_deconv2d_tiles_nchw_f32(col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min,
+   * max) over runs of output rows per image.
+   */
+  deconvTiles(args: readonly number[]): void {
+    const [col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max] = args;
+    const id = this.tiles >= 0 ? this.tiles : (this.tiles = this.pool.fn('run_deconv2d_tiles_nchw_rows_f32'));
+    const runsPerImage = Math.min(oh, Math.max(1, Math.ceil(TASKS_PER_THREAD * this.pool.size / n)));
+    const per = Math.ceil(oh / runsPerImage);
+    const runs = Math.ceil(oh / per);
+    const t = this.pool.table(n * runs, 17);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      for (let r = 0; r < runs; r++) {
+        t[o] = id;
+        t[o + 1] = col + b * h * w * kH * kW * cout * 4; t[o + 2] = bias; t[o + 3] = out + b * cout * oh * ow * 4;
+        t[o + 4] = 1; t[o + 5] = h; t[o + 6] = w; t[o + 7] = oh; t[o + 8] = ow; t[o + 9] = cout; t[o + 10] = kH;
+        t[o + 11] = kW; t[o + 12] = padTop; t[o + 13] = padLeft; t[o + 14] = min; t[o + 15] = max;
+        t[o + 16] = r * per; t[o + 17] = Math.min(oh, (r + 1) * per);
+        o += 18;
+      }
+    }
+    this.pool.run(n * runs);
+  }
 
   /** Tiles per Winograd block when splitting: at most `T`, enough blocks for every thread, even. */
   static winogradT(tiles: number, T: number, threads: number): number {

@@ -54,6 +54,11 @@ export class DeconvKernel extends BaseKernel {
     } else if (choice.kernel === 'deconv-tiles') {
       // the col2im writes the planes itself: no bias pass, no read-modify-write, no transpose
       this.gemmCol(g, x, choice.threads);
+      if (choice.threads > 1 && this.split !== undefined) {
+        this.split.deconvTiles([this.col.ptr, this.bias, out, g.n, g.h, g.w, g.oh, g.ow, g.cout, g.kH, g.kW, g.padTop,
+          g.padLeft, g.min, g.max]);
+        return;
+      }
       this.ex.run_deconv2d_tiles_nchw_f32(this.col.ptr, this.bias, out, g.n, g.h, g.w, g.oh, g.ow, g.cout,
         g.kH, g.kW, g.padTop, g.padLeft, g.min, g.max);
     } else {
