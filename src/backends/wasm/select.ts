@@ -309,6 +309,10 @@ export function selectRun(packings: readonly Packing[], geoms: readonly Geometry
   const c = selectPath(packings, geoms, layout, apart);
   if (threads <= 1) return c;
   const stages = Object.freeze(c.stages.map((s, i) => withThreads(s, geoms[i], threads)));
+  // a split stage runs on whole planes: the band copies would run on the caller's thread alone,
+  // a pool run per band
+  const banded = c.path === 'nchw-pixel-bands' || c.path === 'nchw-channel-bands';
+  if (banded && stages[0].threads > 1) return Object.freeze({ path: 'nchw-planes', stages, band: 0 });
   return Object.freeze({ ...c, stages });
 }
 
