@@ -594,7 +594,7 @@ export class Pool {
     o.exports.set_thread_scratch(this.scratch[0]);
     // a task table for the splits' usual sizes (8 tasks a thread of up to MAX_TASK_ARGS), taken
     // now, so that calls after init() do not grow the memory in use
-    this.growTable(Math.max(64, 8 * o.threads * (MAX_TASK_ARGS + 1)));
+    if (o.heap.memory === o.memory) this.growTable(Math.max(64, 8 * o.threads * (MAX_TASK_ARGS + 1)));
     const spawned = o.spawned ?? spawnWorkers(o.threads - 1);
     const fail = (why: string): Promise<never> => {
       spawned.dispose();
