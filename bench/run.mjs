@@ -140,13 +140,14 @@ export async function runSuite(o) {
   meta.budgets = o.quick ? { all: BUDGETS.quick } : { layers: BUDGETS.full, kernels: BUDGETS.short, copy: BUDGETS.short };
   meta.primaryLayout = o.layouts[0];
 
-  // Initialise every wanted path; `init` keeps earlier modules loaded, so all stay usable.
+  // Initialise every wanted path; `init` keeps earlier modules loaded, so all stay usable. One
+  // thread, as the peers run (builds from before threads ignore the option).
   const paths = [];
   meta.initMs = {};
   for (const p of o.paths) {
     try {
       const t = performance.now();
-      const got = await lib.init({ backend: p });
+      const got = await lib.init({ backend: p, threads: 1 });
       meta.initMs[p] = +(performance.now() - t).toFixed(2);
       if (got !== p) { notes.push(`path ${p}: init resolved to ${got}; skipped`); continue; }
       paths.push(p);
@@ -155,7 +156,7 @@ export async function runSuite(o) {
     }
   }
   try {
-    meta.autoBackend = await lib.init();
+    meta.autoBackend = await lib.init({ threads: 1 });
   } catch (e) {
     notes.push(`init('auto') failed: ${e.message}`);
   }
