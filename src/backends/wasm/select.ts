@@ -179,9 +179,6 @@ function pointwiseNchwFits(p: Packing, g: Geometry): boolean {
   return p.family === 'conv' && p.pointwiseNchw && unpaddedStride1(g) && g.d * g.h * g.w >= NCHW_POINTWISE_MIN_PLANE;
 }
 
-/** Whether the stage reads padded values that are not zeros (backends/pad.ts). */
-const moded = (g: Geometry): boolean => needsPaddedCopy(g);
-
 function dwNchwFits(g: Geometry): boolean {
   return g.kH === 3 && g.kW === 3 && g.dilationW === 1 &&
     ((g.strideW === 1 && g.ow >= DW_NCHW_MIN_OW_S1) || (g.strideW === 2 && g.ow >= DW_NCHW_MIN_OW_S2));
@@ -193,7 +190,7 @@ const dw1dFits = (p: Packing, g: Geometry): boolean =>
 
 /** The kernel that reads and writes NCHW planes for this geometry, if any. */
 function planesKernel(p: Packing, g: Geometry): KernelId | undefined {
-  if (moded(g)) return undefined;
+  if (needsPaddedCopy(g)) return undefined;
   if (dw1dFits(p, g)) return 'dwconv1d-ncw';
   if (p.family === 'dw') return dwNchwFits(g) ? 'dwconv-nchw' : undefined;
   if (p.family !== 'conv') return undefined;
@@ -291,7 +288,7 @@ function withThreads(s: StageChoice, g: Geometry, threads: number): StageChoice 
  * values through its indirection buffer; any other kernel runs on a padded copy.
  */
 function nhwcChoice(p: Packing, g: Geometry, output: Layout): StageChoice {
-  if (!moded(g)) return choice(p, nhwcKernel(p, g), g, 'NHWC', output);
+  if (!needsPaddedCopy(g)) return choice(p, nhwcKernel(p, g), g, 'NHWC', output);
   const pg = paddedGeometry(g);
   const k = nhwcKernel(p, pg);
   if (k === 'igemm') return choice(p, 'igemm', g, 'NHWC', output);
