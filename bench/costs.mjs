@@ -10,6 +10,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { Rng } from './rng.cjs';
 
 const args = process.argv.slice(2);
 const arg = (name, dflt) => {
@@ -21,8 +22,8 @@ const MS = Number(arg('ms', 120));
 const lib = await import(pathToFileURL(resolve(arg('lib', 'dist/index.js'))).href);
 const backend = await lib.init({ threads: 1 }).catch(() => lib.init());
 
-let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+const rng = new Rng(7);
+const rand = () => rng.uniform(-0.5, 0.5);
 const filled = (n) => Float32Array.from({ length: n }, rand);
 const prod = (a) => a.reduce((x, y) => x * y, 1);
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];

@@ -16,16 +16,9 @@
  * as a real-time caller would.
  */
 import { execSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { arg, loadLibrary, outputs, random, weights1d } from './stream-net.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
 const SECONDS = Number(arg('seconds', '10'));
 const ROUNDS = Number(arg('rounds', '5'));
 const BACKEND = arg('backend', 'auto');
@@ -35,7 +28,7 @@ const C = 64;
 const K = 3;
 const DILATIONS = [1, 2, 4, 8];
 
-const sc = await import(join(root, 'dist', 'index.js'));
+const sc = await loadLibrary();
 const backend = await sc.init({ backend: BACKEND, threads: 1 });
 
 function host() {
@@ -48,19 +41,9 @@ function host() {
   return os.cpus()[0]?.model ?? 'unknown';
 }
 
-const random = (n, seed) => {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-};
 const ncw = LAYOUT === 'NCW';
-const weights = (i) => ({ data: random(C * C * K, 11 + i).map((v) => v * 0.25), shape: ncw ? [C, C, K] : [K, C, C] });
-const net = sc.createSequence(DILATIONS.map((d, i) => sc.createConv1d(weights(i), {
-  padding: 'causal', dilation: d, bias: random(C, 99 + i).map((v) => v * 0.1), activation: 'relu', layout: LAYOUT,
+const net = sc.createSequence(DILATIONS.map((d, i) => sc.createConv1d(weights1d(LAYOUT, C, C, K, 11 + i, 0.125), {
+  padding: 'causal', dilation: d, bias: random(C, 99 + i, 0.05), activation: 'relu', layout: LAYOUT,
 })));
 
 const steps = Math.round(SECONDS * RATE);
@@ -86,13 +69,7 @@ const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 const quantile = (a, q) => [...a].sort((p, r) => p - r)[Math.min(a.length - 1, Math.floor(q * a.length))];
 
 const stream = net.stream();
-const outs = new Map();
-const outFor = (t) => {
-  const k = stream.outputSteps(t);
-  let o = outs.get(k);
-  if (!o) outs.set(k, (o = new Float32Array(C * k)));
-  return o;
-};
+const outFor = outputs(stream, C);
 
 const cpuMs = () => {
   const u = process.cpuUsage();

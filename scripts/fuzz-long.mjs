@@ -30,6 +30,7 @@
 import * as sc from '../dist/index.js';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { Rng } from '../bench/rng.cjs';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -55,23 +56,18 @@ const LARGE_LIMITS = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// RNG (mulberry32, as tests/helpers/reference.ts)
+// RNG: the tests' seeded generator (bench/rng.cjs), with the draws the cases make
 
 function rngOf(seed) {
-  let s = seed >>> 0;
-  const next = () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  const next = rng.next;
   return {
     next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
+    int: (lo, hi) => rng.int(lo, hi),
     pick: (a) => a[Math.floor(next() * a.length)],
     array: (n, scale = 1) => {
       const a = new Float32Array(n);
-      for (let i = 0; i < n; i++) a[i] = (2 * next() - 1) * scale;
+      for (let i = 0; i < n; i++) a[i] = rng.uniform(-scale, scale);
       return a;
     },
   };

@@ -7,11 +7,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { Rng } from '../bench/rng.cjs';
 
 const s = await import(pathToFileURL(resolve(process.argv[2] ?? 'dist/index.js')).href);
 await s.init({ threads: 1 });
-let seed = 3;
-const r = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+const rng = new Rng(3);
+const r = () => rng.uniform(-0.5, 0.5);
 const x = { data: Float32Array.from({ length: 64 * 56 * 56 }, r), shape: [1, 64, 56, 56] };
 const w = { data: Float32Array.from({ length: 64 * 64 * 9 }, () => r() * 0.1), shape: [64, 64, 3, 3] };
 const acts = ['none', 'sigmoid', 'silu', 'gelu', 'hardSwish', 'elu'];

@@ -9,40 +9,24 @@
  *
  *   npm run build:ts && node scripts/relaxed-node.mjs tools/stream-soak.mjs [--minutes 60] [--backend js] [--layout NWC]
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, loadLibrary, outputs, random, weights1d } from '../bench/stream-net.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const arg = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
 const MINUTES = Number(arg('minutes', '60'));
 const RSS_MB = Number(arg('rss-mb', '16'));
 const LAYOUT = arg('layout', 'NCW');
 const RATE = 16000;
 const CHUNK = 160;
 
-const sc = await import(join(root, 'dist', 'index.js'));
+const sc = await loadLibrary();
 const backend = await sc.init({ backend: arg('backend', 'auto'), threads: 1 });
 
-const random = (n, seed) => {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = (s / 2 ** 32 - 0.5) * 0.5;
-  }
-  return a;
-};
 const ncw = LAYOUT === 'NCW';
-/** Weights [Cout, Cin, k] (conv) or [Cin, Cout, k] (transposed) in the layout's order. */
-const w = (a, b, k, seed) => ({ data: random(a * b * k, seed), shape: ncw ? [a, b, k] : [k, b, a] });
+const w = (a, b, k, seed) => weights1d(LAYOUT, a, b, k, seed, 0.25);
+const bias = (n, seed) => random(n, seed, 0.25);
 const net = sc.createSequence([
-  sc.createConv1d(w(16, 1, 5, 1), { padding: 'causal', bias: random(16, 2), activation: 'relu', layout: LAYOUT }),
+  sc.createConv1d(w(16, 1, 5, 1), { padding: 'causal', bias: bias(16, 2), activation: 'relu', layout: LAYOUT }),
   sc.createConv1d(w(16, 16, 3, 3), { padding: 'same', dilation: 2, paddingMode: 'reflect', activation: 'tanh', layout: LAYOUT }),
-  sc.createConvTranspose1d(w(16, 8, 4, 4), { stride: 2, padding: 1, bias: random(8, 5), layout: LAYOUT }),
+  sc.createConvTranspose1d(w(16, 8, 4, 4), { stride: 2, padding: 1, bias: bias(8, 5), layout: LAYOUT }),
   sc.createConv1d(w(1, 8, 3, 6), { stride: 2, padding: 'causal', paddingMode: 'replicate', layout: LAYOUT }),
 ]);
 const stream = net.stream();
@@ -51,7 +35,7 @@ const pushes = Math.round((MINUTES * 60 * RATE) / CHUNK);
 const perTen = Math.round((10 * 60 * RATE) / CHUNK);
 const perMinute = Math.round((60 * RATE) / CHUNK);
 const chunk = { data: new Float32Array(CHUNK), shape: ncw ? [1, 1, CHUNK] : [1, CHUNK, 1] };
-const outs = new Map();
+const outFor = outputs(stream, 1);
 let phase = 0;
 let checksum = 0;
 
@@ -76,9 +60,7 @@ for (let i = 0; i < pushes; i++) {
   // a chirp: the data change every push
   const d = chunk.data;
   for (let j = 0; j < CHUNK; j++, phase++) d[j] = Math.sin(phase * (0.01 + 1e-9 * phase)) * 0.5;
-  const k = stream.outputSteps(CHUNK);
-  let out = outs.get(k);
-  if (!out) outs.set(k, (out = new Float32Array(k)));
+  const out = outFor(CHUNK);
   stream.push(chunk, { out });
   checksum += out[0];
   if (i + 1 === perMinute) {

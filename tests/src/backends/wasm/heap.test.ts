@@ -5,6 +5,7 @@
  */
 import { Heap, ALIGN, OVERREAD, MAX_MEMORY_BYTES } from '../../../../src/backends/wasm/heap';
 import { ConvError } from '../../../../src/errors';
+import { mulberry32 } from '../../../../bench/rng.cjs';
 
 const PAGE = 65536;
 
@@ -119,8 +120,7 @@ describe('Heap', () => {
   test('many random alloc/free cycles keep blocks disjoint and bytesInUse exact', () => {
     const mem = new WebAssembly.Memory({ initial: 1 });
     const heap = new Heap(mem, 0);
-    let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const rand = mulberry32(42);
     const live = new Map<number, number>();
     for (let i = 0; i < 2000; i++) {
       if (live.size > 0 && rand() < 0.45) {
