@@ -1,12 +1,14 @@
 /**
  * The activations of API.md that are not a clamp (relu, relu6 and clip are the kernels' own
  * min/max), applied to a stage's output right after its kernel wrote it, in place:
- * PyTorch's formulas, so that NaN and infinities come out as they do there. Vector code on the
- * SIMD builds: exp by range reduction and a degree-6 polynomial, erfc by Abramowitz and Stegun
- * 7.1.26 (both far inside API.md's tolerance over the whole float range); NativeMathf on the
- * scalar build and on tails.
+ * PyTorch's formulas, so that NaN and infinities come out as they do there. exp by range
+ * reduction and a degree-5 polynomial; erf by a rational function of degree 11/8 (odd/even, as
+ * XNNPACK's vgelu), saturated to +-1 where erf is 1 to float precision; both far inside API.md's
+ * tolerance over the whole float range (docs/performance.md#activation-math). The scalar forms
+ * repeat the vector forms' arithmetic operation for operation, so a tail lane, the scalar build
+ * and any split of a buffer between threads give the same bits as the vector loop.
  */
-import { vclamp } from './simd';
+import { clampf, vclamp } from './simd';
 
 export const ACT_SIGMOID = 1;
 export const ACT_TANH = 2;
@@ -19,108 +21,81 @@ export const ACT_LEAKY_RELU = 8;
 export const ACT_ELU = 9;
 export const ACT_PRELU = 10;
 
-// --- scalar forms (the scalar build, tails, and the reference for the vector forms' tests)
+/**
+ * The constants, in static memory: V8 rebuilds a v128 constant at every use inside a loop, where
+ * a splatting load from this table (in L1) is one instruction. Read-only, so every instance of a
+ * threaded build may share it. Coefficients fitted by tools/fit-activations.py.
+ */
+const KTABLE: usize = memory.data<f32>([
+  -87.33, 88.72, // exp's input range: 2^-126 and +inf at the ends
+  12582912.0, 1.44269504088896341, 0.6931471805599453, // 1.5 * 2^23, log2(e), ln(2)
+  4.9999234080e-01, 1.6667114198e-01, 4.1889928281e-02, 8.3124516532e-03, // exp(r) = 1 + r + r^2 (e2 + e3 r + e4 r^2 + e5 r^3)
+  1.0, 2.0, 0.0, 0.5, 3.0, 6.0,
+  -1.5957691216057308, 0.044715, // -2 sqrt(2 / pi), and gelu-tanh's cubic term
+  5.2, -5.2, // |x| beyond which erf(x / sqrt 2) is +-1 in float
+  7.9788351059e-01, 1.2048871070e-01, 1.2156855315e-02, 8.2289427519e-04, 1.0739926438e-05, -3.2308566489e-08, // erf numerator
+  3.1766799092e-01, 4.3197602034e-02, 3.2513695769e-03, 1.3820250751e-04, // erf denominator (1 + ...)
+  -0.0,
+], 16);
+const LO = 0, HI = 1, MAGIC = 2, LOG2E = 3, LN2 = 4, E2 = 5, E3 = 6, E4 = 7, E5 = 8;
+const ONE = 9, TWO = 10, ZERO = 11, HALF = 12, THREE = 13, SIX = 14, GT_U = 15, GT_C = 16;
+const ERF_MAX = 17, ERF_MIN = 18, P0 = 19, P1 = 20, P2 = 21, P3 = 22, P4 = 23, P5 = 24;
+const Q1 = 25, Q2 = 26, Q3 = 27, Q4 = 28, SIGN = 29;
 
+/** Constant i of KTABLE on 4 lanes. */
 // @ts-ignore: decorator
 @inline
-function erfcPoly(a: f32): f32 {
-  // erfc(a) for a >= 0: t * poly(t) * exp(-a^2), t = 1 / (1 + p a)
-  const t: f32 = 1.0 / (1.0 + 0.3275911 * a);
-  const poly: f32 = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return poly * Mathf.exp(-a * a);
+function K(i: i32): v128 {
+  return v128.load32_splat(KTABLE + (<usize>i << 2));
 }
 
-/** 0.5 * x * (1 + erf(x / sqrt 2)), with 1 + erf taken as erfc for negative x (no cancellation). */
+/** Constant i of KTABLE. */
 // @ts-ignore: decorator
 @inline
-function geluf(x: f32): f32 {
-  const a = Mathf.abs(x) * 0.70710678118654752;
-  const q = erfcPoly(a);
-  return 0.5 * x * (x >= 0 ? 2.0 - q : q);
-}
-
-function actf(x: f32, kind: i32, alpha: f32): f32 {
-  switch (kind) {
-    case ACT_SIGMOID:
-      return 1.0 / (1.0 + Mathf.exp(-x));
-    case ACT_TANH:
-      return 1.0 - 2.0 / (Mathf.exp(2.0 * x) + 1.0);
-    case ACT_SILU:
-      return x / (1.0 + Mathf.exp(-x));
-    case ACT_HARD_SIGMOID:
-      return min<f32>(max<f32>(x + 3.0, 0.0), 6.0) / 6.0;
-    case ACT_HARD_SWISH:
-      return x * (min<f32>(max<f32>(x + 3.0, 0.0), 6.0) / 6.0);
-    case ACT_GELU:
-      return geluf(x);
-    case ACT_GELU_TANH: {
-      const u: f32 = 0.7978845608028654 * (x + 0.044715 * x * x * x);
-      return 0.5 * x * (2.0 - 2.0 / (Mathf.exp(2.0 * u) + 1.0));
-    }
-    case ACT_LEAKY_RELU:
-      return x > 0 ? x : alpha * x;
-    case ACT_ELU:
-      return x > 0 ? x : alpha * (Mathf.exp(x) - 1.0);
-    default:
-      return x;
-  }
+function k(i: i32): f32 {
+  return load<f32>(KTABLE + (<usize>i << 2));
 }
 
 // --- vector forms
 
 /**
- * The vector forms' constants, each splatted to 4 lanes, in static memory: V8 rebuilds a v128
- * constant from two 64-bit moves at every use inside a loop, where one load from this table
- * (in L1) costs one instruction. Read-only, so every instance of a threaded build may share it.
- */
-const KTABLE: usize = memory.data<f32>([-87.33, -87.33, -87.33, -87.33, 88.72, 88.72, 88.72, 88.72, 12582912.0, 12582912.0, 12582912.0, 12582912.0, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 0.6931471805599453, 0.6931471805599453, 0.6931471805599453, 0.6931471805599453, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 1.0, 1.0, 1.0, 1.0, Infinity, Infinity, Infinity, Infinity, 0.70710678118654752, 0.70710678118654752, 0.70710678118654752, 0.70710678118654752, 0.3275911, 0.3275911, 0.3275911, 0.3275911, 1.061405429, 1.061405429, 1.061405429, 1.061405429, -1.453152027, -1.453152027, -1.453152027, -1.453152027, 1.421413741, 1.421413741, 1.421413741, 1.421413741, -0.284496736, -0.284496736, -0.284496736, -0.284496736, 0.254829592, 0.254829592, 0.254829592, 0.254829592, 2.0, 2.0, 2.0, 2.0, 0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 3.0, 3.0, 3.0, 3.0, 6.0, 6.0, 6.0, 6.0, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.7978845608028654, 0.044715, 0.044715, 0.044715, 0.044715], 16);
-
-/** Constant i of KTABLE. */
-// @ts-ignore: decorator
-@inline
-function K(i: i32): v128 {
-  return v128.load(KTABLE + (<usize>i << 4));
-}
-
-/**
  * exp on 4 lanes: 2^n * p(r), x = n ln 2 + r, after clamping x to [-87.33, 88.72]: the ends give
- * about 1e-38 and +inf (n = 128), which is what every activation here needs of exp at
- * +-infinity, and a NaN stays NaN through the clamp. n is rounded by adding 1.5 * 2^23 (its low
- * mantissa bits are then n), which also gives 2^n's exponent bits without a float-to-int
- * conversion (a long sequence on x64).
+ * 2^-126 and +inf (n = 128), which is what every activation here needs of exp at +-infinity, and
+ * a NaN stays NaN through the clamp. n is rounded by adding 1.5 * 2^23 (its low mantissa bits are
+ * then n), which also gives 2^n's exponent bits without a float-to-int conversion.
  */
 // @ts-ignore: decorator
 @inline
 function vexp(x: v128): v128 {
-  const xc = vclamp(x, K(0), K(1));
-  const t = f32x4.add(f32x4.mul(xc, K(3)), K(2));
-  const n = f32x4.sub(t, K(2));
-  const r = f32x4.sub(xc, f32x4.mul(n, K(4)));
-  // 1 + r + r^2 (c0 + c1 r + c2 r^2 + c3 r^3 + c4 r^4 + c5 r^5) by Estrin's scheme
+  const xc = vclamp(x, K(LO), K(HI));
+  const t = f32x4.add(f32x4.mul(xc, K(LOG2E)), K(MAGIC));
+  const n = f32x4.sub(t, K(MAGIC));
+  const r = f32x4.sub(xc, f32x4.mul(n, K(LN2)));
   const r2 = f32x4.mul(r, r);
-  const r4 = f32x4.mul(r2, r2);
-  const q01 = f32x4.add(f32x4.mul(K(10), r), K(11));
-  const q23 = f32x4.add(f32x4.mul(K(8), r), K(9));
-  const q45 = f32x4.add(f32x4.mul(K(6), r), K(7));
-  const q = f32x4.add(f32x4.add(q01, f32x4.mul(q23, r2)), f32x4.mul(q45, r4));
-  const p = f32x4.add(f32x4.mul(q, r2), f32x4.add(r, K(12)));
+  const q = f32x4.add(f32x4.add(f32x4.mul(K(E3), r), K(E2)), f32x4.mul(r2, f32x4.add(f32x4.mul(K(E5), r), K(E4))));
+  const p = f32x4.add(f32x4.mul(q, r2), f32x4.add(r, K(ONE)));
   return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
 }
 
+/** 0.5 x (1 + erf(x / sqrt 2)), erf as x P(x^2) / Q(x^2) on |x| <= 5.2 and +-1 beyond. */
 // @ts-ignore: decorator
 @inline
 function vgelu(x: v128): v128 {
-  const a = f32x4.mul(f32x4.abs(x), K(14));
-  const t = f32x4.div(K(12), f32x4.add(K(12), f32x4.mul(a, K(15))));
-  // t (a1 + a2 t + a3 t^2 + a4 t^3 + a5 t^4), Estrin's scheme; exp(-a^2) alongside
-  const e = vexp(f32x4.neg(f32x4.mul(a, a)));
-  const t2 = f32x4.mul(t, t);
-  const p12 = f32x4.add(f32x4.mul(K(19), t), K(20));
-  const p34 = f32x4.add(f32x4.mul(K(17), t), K(18));
-  const poly = f32x4.add(f32x4.add(p12, f32x4.mul(p34, t2)), f32x4.mul(K(16), f32x4.mul(t2, t2)));
-  const q = f32x4.mul(f32x4.mul(poly, t), e);
-  const onePlusErf = v128.bitselect(f32x4.sub(K(21), q), q, f32x4.ge(x, K(22)));
-  return f32x4.mul(f32x4.mul(K(23), x), onePlusErf);
+  const xc = vclamp(x, K(ERF_MIN), K(ERF_MAX));
+  const t = f32x4.mul(xc, xc);
+  let p = f32x4.add(f32x4.mul(K(P5), t), K(P4));
+  p = f32x4.add(f32x4.mul(p, t), K(P3));
+  p = f32x4.add(f32x4.mul(p, t), K(P2));
+  p = f32x4.add(f32x4.mul(p, t), K(P1));
+  p = f32x4.add(f32x4.mul(p, t), K(P0));
+  let q = f32x4.add(f32x4.mul(K(Q4), t), K(Q3));
+  q = f32x4.add(f32x4.mul(q, t), K(Q2));
+  q = f32x4.add(f32x4.mul(q, t), K(Q1));
+  q = f32x4.add(f32x4.mul(q, t), K(ONE));
+  const e = f32x4.div(f32x4.mul(xc, p), q);
+  const sat = v128.or(v128.and(x, K(SIGN)), K(ONE));
+  const erf = v128.bitselect(sat, e, f32x4.gt(f32x4.abs(x), K(ERF_MAX)));
+  return f32x4.mul(f32x4.mul(K(HALF), x), f32x4.add(K(ONE), erf));
 }
 
 /** 1 - 2 / (exp(2x) + 1): tanh with its limits at +-infinity. */
@@ -128,48 +103,117 @@ function vgelu(x: v128): v128 {
 @inline
 function vtanh(x: v128): v128 {
   const e = vexp(f32x4.add(x, x));
-  return f32x4.sub(K(12), f32x4.div(K(21), f32x4.add(e, K(12))));
+  return f32x4.sub(K(ONE), f32x4.div(K(TWO), f32x4.add(e, K(ONE))));
 }
 
 // @ts-ignore: decorator
 @inline
 function vact(x: v128, kind: i32, alpha: v128): v128 {
-  const one = K(12);
   switch (kind) {
     case ACT_SIGMOID:
-      return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+      return f32x4.div(K(ONE), f32x4.add(K(ONE), vexp(f32x4.neg(x))));
     case ACT_TANH:
       return vtanh(x);
     case ACT_SILU:
-      return f32x4.div(x, f32x4.add(one, vexp(f32x4.neg(x))));
+      return f32x4.div(x, f32x4.add(K(ONE), vexp(f32x4.neg(x))));
     case ACT_HARD_SIGMOID:
-      return f32x4.div(vclamp(f32x4.add(x, K(24)), K(22), K(25)), K(25));
+      return f32x4.div(vclamp(f32x4.add(x, K(THREE)), K(ZERO), K(SIX)), K(SIX));
     case ACT_HARD_SWISH:
       // x * (relu6(x + 3) / 6): x * 6 would overflow near the float range's end
-      return f32x4.mul(x, f32x4.div(vclamp(f32x4.add(x, K(24)), K(22), K(25)),
-        K(25)));
+      return f32x4.mul(x, f32x4.div(vclamp(f32x4.add(x, K(THREE)), K(ZERO), K(SIX)), K(SIX)));
     case ACT_GELU:
       return vgelu(x);
     case ACT_GELU_TANH: {
-      const u = f32x4.mul(K(26),
-        f32x4.add(x, f32x4.mul(K(27), f32x4.mul(x, f32x4.mul(x, x)))));
-      return f32x4.mul(f32x4.mul(K(23), x), f32x4.add(one, vtanh(u)));
+      // 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3)
+      const m2u = f32x4.mul(K(GT_U), f32x4.add(x, f32x4.mul(K(GT_C), f32x4.mul(x, f32x4.mul(x, x)))));
+      return f32x4.div(x, f32x4.add(K(ONE), vexp(m2u)));
     }
     case ACT_LEAKY_RELU:
     case ACT_PRELU:
-      return v128.bitselect(x, f32x4.mul(alpha, x), f32x4.gt(x, K(22)));
+      return v128.bitselect(x, f32x4.mul(alpha, x), f32x4.gt(x, K(ZERO)));
     case ACT_ELU:
-      return v128.bitselect(x, f32x4.mul(alpha, f32x4.sub(vexp(x), one)), f32x4.gt(x, K(22)));
+      return v128.bitselect(x, f32x4.mul(alpha, f32x4.sub(vexp(x), K(ONE))), f32x4.gt(x, K(ZERO)));
     default:
       return x;
   }
 }
 
-/** Applies activation `kind` to the `count` floats at p (a multiple of 4). */
+// --- scalar forms: the vector forms' operations, one lane
+
+// @ts-ignore: decorator
+@inline
+function sexp(x: f32): f32 {
+  const xc = clampf(x, k(LO), k(HI));
+  const t = xc * k(LOG2E) + k(MAGIC);
+  const n = t - k(MAGIC);
+  const r = xc - n * k(LN2);
+  const r2 = r * r;
+  const q = (k(E3) * r + k(E2)) + r2 * (k(E5) * r + k(E4));
+  const p = q * r2 + (r + k(ONE));
+  return p * reinterpret<f32>((reinterpret<i32>(t) + 127) << 23);
+}
+
+// @ts-ignore: decorator
+@inline
+function sgelu(x: f32): f32 {
+  const xc = clampf(x, k(ERF_MIN), k(ERF_MAX));
+  const t = xc * xc;
+  let p = k(P5) * t + k(P4);
+  p = p * t + k(P3);
+  p = p * t + k(P2);
+  p = p * t + k(P1);
+  p = p * t + k(P0);
+  let q = k(Q4) * t + k(Q3);
+  q = q * t + k(Q2);
+  q = q * t + k(Q1);
+  q = q * t + k(ONE);
+  let erf = (xc * p) / q;
+  if (Mathf.abs(x) > k(ERF_MAX)) erf = reinterpret<f32>(reinterpret<u32>(x) & 0x80000000 | reinterpret<u32>(k(ONE)));
+  return (k(HALF) * x) * (k(ONE) + erf);
+}
+
+function actf(x: f32, kind: i32, alpha: f32): f32 {
+  switch (kind) {
+    case ACT_SIGMOID:
+      return k(ONE) / (k(ONE) + sexp(-x));
+    case ACT_TANH:
+      return k(ONE) - k(TWO) / (sexp(x + x) + k(ONE));
+    case ACT_SILU:
+      return x / (k(ONE) + sexp(-x));
+    case ACT_HARD_SIGMOID:
+      return clampf(x + k(THREE), k(ZERO), k(SIX)) / k(SIX);
+    case ACT_HARD_SWISH:
+      return x * (clampf(x + k(THREE), k(ZERO), k(SIX)) / k(SIX));
+    case ACT_GELU:
+      return sgelu(x);
+    case ACT_GELU_TANH:
+      return x / (k(ONE) + sexp(k(GT_U) * (x + k(GT_C) * (x * (x * x)))));
+    case ACT_LEAKY_RELU:
+    case ACT_PRELU:
+      return x > 0 ? x : alpha * x;
+    case ACT_ELU:
+      return x > 0 ? x : alpha * (sexp(x) - k(ONE));
+    default:
+      return x;
+  }
+}
+
+/**
+ * Applies activation `kind` to the `count` floats at p (a multiple of 4), two vectors per trip
+ * so that two independent chains of the long formulas overlap.
+ */
 // @ts-ignore: decorator
 @inline
 function mapRun(p: usize, count: i32, kind: i32, va: v128): usize {
-  for (let i = 0; i + 4 <= count; i += 4) {
+  let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const a = vact(v128.load(p), kind, va);
+    const b = vact(v128.load(p, 16), kind, va);
+    v128.store(p, a);
+    v128.store(p, b, 16);
+    p += 32;
+  }
+  if (i < count) {
     v128.store(p, vact(v128.load(p), kind, va));
     p += 16;
   }
@@ -194,8 +238,8 @@ function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
       default: p = mapRun(p, n, ACT_LEAKY_RELU, va); break;
     }
   }
-  const k = kind == ACT_PRELU ? ACT_LEAKY_RELU : kind;
-  for (; p < end; p += 4) store<f32>(p, actf(load<f32>(p), k, alpha));
+  const tailKind = kind == ACT_PRELU ? ACT_LEAKY_RELU : kind;
+  for (; p < end; p += 4) store<f32>(p, actf(load<f32>(p), tailKind, alpha));
 }
 
 /**
