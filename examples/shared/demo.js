@@ -86,14 +86,30 @@ export const CASES = [
   },
 ];
 
+/** FNV-1a over the float32 words of `a`, as 8 hex digits: the bits of a result, compared exactly. */
+export function bitsHash(a) {
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < u.length; i++) {
+    const w = u[i];
+    for (let s = 0; s < 32; s += 8) h = Math.imul(h ^ ((w >>> s) & 0xff), 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
 /**
- * Runs `init()` (or `init({backend})`) and every case on the simdconv module `sc`.
- * @returns {{backend: string, initMs: number, runMs: number, cases: Array<{name: string,
- *   shape: number[], checksum: number, absSum: number, first: number[], data: number[]}>}}
+ * Runs `init()` (with `backend` and `threads` if given) and every case on the simdconv module `sc`.
+ * @returns {{backend: string, initMs: number, runMs: number, threads: {count: number,
+ *   requested: number | 'auto', reason: string}, isolated: boolean | null, cases: Array<{name: string,
+ *   shape: number[], checksum: number, absSum: number, first: number[], bits: string, data: number[]}>}}
+ *   isolated is crossOriginIsolated (null in Node)
  */
-export async function runDemo(sc, { where = 'main', backend: want } = {}) {
+export async function runDemo(sc, { where = 'main', backend: want, threads: wantThreads } = {}) {
+  const options = {};
+  if (want) options.backend = want;
+  if (wantThreads !== undefined) options.threads = wantThreads;
   const t0 = performance.now();
-  const backend = await sc.init(want ? { backend: want } : undefined);
+  const backend = await sc.init(options);
   const initMs = performance.now() - t0;
   const t1 = performance.now();
   const cases = CASES.map((c, i) => {
@@ -104,10 +120,20 @@ export async function runDemo(sc, { where = 'main', backend: want } = {}) {
       checksum += v;
       absSum += Math.abs(v);
     }
-    return { name: c.name, shape: y.shape, checksum, absSum, first: Array.from(y.data.subarray(0, 4)), data: Array.from(y.data) };
+    return { name: c.name, shape: y.shape, checksum, absSum, first: Array.from(y.data.subarray(0, 4)),
+      bits: bitsHash(y.data), data: Array.from(y.data) };
   });
-  return { where, backend, initMs, runMs: performance.now() - t1, cases };
+  const isolated = typeof globalThis.crossOriginIsolated === 'boolean' ? globalThis.crossOriginIsolated : null;
+  return { where, backend, initMs, runMs: performance.now() - t1, threads: sc.threads(), isolated, cases };
 }
+
+/** `?threads=auto` or `?threads=N` of the page's URL: what init() is asked for (undefined: its default). */
+export function threadsParam(search) {
+  const t = new URLSearchParams(search).get('threads');
+  return t === null ? undefined : t === 'auto' ? 'auto' : Number(t);
+}
+
+const escapeHtml = (t) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 const fmt = (v) => (Object.is(v, -0) ? 0 : v).toFixed(4);
 
@@ -118,38 +144,44 @@ export function resultTable(r, title) {
       `<td class="num">${fmt(c.absSum)}</td><td class="num">${c.first.map(fmt).join(' ')}</td></tr>`)
     .join('');
   return `<h2>${title}</h2>
-<p>backend <b class="backend">${r.backend}</b> &middot; init() ${r.initMs.toFixed(1)} ms &middot; ${r.cases.length} calls ${r.runMs.toFixed(1)} ms</p>
+<p>backend <b class="backend">${r.backend}</b> &middot; threads <b class="threads">${r.threads.count}</b>
+&middot; init() ${r.initMs.toFixed(1)} ms &middot; ${r.cases.length} calls ${r.runMs.toFixed(1)} ms</p>
+${r.threads.reason ? `<p class="reason">${r.threads.count === 1 ? 'one thread' : `${r.threads.count} threads`}: ${escapeHtml(r.threads.reason)}</p>` : ''}
 <table><thead><tr><th>call</th><th>output shape</th><th>sum</th><th>sum |y|</th><th>first values</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 
 /**
  * Runs the demo on this page (and in `worker` if given), shows it in `#app` and publishes it on
- * `window.__results` ({backend, initMs, cases, worker?}) for tests/browser, or `window.__error`.
- * `?backend=wasm` (or any backend name) in the page's URL asks init() for that backend.
+ * `window.__results` ({backend, initMs, threads, isolated, cases, worker?}) for tests/browser, or `window.__error`.
+ * `?backend=wasm` (or any backend name) in the page's URL asks init() for that backend, and
+ * `?threads=2` (or 'auto') for that many threads; the page shows how many it got and, if fewer,
+ * why (threads().reason: e.g. the COOP/COEP headers a page needs for threads).
  * @param sc     the simdconv module
  * @param label  the bundler's name, for the heading
- * @param worker a Worker that answers a message {backend?} with `runDemo`'s result (or {error})
+ * @param worker a Worker that answers a message {backend?, threads?} with `runDemo`'s result (or {error})
  */
 export async function showDemo(sc, label, worker) {
   const app = document.getElementById('app');
   document.head.insertAdjacentHTML('beforeend', `<style>${STYLE}</style>`);
   try {
     const want = new URLSearchParams(location.search).get('backend') ?? undefined;
-    const main = await runDemo(sc, { backend: want });
+    const threads = threadsParam(location.search);
+    const main = await runDemo(sc, { backend: want, threads });
     let html = resultTable(main, 'Main thread');
     let workerResult;
     if (worker) {
       workerResult = await new Promise((resolve, reject) => {
         worker.onmessage = (e) => (e.data.error ? reject(new Error(`worker: ${e.data.error}`)) : resolve(e.data));
         worker.onerror = (e) => reject(new Error(`worker: ${e.message}`));
-        worker.postMessage({ backend: want });
+        worker.postMessage({ backend: want, threads });
       });
       html += resultTable(workerResult, 'Web Worker');
       const same = main.cases.every((c, i) => c.data.every((v, j) => close(workerResult.cases[i].data[j], v)));
       html += `<p class="verdict">worker and main thread agree: <b>${same ? 'yes' : 'NO'}</b></p>`;
     }
-    app.innerHTML = `<p>simdconv bundled by <b>${label}</b></p>` + html;
+    app.innerHTML = `<p>simdconv bundled by <b>${label}</b> &middot; crossOriginIsolated ` +
+      `<b class="isolated">${self.crossOriginIsolated ? 'yes' : 'no'}</b></p>` + html;
     window.__results = { ...main, worker: workerResult };
   } catch (e) {
     app.innerHTML = `<p class="error">failed: ${String(e && e.stack ? e.stack : e)}</p>`;
@@ -163,11 +195,11 @@ export function close(a, b) {
   return Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-/** The worker's side: answers a message {backend?} with runDemo's result. */
+/** The worker's side: answers a message {backend?, threads?} with runDemo's result. */
 export function serveDemo(sc, scope) {
   scope.onmessage = async (e) => {
     try {
-      scope.postMessage(await runDemo(sc, { where: 'worker', backend: e.data?.backend }));
+      scope.postMessage(await runDemo(sc, { where: 'worker', backend: e.data?.backend, threads: e.data?.threads }));
     } catch (e) {
       scope.postMessage({ error: String(e && e.stack ? e.stack : e) });
     }
@@ -179,5 +211,5 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
 h1 { font-size: 20px; margin: 0 0 8px; } h2 { font-size: 16px; margin: 18px 0 6px; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
 td.num { font-family: ui-monospace, monospace; text-align: right; } .backend { color: #0a6; }
-.error { color: #c00; white-space: pre-wrap; }
+.error { color: #c00; white-space: pre-wrap; } .reason { color: #555; font-size: 13px; }
 `;
