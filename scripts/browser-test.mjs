@@ -3,11 +3,18 @@
 // (examples/vite, examples/webpack, examples/esbuild, examples/audio-worklet), builds it with its bundler, serves the
 // build on 127.0.0.1 and opens it in headless Chromium (Debian's /usr/bin/chromium through
 // playwright-core). For each page it checks that
-//   (a) the numbers equal Node's for the same calls (the same examples/shared/demo.js, run here
-//       on the installed package; API.md's tolerance |a-b| <= 1e-4 + 1e-4|b|),
+//   (a) the numbers equal Node's for the same calls (the same examples/shared/demo.js, run by
+//       tests/browser/node-reference.mjs on the installed package, on every backend): within
+//       API.md's tolerance |a-b| <= 1e-4 + 1e-4|b| of Node's default backend, and bit for bit
+//       where the page ran a backend Node ran too (the same wasm, or the same JavaScript),
 //   (b) init() picked a SIMD backend (wasm-relaxed or wasm-simd),
 //   (c) the Web Worker's numbers equal them too,
-//   (d) there was no console error, page error or failed request;
+//   (d) there was no console error, page error or failed request,
+//   (e) threads: served without COOP/COEP, the page and its worker run on one thread and
+//       threads().reason names both headers; the Vite, webpack and esbuild builds are served a
+//       second time with them, where the page and its worker each run a pool (threads 'auto', or
+//       2 if Chromium reports one core) and, once the page is left (navigated away or closed),
+//       none of its workers runs on (Chromium's target list, nested workers included);
 // and it runs the benchmark page once (few runs) to check that it draws its chart. The
 // audio-worklet page streams a signal through stream() inside an AudioWorkletProcessor, rendered by
 // an OfflineAudioContext: its init() must pick a SIMD backend there and the audio equal run().
@@ -24,16 +31,20 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer as createNetServer } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { Checks, NPM_QUIET, ROOT, assert, packTarball, tempDir } from '../tests/package/util.mjs';
 import { serve } from '../tests/browser/server.mjs';
-import { EXAMPLES, CHROMIUM_ARGS, compareResults, SIMD_BACKENDS } from '../tests/browser/examples.mjs';
+import { EXAMPLES, CHROMIUM_ARGS, ISOLATION_HEADERS, compareBits, compareResults, SIMD_BACKENDS } from '../tests/browser/examples.mjs';
 
 const argv = process.argv.slice(2);
 const NO_INSTALL = argv.includes('--no-install');
 const ONLY = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PAGE_TIMEOUT_MS = 120_000;
+// Chromium stops a worker that does not yield to it within 2 s of its page going away (the
+// pool's sleep in Atomics.wait included); a worker still listed after this runs on.
+const WORKERS_GONE_MS = 8_000;
+// Where an isolated page is navigated to when the test leaves it (same origin, same headers).
+const LEFT_PAGE = 'left.html';
 
 const checks = new Checks();
 const t0 = Date.now();
@@ -78,19 +89,23 @@ await Promise.all(examples.map(async (ex) => {
   if (built) ready.add(ex.name);
 }));
 
-// 2. Node's results for the same calls, on the package as installed in an example.
+// 2. Node's results for the same calls, on the package as installed in an example, on every
+// backend Node runs (in a child with relaxed SIMD, so that Node 20 has wasm-relaxed as Chromium does).
 async function nodeResults() {
   const ex = examples.find((e) => ready.has(e.name)) ?? examples[0];
   const pkgDir = join(ROOT, 'examples', ex.name, 'node_modules/simdconv');
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   const imp = pkg.exports?.['.']?.import;
   const entry = (typeof imp === 'object' ? imp?.default : imp) ?? pkg.module ?? pkg.main;
-  const sc = await import(pathToFileURL(join(pkgDir, entry)).href);
-  const { runDemo } = await import(pathToFileURL(join(ROOT, 'examples/shared/demo.js')).href);
-  return runDemo(sc, { where: 'node' });
+  const out = await sh(process.execPath, [join(ROOT, 'scripts/relaxed-node.mjs'), join(ROOT, 'tests/browser/node-reference.mjs'), join(pkgDir, entry)], ROOT);
+  return JSON.parse(out);
 }
-const reference = ready.size ? await checks.check('Node: the demo calls on the installed package', nodeResults) : undefined;
-if (reference) console.log(`  Node picked ${reference.backend}, init() ${reference.initMs.toFixed(1)} ms`);
+const nodeRef = ready.size ? await checks.check('Node: the demo calls on the installed package, every backend', nodeResults) : undefined;
+const reference = nodeRef?.byBackend[nodeRef.auto];
+if (reference) {
+  console.log(`  Node picked ${reference.backend} on ${reference.threads.count} threads, init() ${reference.initMs.toFixed(1)} ms; ` +
+    `also ran ${Object.keys(nodeRef.byBackend).filter((b) => b !== nodeRef.auto).join(', ')}`);
+}
 
 // 3. Chromium.
 const summary = { chromium: CHROMIUM, node: reference && { backend: reference.backend, initMs: reference.initMs }, pages: [] };
@@ -103,8 +118,11 @@ if (ready.size) {
   });
 }
 
-/** Opens `url`, collects errors, waits for `waitFor` (a window property) or window.__error. */
-async function openPage(url, waitFor, shotName, on = browser) {
+/**
+ * Opens `url`, collects errors, waits for `waitFor` (a window property) or window.__error; then,
+ * if given, `leave(page)` (its value is the result's `left`) before the context closes.
+ */
+async function openPage(url, waitFor, shotName, on = browser, leave) {
   const context = await on.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
   const errors = [];
@@ -124,18 +142,67 @@ async function openPage(url, waitFor, shotName, on = browser) {
       got.error = `no window.${waitFor} after ${PAGE_TIMEOUT_MS / 1000} s; the page shows:\n${got.text.slice(0, 600)}` +
         (errors.length ? `\nerrors: ${errors.join('\n')}` : '');
     }
-    return { ...got, errors, shot };
+    const left = !got.error && leave ? await leave(page) : undefined;
+    return { ...got, errors, shot, left };
   } finally {
     await context.close();
   }
 }
 
-/** Opens each page under `base` (label e.g. 'vite' or 'vite dev') and checks it. */
-async function checkPages(name, base, pages, on = browser) {
+const cdpSessions = new WeakMap();
+/** The worker targets of `origin` (its scripts and its blob: workers) in Chromium's target list. */
+async function workerTargets(on, origin) {
+  if (!cdpSessions.has(on)) cdpSessions.set(on, await on.newBrowserCDPSession());
+  const { targetInfos } = await cdpSessions.get(on).send('Target.getTargets');
+  return targetInfos.filter((t) => t.type === 'worker' && (t.url.startsWith(`${origin}/`) || t.url.startsWith(`blob:${origin}/`)));
+}
+
+/**
+ * Leaves `page` (how: 'navigate' to LEFT_PAGE on the same site, or 'close') and waits for the
+ * site's workers to go. Each site is opened by one page at a time, so its workers are that page's.
+ * @returns {{before: number, after: number, ms: number}} workers before, workers left, ms waited
+ */
+async function leavePage(page, base, how, on) {
+  const origin = new URL(base).origin;
+  const before = (await workerTargets(on, origin)).length;
+  const t0 = Date.now();
+  if (how === 'close') await page.close();
+  else await page.goto(base + LEFT_PAGE);
+  let after;
+  for (;;) {
+    after = (await workerTargets(on, origin)).length;
+    if (after === 0 || Date.now() - t0 > WORKERS_GONE_MS) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { before, after, ms: Date.now() - t0 };
+}
+
+/** Throws unless `res` (a page's or worker's runDemo result) has the threads its page's headers allow. */
+function checkThreads(res, isolated, who) {
+  const t = res.threads;
+  assert(res.isolated === isolated, `${who}: crossOriginIsolated is ${res.isolated}`);
+  if (isolated) {
+    assert(t.count > 1 && t.reason === '', `${who}: threads() ${JSON.stringify(t)}`);
+  } else {
+    assert(t.count === 1, `${who}: threads() ${JSON.stringify(t)}`);
+    // the reason is the headers only where threads could have run: a SIMD backend
+    if (SIMD_BACKENDS.includes(res.backend)) {
+      for (const h of ['Cross-Origin-Opener-Policy', 'Cross-Origin-Embedder-Policy']) {
+        assert(t.reason.includes(h), `${who}: threads().reason does not name ${h}: '${t.reason}'`);
+      }
+    }
+  }
+}
+
+/** Opens each page under `base` (label e.g. 'vite' or 'vite dev') and checks it; `isolated`: served with COOP/COEP. */
+async function checkPages(name, base, pages, on = browser, { isolated = false } = {}) {
   for (const p of pages) {
     const label = `${name}/${p.path}`;
+    // 'auto' where Chromium reports two cores or more, else two asked for by name
+    const path = isolated && pageCores < 2 ? `${p.path}${p.path.includes('?') ? '&' : '?'}threads=2` : p.path;
     const r = await checks.check(`${label}: loads and publishes ${p.waitFor}`, async () => {
-      const got = await openPage(base + p.path, p.waitFor, `${name.replace(/\W+/g, '-')}-${p.path.replace(/\W+/g, '_')}`, on);
+      const leave = p.lifetime && ((page) => leavePage(page, base, p.lifetime, on));
+      const got = await openPage(base + path, p.waitFor, `${name.replace(/\W+/g, '-')}-${p.path.replace(/\W+/g, '_')}`, on, leave);
       console.log(`  screenshot ${got.shot}`);
       assert(!got.error, `the page reported: ${got.error}`);
       return got;
@@ -146,9 +213,11 @@ async function checkPages(name, base, pages, on = browser) {
     });
     if (p.waitFor === '__results') {
       const res = r.value;
-      summary.pages.push({ page: label, backend: res.backend, initMs: res.initMs, workerBackend: res.worker?.backend, workerInitMs: res.worker?.initMs });
-      console.log(`  ${label}: init() picked ${res.backend} in ${res.initMs.toFixed(1)} ms` +
-        (res.worker ? `; worker picked ${res.worker.backend} in ${res.worker.initMs.toFixed(1)} ms` : ''));
+      summary.pages.push({ page: label, backend: res.backend, initMs: res.initMs, threads: res.threads, isolated: res.isolated,
+        workerBackend: res.worker?.backend, workerInitMs: res.worker?.initMs, workerThreads: res.worker?.threads, left: r.left });
+      console.log(`  ${label}: init() picked ${res.backend} on ${res.threads.count} thread(s) in ${res.initMs.toFixed(1)} ms` +
+        (res.worker ? `; worker picked ${res.worker.backend} on ${res.worker.threads.count} in ${res.worker.initMs.toFixed(1)} ms` : '') +
+        (res.threads.reason ? `\n    reason: ${res.threads.reason}` : ''));
       if (p.backend) {
         await checks.check(`${label}: init() resolved to '${p.backend}'`, () => {
           assert(res.backend === p.backend, `got ${res.backend}`);
@@ -160,6 +229,10 @@ async function checkPages(name, base, pages, on = browser) {
           if (res.worker) assert(SIMD_BACKENDS.includes(res.worker.backend), `worker picked ${res.worker.backend}`);
         });
       }
+      await checks.check(`${label}: ${isolated ? 'cross-origin isolated, threads in page and worker' : 'not isolated: one thread, reason names COOP and COEP'}`, () => {
+        checkThreads(res, isolated, 'page');
+        if (p.worker) checkThreads(res.worker, isolated, 'worker');
+      });
       if (reference) {
         await checks.check(`${label}: main-thread numbers equal Node's`, () => compareResults(res, reference));
       }
@@ -167,6 +240,29 @@ async function checkPages(name, base, pages, on = browser) {
         await checks.check(`${label}: worker numbers equal Node's`, () => {
           assert(res.worker, 'no worker results on window.__results.worker');
           if (reference) compareResults(res.worker, reference);
+        });
+      }
+      // the same backend in Node and the page: the same wasm (or JavaScript) on the same inputs,
+      // at any thread count, must give the same bits
+      const same = nodeRef?.byBackend[res.backend];
+      if (same) {
+        await checks.check(`${label}: bits equal Node's ${res.backend} (page ${res.threads.count} thread(s), Node ${same.threads.count})`, () => {
+          compareBits(res, same);
+          if (res.worker) {
+            assert(res.worker.backend === res.backend, `worker ran ${res.worker.backend}`);
+            compareBits(res.worker, same);
+          }
+        });
+      }
+      if (p.lifetime) {
+        await checks.check(`${label}: no worker outlives the page (${p.lifetime === 'close' ? 'closed' : 'navigated away'})`, () => {
+          const l = r.left;
+          // the demo's worker, the page's pool and the worker's pool (each threads().count - 1)
+          const want = 1 + (res.threads.count - 1) + (res.worker ? res.worker.threads.count - 1 : 0);
+          assert(l.before === want, `${l.before} workers while the page ran, expected ${want}`);
+          assert(l.after === 0, `${l.after} of its workers still run ${l.ms} ms after the page was left`);
+          // about 2 s where the pool is not closed on pagehide: Chromium force-stops workers asleep in Atomics.wait
+          console.log(`  ${label}: its ${l.before} workers were gone ${l.ms} ms after the page was left`);
         });
       }
     } else if (p.waitFor === '__worklet') {
@@ -230,16 +326,31 @@ async function startDevServer(ex) {
   }
 }
 
+let pageCores = 0;
 if (browser) {
   const version = browser.version();
   summary.chromiumVersion = version;
-  console.log(`  Chromium ${version}`);
+  const blank = await browser.newPage();
+  pageCores = await blank.evaluate(() => navigator.hardwareConcurrency);
+  await blank.close();
+  summary.pageCores = pageCores;
+  console.log(`  Chromium ${version}, navigator.hardwareConcurrency ${pageCores}`);
   for (const ex of examples.filter((e) => ready.has(e.name))) {
     const site = await serve(join(ROOT, 'examples', ex.name, ex.serveDir));
     try {
       await checkPages(ex.name, site.url, ex.pages);
     } finally {
       await site.close();
+    }
+    // the same build, cross-origin isolated
+    if (ex.isolated) {
+      const left = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>left</title><p>the test left the page</p>';
+      const isoSite = await serve(join(ROOT, 'examples', ex.name, ex.serveDir), { headers: ISOLATION_HEADERS, files: { [`/${LEFT_PAGE}`]: left } });
+      try {
+        await checkPages(`${ex.name} coop-coep`, isoSite.url, ex.isolated.pages, browser, { isolated: true });
+      } finally {
+        await isoSite.close();
+      }
     }
     for (const c of ex.csp ?? []) {
       const cspSite = await serve(join(ROOT, 'examples', ex.name, ex.serveDir), { headers: { 'content-security-policy': c.policy } });

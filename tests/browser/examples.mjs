@@ -1,6 +1,12 @@
 // What scripts/browser-test.mjs opens, how Chromium starts, and how results are compared.
 
-/** Each example: where its build is served from, and its pages. */
+/**
+ * Each example: where its build is served from, and its pages. Every build is served without
+ * COOP/COEP (`pages`: one thread, and threads().reason names the headers) and the three bundlers'
+ * builds again with them (`isolated.pages`: threads, in the page and in its Web Worker).
+ * `lifetime` says how the page is left ('navigate': to another page of the site; 'close') before
+ * the test checks that none of its workers runs on.
+ */
 export const EXAMPLES = [
   {
     name: 'vite',
@@ -29,9 +35,16 @@ export const EXAMPLES = [
       { name: 'wasm', policy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'",
         pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
     ],
+    isolated: { pages: [{ path: 'index.html', waitFor: '__results', worker: true, lifetime: 'navigate' }] },
   },
-  { name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
-  { name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }] },
+  {
+    name: 'webpack', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }],
+    isolated: { pages: [{ path: 'index.html', waitFor: '__results', worker: true, lifetime: 'close' }] },
+  },
+  {
+    name: 'esbuild', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__results', worker: true }],
+    isolated: { pages: [{ path: 'index.html', waitFor: '__results', worker: true, lifetime: 'navigate' }] },
+  },
   // stream() inside an AudioWorkletProcessor (init() in the AudioWorkletGlobalScope: no fetch, Worker,
   // atob or TextDecoder), rendered by an OfflineAudioContext and checked against run() by the page.
   { name: 'audio-worklet', serveDir: '.', pages: [{ path: 'index.html', waitFor: '__worklet' }] },
@@ -43,6 +56,12 @@ export const CHROMIUM_ARGS = [
 ];
 
 export const SIMD_BACKENDS = ['wasm-relaxed', 'wasm-simd'];
+
+/** The response headers that make a page cross-origin isolated, which threads need (API.md). */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 /** API.md's tolerance: |a - b| <= 1e-4 + 1e-4 |b| (NaN matches NaN). */
 export const close = (a, b) => Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b) || (Number.isNaN(a) && Number.isNaN(b));
@@ -72,6 +91,25 @@ export function compareResults(got, want) {
       }
     }
     if (count) bad.push(`${w.name}: ${count} of ${w.data.length} values differ, worst at ${worst}: ${g.data[worst]} vs Node's ${w.data[worst]}`);
+  });
+  if (bad.length) throw new Error(bad.join('\n'));
+}
+
+/**
+ * Throws unless every case of `got` has the same bits as `want`'s (runDemo's `bits`, a hash of
+ * the float32 words): for a page and Node that ran the same backend, where thread count and
+ * runtime must not change a bit (API.md). Names the cases that differ and how many values.
+ */
+export function compareBits(got, want) {
+  const bad = [];
+  want.cases.forEach((w, i) => {
+    const g = got.cases[i];
+    if (g?.bits === w.bits) return;
+    // JSON (Node's side) turns NaN into null
+    const num = (v) => (v === null ? NaN : v);
+    const differ = g ? w.data.filter((v, j) => !(num(v) === num(g.data[j]) || (Number.isNaN(num(v)) && Number.isNaN(num(g.data[j]))))).length
+      : w.data.length;
+    bad.push(`${w.name}: bits ${g?.bits} vs Node's ${w.bits} (${differ} of ${w.data.length} values differ)`);
   });
   if (bad.length) throw new Error(bad.join('\n'));
 }

@@ -22,11 +22,12 @@ export const MIME = {
 
 /**
  * Serves `root` until `close()`.
- * @param headers extra response headers (e.g. a Content-Security-Policy)
+ * @param headers extra response headers (e.g. a Content-Security-Policy), on every response
+ * @param files   extra files by URL path ('/left.html': its text), served before `root`'s
  * @returns {Promise<{url: string, close: () => Promise<void>, requests: string[]}>}
  *   url ends with '/'; requests lists "STATUS path" for every request (to spot 404s)
  */
-export async function serve(root, { headers = {} } = {}) {
+export async function serve(root, { headers = {}, files = {} } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -37,8 +38,13 @@ export async function serve(root, { headers = {} } = {}) {
       return;
     }
     try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
+      let body;
+      if (Object.hasOwn(files, path)) {
+        body = files[path];
+      } else {
+        if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+        body = await readFile(file);
+      }
       requests.push(`200 ${path}`);
       res.writeHead(200, {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
