@@ -63,12 +63,12 @@ export {
 } from './conv/standard';
 export {
   winogradWeights as winograd_weights_f32,
-  winogradWeights43 as winograd_weights43_f32,
   winogradRun as run_conv2d_winograd_f32,
   winogradRunBlocks as run_conv2d_winograd_blocks_f32,
   winogradScratchBytes as winograd_scratch_bytes,
-  allFinite as all_finite_f32,
 } from './conv/winograd';
+export { winogradWeights43 as winograd_weights43_f32 } from './conv/winograd-f4x4';
+export { allFinite as all_finite_f32 } from './finite';
 export {
   dwPackedFloats as dwconv2d_packed_floats,
   dwPack as pack_dwconv2d_f32,
