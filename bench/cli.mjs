@@ -13,6 +13,7 @@ import { runSuite, ALL_PATHS, ALL_LAYOUTS } from './run.mjs';
 import { PEER_NAMES } from './peers/index.mjs';
 import { ORT_NODE_INSTALL } from './peers/ort.mjs';
 import { toText, toHtml, toMarkdown } from './report.mjs';
+import { threadsText, threadsMarkdown } from './threads-report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where the reports go without --out, relative to the current directory. */
@@ -38,6 +39,11 @@ Options:
   --peers [list]        compare with peers (default: those that resolve among
                         ${PEER_NAMES.join(', ')})
   --no-peers            simdconv only
+  --threads <list>      thread counts, e.g. 1,2: every layer at each count, simdconv (its
+                        threaded paths) beside onnxruntime-web (numThreads), onnxruntime-node
+                        (intraOpNumThreads) and tfjs-wasm (one thread only in Node), in the same
+                        rounds; adds a threads table (speed-up over one thread per contender,
+                        simdconv over the faster peer at each count). Default: one thread
   --quick               a few iterations only: a smoke run, not a measurement
   --no-ceilings         do not measure the ceilings of the paths (bench/ceiling.mjs), nor
                         the layers' share of them
@@ -57,9 +63,18 @@ function list(v, allowed, what) {
   return items;
 }
 
+/** `--threads 1,2`: distinct positive integers, in the order given (the first is the report's). */
+export function threadList(v) {
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const counts = items.map(Number);
+  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) throw new Error(`bench: --threads ${v}: expected counts from 1 to 64, e.g. 1,2`);
+  if (new Set(counts).size !== counts.length) throw new Error(`bench: --threads ${v} repeats a count`);
+  return counts;
+}
+
 /** Parse the arguments after the `bench` command. */
 export function parseArgs(argv) {
-  const o = { filter: '', paths: ALL_PATHS, layouts: ALL_LAYOUTS, peers: PEER_NAMES, quick: false, ceilings: true, out: DEFAULT_OUT, json: null, html: null, markdown: null, lib: null, help: false };
+  const o = { filter: '', paths: ALL_PATHS, layouts: ALL_LAYOUTS, peers: PEER_NAMES, threads: null, quick: false, ceilings: true, out: DEFAULT_OUT, json: null, html: null, markdown: null, lib: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -78,6 +93,7 @@ export function parseArgs(argv) {
         else o.peers = PEER_NAMES;
         break;
       case '--no-peers': o.peers = []; break;
+      case '--threads': o.threads = threadList(value()); break;
       case '--quick': o.quick = true; break;
       case '--no-ceilings': o.ceilings = false; break;
       case '--out': o.out = value(); break;
@@ -127,7 +143,7 @@ export async function main(argv) {
   if (cmd !== 'bench') { console.error(`simdconv: unknown command '${cmd}'\n\n${USAGE}`); return 1; }
   const o = parseArgs(rest);
   if (o.help) { console.log(USAGE); return 0; }
-  const { lib } = await loadLibrary(o.lib);
+  const { lib, path: libPath } = await loadLibrary(o.lib);
   const progress = progressWriter();
   const result = await runSuite({
     lib,
@@ -138,16 +154,20 @@ export async function main(argv) {
     peers: o.peers,
     quick: o.quick,
     ceilings: o.ceilings,
+    threads: o.threads ?? undefined,
+    // One instance of the build per further thread count: the query makes the import a new module
+    // (the build is one self-contained file), with its own registry, memory and pool.
+    libFor: (n) => import(`${pathToFileURL(libPath).href}?threads=${n}`),
     progress: (m) => progress.line(m),
   });
   progress.done();
-  console.log(toText(result));
+  console.log(toText(result) + threadsText(result));
   const stamp = result.meta.date.replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const out = resolve(o.out);
   const def = (ext) => resolve(out, `bench-${stamp}.${ext}`);
   const json = `${JSON.stringify(result, null, 1)}\n`;
   const html = write(o.html ? resolve(o.html) : def('html'), toHtml(result));
-  const md = write(o.markdown ? resolve(o.markdown) : def('md'), toMarkdown(result));
+  const md = write(o.markdown ? resolve(o.markdown) : def('md'), toMarkdown(result) + threadsMarkdown(result));
   const data = write(o.json ? resolve(o.json) : def('json'), json);
   // The latest JSON under a fixed name, which bench/render-docs.mjs reads by default.
   if (!o.json) write(resolve(out, 'latest.json'), json);

@@ -17,6 +17,16 @@
  *   kernels are WebAssembly SIMD mul + add, PERF.md), so that how much of the ceiling a tuned
  *   load-and-multiply kernel reaches in this run is measured beside simdconv's share }
  *
+ * Threads (o.threads, `bench --threads 1,2`): every row also carries `threads`; each case is
+ *   prepared and timed at every count in the same interleaved rounds: simdconv's threaded paths
+ *   (wasm-relaxed, wasm-simd) on one library instance per count (the build imported once per count,
+ *   each init'ed once with its count: a second init of one instance with another count would load a
+ *   new module and leave its layers on the old one, see src/backends/registry.ts), the scalar paths
+ *   at one thread only; the peers at every count they run (peers/index.mjs). `rows` holds the rows
+ *   of the first count (what report.mjs renders), `threadRows` those of the others; every timed row
+ *   has cpuPerWall, the process's CPU time over the wall time of its windows (near the count when
+ *   its threads ran). meta.threads = { counts, peers: { '<name>@<n>': label }, libs: { <n>: threads() } }.
+ *
  * meta.ceilings (bench/ceiling.mjs): { method, types, judged, perfMd, start, end, gflops } with
  *   start / end = { at, ms, paths: { <loop>: { gflops, bestGflops, samples } | { unsupported } } },
  *   measured before the first case and after the last, and gflops = { <path>: mean of the start
@@ -32,6 +42,8 @@ import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './
 
 export const ALL_PATHS = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 export const ALL_LAYOUTS = ['NCHW', 'NHWC'];
+/** The paths that run on a pool of threads (API.md); the others run on the calling thread. */
+export const THREADED_PATHS = ['wasm-relaxed', 'wasm-simd'];
 
 /**
  * The layer types judged against the ceiling of their path (PERF.md: "pointwise and standard layers
@@ -127,6 +139,9 @@ function gflops(flops, ms) { return ms > 0 ? flops / (ms * 1e6) : null; }
  * @param {boolean} o.quick
  * @param {boolean} [o.ceilings]  measure the ceilings of the paths (default true)
  * @param {(msg: string) => void} o.progress
+ * @param {number[]} [o.threads]  thread counts (bench --threads); absent: one thread, as before threads
+ * @param {(threads: number) => Promise<object>} [o.libFor]  a separate instance of the library per
+ *   count after the first (o.lib serves the first); required with o.threads of two counts or more
  */
 export async function runSuite(o) {
   const t0 = performance.now();
@@ -141,30 +156,50 @@ export async function runSuite(o) {
   meta.primaryLayout = o.layouts[0];
 
   // Initialise every wanted path; `init` keeps earlier modules loaded, so all stay usable. One
-  // thread, as the peers run (builds from before threads ignore the option).
-  const paths = [];
+  // thread, as the peers run (builds from before threads ignore the option); with --threads, each
+  // count on its own instance of the library (see the file's header).
+  const counts = o.threads?.length ? o.threads : [1];
+  const libs = new Map();
+  /** The paths that run at each count. */
+  const pathsAt = new Map();
   meta.initMs = {};
-  for (const p of o.paths) {
+  for (const [ci, n] of counts.entries()) {
+    const l = ci === 0 ? lib : await o.libFor(n);
+    libs.set(n, l);
+    const ok = [];
+    for (const p of o.paths) {
+      if (n > 1 && !THREADED_PATHS.includes(p)) continue; // scalar wasm and js run on the calling thread
+      try {
+        const t = performance.now();
+        const got = await l.init({ backend: p, threads: n });
+        const ms = +(performance.now() - t).toFixed(2);
+        if (ci === 0) meta.initMs[p] = ms;
+        else (meta.initMsAt ??= {})[n] = { ...meta.initMsAt?.[n], [p]: ms };
+        if (got !== p) { notes.push(`path ${p}: init resolved to ${got}; skipped`); continue; }
+        const th = l.threads?.();
+        if (th && th.count !== n) notes.push(`path ${p} at ${n} threads: runs on ${th.count} (${th.reason})`);
+        ok.push(p);
+      } catch (e) {
+        notes.push(`path ${p}${n > 1 ? ` at ${n} threads` : ''}: ${e.code ?? ''} ${e.message.split('\n')[0]}; skipped`.replace(':  ', ': '));
+      }
+    }
+    pathsAt.set(n, ok);
     try {
-      const t = performance.now();
-      const got = await lib.init({ backend: p, threads: 1 });
-      meta.initMs[p] = +(performance.now() - t).toFixed(2);
-      if (got !== p) { notes.push(`path ${p}: init resolved to ${got}; skipped`); continue; }
-      paths.push(p);
+      const auto = await l.init({ threads: n });
+      if (ci === 0) meta.autoBackend = auto;
+      if (o.threads) (meta.threads ??= { counts, libs: {} }).libs[n] = l.threads?.();
     } catch (e) {
-      notes.push(`path ${p}: ${e.code ?? ''} ${e.message.split('\n')[0]}; skipped`.replace(':  ', ': '));
+      notes.push(`init('auto')${n > 1 ? ` at ${n} threads` : ''} failed: ${e.message}`);
     }
   }
-  try {
-    meta.autoBackend = await lib.init({ threads: 1 });
-  } catch (e) {
-    notes.push(`init('auto') failed: ${e.message}`);
-  }
+  const paths = pathsAt.get(counts[0]);
   meta.paths = paths;
   meta.layouts = o.layouts;
 
-  const peers = o.peers.length ? await loadPeers(o.peers, notes) : [];
+  const allPeers = o.peers.length ? await loadPeers(o.peers, notes, o.threads ? { threads: counts } : {}) : [];
+  const peers = allPeers.filter((p) => (p.threads ?? 1) === counts[0]);
   meta.peers = Object.fromEntries(peers.map((p) => [p.name, p.label]));
+  if (meta.threads) meta.threads.peers = Object.fromEntries(allPeers.map((p) => [`${p.name}@${p.threads ?? 1}`, p.label]));
 
   // The ceilings of the paths, measured now and again at the end (bench/ceiling.mjs).
   const meter = o.ceilings === false ? null : new CeilingMeter();
@@ -191,15 +226,18 @@ export async function runSuite(o) {
     notes.push(`${missing.map(([c]) => c.name).join(', ')}: skipped, this simdconv build has no ${fns.join(', ')}`);
   }
   const cases = selected.filter((c) => !missing.some(([m]) => m === c));
-  const total = cases.reduce((n, c) => n + paths.length * layoutsOf(c).length + peers.length + 1, 0);
+  const nPaths = counts.reduce((a, n) => a + pathsAt.get(n).length, 0);
+  const total = cases.reduce((n, c) => n + nPaths * layoutsOf(c).length + allPeers.length + 1, 0);
   let step = 0;
   const rows = [];
   const caseInfo = [];
+  const at = (n) => (n > 1 || o.threads ? ` @${n}` : '');
 
+  try {
   for (const spec of cases) {
     const bc = buildCase(spec);
     const budget = budgetOf(spec);
-    const liveBefore = lib.memory?.().liveLayers;
+    const liveBefore = [...libs.values()].map((l) => l.memory?.().liveLayers);
     let macs;
     try {
       macs = libraryMacs(lib, bc);
@@ -212,6 +250,7 @@ export async function runSuite(o) {
     const info = { case: spec.name, suite: spec.suite, type: spec.type, spec, mflop: flops / 1e6, ref: null };
     caseInfo.push(info);
     let ref = null; // NCHW output of the first contender that ran, and its name
+    const oneThreadOut = new Map(); // with --threads: each path's one-thread output, per layout
     const outLen = bc.outShape.reduce((a, b) => a * b, 1);
 
     // Phase 1: prepare every contender (create, first call, check against the first output);
@@ -221,10 +260,12 @@ export async function runSuite(o) {
     /** @type {{ row: object, call: () => unknown, async: boolean, path?: string, parts: object[], dispose: () => unknown }[]} */
     const timed = [];
     try {
+      for (const n of counts) {
+      const lib = libs.get(n);
       for (const layout of layoutsOf(spec)) {
-        for (const path of paths) {
-          o.progress(`[${++step}/${total}] ${spec.name} ${path} ${layout}`);
-          const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout };
+        for (const path of pathsAt.get(n)) {
+          o.progress(`[${++step}/${total}] ${spec.name} ${path}${at(n)} ${layout}`);
+          const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout, threads: n };
           rows.push(row);
           let layer;
           try {
@@ -243,11 +284,20 @@ export async function runSuite(o) {
               row.status = 'mismatch';
               row.note = `differs from ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)})`;
             }
+            // API.md: N threads give the same bits as one; and how each stage was split
+            if (o.threads && n === 1) oneThreadOut.set(`${path} ${layout}`, Float32Array.from(y.data));
+            const one = n > 1 ? oneThreadOut.get(`${path} ${layout}`) : undefined;
+            if (one) {
+              row.sameBitsAsOneThread = one.length === y.data.length && one.every((v, i) => Object.is(v, y.data[i]));
+              if (!row.sameBitsAsOneThread) row.note = `${row.note ? `${row.note}; ` : ''}not the bits of one thread`;
+            }
+            if (o.threads) row.split = layer.describe?.().map((st) => /on (\d+) threads/.exec(st.kernel)?.[1] ?? '1').join(' + ');
             const out = new Float32Array(outLen);
             const x = bc.x[layout];
             const l = layer;
-            const judged = meter && CEILING_TYPES.includes(spec.type) && CEILING_PATHS.includes(path);
-            timed.push({ row, call: () => l.run(x, { out }), async: false, path: judged ? path : undefined, parts: [], ceil: [], dispose: () => l.dispose() });
+            // the ceiling loops run on one thread: they are measured around the one-thread rows only
+            const judged = meter && n === 1 && CEILING_TYPES.includes(spec.type) && CEILING_PATHS.includes(path);
+            timed.push({ row, call: () => l.run(x, { out }), async: false, path: judged ? path : undefined, parts: [], ceil: [], cpu: [], dispose: () => l.dispose() });
             layer = undefined;
           } catch (e) {
             row.status = 'error';
@@ -256,6 +306,7 @@ export async function runSuite(o) {
             layer?.dispose();
           }
         }
+      }
       }
 
       // A plain copy of the input and output bytes: what moving the tensors in and out costs at memcpy speed.
@@ -272,9 +323,10 @@ export async function runSuite(o) {
         info.copyBytes = (xs.length + outLen) * 4;
       }
 
-      for (const peer of peers) {
-        o.progress(`[${++step}/${total}] ${spec.name} ${peer.name}`);
-        const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: peer.name, kind: 'peer', layout: peer.layout };
+      for (const peer of allPeers) {
+        const n = peer.threads ?? 1;
+        o.progress(`[${++step}/${total}] ${spec.name} ${peer.name}${at(n)}`);
+        const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: peer.name, kind: 'peer', layout: peer.layout, threads: n };
         rows.push(row);
         let prepared;
         try {
@@ -287,6 +339,8 @@ export async function runSuite(o) {
             continue;
           }
           row.firstRunMs = await timeOnce(async () => { y = await prepared.run(); });
+          // a hosted peer (worker) timed its create and first run where they ran
+          if (prepared.createMs != null) { row.createMs = prepared.createMs; row.firstRunMs = prepared.firstRunMs; }
           row.coldMs = row.createMs + row.firstRunMs;
           row.emulated = prepared.emulated || undefined;
           if (ref) {
@@ -302,8 +356,8 @@ export async function runSuite(o) {
             row.note = 'not checked: no simdconv output to compare with';
           }
           const pr = prepared;
-          const peerPath = meter && CEILING_TYPES.includes(spec.type) && WASM_PEERS.includes(peer.name) ? 'wasm-simd' : undefined;
-          timed.push({ row, call: peer.async ? () => pr.run() : pr.run, async: !!peer.async, path: peerPath, parts: [], ceil: [], activate: pr.activate, dispose: () => pr.dispose?.() });
+          const peerPath = meter && n === 1 && CEILING_TYPES.includes(spec.type) && WASM_PEERS.includes(peer.name) ? 'wasm-simd' : undefined;
+          timed.push({ row, call: peer.async ? () => pr.run() : pr.run, async: !!peer.async, path: peerPath, parts: [], ceil: [], cpu: [], activate: pr.activate, measure: pr.measure, dispose: () => pr.dispose?.() });
           prepared = undefined;
         } catch (e) {
           row.status = 'error';
@@ -320,7 +374,7 @@ export async function runSuite(o) {
       for (let r = 0; r < rounds; r++) {
         for (const t of timed) {
           if (t.failed) continue;
-          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} ${t.row.contender}${t.row.kind === 'path' ? ` ${t.row.layout}` : ''}`);
+          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} ${t.row.contender}${at(t.row.threads)}${t.row.kind === 'path' ? ` ${t.row.layout}` : ''}`);
           try {
             if (t.activate) {
               await t.activate();
@@ -328,7 +382,13 @@ export async function runSuite(o) {
             }
             collect?.();
             const before = t.path ? meter.measure(t.path, rowBudget) : null;
-            t.parts.push(await measure(t.call, { ...roundBudget, async: t.async, expectedMs: t.row.firstRunMs }));
+            const m = { ...roundBudget, async: t.async, expectedMs: t.row.firstRunMs };
+            const c0 = process.cpuUsage();
+            const w0 = performance.now();
+            const part = t.measure ? await t.measure(m) : await measure(t.call, m);
+            const c = process.cpuUsage(c0);
+            t.parts.push(part);
+            t.cpu.push(part.cpuPerWall ?? (c.user + c.system) / 1e3 / (performance.now() - w0));
             const after = t.path ? meter.measure(t.path, rowBudget) : null;
             if (before && after) t.ceil.push([before.gflops, after.gflops]);
           } catch (e) {
@@ -343,6 +403,7 @@ export async function runSuite(o) {
         const s = pool(t.parts);
         // roundMs: the median of each round, for same-run ratios taken round by round (report.mjs)
         Object.assign(t.row, s, { gflops: gflops(flops, s.medianMs), roundMs: t.parts.map((p) => p.medianMs) });
+        t.row.cpuPerWall = t.cpu.reduce((a, b) => a + b, 0) / t.cpu.length;
         if (t.ceil.length) {
           const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
           t.row.ceilingBeforeGflops = mean(t.ceil.map((c) => c[0]));
@@ -356,8 +417,11 @@ export async function runSuite(o) {
       for (const t of timed) await t.dispose();
     }
 
-    const live = lib.memory?.().liveLayers;
-    if (live !== liveBefore) notes.push(`${spec.name}: memory().liveLayers went from ${liveBefore} to ${live} though every layer was disposed`);
+    const live = [...libs.values()].map((l) => l.memory?.().liveLayers);
+    if (live.some((v, i) => v !== liveBefore[i])) notes.push(`${spec.name}: memory().liveLayers went from ${liveBefore.join('/')} to ${live.join('/')} though every layer was disposed`);
+  }
+  } finally {
+    for (const p of allPeers) await p.close?.();
   }
 
   if (meter) {
@@ -375,11 +439,13 @@ export async function runSuite(o) {
     }
   }
 
-  derive(rows, caseInfo, o.layouts[0]);
+  for (const n of counts) derive(rows.filter((r) => r.threads === n), caseInfo, o.layouts[0]);
   meta.memory = lib.memory ? lib.memory() : undefined;
   meta.durationS = +((performance.now() - t0) / 1e3).toFixed(1);
   meta.loadAvg.push(+os.loadavg()[0].toFixed(2));
-  return { meta, notes, cases: caseInfo, rows };
+  const result = { meta, notes, cases: caseInfo, rows: rows.filter((r) => r.threads === counts[0]) };
+  if (o.threads) result.threadRows = rows.filter((r) => r.threads !== counts[0]);
+  return result;
 }
 
 /** Speedups over js and scalar wasm, copy share and the layout delta, per simdconv row. */

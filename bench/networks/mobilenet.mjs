@@ -10,7 +10,13 @@
  *   ort-web    one ONNX model with the 27 Conv nodes + Clip(0,6), one thread
  *
  *   node --experimental-wasm-relaxed-simd bench/networks/mobilenet.mjs [--quick] [--paths list]
- *        [--json file] [--markdown file] [--per-layer] [--no-peers] [--lib dist/index.js]
+ *        [--threads 1,2] [--json file] [--markdown file] [--per-layer] [--no-peers] [--lib dist/index.js]
+ *
+ * --threads 1,2: the simdconv contenders at each count (its threaded paths; one instance of the
+ * build per count, as bench/run.mjs does), ort-web at each count (numThreads, one worker_thread per
+ * count: bench/peers/ort-host.mjs), tfjs-wasm at one thread (it refuses threads in Node,
+ * bench/peers/tfjs.mjs), all in the same rounds; the table adds each sequence's speed-up over its
+ * one-thread run and its ratio to the faster peer at the same count (medians of per-round ratios).
  *
  * Timing: every contender is timed once per round, rounds interleave them, the figure is the
  * median of the round medians (2 cores shared: compare only numbers of one run). "cold" is
@@ -28,6 +34,8 @@ import { measure, timeOnce, BUDGETS } from '../harness.mjs';
 import { loadPeers } from '../peers/index.mjs';
 import { importPeer } from '../peers/resolve.mjs';
 import { buildConvModel } from '../peers/onnx-model.mjs';
+import { openOrtWebHost } from '../peers/ort-host.mjs';
+import { TFJS_NODE_THREADS } from '../peers/tfjs.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ALL_PATHS = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
@@ -40,6 +48,7 @@ in TensorFlow.js wasm and in onnxruntime-web; median ms per inference and cold f
   --quick            few iterations: proves the wiring, not a measurement
   --paths <list>     simdconv paths, default ${ALL_PATHS.join(',')}
   --rounds <n>       interleaved rounds (default 5, quick 1)
+  --threads <list>   thread counts (e.g. 1,2): simdconv and ort-web at each, in the same rounds
   --per-layer        also time the 27 layers one at a time (simdconv NCHW+NHWC, peers)
   --per-layer-path <p>  the simdconv path of --per-layer (default: what 'auto' picks)
   --no-peers         simdconv only
@@ -192,6 +201,22 @@ export function mobilenetOnnx(cases, { withClip = true } = {}) {
   return out;
 }
 
+/** ort-web at `threads` in its own worker (bench/peers/ort-host.mjs), timed there. */
+function hostedOrtContender(host, cases, threads) {
+  const x = cases[0].x.NCHW;
+  const me = { name: 'ort-web', path: 'wasm', kind: 'peer', async: true, threads };
+  me.cold = async () => {
+    me.prepared = await host.prepare(mobilenetOnnx(cases), x.data, x.shape);
+    me.createMs = me.prepared.createMs;
+    me.firstMs = me.prepared.firstRunMs;
+    return me.createMs + me.firstMs;
+  };
+  me.run = () => me.prepared.run();
+  me.measure = (budget) => me.prepared.measure(budget);
+  me.dispose = async () => { await me.prepared.dispose(); await host.close(); };
+  return me;
+}
+
 function ortContender(ort, cases) {
   const x = cases[0].x.NCHW;
   const me = { name: 'ort-web', path: 'wasm', kind: 'peer', async: true };
@@ -239,7 +264,7 @@ function clampStats(cases, lib, path) {
 }
 
 function parseArgs(argv) {
-  const o = { perLayerPath: null, quick: false, paths: ALL_PATHS, json: null, markdown: null, perLayer: false, peers: true, lib: null, rounds: null };
+  const o = { perLayerPath: null, quick: false, paths: ALL_PATHS, json: null, markdown: null, perLayer: false, peers: true, lib: null, rounds: null, threads: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -253,6 +278,11 @@ function parseArgs(argv) {
         for (const p of o.paths) if (!ALL_PATHS.includes(p)) throw new Error(`mobilenet: unknown path '${p}' (expected ${ALL_PATHS.join(', ')})`);
         break;
       case '--rounds': o.rounds = Number(value()); break;
+      case '--threads': o.threads = value().split(',').map(Number);
+        if (!o.threads.length || o.threads.some((n) => !Number.isInteger(n) || n < 1 || n > 64) || new Set(o.threads).size !== o.threads.length) {
+          throw new Error('mobilenet: --threads takes distinct counts from 1 to 64, e.g. 1,2');
+        }
+        break;
       case '--json': o.json = value(); break;
       case '--markdown': case '--md': o.markdown = value(); break;
       case '--per-layer': o.perLayer = true; break;
@@ -339,29 +369,58 @@ export async function main(argv) {
     const timed = o.paths.includes(p);
     if (p === 'js') { if (timed) paths.push(p); continue; }
     try {
-      const ms = await timeOnce(() => lib.init({ backend: p }));
+      // an explicit count: init's default ('auto') would take every core
+      const ms = await timeOnce(() => lib.init({ backend: p, threads: o.threads?.[0] ?? 1 }));
       initMs[p] = ms;
       if (timed) paths.push(p);
     } catch (e) {
       progress(`path ${p}: ${e.code ?? e.message}; skipped`);
     }
   }
-  const auto = await lib.init();
+  const auto = await lib.init({ threads: o.threads?.[0] ?? 1 });
+  // --threads: one instance of the build per further count, init'ed once with it (bench/run.mjs)
+  const counts = o.threads ?? [1];
+  const libs = new Map([[counts[0], lib]]);
+  const threadsInfo = {};
+  for (const n of counts.slice(1)) {
+    const l = await import(`${pathToFileURL(libPath).href}?threads=${n}`);
+    for (const p of paths.filter((q) => q === 'wasm-relaxed' || q === 'wasm-simd')) await l.init({ backend: p, threads: n });
+    await l.init({ threads: n });
+    libs.set(n, l);
+  }
+  for (const [n, l] of libs) threadsInfo[n] = l.threads?.();
   const cases = mobilenetCases();
   const macs = cases.reduce((a, bc) => a + bc.expectedMacs, 0);
 
   const notes = [];
   const peerNames = o.peers ? ['tfjs-wasm', 'ort-web'] : [];
-  const peerObjs = o.peers ? await loadPeers(peerNames, notes) : [];
-  for (const n of notes) progress(n);
+  // with --threads, ort-web is hosted per count below; the in-process one is loaded only without
+  const peerObjs = o.peers ? await loadPeers(o.threads ? ['tfjs-wasm'] : peerNames, notes) : [];
   const contenders = [];
-  for (const p of paths) contenders.push(...simdconvContenders(lib, cases, p));
-  if (peerObjs.some((p) => p.name === 'tfjs-wasm')) contenders.push(tfjsContender(await importPeer('@tensorflow/tfjs-core'), cases));
-  if (peerObjs.some((p) => p.name === 'ort-web')) contenders.push(ortContender(await importPeer('onnxruntime-web'), cases));
+  for (const [n, l] of libs) {
+    for (const p of paths) {
+      if (n > 1 && p !== 'wasm-relaxed' && p !== 'wasm-simd') continue; // scalar paths run on the calling thread
+      for (const c of simdconvContenders(l, cases, p)) contenders.push(Object.assign(c, { threads: n }));
+    }
+  }
+  if (peerObjs.some((p) => p.name === 'tfjs-wasm')) contenders.push(Object.assign(tfjsContender(await importPeer('@tensorflow/tfjs-core'), cases), { threads: 1 }));
+  if (o.threads && o.peers && counts.some((n) => n > 1)) notes.push(`tfjs-wasm: at 1 thread only; ${TFJS_NODE_THREADS}`);
+  if (o.threads && o.peers) {
+    if (!(await importPeer('onnxruntime-web'))) notes.push('ort-web: onnxruntime-web does not resolve; skipped');
+    else {
+      for (const n of counts) {
+        const host = await openOrtWebHost(n);
+        if (host.error) notes.push(`ort-web at ${n} threads: its worker did not start (${host.error})`);
+        else contenders.push(hostedOrtContender(host, cases, n));
+      }
+    }
+  } else if (peerObjs.some((p) => p.name === 'ort-web')) contenders.push(Object.assign(ortContender(await importPeer('onnxruntime-web'), cases), { threads: 1 }));
+  for (const n of notes) progress(n);
+  const tag = (c) => `${c.name} ${c.path}${o.threads ? ` @${c.threads}` : ''}`;
 
   // cold: create + first inference, in this order (seq first on each path)
   for (const c of contenders) {
-    progress(`cold ${c.name} ${c.path}`);
+    progress(`cold ${tag(c)}`);
     c.coldMs = await c.cold();
   }
 
@@ -369,7 +428,7 @@ export async function main(argv) {
   const ref = Float32Array.from(await contenders[1].run());
   for (const c of contenders) {
     c.check = compareOutputs(Float32Array.from(await c.run()), ref);
-    progress(`check ${c.name} ${c.path}: max |a-b| ${c.check.maxAbs.toExponential(2)}, worst ratio to 1e-4+1e-4|b| ${c.check.worst.toFixed(3)}${c.check.ok ? '' : ' FAIL'}`);
+    progress(`check ${tag(c)}: max |a-b| ${c.check.maxAbs.toExponential(2)}, worst ratio to 1e-4+1e-4|b| ${c.check.worst.toFixed(3)}${c.check.ok ? '' : ' FAIL'}`);
   }
   const failed = contenders.filter((c) => !c.check.ok);
 
@@ -377,8 +436,9 @@ export async function main(argv) {
   const budget = o.quick ? BUDGETS.quick : BUDGETS.short;
   for (let r = 0; r < o.rounds; r++) {
     for (const c of contenders) {
-      progress(`round ${r + 1}/${o.rounds} ${c.name} ${c.path}`);
-      const m = await measure(() => c.run(), { ...budget, async: !!c.async, expectedMs: c.coldMs });
+      progress(`round ${r + 1}/${o.rounds} ${tag(c)}`);
+      const opts = { ...budget, async: !!c.async, expectedMs: c.coldMs };
+      const m = c.measure ? await c.measure(opts) : await measure(() => c.run(), opts);
       (c.medians ??= []).push(m.medianMs);
     }
   }
@@ -389,15 +449,25 @@ export async function main(argv) {
   if (o.perLayer) layers = await perLayer(lib, cases, o.perLayerPath ?? auto, peerObjs, o.quick ? BUDGETS.quick : BUDGETS.short, o.quick ? 1 : 3, progress);
   for (const c of contenders) await c.dispose();
 
-  const peersRes = contenders.filter((c) => c.kind === 'peer');
-  const bestPeer = peersRes.length ? peersRes.reduce((a, b) => (a.medianMs <= b.medianMs ? a : b)) : null;
+  // the faster peer at each count (without --threads: the one count, 1)
+  const bestAt = (n) => {
+    const ps = contenders.filter((c) => c.kind === 'peer' && c.threads === n);
+    return ps.length ? ps.reduce((a, b) => (a.medianMs <= b.medianMs ? a : b)) : null;
+  };
+  const bestPeer = bestAt(counts[0]);
+  // a over b, the median of the per-round ratios (both timed in the same rounds)
+  const perRound = (a, b) => median(a.medians.map((m, i) => b.medians[i] / m));
   const rows = contenders.map((c) => {
-    const seq = contenders.find((d) => d.kind === 'seq' && d.path === c.path);
+    const seq = contenders.find((d) => d.kind === 'seq' && d.path === c.path && d.threads === c.threads);
+    const best = bestAt(c.threads);
+    const one = contenders.find((d) => d.name === c.name && d.path === c.path && d.threads === 1);
     return {
-      name: c.name, path: c.path, medianMs: c.medianMs, roundMediansMs: c.medians, coldMs: c.coldMs, createMs: c.createMs, firstRunMs: c.firstMs,
+      name: c.name, path: c.path, threads: c.threads, medianMs: c.medianMs, roundMediansMs: c.medians, coldMs: c.coldMs, createMs: c.createMs, firstRunMs: c.firstMs,
       gflops: (2 * macs) / (c.medianMs * 1e6), check: c.check,
-      seqVsLayers: c.kind === 'seq' ? contenders.find((d) => d.kind === 'layers' && d.path === c.path).medianMs / c.medianMs : undefined,
-      seqVsBestPeer: c.kind === 'seq' && bestPeer ? bestPeer.medianMs / c.medianMs : undefined,
+      seqVsLayers: c.kind === 'seq' ? perRound(c, contenders.find((d) => d.kind === 'layers' && d.path === c.path && d.threads === c.threads)) : undefined,
+      seqVsBestPeer: c.kind === 'seq' && best ? perRound(c, best) : undefined,
+      bestPeerAtCount: c.kind === 'seq' && best ? best.name : undefined,
+      vsOneThread: o.threads && one && one !== c ? perRound(c, one) : undefined,
       vsSeqSamePath: seq && c !== seq ? c.medianMs / seq.medianMs : undefined,
     };
   });
@@ -405,6 +475,7 @@ export async function main(argv) {
     meta: {
       date: new Date().toISOString(), node: process.version, v8: process.versions.v8, execArgv: process.execArgv,
       autoBackend: auto, initMs, quick: o.quick, rounds: o.rounds, network: 'MobileNetV1 body 1.0/224, 27 conv layers + ReLU6',
+      threads: o.threads ? { counts, libs: threadsInfo } : undefined,
       macs, bestPeer: bestPeer?.name, perLayerPath: o.perLayerPath ?? auto, durationS: Math.round((performance.now() - t0) / 100) / 10, notes,
     },
     rows, activations: stats, perLayer: layers,
@@ -413,19 +484,24 @@ export async function main(argv) {
   console.log(text);
   if (o.json) { mkdirSync(dirname(resolve(o.json)), { recursive: true }); writeFileSync(resolve(o.json), `${JSON.stringify(result, null, 1)}\n`); }
   if (o.markdown) { mkdirSync(dirname(resolve(o.markdown)), { recursive: true }); writeFileSync(resolve(o.markdown), toMarkdown(result)); }
-  if (failed.length) { progress(`outputs differ: ${failed.map((c) => `${c.name} ${c.path}`).join(', ')}`); return 1; }
+  if (failed.length) { progress(`outputs differ: ${failed.map(tag).join(', ')}`); return 1; }
   return 0;
 }
 
 function tableRows(result) {
-  return result.rows.map((r) => [r.name, r.path, fmt(r.medianMs), `${fmt(r.coldMs, 0)} (${fmt(r.createMs, 0)}+${fmt(r.firstRunMs, 0)})`, fmt(r.gflops, 1),
-    r.seqVsLayers ? `${fmt(r.seqVsLayers)}x` : '', r.seqVsBestPeer ? `${fmt(r.seqVsBestPeer)}x` : '', r.check.maxAbs.toExponential(1)]);
+  const th = !!result.meta.threads;
+  return result.rows.map((r) => [r.name, r.path, ...(th ? [String(r.threads)] : []), fmt(r.medianMs), `${fmt(r.coldMs, 0)} (${fmt(r.createMs, 0)}+${fmt(r.firstRunMs, 0)})`, fmt(r.gflops, 1),
+    r.seqVsLayers ? `${fmt(r.seqVsLayers)}x` : '', r.seqVsBestPeer ? `${fmt(r.seqVsBestPeer)}x${th ? ` ${r.bestPeerAtCount}` : ''}` : '',
+    ...(th ? [r.vsOneThread ? `${fmt(r.vsOneThread)}x` : ''] : []), r.check.maxAbs.toExponential(1)]);
 }
-const HEAD = ['contender', 'path', 'median ms', 'cold ms (create+1st)', 'GFLOP/s', 'seq vs one-by-one', `seq vs best peer`, 'max abs diff'];
+const headOf = (result) => (result.meta.threads
+  ? ['contender', 'path', 'threads', 'median ms', 'cold ms (create+1st)', 'GFLOP/s', 'seq vs one-by-one', 'seq vs best peer (same count)', 'vs 1 thread', 'max abs diff']
+  : ['contender', 'path', 'median ms', 'cold ms (create+1st)', 'GFLOP/s', 'seq vs one-by-one', `seq vs best peer`, 'max abs diff']);
 
 function header(result) {
   const m = result.meta;
-  return `MobileNetV1 body (1.0, 224x224x3, 27 conv + ReLU6, ${fmt(m.macs / 1e6, 0)} MMAC), NCHW, batch 1, one thread\n` +
+  const th = m.threads ? `threads ${m.threads.counts.join(', ')} (simdconv threads(): ${Object.entries(m.threads.libs).map(([n, t]) => `@${n} ${t?.count}`).join(', ')}); ratios: medians of per-round ratios` : 'one thread';
+  return `MobileNetV1 body (1.0, 224x224x3, 27 conv + ReLU6, ${fmt(m.macs / 1e6, 0)} MMAC), NCHW, batch 1, ${th}\n` +
     `node ${m.node} (V8 ${m.v8}) ${m.execArgv.join(' ')}; auto = ${m.autoBackend}; ${m.rounds} interleaved round(s)${m.quick ? ', QUICK (not a measurement)' : ''}; ` +
     `best peer: ${m.bestPeer ?? 'none'}; cold = create + first run after init()`;
 }
@@ -438,6 +514,7 @@ function reluLine(result) {
 }
 
 function toText(result) {
+  const HEAD = headOf(result);
   const rows = [HEAD, ...tableRows(result)];
   const wid = HEAD.map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   const line = (r) => r.map((v, j) => (j < 2 ? v.padEnd(wid[j]) : v.padStart(wid[j]))).join('  ');
@@ -459,6 +536,7 @@ function toText(result) {
 
 function toMarkdown(result) {
   const md = (r) => `| ${r.join(' | ')} |`;
+  const HEAD = headOf(result);
   let s = `${header(result)}\n\n${md(HEAD)}\n${md(HEAD.map((_, j) => (j < 2 ? '---' : '---:')))}\n${tableRows(result).map(md).join('\n')}\n\n${reluLine(result)}\n`;
   if (result.perLayer) {
     const keys = Object.keys(result.perLayer[0]).filter((k) => !['layer', 'type', 'macs'].includes(k));

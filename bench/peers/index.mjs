@@ -1,6 +1,8 @@
 /**
- * The peers a run compares against, in one list. A peer has { name, label, layout, async?,
- * prepare(case) -> { run, emulated, dispose } | { unsupported } }; its output is in its layout.
+ * The peers a run compares against, in one list. A peer has { name, threads, label, layout, async?,
+ * close?, prepare(case) -> { run, emulated, dispose, measure?(budget), createMs?, firstRunMs? } |
+ * { unsupported } }; its output is in its layout. A prepared layer with `measure` times itself
+ * (in the worker that hosts it) and reports its own create and first-run times.
  */
 import { loadTfjsPeers } from './tfjs.mjs';
 import { loadOrtPeers } from './ort.mjs';
@@ -15,8 +17,12 @@ export const WASM_PEERS = ['tfjs-wasm', 'ort-web'];
  */
 export const NATIVE_PEERS = ['ort-node'];
 
-/** Load the wanted peers that resolve; the others leave a line in `notes`. */
-export async function loadPeers(wanted, notes) {
-  const peers = [...await loadTfjsPeers(wanted, notes), ...await loadOrtPeers(wanted, notes)];
-  return PEER_NAMES.map((n) => peers.find((p) => p.name === n)).filter(Boolean);
+/**
+ * Load the wanted peers that resolve; the others leave a line in `notes`. Every peer carries
+ * `threads`; with o.threads (a --threads run) there is one peer per name and count, else one per name.
+ * @param {{ threads?: number[] }} [o]
+ */
+export async function loadPeers(wanted, notes, o = {}) {
+  const peers = [...await loadTfjsPeers(wanted, notes, o), ...await loadOrtPeers(wanted, notes, o)];
+  return PEER_NAMES.flatMap((n) => peers.filter((p) => p.name === n));
 }

@@ -10,11 +10,17 @@
  *   reference of what the hardware does outside wasm. Optional: no package.json lists it, since its
  *   package is over 100 MB and its install script downloads more; it is used when it resolves.
  *
+ * At a thread count above one (bench --threads): ort-web runs numThreads = N, each count in its
+ * own worker_thread (ort-host.mjs: one process holds ort-web at one count only), timed inside
+ * that worker; ort-node runs intraOpNumThreads = N (a session option: in-process, one session per
+ * count). With --threads even count 1 of ort-web is hosted, so that every count is hosted alike.
+ *
  * ONNX Conv and ConvTranspose are N-D: the 1-D and 3-D cases are the same nodes with one or three
  * spatial axes (causal padding is pads [dilation * (k - 1), 0]).
  */
 import { importPeer as defaultImport } from './resolve.mjs';
 import { buildConvModel } from './onnx-model.mjs';
+import { openOrtWebHost } from './ort-host.mjs';
 
 /** How to install the native reference without the install script's extra download. */
 export const ORT_NODE_INSTALL = 'ONNXRUNTIME_NODE_INSTALL=skip npm i --no-save onnxruntime-node@1.30.0';
@@ -60,9 +66,42 @@ export function caseModel(bc) {
   return buildConvModel({ nodes, inputName: 'x', inputDims: bc.xShape, outputName: 'y', outputDims: bc.outShape });
 }
 
-function makePeer(ort, name, label, sessionOptions) {
+const plural = (n) => `${n} thread${n > 1 ? 's' : ''}`;
+
+/**
+ * ort-web hosted in a worker at `threads` (ort-host.mjs); its prepared layers time themselves
+ * there (`measure`), and `run` (the first call, the check) brings the output back.
+ */
+function hostedWebPeer(host, threads) {
+  return {
+    name: 'ort-web',
+    threads,
+    label: host.label,
+    layout: 'NCHW',
+    async: true,
+    async prepare(bc) {
+      const model = caseModel(bc);
+      if (!(model instanceof Uint8Array)) return model;
+      const p = await host.prepare(model, bc.x.NCHW.data, bc.xShape);
+      let first = p.out;
+      return {
+        emulated: false,
+        createMs: p.createMs,
+        firstRunMs: p.firstRunMs,
+        // the first run happened in the worker at prepare; later calls (none in the suite) run again
+        async run() { if (first) { const y = first; first = null; return y; } return p.run(); },
+        measure: (budget) => p.measure(budget),
+        dispose: () => p.dispose(),
+      };
+    },
+    close: () => host.close(),
+  };
+}
+
+function makePeer(ort, name, label, sessionOptions, threads = 1) {
   return {
     name,
+    threads,
     label,
     layout: 'NCHW',
     async: true,
@@ -87,12 +126,27 @@ function makePeer(ort, name, label, sessionOptions) {
 /**
  * @param {string[]} wanted peer names; this file serves 'ort-web' and 'ort-node'
  * @param {string[]} notes receives a line when a peer is skipped
- * @param {{ importPeer?: typeof defaultImport }} [o] how packages are imported (tests replace it)
+ * @param {{ importPeer?: typeof defaultImport, threads?: number[] }} [o] how packages are imported
+ *   (tests replace it); threads: the thread counts of a --threads run (one peer per count; ort-web
+ *   then hosted in a worker per count), absent for the one-thread suite
  */
 export async function loadOrtPeers(wanted, notes, o = {}) {
   const importPeer = o.importPeer ?? defaultImport;
   const peers = [];
-  if (wanted.includes('ort-web')) {
+  const counts = o.threads ?? [1];
+  if (wanted.includes('ort-web') && o.threads) {
+    if (!(await importPeer('onnxruntime-web'))) notes.push('ort-web: onnxruntime-web does not resolve; skipped');
+    else {
+      for (const n of counts) {
+        const host = await openOrtWebHost(n);
+        if (host.error) notes.push(`ort-web at ${plural(n)}: its worker did not start (${host.error}); skipped`);
+        else {
+          if (host.threads !== n) notes.push(`ort-web at ${plural(n)}: env.wasm.numThreads reads ${host.threads}`);
+          peers.push(hostedWebPeer(host, n));
+        }
+      }
+    }
+  } else if (wanted.includes('ort-web')) {
     const ort = await importPeer('onnxruntime-web');
     if (!ort) {
       notes.push('ort-web: onnxruntime-web does not resolve; skipped');
@@ -121,10 +175,12 @@ export async function loadOrtPeers(wanted, notes, o = {}) {
       notes.push(`ort-node: ${why}`);
     } else {
       ort.env.logLevel = 'error';
-      peers.push(makePeer(ort, 'ort-node', `onnxruntime-node ${ort.env.versions?.node ?? ''} native CPU (MLAS, 1 thread)`.replace('  ', ' '), {
-        executionProviders: ['cpu'], graphOptimizationLevel: 'all',
-        intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
-      }));
+      for (const n of counts) {
+        peers.push(makePeer(ort, 'ort-node', `onnxruntime-node ${ort.env.versions?.node ?? ''} native CPU (MLAS, ${plural(n)})`.replace('  ', ' '), {
+          executionProviders: ['cpu'], graphOptimizationLevel: 'all',
+          intraOpNumThreads: n, interOpNumThreads: 1, executionMode: 'sequential',
+        }, n));
+      }
     }
   }
   return peers;

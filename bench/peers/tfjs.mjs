@@ -79,12 +79,22 @@ export function tfjsNdUnsupported(bc) {
 }
 
 /**
+ * Why tfjs-wasm runs one thread in Node: its WASM_HAS_MULTITHREAD_SUPPORT flag returns false when
+ * IS_NODE (flags_wasm.js, tfjs issue 3830), and its threaded build starts Web Workers from Blob
+ * URLs, which Node has not. Its threaded figures come from a browser page (bench/browser.mjs).
+ */
+export const TFJS_NODE_THREADS = 'tfjs-wasm runs one thread in Node (its thread support flag is false under Node, tfjs issue 3830): '
+  + 'its threads run in the browser bench (bench/browser.mjs)';
+
+/**
  * Load tfjs-core with the backends that resolve.
  * @param {string[]} wanted peer names among 'tfjs-wasm', 'tfjs-cpu'
  * @param {string[]} notes receives one line per peer skipped
+ * @param {{ threads?: number[] }} [o] the thread counts of a --threads run: tfjs-wasm runs at 1 and
+ *   stands as unsupported at the others; tfjs-cpu (pure JS, one thread) runs at 1 only
  * @returns {Promise<object[]>} peers
  */
-export async function loadTfjsPeers(wanted, notes) {
+export async function loadTfjsPeers(wanted, notes, o = {}) {
   if (!wanted.some((n) => n.startsWith('tfjs-'))) return [];
   const tf = await importPeer('@tensorflow/tfjs-core');
   if (!tf) {
@@ -108,6 +118,9 @@ export async function loadTfjsPeers(wanted, notes) {
         if (!(await tf.setBackend('wasm'))) throw new Error('setBackend returned false');
         const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
         peers.push(makePeer(tf, 'tfjs-wasm', 'wasm', `TensorFlow.js ${tf.version_core} wasm (${simd ? 'SIMD' : 'no SIMD'}, 1 thread)`));
+        for (const n of (o.threads ?? []).filter((c) => c > 1)) {
+          peers.push({ name: 'tfjs-wasm', threads: n, label: `TensorFlow.js ${tf.version_core} wasm: not at ${n} threads in Node`, layout: 'NHWC', prepare: async () => ({ unsupported: TFJS_NODE_THREADS }) });
+        }
       } catch (e) {
         notes.push(`tfjs-wasm: backend failed to start (${e.message}); skipped`);
       }
@@ -128,6 +141,7 @@ export async function loadTfjsPeers(wanted, notes) {
 function makePeer(tf, name, backendName, label) {
   return {
     name,
+    threads: 1,
     label,
     layout: 'NHWC',
     /**
