@@ -82,6 +82,7 @@ export {
 } from './conv/depthwise-nchw';
 export {
   deconvCol2im as run_deconv_col2im_ndhwc_f32,
+  deconvCol2imRows as run_deconv_col2im_rows_ndhwc_f32,
   deconvTilesNchw as run_deconv2d_tiles_nchw_f32,
   deconvTilesNchwRows as run_deconv2d_tiles_nchw_rows_f32,
   clampBuffer as clamp_f32,
@@ -91,4 +92,6 @@ export { dw1dNcw as run_dwconv1d_ncw_f32 } from './conv/dwconv-1d';
 export {
   nchwToNhwc as nchw_to_nhwc_f32,
   nhwcToNchw as nhwc_to_nchw_f32,
+  nchwToNhwcAt as nchw_to_nhwc_at_f32,
+  nhwcToNchwAt as nhwc_to_nchw_at_f32,
 } from './layout';

@@ -34,8 +34,14 @@ function transpose4x4(src: usize, srcStride: usize, dst: usize, dstStride: usize
  * tried on MobileNet and ResNet activations (see docs/performance.md#transposes).
  */
 export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void {
-  const srcRow = <usize>cols << 2;
-  const dstRow = <usize>rows << 2;
+  transposeStrided(src, dst, rows, cols, <usize>cols << 2, <usize>rows << 2);
+}
+
+/**
+ * transpose2d on a block of a larger matrix: src rows srcRow bytes apart, dst rows dstRow bytes
+ * apart (a task of a split transpose takes a range of one side's rows).
+ */
+function transposeStrided(src: usize, dst: usize, rows: i32, cols: i32, srcRow: usize, dstRow: usize): void {
   for (let j0 = 0; j0 < cols; j0 += TILE) {
     const j1 = j0 + TILE < cols ? j0 + TILE : cols;
     for (let i0 = 0; i0 < rows; i0 += TILE) {
@@ -69,15 +75,15 @@ export function transpose2d(src: usize, dst: usize, rows: i32, cols: i32): void 
 
 /**
  * Three planes (RGB images: the first layer of most networks) -> interleaved pixels, four pixels
- * per step: r, g, b vectors become [r0 g0 b0 r1] [g1 b1 r2 g2] [b2 r3 g3 b3].
+ * per step: r, g, b vectors become [r0 g0 b0 r1] [g1 b1 r2 g2] [b2 r3 g3 b3]. `count` pixels
+ * from `src` on, the planes `plane` bytes apart.
  */
-function planes3ToPixels(src: usize, dst: usize, hw: i32): void {
-  const plane = <usize>hw << 2;
+function planes3ToPixels(src: usize, dst: usize, count: i32, plane: usize): void {
   let r = src;
   let d = dst;
   let j = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; j + 4 <= hw; j += 4) {
+    for (; j + 4 <= count; j += 4) {
       const vr = v128.load(r);
       const vg = v128.load(r + plane);
       const vb = v128.load(r + 2 * plane);
@@ -91,7 +97,7 @@ function planes3ToPixels(src: usize, dst: usize, hw: i32): void {
       d += 48;
     }
   }
-  for (; j < hw; j++) {
+  for (; j < count; j++) {
     store<f32>(d, load<f32>(r));
     store<f32>(d, load<f32>(r + plane), 4);
     store<f32>(d, load<f32>(r + 2 * plane), 8);
@@ -102,20 +108,39 @@ function planes3ToPixels(src: usize, dst: usize, hw: i32): void {
 
 /** NCHW (n x c x hw) -> NHWC (n x hw x c). */
 export function nchwToNhwc(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
+  nchwToNhwcAt(src, dst, n, c, hw, 0, hw);
+}
+
+/**
+ * nchwToNhwc on pixels [p0, p1) of every image: NHWC rows p0 .. p1 - 1 (a task of a split
+ * transpose; a copy, so any cut gives the same bits).
+ */
+export function nchwToNhwcAt(src: usize, dst: usize, n: i32, c: i32, hw: i32, p0: i32, p1: i32): void {
+  if (p1 <= p0) return;
   const imageBytes = <usize>c * <usize>hw << 2;
+  const s0 = <usize>p0 << 2;
+  const d0 = <usize>p0 * <usize>c << 2;
   for (let b = 0; b < n; b++) {
-    if (c == 3) {
-      planes3ToPixels(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, hw);
-    } else {
-      transpose2d(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, c, hw);
-    }
+    const s = src + <usize>b * imageBytes + s0;
+    const d = dst + <usize>b * imageBytes + d0;
+    if (c == 3) planes3ToPixels(s, d, p1 - p0, <usize>hw << 2);
+    else transposeStrided(s, d, c, p1 - p0, <usize>hw << 2, <usize>c << 2);
   }
 }
 
 /** NHWC (n x hw x c) -> NCHW (n x c x hw). */
 export function nhwcToNchw(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
+  nhwcToNchwAt(src, dst, n, c, hw, 0, hw);
+}
+
+/** nhwcToNchw on pixels [p0, p1) of every image: NHWC rows p0 .. p1 - 1 (a task of a split transpose). */
+export function nhwcToNchwAt(src: usize, dst: usize, n: i32, c: i32, hw: i32, p0: i32, p1: i32): void {
+  if (p1 <= p0) return;
   const imageBytes = <usize>c * <usize>hw << 2;
+  const s0 = <usize>p0 * <usize>c << 2;
+  const d0 = <usize>p0 << 2;
   for (let b = 0; b < n; b++) {
-    transpose2d(src + <usize>b * imageBytes, dst + <usize>b * imageBytes, hw, c);
+    transposeStrided(src + <usize>b * imageBytes + s0, dst + <usize>b * imageBytes + d0, p1 - p0, c, <usize>c << 2,
+      <usize>hw << 2);
   }
 }

@@ -39,32 +39,68 @@ export function deconvCol2im(
   coutG: i32, kD: i32, kH: i32, kW: i32, sD: i32, sH: i32, sW: i32, dD: i32, dH: i32, dW: i32,
   padFront: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
 ): void {
+  deconvCol2imRows(col, bias, out, n, d, h, w, od, oh, ow, groups, coutG, kD, kH, kW, sD, sH, sW, dD, dH, dW,
+    padFront, padTop, padLeft, vmin, vmax, 0, n * od * oh);
+}
+
+/**
+ * deconvCol2im on output rows [r0, r1), rows numbered (b * od + oz) * oh + oy: a task of a split
+ * run, which writes only its rows. Each output pixel receives the taps of its input pixels in the
+ * one-thread order (input pixels in memory order; one input pixel reaches a pixel through one tap
+ * at most), and every float is clamped by the vector or the scalar form as in one call over all
+ * rows, so any cut gives the same bits.
+ */
+export function deconvCol2imRows(
+  col: usize, bias: usize, out: usize, n: i32, d: i32, h: i32, w: i32, od: i32, oh: i32, ow: i32, groups: i32,
+  coutG: i32, kD: i32, kH: i32, kW: i32, sD: i32, sH: i32, sW: i32, dD: i32, dH: i32, dW: i32,
+  padFront: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32, r0: i32, r1: i32,
+): void {
+  if (r1 <= r0) return;
   const cout = groups * coutG;
   const taps = kD * kH * kW;
-  const outPixels = n * od * oh * ow;
   const pixelBytes = <usize>cout << 2;
+  const rowBytes = <usize>ow * pixelBytes;
   // 1. bias
-  let o = out;
-  for (let p = 0; p < outPixels; p++) {
+  let o = out + <usize>r0 * rowBytes;
+  for (let p = r0 * ow, e = r1 * ow; p < e; p++) {
     memory.copy(o, bias, pixelBytes);
     o += pixelBytes;
   }
-  // 2. scatter-add
+  // 2. scatter-add into rows [r0, r1) only
   const colRowBytes = <usize>(groups * taps * coutG) << 2;
   const tapBytes = <usize>coutG << 2;
   const groupBytes = <usize>(taps * coutG) << 2;
-  let src = col;
-  for (let b = 0; b < n; b++) {
+  const imageRows = od * oh;
+  const b0 = r0 / imageRows;
+  const b1 = (r1 - 1) / imageRows;
+  for (let b = b0; b <= b1; b++) {
     for (let iz = 0; iz < d; iz++) {
       for (let iy = 0; iy < h; iy++) {
+        let src = col + <usize>(((b * d + iz) * h + iy) * w) * colRowBytes;
+        // skip the input row when none of its taps reaches a row of the range
+        let reaches = false;
+        for (let kz = 0; kz < kD && !reaches; kz++) {
+          const oz = iz * sD - padFront + kz * dD;
+          if (<u32>oz >= <u32>od) continue;
+          for (let ky = 0; ky < kH; ky++) {
+            const oy = iy * sH - padTop + ky * dH;
+            const r = (b * od + oz) * oh + oy;
+            if (<u32>oy < <u32>oh && r >= r0 && r < r1) {
+              reaches = true;
+              break;
+            }
+          }
+        }
+        if (!reaches) continue;
         for (let ix = 0; ix < w; ix++) {
           for (let kz = 0; kz < kD; kz++) {
             const oz = iz * sD - padFront + kz * dD;
             if (<u32>oz >= <u32>od) continue;
-            const ob = out + <usize>(b * od + oz) * <usize>oh * <usize>ow * pixelBytes;
+            const rz = (b * od + oz) * oh;
+            const ob = out + <usize>rz * rowBytes;
             for (let ky = 0; ky < kH; ky++) {
               const oy = iy * sH - padTop + ky * dH;
-              if (<u32>oy >= <u32>oh) continue;
+              if (<u32>oy >= <u32>oh || rz + oy < r0 || rz + oy >= r1) continue;
               for (let kx = 0; kx < kW; kx++) {
                 const ox = ix * sW - padLeft + kx * dW;
                 if (<u32>ox >= <u32>ow) continue;
@@ -85,8 +121,48 @@ export function deconvCol2im(
       }
     }
   }
-  // 3. clamp
-  clampBuffer(out, outPixels * cout, vmin, vmax);
+  // 3. clamp, float i of the output by the vector form where clampBuffer over every row would
+  // (i below the last multiple of 4) and by the scalar one past it: the two differ on -0
+  const total = n * imageRows * ow * cout;
+  clampRange(out, r0 * ow * cout, r1 * ow * cout, total & ~3, vmin, vmax);
+}
+
+/**
+ * Clamps floats [i0, i1) of the buffer at p: those below vEnd as f32x4.pmin/pmax do, the rest as
+ * clampf (clampBuffer on the whole buffer, with vEnd its vector part's end).
+ */
+function clampRange(p: usize, i0: i32, i1: i32, vEnd: i32, vmin: f32, vmax: f32): void {
+  if (vmin == -Infinity && vmax == Infinity) return;
+  let i = i0;
+  if (ASC_FEATURE_SIMD) {
+    // lanes before the first whole vector, one at a time with the vector form's semantics
+    for (; i < i1 && i < vEnd && (i & 3) != 0; i++) {
+      const q = p + (<usize>i << 2);
+      store<f32>(q, pclampf(load<f32>(q), vmin, vmax));
+    }
+    const lo = f32x4.splat(vmin);
+    const hi = f32x4.splat(vmax);
+    for (; i + 4 <= i1 && i + 4 <= vEnd; i += 4) {
+      const q = p + (<usize>i << 2);
+      v128.store(q, vclamp(v128.load(q), lo, hi));
+    }
+    for (; i < i1 && i < vEnd; i++) {
+      const q = p + (<usize>i << 2);
+      store<f32>(q, pclampf(load<f32>(q), vmin, vmax));
+    }
+  }
+  for (; i < i1; i++) {
+    const q = p + (<usize>i << 2);
+    store<f32>(q, clampf(load<f32>(q), vmin, vmax));
+  }
+}
+
+/** vclamp on one lane: f32x4.pmax(x, lo) is x < lo ? lo : x, f32x4.pmin(y, hi) is hi < y ? hi : y. */
+// @ts-ignore: decorator
+@inline
+function pclampf(x: f32, lo: f32, hi: f32): f32 {
+  const y = x < lo ? lo : x;
+  return hi < y ? hi : y;
 }
 
 /** Clamps `count` floats at p to [vmin, vmax] (NaN propagates); no-op for (-inf, inf). */

@@ -171,6 +171,11 @@ export interface WasmExports {
     od: number, oh: number, ow: number, groups: number, coutG: number, kD: number, kH: number, kW: number, sD: number,
     sH: number, sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number,
     min: number, max: number): void;
+  /** run_deconv_col2im_ndhwc_f32 on output rows [r0, r1), rows numbered (b * od + oz) * oh + oy */
+  run_deconv_col2im_rows_ndhwc_f32(col: number, bias: number, out: number, n: number, d: number, h: number, w: number,
+    od: number, oh: number, ow: number, groups: number, coutG: number, kD: number, kH: number, kW: number, sD: number,
+    sH: number, sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number,
+    min: number, max: number, r0: number, r1: number): void;
   /** groups 1, stride = kernel, dilation 1: (col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max), NCHW out */
   run_deconv2d_tiles_nchw_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number, max: number): void;
@@ -195,6 +200,9 @@ export interface WasmExports {
   /** (src, dst, n, c, hw) */
   nchw_to_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   nhwc_to_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;
+  /** (src, dst, n, c, hw, p0, p1): the transposes on pixels [p0, p1) of every image */
+  nchw_to_nhwc_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
+  nhwc_to_nchw_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
 }
 
 const BASE64: Record<WasmFlavor, string> = {

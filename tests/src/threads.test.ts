@@ -13,6 +13,7 @@ import * as path from 'path';
 import type * as Index from '../../src/index';
 import type * as Registry from '../../src/backends/registry';
 import type * as Select from '../../src/backends/wasm/select';
+import type * as SplitModule from '../../src/backends/wasm/split';
 import { WasmBackend, runExemplar } from '../../src/backends/wasm/backend';
 import { EXEMPLARS, Exemplar, stageSpec } from '../../src/backends/wasm/exemplars';
 import { resolve } from '../../src/ops/plan';
@@ -23,6 +24,7 @@ interface Fresh {
   lib: typeof Index;
   reg: typeof Registry;
   sel: typeof Select;
+  split: typeof SplitModule;
 }
 
 /** The public entry point, the registry and the selection table of one new module instance. */
@@ -32,6 +34,7 @@ function fresh(): Fresh {
     out = {
       lib: require('../../src/index'), reg: require('../../src/backends/registry'),
       sel: require('../../src/backends/wasm/select'),
+      split: require('../../src/backends/wasm/split'),
     };
   });
   return out!;
@@ -201,9 +204,11 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
     const many = f.reg.getBackend('test', b) as WasmBackend;
     expect(many.pool.size).toBe(n);
     const rng = new Rng(17 + n);
-    // at the measured threshold (the exemplars stay on the caller), then with every split kernel split
-    for (const minMacs of [f.sel.SPLIT_MIN_MACS, 0]) {
+    // at the measured thresholds (the exemplars stay on the caller), then with every split kernel
+    // and every pass around the kernels split
+    for (const [minMacs, minBytes] of [[f.sel.SPLIT_MIN_MACS, f.split.SPLIT_MIN_BYTES], [0, 0]]) {
       f.sel.splitTuning.minMacs = minMacs;
+      f.split.passTuning.minBytes = minBytes;
       for (const e of EXEMPLARS) sameBits(one, many, e, rng);
     }
   });
@@ -214,6 +219,7 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
       await f.lib.init({ backend: b, threads: n });
       const many = f.reg.getBackend('test', b) as WasmBackend;
       f.sel.splitTuning.minMacs = 0;
+      f.split.passTuning.minBytes = 0;
       const rng = new Rng(29 + n);
       for (const e of SPLIT_SHAPES) {
         const d = sameBits(one, many, e, rng);
@@ -223,6 +229,30 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
           expect({ shape: e.name, kernel: s.kernel }).toEqual({ shape: e.name, kernel: expect.stringContaining(e.want) });
         }
       }
+    });
+
+  test.each([2, 3, 4, 8])('threads %i: the passes around the kernels split: transposes, expansion, activations, col2im',
+    async (n) => {
+      const f = track();
+      await f.lib.init({ backend: b, threads: n });
+      const many = f.reg.getBackend('test', b) as WasmBackend;
+      f.sel.splitTuning.minMacs = 0;
+      f.split.passTuning.minBytes = 0;
+      const proto = f.split.Split.prototype;
+      const spies = {
+        transpose: jest.spyOn(proto, 'transpose'), expand: jest.spyOn(proto, 'expand'),
+        activate: jest.spyOn(proto, 'activate'), col2im: jest.spyOn(proto, 'col2im'),
+      };
+      const rng = new Rng(41 + n);
+      const got = [];
+      for (const e of PASS_SHAPES) {
+        for (const spy of Object.values(spies)) spy.mockClear();
+        const d = sameBits(one, many, e, rng);
+        // each shape runs the passes it names on the pool, on the path it names
+        const ran = Object.entries(spies).filter(([, spy]) => spy.mock.calls.length > 0).map(([k]) => k).sort();
+        got.push({ shape: e.name, ran, path: d[0].path });
+      }
+      expect(got).toEqual(PASS_SHAPES.map((e) => ({ shape: e.name, ran: [...e.passes].sort(), path: e.want })));
     });
 });
 
@@ -286,6 +316,56 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     // the tiled col2im over runs of output rows: a crop, 2 images, channels not a multiple of 4
     shape('deconv tiles NCHW out, cropped', deconv(8, 6, 3, { stride: 3, pad: 1 }), [2, 8, 4, 5], 'NCHW', 'deconv_gemm_tiles'),
     shape('deconv tiles NCHW out, 1 row', deconv(4, 8, 2, { stride: 2 }), [1, 4, 1, 9], 'NCHW', 'deconv_gemm_tiles'),
+  ];
+})();
+
+type Pass = 'transpose' | 'expand' | 'activate' | 'col2im';
+
+/**
+ * Shapes whose passes around the kernels split (run with every pass split): the staged path's
+ * transposes (3 channels and more, fewer pixels than threads, two images), the m-fold expansion,
+ * the activations on floats not a multiple of 4 (one slope, prelu's per channel in both layouts),
+ * and the general col2im with overlapping taps, groups, a crop, dilation and fewer rows than threads.
+ */
+type PassShape = Exemplar & { passes: readonly Pass[]; want: string };
+const PASS_SHAPES: readonly PassShape[] = ((): PassShape[] => {
+  const conv = (cin: number, cout: number, k: number, o: { groups?: number; stride?: number; pad?: number } = {}) =>
+    stageSpec({ kind: 'conv', cin, cout, k, ...o });
+  const deconv = (cin: number, cout: number, k: number,
+    o: { groups?: number; stride?: number; pad?: number; dilation?: number } = {}) => stageSpec({ kind: 'deconv', cin, cout, k, ...o });
+  const dw = (cout: number, k: number, o: { stride?: number; pad?: number } = {}) => stageSpec({ kind: 'dw', cout, k, ...o });
+  const withAct = (s: Exemplar['stages'][number], kind: 'sigmoid' | 'elu' | 'prelu' | 'gelu', prelu?: number[]):
+    Exemplar['stages'][number] => ({
+    ...s, min: -Infinity, max: Infinity,
+    act: { kind, min: -Infinity, max: Infinity, alpha: kind === 'elu' ? 0.7 : 0, name: kind,
+      ...(prelu ? { prelu: new Float32Array(prelu) } : {}) },
+  });
+  const slopes = (c: number): number[] => Array.from({ length: c }, (_, i) => 0.05 * (i + 1) - 0.3);
+  // want: the path describe() gives the first stage
+  const shape = (name: string, stages: Exemplar['stages'], input: Exemplar['input'], layout: Exemplar['layout'],
+    passes: readonly Pass[], want = layout === 'NHWC' ? 'NHWC in place' : 'NCHW transposed to NHWC -> NHWC transposed to NCHW'):
+    PassShape => ({ name, stages, input, layout, path: 'nhwc', kernels: [], warm: false, passes, want });
+  return [
+    shape('staged igemm, transposes both ways', [conv(20, 8, 3, { stride: 2, pad: 1 })], [2, 20, 9, 9], 'NCHW', ['transpose']),
+    shape('staged igemm, 1 output pixel', [conv(12, 8, 3)], [1, 12, 3, 3], 'NCHW', ['transpose']),
+    shape('staged, 3 input planes', [conv(3, 8, 3, { pad: 1 }), conv(8, 8, 3, { pad: 1 })], [1, 3, 7, 37], 'NCHW', ['transpose'],
+      'NCHW transposed to NHWC -> NHWC'),
+    shape('staged dwconv 14x14', [dw(24, 3, { pad: 1 })], [1, 24, 14, 14], 'NCHW', ['transpose']),
+    shape('dwconv m2 expansion', [dw(6, 3, { pad: 1 })], [1, 3, 11, 10], 'NHWC', ['expand']),
+    shape('dwconv m3 expansion, 2 pixels', [dw(9, 3, { pad: 1 })], [1, 3, 1, 2], 'NHWC', ['expand']),
+    shape('sigmoid NHWC, odd floats', [withAct(conv(8, 7, 3, { pad: 1 }), 'sigmoid')], [1, 8, 5, 7], 'NHWC', ['activate']),
+    shape('gelu NCHW planes', [withAct(dw(7, 3, { pad: 1 }), 'gelu')], [2, 7, 5, 67], 'NCHW', ['activate'], 'NCHW planes in place'),
+    shape('elu, 3 floats', [withAct(conv(4, 3, 1), 'elu')], [1, 4, 1, 1], 'NHWC', ['activate']),
+    shape('prelu NHWC rows', [withAct(conv(8, 7, 3, { pad: 1 }), 'prelu', slopes(7))], [1, 8, 5, 7], 'NHWC', ['activate']),
+    shape('prelu NCHW planes', [withAct(conv(8, 7, 1), 'prelu', slopes(7))], [2, 8, 16, 41], 'NCHW', ['activate'],
+      'NCHW planes in place'),
+    shape('prelu staged, one slope', [withAct(conv(12, 9, 3), 'prelu', [0.25])], [1, 12, 6, 7], 'NCHW', ['activate', 'transpose'],
+      'NCHW transposed to NHWC -> NCHW written by the kernel'),
+    shape('col2im NHWC, overlapping taps', [deconv(8, 8, 3, { stride: 2, pad: 1 })], [2, 8, 5, 3], 'NHWC', ['col2im']),
+    shape('col2im stride 1, 3 rows', [deconv(4, 6, 3)], [1, 4, 1, 1], 'NHWC', ['col2im']),
+    shape('col2im groups 2, dilation 2', [deconv(8, 12, 3, { groups: 2, dilation: 2, pad: 1 })], [1, 8, 6, 5], 'NHWC', ['col2im']),
+    shape('col2im staged NCHW', [deconv(6, 10, 4, { stride: 2, pad: 1 })], [2, 6, 4, 5], 'NCHW', ['col2im', 'transpose']),
+    shape('col2im NHWC, stride = kernel, cropped', [deconv(5, 7, 3, { stride: 3, pad: 2 })], [1, 5, 3, 4], 'NHWC', ['col2im']),
   ];
 })();
 

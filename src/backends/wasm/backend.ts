@@ -45,7 +45,7 @@ export class WasmBackend implements Backend {
         throw new Error(`${this.name}: createRunner got a kernel of another backend`);
       }
     }
-    return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports, this.pool.size);
+    return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports, this.pool);
   }
 
   /** @throws ConvError OUT_OF_MEMORY */

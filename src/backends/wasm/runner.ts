@@ -19,8 +19,10 @@ import type { Runner, StageDescription, StateBuffer } from '../types.js';
 import type { WasmExports } from '../../loader/load.js';
 import type { Heap } from './heap.js';
 import type { WasmKernel } from './kernels/index.js';
+import type { Pool } from './pool.js';
 import { Scratch } from './scratch.js';
 import { RunChoice, selectRun, StageChoice } from './select.js';
+import { Split } from './split.js';
 
 const isCount = (v: number, min: number): boolean => Number.isInteger(v) && v >= min && v < 2 ** 31;
 
@@ -55,9 +57,16 @@ export class WasmRunner implements Runner {
   private choice: RunChoice | undefined;
   private choiceKey = '';
 
-  /** `threads`: the size of the pool the kernels split their work over. */
+  /** The pool's size: the threads the kernels split their work over. */
+  private readonly threads: number;
+  /** The layout transposes' handle on the pool; undefined on one thread. */
+  private readonly split: Split | undefined;
+
+  /** `pool`: the one the kernels split their work over (a number: its size, with no pool for the runner's own passes). */
   constructor(private readonly kernels: readonly WasmKernel[], private readonly heap: Heap,
-    private readonly ex: WasmExports, private readonly threads = 1) {
+    private readonly ex: WasmExports, pool: Pool | number = 1) {
+    this.threads = typeof pool === 'number' ? pool : pool.size;
+    this.split = typeof pool !== 'number' && pool.size > 1 ? new Split(pool) : undefined;
     this.act = [new Scratch(heap), new Scratch(heap)];
     this.staging = new Scratch(heap);
     this.padded = new Scratch(heap);
@@ -135,10 +144,9 @@ export class WasmRunner implements Runner {
       return;
     }
     // nchw-staged
-    const ex = this.ex;
     this.staging.ensure(Math.max(inFloats, outFloats) * 4);
     heap.write(this.staging.ptr, x);
-    ex.nchw_to_nhwc_f32(this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w);
+    this.transpose(true, this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w);
     for (let i = 0; i < n - 1; i++) this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
     const xl = this.act[(n - 1) & 1].ptr;
     if (stages[n - 1].output === 'NCHW') {
@@ -146,9 +154,16 @@ export class WasmRunner implements Runner {
     } else {
       const res = this.act[n & 1].ptr;
       this.stage(n - 1, stages[n - 1], last, xl, res);
-      ex.nhwc_to_nchw_f32(res, this.staging.ptr, last.n, last.cout, last.od * last.oh * last.ow);
+      this.transpose(false, res, this.staging.ptr, last.n, last.cout, last.od * last.oh * last.ow);
     }
     out.set(heap.view(this.staging.ptr, outFloats));
+  }
+
+  /** NCHW -> NHWC (toNhwc) or back, split across the pool when it moves enough bytes. */
+  private transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number): void {
+    if (this.split !== undefined && Split.passSplits(n * c * hw * 8)) this.split.transpose(toNhwc, src, dst, n, c, hw);
+    else if (toNhwc) this.ex.nchw_to_nhwc_f32(src, dst, n, c, hw);
+    else this.ex.nhwc_to_nchw_f32(src, dst, n, c, hw);
   }
 
   /**

@@ -24,8 +24,15 @@
  * top padding padTop - oy0*strideH (every kernel computes a row from oy*strideH - padTop alone).
  *
  * The transposed convolution's col2im where the taps tile the output (run_deconv2d_tiles_nchw_rows_f32):
- * per image, runs of output rows (each output pixel receives one tap). The general col2im adds
- * several taps into one output pixel and stays on the caller's thread.
+ * per image, runs of output rows (each output pixel receives one tap). The general col2im
+ * (run_deconv_col2im_rows_ndhwc_f32), which adds several taps into one output pixel: runs of
+ * output rows, each task gathering the taps that reach its rows in the one-thread order.
+ *
+ * The passes around the kernels, split when they move at least SPLIT_MIN_BYTES: the runner's
+ * layout transposes (nchw_to_nhwc_at_f32, nhwc_to_nchw_at_f32) per image over runs of pixels, the
+ * m-fold input expansion of NHWC depthwise over runs of pixels, and the activation after the
+ * clamp (activate_f32) over runs of floats (multiples of 16, so that each float goes through the
+ * vector or the scalar form as in one call), or, with prelu's slopes, of rows or channel planes.
  *
  * Winograd (run_conv2d_winograd_blocks_f32): runs of its blocks of T tiles, each thread with its
  * own ind, v, m and tile starts (one scratch block per thread, its indirection built for its v).
@@ -34,6 +41,23 @@ import type { Pool } from './pool.js';
 
 /** Tasks per thread a split aims at, so that threads that start late or run slower still balance (XNNPACK's figure). */
 export const TASKS_PER_THREAD = 5;
+
+/**
+ * Bytes a pass around the kernels (a transpose, the expansion, the activation) must move before
+ * it splits; below, the run's dispatch costs more than the other threads save (docs/performance.md#threads).
+ */
+export const SPLIT_MIN_BYTES = 1 << 16;
+/** Tunable by tests (every pass split) and benches; SPLIT_MIN_BYTES by default. */
+export const passTuning = { minBytes: SPLIT_MIN_BYTES };
+
+/** Runs of a range of `len` units in steps of `step`: [start, end) pairs, at most `runs` of them. */
+function runsOf(len: number, step: number, runs: number): number[] {
+  const steps = Math.ceil(len / step);
+  const per = Math.ceil(steps / Math.max(1, Math.min(steps, runs))) * step;
+  const out: number[] = [];
+  for (let a = 0; a < len; a += per) out.push(a, Math.min(len, a + per));
+  return out;
+}
 
 /** The arguments of one igemm call, as the one-thread call passes them. */
 export interface GemmCall {
@@ -316,6 +340,116 @@ export class Split {
   /** Threads in the pool, the caller's included. */
   get size(): number {
     return this.pool.size;
+  }
+
+  /** Whether a pass that moves `bytes` (read plus written) splits. */
+  static passSplits(bytes: number): boolean {
+    return bytes >= passTuning.minBytes;
+  }
+
+  private toNhwc = -1;
+  private toNchw = -1;
+  private expandId = -1;
+  private act = -1;
+  private col2imId = -1;
+
+  /**
+   * nchw_to_nhwc_f32 (toNhwc) or nhwc_to_nchw_f32 (src, dst, n, c, hw) per image over runs of
+   * pixels, multiples of 16 (the transposes' tile).
+   */
+  transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number): void {
+    const id = toNhwc ? (this.toNhwc >= 0 ? this.toNhwc : (this.toNhwc = this.pool.fn('nchw_to_nhwc_at_f32')))
+      : (this.toNchw >= 0 ? this.toNchw : (this.toNchw = this.pool.fn('nhwc_to_nchw_at_f32')));
+    const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * this.pool.size / n));
+    const runs = r.length / 2;
+    const t = this.pool.table(n * runs, 7);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      const at = b * c * hw * 4;
+      for (let i = 0; i < runs; i++) {
+        t[o] = id; t[o + 1] = src + at; t[o + 2] = dst + at; t[o + 3] = 1; t[o + 4] = c; t[o + 5] = hw;
+        t[o + 6] = r[2 * i]; t[o + 7] = r[2 * i + 1];
+        o += 8;
+      }
+    }
+    this.pool.run(n * runs);
+  }
+
+  /** expand_dwconv2d_nhwc_f32(x, dst, pixels, c, m) over runs of pixels. */
+  expand(x: number, dst: number, pixels: number, c: number, m: number): void {
+    const id = this.expandId >= 0 ? this.expandId : (this.expandId = this.pool.fn('expand_dwconv2d_nhwc_f32'));
+    const r = runsOf(pixels, 16, TASKS_PER_THREAD * this.pool.size);
+    const runs = r.length / 2;
+    const t = this.pool.table(runs, 5);
+    for (let i = 0, o = 0; i < runs; i++, o += 6) {
+      const p0 = r[2 * i];
+      t[o] = id; t[o + 1] = x + p0 * c * 4; t[o + 2] = dst + p0 * c * m * 4; t[o + 3] = r[2 * i + 1] - p0;
+      t[o + 4] = c; t[o + 5] = m;
+    }
+    this.pool.run(runs);
+  }
+
+  /**
+   * activate_f32(out, rows, channels, plane, kind, alpha, prelu). One slope for all: runs of 16
+   * floats of the whole buffer, each a call on one row of that many floats. prelu's slopes: runs
+   * of rows (NHWC, plane 0) or, per image, of channel planes.
+   */
+  activate(out: number, rows: number, channels: number, plane: number, kind: number, alpha: number, prelu: number): void {
+    const id = this.act >= 0 ? this.act : (this.act = this.pool.fn('activate_f32'));
+    const want = TASKS_PER_THREAD * this.pool.size;
+    if (prelu === 0) {
+      const r = runsOf(rows * channels * Math.max(plane, 1), 16, want);
+      const runs = r.length / 2;
+      const t = this.pool.table(runs, 7);
+      for (let i = 0, o = 0; i < runs; i++, o += 8) {
+        t[o] = id; t[o + 1] = out + r[2 * i] * 4; t[o + 2] = 1; t[o + 3] = r[2 * i + 1] - r[2 * i]; t[o + 4] = 0;
+        t[o + 5] = kind; t[o + 6] = alpha; t[o + 7] = 0;
+      }
+      this.pool.run(runs);
+      return;
+    }
+    if (plane === 0) {
+      const r = runsOf(rows, 1, want);
+      const runs = r.length / 2;
+      const t = this.pool.table(runs, 7);
+      for (let i = 0, o = 0; i < runs; i++, o += 8) {
+        t[o] = id; t[o + 1] = out + r[2 * i] * channels * 4; t[o + 2] = r[2 * i + 1] - r[2 * i]; t[o + 3] = channels;
+        t[o + 4] = 0; t[o + 5] = kind; t[o + 6] = alpha; t[o + 7] = prelu;
+      }
+      this.pool.run(runs);
+      return;
+    }
+    const r = runsOf(channels, 1, Math.ceil(want / rows));
+    const runs = r.length / 2;
+    const t = this.pool.table(rows * runs, 7);
+    let o = 0;
+    for (let b = 0; b < rows; b++) {
+      for (let i = 0; i < runs; i++) {
+        const c0 = r[2 * i];
+        t[o] = id; t[o + 1] = out + (b * channels + c0) * plane * 4; t[o + 2] = 1; t[o + 3] = r[2 * i + 1] - c0;
+        t[o + 4] = plane; t[o + 5] = kind; t[o + 6] = alpha; t[o + 7] = prelu + c0 * 4;
+        o += 8;
+      }
+    }
+    this.pool.run(rows * runs);
+  }
+
+  /**
+   * run_deconv_col2im_ndhwc_f32's 26 arguments (col, bias, out, n, d, h, w, od, oh, ow, ...) over
+   * runs of output rows of the whole batch (n * od * oh rows).
+   */
+  col2im(args: readonly number[]): void {
+    const id = this.col2imId >= 0 ? this.col2imId : (this.col2imId = this.pool.fn('run_deconv_col2im_rows_ndhwc_f32'));
+    const rows = args[3] * args[7] * args[8];
+    const r = runsOf(rows, 1, TASKS_PER_THREAD * this.pool.size);
+    const runs = r.length / 2;
+    const t = this.pool.table(runs, 28);
+    for (let i = 0, o = 0; i < runs; i++, o += 29) {
+      t[o] = id;
+      for (let k = 0; k < 26; k++) t[o + 1 + k] = args[k];
+      t[o + 27] = r[2 * i]; t[o + 28] = r[2 * i + 1];
+    }
+    this.pool.run(runs);
   }
 
   /** One igemm call over the pool's threads: NHWC rows or NCHW planes, any of the three tiles. */

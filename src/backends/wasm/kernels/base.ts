@@ -59,7 +59,13 @@ export abstract class BaseKernel implements WasmKernel {
     if (code === 0) return;
     const pixels = g.od * g.oh * g.ow;
     const [rows, plane] = layout === 'NHWC' ? [g.n * pixels, 0] : [g.n, pixels];
-    this.ex.activate_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, this.prelu === 0 ? 0 : this.prelu + c0 * 4);
+    const prelu = this.prelu === 0 ? 0 : this.prelu + c0 * 4;
+    // split.ts cuts it where one call's vector and scalar parts stay those of every float
+    if (this.split !== undefined && Split.passSplits(g.n * pixels * g.cout * 8)) {
+      this.split.activate(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
+      return;
+    }
+    this.ex.activate_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
   }
   abstract run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number): void;
   protected own(ptr: number): number {

@@ -48,9 +48,11 @@ export class DeconvKernel extends BaseKernel {
   run(choice: StageChoice, g: Geometry, x: number, out: number): void {
     if (choice.kernel === 'deconv-col2im') {
       this.gemmCol(g, x, choice.threads);
-      this.ex.run_deconv_col2im_ndhwc_f32(this.col.ptr, this.bias, out, g.n, g.d, g.h, g.w, g.od, g.oh, g.ow,
-        g.groups, g.coutG, g.kD, g.kH, g.kW, g.strideD, g.strideH, g.strideW, g.dilationD, g.dilationH, g.dilationW,
-        g.padFront, g.padTop, g.padLeft, g.min, g.max);
+      const args = [this.col.ptr, this.bias, out, g.n, g.d, g.h, g.w, g.od, g.oh, g.ow, g.groups, g.coutG, g.kD, g.kH,
+        g.kW, g.strideD, g.strideH, g.strideW, g.dilationD, g.dilationH, g.dilationW, g.padFront, g.padTop, g.padLeft,
+        g.min, g.max] as const;
+      if (choice.threads > 1 && this.split !== undefined) this.split.col2im(args);
+      else this.ex.run_deconv_col2im_ndhwc_f32(...args);
     } else if (choice.kernel === 'deconv-tiles') {
       // the col2im writes the planes itself: no bias pass, no read-modify-write, no transpose
       this.gemmCol(g, x, choice.threads);

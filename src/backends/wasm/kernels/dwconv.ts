@@ -10,6 +10,7 @@ import type { Heap } from '../heap.js';
 import type { Pool } from '../pool.js';
 import { Scratch, upload } from '../scratch.js';
 import type { Packing, StageChoice } from '../select.js';
+import { Split } from '../split.js';
 import { BaseKernel } from './base.js';
 
 export class DwKernel extends BaseKernel {
@@ -59,7 +60,11 @@ export class DwKernel extends BaseKernel {
     if (m > 1) {
       const pixels = g.n * g.h * g.w;
       this.expanded.ensure(pixels * g.cout * 4);
-      ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
+      if (this.split !== undefined && Split.passSplits(pixels * g.c * (1 + m) * 4)) {
+        this.split.expand(x, this.expanded.ptr, pixels, g.c, m);
+      } else {
+        ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
+      }
       src = this.expanded.ptr;
     }
     if (threads > 1 && this.split !== undefined) {
