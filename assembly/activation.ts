@@ -4,11 +4,12 @@
  * PyTorch's formulas, so that NaN and infinities come out as they do there. exp by range
  * reduction and a degree-5 polynomial; erf by a rational function of degree 11/8 (odd/even, as
  * XNNPACK's vgelu), saturated to +-1 where erf is 1 to float precision; both far inside API.md's
- * tolerance over the whole float range (docs/performance.md#activation-math). The scalar forms
- * repeat the vector forms' arithmetic operation for operation, so a tail lane, the scalar build
- * and any split of a buffer between threads give the same bits as the vector loop.
+ * tolerance over the whole float range (docs/performance.md#activation-math). The SIMD builds run
+ * every float through the vector forms, the last 1-3 of a run too, so a split of a buffer between
+ * threads changes no bit; their multiply-adds are fused in the relaxed build. The scalar forms
+ * (the scalar build) repeat the simd build's arithmetic operation for operation.
  */
-import { clampf, vclamp } from './simd';
+import { clampf, storeTail, vclamp, vmadd } from './simd';
 
 export const ACT_SIGMOID = 1;
 export const ACT_TANH = 2;
@@ -28,7 +29,7 @@ export const ACT_PRELU = 10;
  */
 const KTABLE: usize = memory.data<f32>([
   -87.33, 88.72, // exp's input range: 2^-126 and +inf at the ends
-  12582912.0, 1.44269504088896341, 0.6931471805599453, // 1.5 * 2^23, log2(e), ln(2)
+  12582912.0, 1.44269504088896341, -0.6931471805599453, // 1.5 * 2^23, log2(e), -ln(2)
   4.9999234080e-01, 1.6667114198e-01, 4.1889928281e-02, 8.3124516532e-03, // exp(r) = 1 + r + r^2 (e2 + e3 r + e4 r^2 + e5 r^3)
   1.0, 2.0, 0.0, 0.5, 3.0, 6.0,
   -1.5957691216057308, 0.044715, // -2 sqrt(2 / pi), and gelu-tanh's cubic term
@@ -37,7 +38,7 @@ const KTABLE: usize = memory.data<f32>([
   3.1766799092e-01, 4.3197602034e-02, 3.2513695769e-03, 1.3820250751e-04, // erf denominator (1 + ...)
   -0.0,
 ], 16);
-const LO = 0, HI = 1, MAGIC = 2, LOG2E = 3, LN2 = 4, E2 = 5, E3 = 6, E4 = 7, E5 = 8;
+const LO = 0, HI = 1, MAGIC = 2, LOG2E = 3, NLN2 = 4, E2 = 5, E3 = 6, E4 = 7, E5 = 8;
 const ONE = 9, TWO = 10, ZERO = 11, HALF = 12, THREE = 13, SIX = 14, GT_U = 15, GT_C = 16;
 const ERF_MAX = 17, ERF_MIN = 18, P0 = 19, P1 = 20, P2 = 21, P3 = 22, P4 = 23, P5 = 24;
 const Q1 = 25, Q2 = 26, Q3 = 27, Q4 = 28, SIGN = 29;
@@ -68,12 +69,12 @@ function k(i: i32): f32 {
 @inline
 function vexp(x: v128): v128 {
   const xc = vclamp(x, K(LO), K(HI));
-  const t = f32x4.add(f32x4.mul(xc, K(LOG2E)), K(MAGIC));
+  const t = vmadd(xc, K(LOG2E), K(MAGIC));
   const n = f32x4.sub(t, K(MAGIC));
-  const r = f32x4.sub(xc, f32x4.mul(n, K(LN2)));
+  const r = vmadd(n, K(NLN2), xc);
   const r2 = f32x4.mul(r, r);
-  const q = f32x4.add(f32x4.add(f32x4.mul(K(E3), r), K(E2)), f32x4.mul(r2, f32x4.add(f32x4.mul(K(E5), r), K(E4))));
-  const p = f32x4.add(f32x4.mul(q, r2), f32x4.add(r, K(ONE)));
+  const q = vmadd(vmadd(K(E5), r, K(E4)), r2, vmadd(K(E3), r, K(E2)));
+  const p = vmadd(q, r2, f32x4.add(r, K(ONE)));
   return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
 }
 
@@ -83,15 +84,15 @@ function vexp(x: v128): v128 {
 function vgelu(x: v128): v128 {
   const xc = vclamp(x, K(ERF_MIN), K(ERF_MAX));
   const t = f32x4.mul(xc, xc);
-  let p = f32x4.add(f32x4.mul(K(P5), t), K(P4));
-  p = f32x4.add(f32x4.mul(p, t), K(P3));
-  p = f32x4.add(f32x4.mul(p, t), K(P2));
-  p = f32x4.add(f32x4.mul(p, t), K(P1));
-  p = f32x4.add(f32x4.mul(p, t), K(P0));
-  let q = f32x4.add(f32x4.mul(K(Q4), t), K(Q3));
-  q = f32x4.add(f32x4.mul(q, t), K(Q2));
-  q = f32x4.add(f32x4.mul(q, t), K(Q1));
-  q = f32x4.add(f32x4.mul(q, t), K(ONE));
+  let p = vmadd(K(P5), t, K(P4));
+  p = vmadd(p, t, K(P3));
+  p = vmadd(p, t, K(P2));
+  p = vmadd(p, t, K(P1));
+  p = vmadd(p, t, K(P0));
+  let q = vmadd(K(Q4), t, K(Q3));
+  q = vmadd(q, t, K(Q2));
+  q = vmadd(q, t, K(Q1));
+  q = vmadd(q, t, K(ONE));
   const e = f32x4.div(f32x4.mul(xc, p), q);
   const sat = v128.or(v128.and(x, K(SIGN)), K(ONE));
   const erf = v128.bitselect(sat, e, f32x4.gt(f32x4.abs(x), K(ERF_MAX)));
@@ -125,7 +126,7 @@ function vact(x: v128, kind: i32, alpha: v128): v128 {
       return vgelu(x);
     case ACT_GELU_TANH: {
       // 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3)
-      const m2u = f32x4.mul(K(GT_U), f32x4.add(x, f32x4.mul(K(GT_C), f32x4.mul(x, f32x4.mul(x, x)))));
+      const m2u = f32x4.mul(K(GT_U), vmadd(f32x4.mul(K(GT_C), x), f32x4.mul(x, x), x));
       return f32x4.div(x, f32x4.add(K(ONE), vexp(m2u)));
     }
     case ACT_LEAKY_RELU:
@@ -146,7 +147,7 @@ function sexp(x: f32): f32 {
   const xc = clampf(x, k(LO), k(HI));
   const t = xc * k(LOG2E) + k(MAGIC);
   const n = t - k(MAGIC);
-  const r = xc - n * k(LN2);
+  const r = xc + n * k(NLN2);
   const r2 = r * r;
   const q = (k(E3) * r + k(E2)) + r2 * (k(E5) * r + k(E4));
   const p = q * r2 + (r + k(ONE));
@@ -187,7 +188,7 @@ function actf(x: f32, kind: i32, alpha: f32): f32 {
     case ACT_GELU:
       return sgelu(x);
     case ACT_GELU_TANH:
-      return x / (k(ONE) + sexp(k(GT_U) * (x + k(GT_C) * (x * (x * x)))));
+      return x / (k(ONE) + sexp(k(GT_U) * (x + (k(GT_C) * x) * (x * x))));
     case ACT_LEAKY_RELU:
     case ACT_PRELU:
       return x > 0 ? x : alpha * x;
@@ -220,9 +221,17 @@ function mapRun(p: usize, count: i32, kind: i32, va: v128): usize {
   return p;
 }
 
-/** `count` floats at p, one alpha for all: one loop per kind, so that no branch runs per vector. */
+/** vact for a kind known only at run time: the 1-3 floats at the end of a run. */
+function vactAny(x: v128, kind: i32, alpha: v128): v128 {
+  return vact(x, kind, alpha);
+}
+
+/**
+ * `count` floats at p, one alpha for all: one loop per kind, so that no branch runs per vector.
+ * The last 1-3 floats go through the vector form too (reading up to 12 bytes past the run,
+ * within the heap's over-read margin), so each float's bits do not depend on where a run starts.
+ */
 function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
-  let end = p + (<usize>count << 2);
   if (ASC_FEATURE_SIMD) {
     const va = f32x4.splat(alpha);
     const n = count & ~3;
@@ -237,9 +246,12 @@ function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
       case ACT_ELU: p = mapRun(p, n, ACT_ELU, va); break;
       default: p = mapRun(p, n, ACT_LEAKY_RELU, va); break;
     }
+    if (count & 3) storeTail(p, vactAny(v128.load(p), kind, va), count & 3);
+    return;
   }
-  const tailKind = kind == ACT_PRELU ? ACT_LEAKY_RELU : kind;
-  for (; p < end; p += 4) store<f32>(p, actf(load<f32>(p), tailKind, alpha));
+  const end = p + (<usize>count << 2);
+  const k1 = kind == ACT_PRELU ? ACT_LEAKY_RELU : kind;
+  for (; p < end; p += 4) store<f32>(p, actf(load<f32>(p), k1, alpha));
 }
 
 /**
@@ -263,16 +275,22 @@ export function activate(out: usize, rows: i32, channels: i32, plane: i32, kind:
     return;
   }
   for (let r = 0; r < rows; r++) {
-    let c = 0;
     if (ASC_FEATURE_SIMD) {
+      let c = 0;
       for (; c + 4 <= channels; c += 4) {
-        v128.store(out, vact(v128.load(out), kind, v128.load(prelu + (<usize>c << 2))));
+        v128.store(out, vact(v128.load(out), ACT_PRELU, v128.load(prelu + (<usize>c << 2))));
         out += 16;
       }
-    }
-    for (; c < channels; c++) {
-      store<f32>(out, actf(load<f32>(out), ACT_LEAKY_RELU, load<f32>(prelu + (<usize>c << 2))));
-      out += 4;
+      const rest = channels - c;
+      if (rest > 0) {
+        storeTail(out, vact(v128.load(out), ACT_PRELU, v128.load(prelu + (<usize>c << 2))), rest);
+        out += <usize>rest << 2;
+      }
+    } else {
+      for (let c = 0; c < channels; c++) {
+        store<f32>(out, actf(load<f32>(out), ACT_LEAKY_RELU, load<f32>(prelu + (<usize>c << 2))));
+        out += 4;
+      }
     }
   }
 }
