@@ -9,11 +9,10 @@
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runSuite, ALL_PATHS, ALL_LAYOUTS } from './run.mjs';
+import { runSuite, ALL_PATHS, ALL_LAYOUTS, threadsText, threadsMarkdown } from './run.mjs';
 import { PEER_NAMES } from './peers/index.mjs';
 import { ORT_NODE_INSTALL } from './peers/ort.mjs';
 import { toText, toHtml, toMarkdown } from './report.mjs';
-import { threadsText, threadsMarkdown } from './threads-report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where the reports go without --out, relative to the current directory. */

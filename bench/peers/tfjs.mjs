@@ -138,7 +138,11 @@ export async function loadTfjsPeers(wanted, notes, o = {}) {
   return peers;
 }
 
-function makePeer(tf, name, backendName, label) {
+/**
+ * One tfjs peer on an already registered backend (also what the browser bench page runs,
+ * bench/browser.mjs).
+ */
+export function makePeer(tf, name, backendName, label) {
   return {
     name,
     threads: 1,

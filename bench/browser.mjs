@@ -1,0 +1,381 @@
+#!/usr/bin/env node
+/**
+ * The threads bench in a browser: TensorFlow.js wasm with its threaded build, which it refuses to
+ * run in Node (tfjs issue 3830, bench/peers/tfjs.mjs), beside simdconv and onnxruntime-web
+ * (env.wasm.numThreads) at the same thread counts, on the reference layers, in one page of headless Chromium (/usr/bin/chromium through playwright-core)
+ * served with COOP/COEP (cross-origin isolated: SharedArrayBuffer and threads allowed).
+ *
+ * Each contender at each count lives in its own Web Worker of the page: a library reads its thread
+ * count once per instance (tfjs-wasm: setThreadsCount before the backend starts, and its pool is
+ * otherwise half the cores), so one worker per (library, count) holds each count in one page, and a
+ * worker may block in Atomics.wait where a page's main thread would spin. The page prepares every
+ * contender of a layer, checks its output against simdconv's at the first count (API.md's
+ * tolerance), then times them in interleaved rounds, each window inside its worker (batches of
+ * calls, the median per call); the table is bench/run.mjs's threads table (medians of per-round ratios).
+ * tfjs-wasm at one thread runs its plain SIMD build (as in Node), above one its threaded SIMD build
+ * with setThreadsCount(N); the table's labels give the count each worker reports (tfjs 4.22's
+ * getThreadsCount() reads 1 in Chromium even where two threads shorten its calls: its speed-up
+ * column is the evidence). ort-web loads its own dist files (ort.wasm.min.mjs and its threaded
+ * wasm) in each worker and runs the suite's one-node ONNX models (bench/peers/ort.mjs).
+ *
+ *   npm run build && node bench/browser.mjs [--threads 1,2] [--layers filter] [--rounds 5]
+ *     [--quick] [--markdown file] [--json file]
+ */
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { LAYERS, buildCase, selectCases, LAYOUT_NAMES } from './cases.mjs';
+import { threadList } from './cli.mjs';
+import { threadsText, threadsMarkdown } from './run.mjs';
+import { caseModel } from './peers/ort.mjs';
+import { serve } from '../tests/browser/server.mjs';
+import { CHROMIUM_ARGS } from '../tests/browser/examples.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+const USAGE = `Usage: node bench/browser.mjs [options]
+
+simdconv, TensorFlow.js wasm (threaded build) and onnxruntime-web at each thread count, in headless Chromium
+with COOP/COEP, one Web Worker per library and count, interleaved rounds.
+
+  --threads <list>   thread counts (default 1,2)
+  --layers <filter>  reference layers (names, substrings or types; default all 18)
+  --rounds <n>       interleaved rounds (default 5; --quick 1)
+  --quick            short windows: proves the wiring, not a measurement
+  --markdown <file>  write the table as markdown
+  --json <file>      write every figure as JSON`;
+
+function parseArgs(argv) {
+  const o = { threads: [1, 2], filter: '', rounds: null, quick: false, markdown: null, json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`browser bench: ${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--threads': o.threads = threadList(value()); break;
+      case '--layers': o.filter = value(); break;
+      case '--rounds': o.rounds = Number(value()); break;
+      case '--quick': o.quick = true; break;
+      case '--markdown': case '--md': o.markdown = value(); break;
+      case '--json': o.json = value(); break;
+      case '-h': case '--help': o.help = true; break;
+      default: throw new Error(`browser bench: unknown option '${a}'\n\n${USAGE}`);
+    }
+  }
+  o.rounds ??= o.quick ? 1 : 5;
+  return o;
+}
+
+/** The worker of one (library, count): init, prepare a case, time it, dispose. Bundled by esbuild. */
+const HOST = `
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfw from '@tensorflow/tfjs-backend-wasm';
+import { makePeer } from ${JSON.stringify(join(ROOT, 'bench/peers/tfjs.mjs'))};
+
+const CREATE = { conv2d: 'createConv2d', depthwiseConv2d: 'createDepthwiseConv2d', pointwiseConv2d: 'createPointwiseConv2d',
+  separableConv2d: 'createSeparableConv2d', convTranspose2d: 'createConvTranspose2d' };
+let kind, lib, peer, cfg, current;
+
+function nhwcToNchw(d, [n, c, h, w]) {
+  const o = new Float32Array(d.length);
+  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) {
+    o[((b * c + ch) * h + y) * w + x] = d[((b * h + y) * w + x) * c + ch];
+  }
+  return o;
+}
+
+async function loadCase(i) {
+  const e = cfg.cases[i];
+  const buf = await (await fetch('./case-' + i + '.bin')).arrayBuffer();
+  const arr = (a) => new Float32Array(buf, a.offset * 4, a.length).slice();
+  const t = (a) => ({ data: arr(a), shape: a.shape });
+  return {
+    spec: e.spec, kind: e.kind, rank: e.rank, xShape: e.xShape, outShape: e.outShape, pads: e.pads,
+    x: { NCHW: t(e.x.NCHW), NHWC: t(e.x.NHWC) }, bias: arr(e.bias),
+    weights: e.weights.map((w) => ({ NCHW: t(w.NCHW), NHWC: t(w.NHWC) })),
+    options: (layout) => ({ ...e.opts, bias: arr(e.bias), layout: e.layoutNames[layout] }),
+  };
+}
+
+// batches of calls long enough for the clock, the median per call (async calls awaited one by one)
+async function measure({ run, async }, { samples, minMs }) {
+  let t0 = performance.now();
+  await run();
+  const one = Math.max(performance.now() - t0, 0.001);
+  const reps = Math.max(1, Math.ceil(minMs / one));
+  const ts = [];
+  for (let s = 0; s < samples; s++) {
+    t0 = performance.now();
+    if (async) for (let j = 0; j < reps; j++) await run();
+    else for (let j = 0; j < reps; j++) run();
+    ts.push((performance.now() - t0) / reps);
+  }
+  ts.sort((a, b) => a - b);
+  const m = ts.length >> 1;
+  return { medianMs: ts.length % 2 ? ts[m] : (ts[m - 1] + ts[m]) / 2, samples: ts.length, calls: reps * ts.length };
+}
+
+const ops = {
+  async init(m) {
+    kind = m.kind;
+    cfg = await (await fetch('./config.json')).json();
+    if (kind === 'simdconv') {
+      lib = await import('./index.js');
+      const backend = await lib.init({ threads: m.threads });
+      const th = lib.threads();
+      return { backend, threads: th.count, label: 'simdconv ' + backend + ' (' + th.count + ' thread' + (th.count > 1 ? 's' : '') + (th.reason ? ': ' + th.reason : '') + ')' };
+    }
+    if (kind === 'ort') {
+      lib = await import('./ort/ort.wasm.min.mjs');
+      lib.env.wasm.numThreads = m.threads;
+      lib.env.wasm.wasmPaths = new URL('./ort/', location.href).href;
+      lib.env.wasm.proxy = false;
+      lib.env.logLevel = 'error';
+      return { threads: m.threads, label: 'onnxruntime-web ' + (lib.env.versions?.web ?? '') + ' wasm (SIMD, env.wasm.numThreads ' + m.threads + ')' };
+    }
+    tfw.setWasmPaths('./tfjs/');
+    if (m.threads > 1) tfw.setThreadsCount(m.threads);
+    else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // the plain SIMD build, as in Node
+    tf.env().set('PROD', true);
+    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend(wasm) returned false');
+    const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const n = tfw.getThreadsCount();
+    peer = makePeer(tf, 'tfjs-wasm', 'wasm', '');
+    return { threads: n, label: 'TensorFlow.js ' + tf.version_core + ' wasm (' + (threaded ? 'threaded ' : '') + (simd ? 'SIMD' : 'no SIMD') + ' build, getThreadsCount() ' + n + ')' };
+  },
+  async prepare(m) {
+    const bc = await loadCase(m.index);
+    const outLen = bc.outShape.reduce((a, b) => a * b, 1);
+    let t0 = performance.now();
+    if (kind === 'simdconv') {
+      const layer = lib[CREATE[bc.kind]](...bc.weights.map((w) => w.NCHW), bc.options('NCHW'));
+      const createMs = performance.now() - t0;
+      const out = new Float32Array(outLen);
+      t0 = performance.now();
+      layer.run(bc.x.NCHW, { out });
+      const firstRunMs = performance.now() - t0;
+      current = { run: () => layer.run(bc.x.NCHW, { out }), dispose: () => layer.dispose() };
+      return { out: out.slice(), createMs, firstRunMs };
+    }
+    if (kind === 'ort') {
+      if (!cfg.cases[m.index].onnx) return { unsupported: 'no ONNX model for this layer' };
+      const model = new Uint8Array(await (await fetch('./case-' + m.index + '.onnx')).arrayBuffer());
+      t0 = performance.now();
+      const session = await lib.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      const createMs = performance.now() - t0;
+      const run = async () => (await session.run({ x: new lib.Tensor('float32', bc.x.NCHW.data, bc.xShape) })).y.data;
+      t0 = performance.now();
+      const y = await run();
+      const firstRunMs = performance.now() - t0;
+      current = { run, async: true, dispose: () => session.release() };
+      return { out: y, createMs, firstRunMs };
+    }
+    const p = await peer.prepare(bc);
+    if (p.unsupported) return { unsupported: p.unsupported };
+    const createMs = performance.now() - t0;
+    t0 = performance.now();
+    const y = p.run();
+    const firstRunMs = performance.now() - t0;
+    current = { run: p.run, dispose: () => p.dispose() };
+    return { out: nhwcToNchw(y, bc.outShape), createMs, firstRunMs, emulated: p.emulated };
+  },
+  measure(m) { return measure(current, m.budget); },
+  dispose() { current?.dispose(); current = null; return {}; },
+};
+onmessage = async ({ data: m }) => {
+  try { postMessage({ id: m.id, ...(await ops[m.op](m)) }); } catch (e) { postMessage({ id: m.id, error: String(e && e.message || e) }); }
+};`;
+
+/** The page: starts the workers, prepares, checks and times every layer in rounds. */
+const PAGE = `
+const cfg = await (await fetch('./config.json')).json();
+const log = (s) => console.log('progress: ' + s);
+function host(kind, threads) {
+  const w = new Worker('./host.js', { type: 'module' });
+  let next = 0;
+  const waiting = new Map();
+  w.onmessage = ({ data }) => { const p = waiting.get(data.id); waiting.delete(data.id); data.error ? p.reject(new Error(data.error)) : p.resolve(data); };
+  w.onerror = (e) => { for (const p of waiting.values()) p.reject(new Error(e.message)); };
+  const call = (op, args = {}) => new Promise((resolve, reject) => { const id = ++next; waiting.set(id, { resolve, reject }); w.postMessage({ id, op, ...args }); });
+  return { kind, threads, call, name: { simdconv: null, tfjs: 'tfjs-wasm', ort: 'ort-web' }[kind] };
+}
+// API.md's tolerance, as bench/run.mjs compares
+function compare(a, b) {
+  if (a.length !== b.length) return { ok: false, maxErr: Infinity };
+  let maxErr = 0, ok = true;
+  for (let i = 0; i < a.length; i++) {
+    const err = Math.abs(a[i] - b[i]);
+    if (!(err <= 1e-4 + 1e-4 * Math.abs(b[i]))) ok = false;
+    if (!(err <= maxErr)) maxErr = Number.isNaN(err) ? Infinity : err;
+  }
+  return { ok, maxErr };
+}
+try {
+  const hosts = ['simdconv', 'tfjs', 'ort'].flatMap((k) => cfg.counts.map((n) => host(k, n)));
+  const labels = {};
+  for (const h of hosts) {
+    const r = await h.call('init', { kind: h.kind, threads: h.threads });
+    h.name ??= r.backend;
+    h.label = r.label;
+    h.got = r.threads;
+    labels[h.name + '@' + h.threads] = r.label;
+    log('init ' + r.label);
+  }
+  const rows = [];
+  for (const [i, e] of cfg.cases.entries()) {
+    let ref = null;
+    const timed = [];
+    for (const h of hosts) {
+      const row = { case: e.spec.name, suite: 'layers', type: e.spec.type, contender: h.name, kind: h.kind === 'simdconv' ? 'path' : 'peer', layout: 'NCHW', threads: h.threads };
+      rows.push(row);
+      try {
+        const p = await h.call('prepare', { index: i });
+        if (p.unsupported) { row.status = 'unsupported'; row.note = p.unsupported; continue; }
+        Object.assign(row, { createMs: p.createMs, firstRunMs: p.firstRunMs, emulated: p.emulated || undefined });
+        ref ??= { data: p.out, by: h.name + '@' + h.threads };
+        const c = compare(p.out, ref.data);
+        row.maxErr = c.maxErr;
+        if (!c.ok) { row.status = 'mismatch'; row.note = 'differs from simdconv ' + ref.by + ' (max |a-b| ' + c.maxErr.toExponential(2) + '): not timed'; await h.call('dispose'); continue; }
+        timed.push({ h, row, ms: [] });
+      } catch (err) { row.status = 'error'; row.note = String(err.message); }
+    }
+    for (let r = 0; r < cfg.rounds; r++) {
+      for (const t of timed) {
+        log('[round ' + (r + 1) + '/' + cfg.rounds + '] ' + e.spec.name + ' ' + t.row.contender + ' @' + t.row.threads);
+        t.ms.push((await t.h.call('measure', { budget: cfg.budget })).medianMs);
+      }
+    }
+    for (const t of timed) {
+      const s = [...t.ms].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      Object.assign(t.row, { status: 'ok', roundMs: t.ms, rounds: t.ms.length, medianMs: s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 });
+      t.row.gflops = (2 * e.macs) / (t.row.medianMs * 1e6);
+      await t.h.call('dispose');
+    }
+  }
+  window.result = { isolated: self.crossOriginIsolated, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency, labels, rows,
+    threads: Object.fromEntries(hosts.map((h) => [h.name + '@' + h.threads, h.got])) };
+} catch (err) {
+  window.result = { error: String(err && err.stack || err) };
+}`;
+
+/** Writes the cases as binary files and a manifest the workers read. */
+function writeCases(dir, cases) {
+  return cases.map((bc, i) => {
+    const parts = [];
+    let offset = 0;
+    const add = (data, shape) => { parts.push(data); const a = { offset, length: data.length, shape }; offset += data.length; return a; };
+    const e = {
+      spec: bc.spec, kind: bc.kind, rank: bc.rank, xShape: bc.xShape, outShape: bc.outShape, pads: bc.pads, macs: bc.expectedMacs,
+      x: { NCHW: add(bc.x.NCHW.data, bc.x.NCHW.shape), NHWC: add(bc.x.NHWC.data, bc.x.NHWC.shape) },
+      bias: add(bc.bias),
+      weights: bc.weights.map((w) => ({ NCHW: add(w.NCHW.data, w.NCHW.shape), NHWC: add(w.NHWC.data, w.NHWC.shape) })),
+      layoutNames: LAYOUT_NAMES[bc.rank],
+    };
+    const { bias, layout, ...opts } = bc.options('NCHW');
+    e.opts = opts;
+    const model = caseModel(bc);
+    e.onnx = model instanceof Uint8Array;
+    if (e.onnx) writeFileSync(join(dir, `case-${i}.onnx`), model);
+    const all = new Float32Array(offset);
+    let at = 0;
+    for (const p of parts) { all.set(p, at); at += p.length; }
+    writeFileSync(join(dir, `case-${i}.bin`), all);
+    return e;
+  });
+}
+
+export async function main(argv) {
+  const o = parseArgs(argv);
+  if (o.help) { console.log(USAGE); return 0; }
+  if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('browser bench: dist/index.js is missing: npm run build');
+  if (!existsSync(CHROMIUM)) throw new Error(`browser bench: ${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM=)`);
+  const specs = o.filter ? selectCases(LAYERS, o.filter) : LAYERS;
+  if (!specs.length) throw new Error(`browser bench: --layers ${o.filter} selects no reference layer`);
+  const cases = specs.map((s) => buildCase(s));
+  const dir = mkdtempSync(join(tmpdir(), 'simdconv-browser-bench-'));
+  const t0 = performance.now();
+  try {
+    copyFileSync(join(ROOT, 'dist/index.js'), join(dir, 'index.js'));
+    const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+    mkdirSync(join(dir, 'tfjs'));
+    for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(dir, 'tfjs', f));
+    // the package's "exports" hide package.json: its main entry lives in dist/ beside the files the page loads
+    const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
+    mkdirSync(join(dir, 'ort'));
+    for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(ortDir, f), join(dir, 'ort', f));
+    writeFileSync(join(dir, 'host-entry.js'), HOST);
+    // bench/peers/tfjs.mjs imports Node modules (and resolve.mjs) for its loader, which the page does not call
+    const stubNode = {
+      name: 'stub-node',
+      setup(b) {
+        b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'stub' }));
+        b.onResolve({ filter: /\/resolve\.mjs$/ }, () => ({ path: 'resolve', namespace: 'stub-resolve' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub-resolve' }, () => ({ contents: 'export const importPeer = async () => null; export const resolvePeer = () => null;' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export const dirname = () => ""; export const createRequire = () => () => null; export const pathToFileURL = (p) => p; export const join = (...p) => p.join("/");' }));
+      },
+    };
+    await build({ entryPoints: [join(dir, 'host-entry.js')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'host.js'),
+      external: ['./index.js'], plugins: [stubNode], logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] });
+    const budget = o.quick ? { samples: 2, minMs: 2 } : { samples: 5, minMs: 20 };
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ counts: o.threads, rounds: o.rounds, budget, cases: writeCases(dir, cases) }));
+    writeFileSync(join(dir, 'main.js'), PAGE);
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>');
+
+    const server = await serve(dir, { headers: ISOLATED });
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+    let r;
+    try {
+      const page = await browser.newPage();
+      page.on('console', (m) => process.stderr.write(`${m.text().replace(/^progress: /, '')}\n`));
+      page.on('pageerror', (e) => process.stderr.write(`pageerror: ${e.message}\n`));
+      await page.goto(server.url);
+      r = await page.waitForFunction(() => window.result, null, { timeout: 0, polling: 1000 }).then((h) => h.jsonValue());
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    if (r.error) throw new Error(`browser bench: the page failed: ${r.error}`);
+    if (!r.isolated) throw new Error('browser bench: the page is not cross-origin isolated: no threads');
+    const path = r.rows.find((x) => x.kind === 'path')?.contender;
+    const result = {
+      meta: {
+        date: new Date().toISOString(), where: 'browser', userAgent: r.userAgent, cpu: os.cpus()[0]?.model?.trim(), cores: r.cores, quick: o.quick,
+        primaryLayout: 'NCHW', autoBackend: path, paths: [path], peers: {},
+        threads: { counts: o.threads, peers: r.labels, libs: Object.fromEntries(o.threads.map((n) => [n, { count: r.threads[`${path}@${n}`] ?? null, reason: '' }])) },
+        loadAvg: os.loadavg()[0], durationS: +((performance.now() - t0) / 1e3).toFixed(1),
+      },
+      notes: [],
+      cases: cases.map((bc) => ({ case: bc.spec.name, suite: 'layers', type: bc.spec.type, mflop: (2 * bc.expectedMacs) / 1e6 })),
+      rows: r.rows.filter((x) => x.threads === o.threads[0]),
+      threadRows: r.rows.filter((x) => x.threads !== o.threads[0]),
+    };
+    const head = `simdconv browser bench: ${r.userAgent}; ${r.cores} logical CPUs (${result.meta.cpu}); cross-origin isolated; `
+      + `${o.rounds} interleaved round(s)${o.quick ? ', QUICK (not a measurement)' : ''}; load average ${os.loadavg()[0].toFixed(2)} at the end`;
+    console.log(`${head}${threadsText(result)}`);
+    for (const x of r.rows) if (x.status !== 'ok') console.log(`${x.case} ${x.contender} @${x.threads}: ${x.status}${x.note ? ` (${x.note})` : ''}`);
+    if (o.markdown) { mkdirSync(dirname(resolve(o.markdown)), { recursive: true }); writeFileSync(resolve(o.markdown), `${head}\n${threadsMarkdown(result)}`); }
+    if (o.json) { mkdirSync(dirname(resolve(o.json)), { recursive: true }); writeFileSync(resolve(o.json), `${JSON.stringify(result, null, 1)}\n`); }
+    return r.rows.some((x) => x.status === 'mismatch') ? 1 : 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+    console.error(e?.message ?? e);
+    process.exitCode = 1;
+  });
+}
