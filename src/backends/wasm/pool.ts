@@ -33,12 +33,21 @@
  * have left the run; the pool then closes its workers and runs every later task on the calling
  * thread. A worker lost between runs ('error'/'exit' events) closes the pool the same way.
  * Node workers are unreferenced once started, so a script that used threads exits by itself.
+ *
+ * Here: the task table, dispatch and the pool's life (start, loss, close). pool-control.ts: the
+ * caller's waits on the control block and the liveness checks; pool-threads.ts: the workers of
+ * Node and of browsers and their start-up.
  */
 import { ConvError } from '../../errors.js';
 import type { WasmExports } from '../../loader/load.js';
-import { CSP_FIX, ISOLATION_FIX, isNode, nodeBuiltin, NodeWorker, NodeWorkerThreads } from '../../loader/threads.js';
+import { ISOLATION_FIX } from '../../loader/threads.js';
 import type { Heap } from './heap.js';
-import { CTL, MAX_TASK_ARGS, WORKER_SOURCE } from './worker-source.js';
+import { FAILED_LOST, failureMessage, finalizer, lostWorker, stopThreads, waitDone, waitIdle } from './pool-control.js';
+import { canWait, describe, Spawned, spawnWorkers, Thread } from './pool-threads.js';
+import { CTL, MAX_TASK_ARGS } from './worker-source.js';
+
+export { spawnWorkers } from './pool-threads.js';
+export type { Spawned, Thread } from './pool-threads.js';
 
 /** A name of a function export of the wasm module. */
 export type ExportName = {
@@ -51,101 +60,8 @@ export type ExportName = {
  * (tools/pool-dispatch.mjs measures both).
  */
 const WORKER_SPIN = 20000;
-/** Polls of DONE the caller makes before it sleeps (the last tasks of a run are often that short). */
-const CALLER_SPIN = 20000;
-/** Longest sleep between two liveness checks of the workers while the caller waits, in ms. */
-const SLICE_MS = 50;
-/** How long the workers may take to start before init gives up on threads, in ms. */
-const START_TIMEOUT_MS = 20000;
-/** FAILED's value for a fault that is no task's (a lost worker). */
-const FAILED_LOST = 0x7fffffff;
 
 type AnyFn = ((...args: number[]) => unknown) & { original?: (...args: number[]) => unknown };
-
-/** Where the events of one worker go: startup first, then the pool (through a WeakRef). */
-interface Sink {
-  message(m: unknown): void;
-  fault(why: string): void;
-}
-
-/** One worker, Node or Web, behind the few operations the pool needs. */
-export interface Thread {
-  post(message: unknown): void;
-  unref(): void;
-  /** False once the worker's thread has stopped, where the runtime can tell synchronously (Node). */
-  alive(): boolean;
-  terminate(): void;
-}
-
-function describe(e: unknown): string {
-  if (e !== null && typeof e === 'object') {
-    const o = e as { name?: unknown; message?: unknown };
-    return `${String(o.name ?? 'Error')}: ${String(o.message ?? '')}`;
-  }
-  return String(e);
-}
-
-function nodeThread(wt: NodeWorkerThreads, sink: Sink): Thread {
-  // execArgv []: no preload hooks or loaders of the parent in the workers (V8 flags are process-wide)
-  const w: NodeWorker = new wt.Worker(WORKER_SOURCE, { eval: true, execArgv: [], name: 'simdconv' });
-  w.on('message', (m: never) => sink.message(m));
-  w.on('messageerror', (e: never) => sink.fault(`a message could not be read (${describe(e)})`));
-  w.on('error', (e: never) => sink.fault(describe(e)));
-  w.on('exit', (code: never) => sink.fault(`exited with code ${String(code)}`));
-  return {
-    post: (m) => w.postMessage(m),
-    unref: () => w.unref(),
-    alive: () => {
-      // the worker's loop idle time reads -1 once its thread has stopped
-      const u = w.performance?.eventLoopUtilization();
-      return !(u !== undefined && u.idle < 0);
-    },
-    terminate: () => void w.terminate().catch(() => undefined),
-  };
-}
-
-function webThread(url: string, sink: Sink): Thread {
-  const w = new Worker(url, { name: 'simdconv' });
-  w.onmessage = (e: MessageEvent) => sink.message(e.data);
-  w.onmessageerror = () => sink.fault('a message could not be read');
-  w.onerror = (e: ErrorEvent) => {
-    e.preventDefault();
-    sink.fault(e.message || 'an error event');
-  };
-  return {
-    post: (m) => w.postMessage(m),
-    unref: () => undefined,
-    alive: () => true,
-    terminate: () => w.terminate(),
-  };
-}
-
-/** What a finalizer needs to stop the workers of a pool nobody holds any more. */
-interface Remains {
-  ctl: Int32Array;
-  threads: Thread[];
-}
-
-function stopThreads(r: Remains): void {
-  const ctl = r.ctl;
-  Atomics.store(ctl, CTL.QUIT, 1);
-  Atomics.store(ctl, CTL.GEN, (Atomics.load(ctl, CTL.GEN) + 2) & ~1);
-  Atomics.notify(ctl, CTL.GEN);
-  for (const t of r.threads) t.terminate();
-  r.threads.length = 0;
-}
-
-const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Remains>(stopThreads) : undefined;
-
-/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
-function canWait(ctl: Int32Array): boolean {
-  try {
-    Atomics.wait(ctl, CTL.MSG_LEN, 1, 0); // the value differs: returns 'not-equal' at once where waiting is allowed
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Options of Pool.start. */
 export interface PoolStart {
@@ -165,95 +81,6 @@ export interface PoolStart {
   spin?: number;
   /** Workers spawned ahead (spawnWorkers(threads - 1)), so that they boot while the module compiles. */
   spawned?: Spawned;
-}
-
-/**
- * Workers created ahead of the module they will run: a worker's runtime takes tens of
- * milliseconds to boot, which init overlaps with compiling, instantiating and warming the
- * module up. They wait for the start message pool.ts posts.
- */
-export interface Spawned {
-  readonly threads: Thread[];
-  /** Why a worker could not be created ('' if all were). */
-  readonly failure: string;
-  /** Resolves when every worker answered the start message; rejects with the reason of the first fault. */
-  ready(): Promise<void>;
-  /** After ready: send later faults of worker i (0-based) to `onFault`, and unreference the workers. */
-  adopt(onFault: (i: number, why: string) => void): void;
-  /** Terminates the workers (a start that failed). */
-  dispose(): void;
-}
-
-/** Creates `count` workers (Node worker_threads, or Web Workers from a Blob URL of the same source). */
-export function spawnWorkers(count: number): Spawned {
-  const node = isNode();
-  const threads: Thread[] = [];
-  const sinks: Sink[] = [];
-  let url: string | undefined;
-  let failure = '';
-  let fault = '';
-  let answered = 0;
-  let wake: () => void = () => undefined;
-  const startFault = (why: string): string => node ? `a worker thread could not start (${why})`
-    : `a Web Worker could not start from a Blob URL (${why}); ${CSP_FIX}`;
-  for (let i = 0; i < count; i++) {
-    sinks.push({
-      message: (m) => {
-        const msg = m as { type?: string; message?: string } | null;
-        if (msg?.type === 'ready') answered++;
-        else fault ||= `a worker could not instantiate the threaded build (${String(msg?.message)})`;
-        wake();
-      },
-      fault: (why) => {
-        fault ||= startFault(why);
-        wake();
-      },
-    });
-  }
-  try {
-    const wt = node ? nodeBuiltin<NodeWorkerThreads>('node:worker_threads') : undefined;
-    if (node && wt === undefined) throw new Error('node:worker_threads cannot be reached');
-    if (!node) url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-    for (let i = 0; i < count; i++) threads.push(wt !== undefined ? nodeThread(wt, sinks[i]) : webThread(url!, sinks[i]));
-  } catch (e) {
-    failure = node ? `a worker thread could not be created (${describe(e)})`
-      : `a Web Worker could not be created from a Blob URL (${describe(e)}); ${CSP_FIX}`;
-  }
-  const revoke = (): void => {
-    if (url !== undefined) URL.revokeObjectURL(url);
-    url = undefined;
-  };
-  return {
-    threads,
-    failure,
-    ready: () => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        fault ||= `the worker threads did not start within ${START_TIMEOUT_MS / 1000} s`;
-        wake();
-      }, START_TIMEOUT_MS);
-      wake = () => {
-        if (fault === '' && answered < count) return;
-        clearTimeout(timer);
-        wake = () => undefined;
-        revoke();
-        if (fault !== '') reject(new Error(fault));
-        else resolve();
-      };
-      wake();
-    }),
-    adopt: (onFault) => {
-      for (let i = 0; i < count; i++) {
-        sinks[i].message = () => undefined;
-        sinks[i].fault = (why) => onFault(i, why);
-        threads[i].unref();
-      }
-    },
-    dispose: () => {
-      revoke();
-      for (const t of threads) t.terminate();
-      threads.length = 0;
-    },
-  };
 }
 
 export class Pool {
@@ -426,10 +253,10 @@ export class Pool {
   }
 
   private runShared(ctl: Int32Array, count: number): void {
-    this.waitIdle(ctl);
+    waitIdle(ctl, this.threads, this.waitAllowed);
     if (Atomics.load(ctl, CTL.DEAD) !== 0) {
       // a worker stopped since the last run (seen by the probe while waiting for the others)
-      this.lose(this.lostWorker(ctl, false).replace(' during a call', ' between calls'));
+      this.lose(lostWorker(ctl, this.threads, false).replace(' during a call', ' between calls'));
       this.runInline(count);
       return;
     }
@@ -466,10 +293,10 @@ export class Pool {
       Atomics.add(ctl, CTL.DONE, 1);
     }
 
-    const lost = this.waitDone(ctl, count);
+    const lost = waitDone(ctl, count, this.threads, this.waitAllowed);
     if (lost !== '') {
       Atomics.compareExchange(ctl, CTL.FAILED, 0, FAILED_LOST);
-      this.waitIdle(ctl); // the live workers finish the task they hold, then leave
+      waitIdle(ctl, this.threads, this.waitAllowed); // the live workers finish the task they hold, then leave
       Atomics.store(ctl, CTL.GEN, (gen + 1) | 0);
       this.lose(lost);
       throw new ConvError('BACKEND_UNAVAILABLE', `${this.label}: ${lost}; the call was abandoned and the ` +
@@ -478,81 +305,8 @@ export class Pool {
     Atomics.store(ctl, CTL.GEN, (gen + 1) | 0);
     if (Atomics.load(ctl, CTL.FAILED) !== 0) {
       if (ownFailed) throw own;
-      throw new Error(`${this.label} worker: ${this.message(ctl)}`);
+      throw new Error(`${this.label} worker: ${failureMessage(ctl)}`);
     }
-  }
-
-  /** Waits until DONE reaches count; returns '' or why a worker is lost. */
-  private waitDone(ctl: Int32Array, count: number): string {
-    let d = Atomics.load(ctl, CTL.DONE);
-    for (let s = CALLER_SPIN; d < count && s > 0; s--) d = Atomics.load(ctl, CTL.DONE);
-    if (d >= count) return '';
-    Atomics.store(ctl, CTL.WAITING, 1);
-    try {
-      while ((d = Atomics.load(ctl, CTL.DONE)) < count) {
-        const why = this.lostWorker(ctl, false);
-        if (why !== '') return why;
-        if (this.waitAllowed) {
-          if (Atomics.wait(ctl, CTL.DONE, d, SLICE_MS) === 'timed-out') {
-            const w = this.lostWorker(ctl, true);
-            if (w !== '') return w;
-          }
-        }
-      }
-      return '';
-    } finally {
-      Atomics.store(ctl, CTL.WAITING, 0);
-    }
-  }
-
-  /** Waits until no worker is inside a run (STATE 1), skipping the stopped ones. */
-  private waitIdle(ctl: Int32Array): void {
-    for (let i = 1; i <= this.threads.length; i++) {
-      if (Atomics.load(ctl, CTL.STATE + i) !== 1) continue;
-      let spin = CALLER_SPIN;
-      while (spin > 0 && Atomics.load(ctl, CTL.STATE + i) === 1) spin--;
-      if (spin > 0) continue;
-      Atomics.store(ctl, CTL.WAITING, 1);
-      try {
-        while (Atomics.load(ctl, CTL.STATE + i) === 1) {
-          if (!this.waitAllowed) continue;
-          if (Atomics.wait(ctl, CTL.STATE + i, 1, SLICE_MS) === 'timed-out') this.lostWorker(ctl, true);
-        }
-      } finally {
-        Atomics.store(ctl, CTL.WAITING, 0);
-      }
-    }
-  }
-
-  /**
-   * '' while every worker runs, else why one is lost. `probe`: also ask the runtime whether each
-   * worker's thread still runs (Node), marking the stopped ones in the control block.
-   */
-  private lostWorker(ctl: Int32Array, probe: boolean): string {
-    if (probe) {
-      for (let i = 1; i <= this.threads.length; i++) {
-        if (Atomics.load(ctl, CTL.STATE + i) !== 2 && !this.threads[i - 1].alive()) {
-          Atomics.store(ctl, CTL.STATE + i, 2);
-          Atomics.add(ctl, CTL.DEAD, 1);
-        }
-      }
-    }
-    if (Atomics.load(ctl, CTL.DEAD) === 0) return '';
-    for (let i = 1; i <= this.threads.length; i++) {
-      if (Atomics.load(ctl, CTL.STATE + i) === 2) {
-        const msg = Atomics.load(ctl, CTL.FAILED) === FAILED_LOST ? ` (${this.message(ctl)})` : '';
-        return `worker thread ${i} of the ${this.size}-thread pool stopped during a call${msg}`;
-      }
-    }
-    return 'a worker thread stopped during a call';
-  }
-
-  private message(ctl: Int32Array): string {
-    const len = Math.min(Atomics.load(ctl, CTL.MSG_LEN), CTL.MSG_UNITS);
-    const units = new Uint16Array(ctl.buffer, CTL.MSG_BYTE, len);
-    let s = '';
-    for (let i = 0; i < len; i++) s += String.fromCharCode(units[i]);
-    return s || 'a task failed';
   }
 
   /** The pool lost a worker: close it, remember why, say so once. */
