@@ -30,6 +30,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCase, createLayer, nhwcToNchw } from '../cases.mjs';
+import { check } from '../close.cjs';
 import { measure, timeOnce, BUDGETS } from '../harness.mjs';
 import { loadPeers } from '../peers/index.mjs';
 import { importPeer } from '../peers/resolve.mjs';
@@ -233,20 +234,10 @@ function ortContender(ort, cases) {
 
 // ---------------------------------------------------------------------------------------------
 
-/** max |a-b| and the worst ratio |a-b| / (1e-4 + 1e-4|b|) (<= 1 passes API.md's tolerance). */
+/** max |a-b| and the worst ratio |a-b| / (1e-4 + 1e-4|b|) (<= 1 passes API.md's tolerance; bench/close.cjs). */
 export function compareOutputs(a, b) {
-  let maxAbs = 0;
-  let worst = 0;
-  let bad = 0;
-  if (a.length !== b.length) return { maxAbs: Infinity, worst: Infinity, bad: a.length, ok: false };
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    const r = d / (1e-4 + 1e-4 * Math.abs(b[i]));
-    if (!(d <= maxAbs)) maxAbs = d;
-    if (!(r <= worst)) worst = r;
-    if (!(r <= 1)) bad++;
-  }
-  return { maxAbs, worst, bad, ok: bad === 0 };
+  const { maxAbs, worst, bad, ok } = check(a, b);
+  return { maxAbs, worst, bad, ok };
 }
 
 function clampStats(cases, lib, path) {

@@ -10,6 +10,7 @@
  *   node tests/bench/nd-peers-check.mjs
  */
 import { buildCase, nhwcToNchw } from '../../bench/cases.mjs';
+import { check } from '../../bench/close.cjs';
 import { loadPeers } from '../../bench/peers/index.mjs';
 import { importPeer } from '../../bench/peers/resolve.mjs';
 import { referenceNd } from './nd-reference.mjs';
@@ -39,18 +40,6 @@ export const SMALL_2D = [
   { name: 't2.k4s2p1', type: 'transposed', c: 4, h: 4, w: 5, cout: 3, k: 4, stride: 2, pad: 1 },
 ];
 
-/** API.md's tolerance against a float64 reference: |a - b| <= 1e-4 + 1e-4 |b|. */
-function check(a, ref) {
-  if (a.length !== ref.length) return { ok: false, maxErr: Infinity };
-  let maxErr = 0;
-  let ok = true;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - ref[i]);
-    if (!(e <= 1e-4 + 1e-4 * Math.abs(ref[i]))) ok = false;
-    if (!(e <= maxErr)) maxErr = Number.isNaN(e) ? Infinity : e;
-  }
-  return { ok, maxErr };
-}
 
 async function main() {
   const notes = [];
@@ -72,7 +61,7 @@ async function main() {
         const y = await prepared.run();
         const yN = peer.layout === 'NCHW' ? y : nhwcToNchw(y, bc.outShape);
         const c = check(yN, ref);
-        results[spec.name][peer.name] = { status: c.ok ? 'ok' : 'mismatch', maxErr: c.maxErr };
+        results[spec.name][peer.name] = { status: c.ok ? 'ok' : 'mismatch', maxErr: c.maxAbs };
       } catch (e) {
         results[spec.name][peer.name] = { status: 'error', note: String(e?.message ?? e).split('\n')[0] };
       } finally {
@@ -91,7 +80,7 @@ async function main() {
     const w = tf.tensor(bc.weights[0].NHWC.data, bc.weights[0].NHWC.shape);
     const y = tf.add(tf.conv3d(x, w, bc.spec.stride, 'same'), tf.tensor1d(bc.bias));
     const yN = nhwcToNchw(y.dataSync(), bc.outShape);
-    sameVsPad1 = { shape: y.shape, maxErr: check(yN, ref).maxErr };
+    sameVsPad1 = { shape: y.shape, maxErr: check(yN, ref).maxAbs };
   }
   console.log(JSON.stringify({ peers: peers.map((p) => p.name), notes, results, sameVsPad1 }));
 }

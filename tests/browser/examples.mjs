@@ -1,4 +1,5 @@
 // What scripts/browser-test.mjs opens, how Chromium starts, and how results are compared.
+import { closeEnough } from '../../bench/close.cjs';
 
 /**
  * Each example: where its build is served from, and its pages. Every build is served without
@@ -63,9 +64,6 @@ export const ISOLATION_HEADERS = {
   'cross-origin-embedder-policy': 'require-corp',
 };
 
-/** API.md's tolerance: |a - b| <= 1e-4 + 1e-4 |b| (NaN matches NaN). */
-export const close = (a, b) => Math.abs(a - b) <= 1e-4 + 1e-4 * Math.abs(b) || (Number.isNaN(a) && Number.isNaN(b));
-
 /**
  * Throws unless `got` (a page's or worker's runDemo result) matches `want` (Node's) case by case:
  * same names, shapes, lengths, and every element within tolerance.
@@ -84,7 +82,7 @@ export function compareResults(got, want) {
     for (let j = 0; j < w.data.length; j++) {
       // JSON turns NaN into null on the way out of the page.
       const a = g.data[j] === null ? NaN : g.data[j];
-      if (!close(a, w.data[j])) {
+      if (!closeEnough(a, w.data[j])) {
         count++;
         const d = Math.abs(a - w.data[j]);
         if (!(d <= worstDiff)) { worstDiff = d; worst = j; }

@@ -376,31 +376,10 @@ export function drawLargeShape(d: Draw, lim: LargeLimits, opIn?: LargeOp): Large
   return s;
 }
 
-// Builtins cached in module scope: under jest's vm context every global lookup in a hot loop
-// (Math.abs, Number.isNaN) goes through the context's interceptor, about a microsecond each.
-const abs = Math.abs;
-const isNaN = Number.isNaN;
-const isFinite = Number.isFinite;
-
 /**
- * reference.ts's closeEnough over whole arrays (|a - b| <= 1e-4 + 1e-4 |b|, NaN matches NaN,
- * +-Infinity itself), without global lookups: the index of the first mismatch, or -1.
+ * Whether two arrays hold the same values (NaN equal to NaN), with no global lookup in the loop:
+ * under jest's vm context each (Number.isNaN) goes through the context's interceptor.
  */
-export function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const b = expected[i];
-    if (isNaN(b)) {
-      if (!isNaN(a)) return i;
-    } else if (!isFinite(b)) {
-      if (a !== b) return i;
-    } else if (!(abs(a - b) <= 1e-4 + 1e-4 * abs(b))) return i;
-  }
-  return -1;
-}
-
-/** Whether two arrays hold the same values (NaN equal to NaN), without global lookups. */
 export function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {

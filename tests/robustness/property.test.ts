@@ -18,7 +18,7 @@ import { ConvError } from '../../src/index';
 import { CaseInputs, CaseSpec, LAYOUTS, OpCase, makeCase, materialise, referenceOf } from '../helpers/cases';
 import { Layout, Pad, Pair, RefTensor, Rng, expectTensorClose, randomTensor, refConv2d, refConvTranspose2d } from '../helpers/reference';
 import { BACKENDS, createLayer, initBackends, runOp, sc, snapshot } from '../helpers/testers';
-import { Draw, LARGE_OPS, LargeLimits, LargeOp, LargeShape, drawLargeShape, firstMismatch, sameValues } from './large-shapes';
+import { Draw, LARGE_OPS, LargeLimits, LargeOp, LargeShape, drawLargeShape, sameValues } from './large-shapes';
 
 beforeAll(() => initBackends());
 
@@ -249,13 +249,6 @@ const LARGE_RUNS: Record<LargeOp, number> = { conv2d: 40, depthwise: 35, pointwi
 const LARGE_TIME_MS = 8000;
 const onePair = (p: [number, number]): Pair => (p[0] === p[1] ? p[0] : p);
 
-/** expectTensorClose, with its element loop run by firstMismatch (see large-shapes.ts) unless something differs. */
-function expectLargeClose(y: { data: ArrayLike<number>; shape: number[] }, ref: RefTensor, ctx: string): void {
-  if (y.shape.join() === ref.shape.join() && firstMismatch(y.data, ref.data) < 0) return;
-  expectTensorClose(y, ref, ctx);
-  throw new Error(`${ctx}: firstMismatch and expectTensorClose disagree`);
-}
-
 /** snapshot(), with its element loops run by sameValues (see large-shapes.ts). */
 function snapshotLarge(inp: CaseInputs): () => void {
   const arrays: Array<[string, Float32Array | undefined]> = [
@@ -326,13 +319,13 @@ describe('large shapes on every backend', () => {
             const out = (outOn >> bi) & 1 ? new Float32Array(ref.data.length).fill(NaN) : undefined;
             const y = runOp(c, inp, backend, out ? { out } : {});
             if (out && y.data !== out) throw new Error(`${ctx}: out not returned`);
-            expectLargeClose(y, ref, ctx);
+            expectTensorClose(y, ref, ctx);
             if (bi === layerOn) {
               const layer = createLayer(c, inp, backend);
               try {
-                expectLargeClose(layer.run(inp.x), ref, `${ctx} layer`);
+                expectTensorClose(layer.run(inp.x), ref, `${ctx} layer`);
                 const lout = new Float32Array(ref.data.length).fill(NaN);
-                expectLargeClose(layer.run(inp.x, { out: lout }), ref, `${ctx} layer again, out`);
+                expectTensorClose(layer.run(inp.x, { out: lout }), ref, `${ctx} layer again, out`);
               } finally {
                 layer.dispose();
               }

@@ -7,7 +7,7 @@
  * the float64 reference, ownership and the refused lists; this file covers depth.
  */
 import { CaseSpec, LAYOUTS, OpCase, makeCase, materialise } from '../../helpers/cases';
-import { Tensor } from '../../helpers/reference';
+import { expectTensorClose, Tensor } from '../../helpers/reference';
 import { BACKENDS, LayerLike, createLayer, errorCode, initBackends, sc } from '../../helpers/testers';
 
 beforeAll(() => initBackends());
@@ -63,21 +63,6 @@ function oneByOne(layers: LayerLike[], x: Tensor): Tensor[] {
   return outs;
 }
 
-/** |a-b| <= 1e-4 + 1e-4|b| everywhere (API.md's tolerance), with a message naming the worst element. */
-function expectClose(a: Tensor, b: Tensor, what: string): void {
-  expect(a.shape).toEqual(b.shape);
-  let worst = -1;
-  let at = -1;
-  for (let i = 0; i < b.data.length; i++) {
-    const r = Math.abs(a.data[i] - b.data[i]) / (1e-4 + 1e-4 * Math.abs(b.data[i]));
-    if (!(r <= worst)) {
-      worst = r;
-      at = i;
-    }
-  }
-  if (!(worst <= 1)) throw new Error(`${what}: element ${at} is ${a.data[at]}, expected ${b.data[at]} (${worst.toFixed(2)}x the tolerance)`);
-}
-
 test('the network is deep and its ReLU6 layers work between the clamps', () => {
   expect(net.length).toBe(30); // 27 MobileNet layers, the separable, the transposed, the head
   // the one-by-one js run of the float32 layers: every ReLU6 layer has zeros, values inside (0, 6),
@@ -111,11 +96,11 @@ describe.each(BACKENDS)('%s', (backend) => {
       for (const h of [32, 40]) {
         const x = inputOf(layout, h);
         const want = oneByOne(alone, x).pop() as Tensor;
-        expectClose(seq.run(x), want, `${backend} ${layout} ${h}x${h}`);
+        expectTensorClose(seq.run(x), want, `${backend} ${layout} ${h}x${h}`);
         const out = new Float32Array(want.data.length);
         const y = seq.run(x, { out });
         expect(y.data).toBe(out);
-        expectClose(y, want, `${backend} ${layout} ${h}x${h} with out`);
+        expectTensorClose(y, want, `${backend} ${layout} ${h}x${h} with out`);
       }
     } finally {
       seq.dispose();
@@ -169,7 +154,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       // an out the size of the first layer's output is still the wrong size for the sequence
       expect(errorCode(() => seq.run(good, { out: new Float32Array(16 * 16 * 8) }))).toBe('BAD_OUT');
       expect(sc.memory()).toEqual(m0);
-      expectClose(seq.run(good), want, 'after the refused runs');
+      expectTensorClose(seq.run(good), want, 'after the refused runs');
       expect(sc.memory()).toEqual(m0);
     } finally {
       seq.dispose();
@@ -198,7 +183,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       if (m.bytesInUse !== m1.bytesInUse || m.wasmBytes !== m1.wasmBytes) drift++;
     }
     expect(drift).toBe(0);
-    expectClose({ data: outA, shape: want.shape }, want, 'after 1000 runs');
+    expectTensorClose({ data: outA, shape: want.shape }, want, 'after 1000 runs');
     seq.dispose();
     const m2 = sc.memory();
     expect(m2.liveLayers).toBe(m0.liveLayers);
