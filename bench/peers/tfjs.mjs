@@ -81,10 +81,11 @@ export function tfjsNdUnsupported(bc) {
 /**
  * Why tfjs-wasm runs one thread in Node: its WASM_HAS_MULTITHREAD_SUPPORT flag returns false when
  * IS_NODE (flags_wasm.js, tfjs issue 3830), and its threaded build starts Web Workers from Blob
- * URLs, which Node has not. Its threaded figures come from a browser page (bench/browser.mjs).
+ * URLs, which Node has not. Its threaded figures come from a browser page (bench/browser.mjs, in
+ * the repository; the note names no file, since installed packages do not ship that page).
  */
-export const TFJS_NODE_THREADS = 'tfjs-wasm runs one thread in Node (its thread support flag is false under Node, tfjs issue 3830): '
-  + 'its threads run in the browser bench (bench/browser.mjs)';
+export const TFJS_NODE_THREADS = 'tfjs-wasm runs one thread in Node (its thread support flag is false under Node, tfjs issue 3830); '
+  + 'its threaded build runs in browsers only';
 
 /**
  * Load tfjs-core with the backends that resolve.
