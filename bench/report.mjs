@@ -140,13 +140,18 @@ function summaryGrid(sum) {
   const x = (v) => (v ? `${f(v)}x` : '');
   // best/ort-node: simdconv's share of the native reference's speed, when it ran
   const nat = sum.native ? [{ head: `best/${sum.native}`, cell: (r) => x(r.native), foot: x(sum.geo.native) }] : [];
-  const head = ['layer', 'type', 'MFLOP', ...sum.columns.map((c) => c.name), 'best/peer', ...nat.map((c) => c.head), 'js/tfjs-cpu', ...cc.map((c) => c.head)];
+  // best/peer and js/tfjs-cpu only when a peer was timed: empty columns read as missing figures
+  const vs = sum.rows.some((r) => r.ratio || r.jsVsCpu) ? [
+    { head: 'best/peer', cell: (r) => x(r.ratio), foot: x(sum.geo.ratio) },
+    ...nat,
+    { head: 'js/tfjs-cpu', cell: (r) => x(r.jsVsCpu), foot: x(sum.geo.jsVsCpu) },
+  ] : nat;
+  const head = ['layer', 'type', 'MFLOP', ...sum.columns.map((c) => c.name), ...vs.map((c) => c.head), ...cc.map((c) => c.head)];
   const body = sum.rows.map((r) => [
     r.case, r.type, f(r.mflop, 1), ...sum.columns.map((c) => cellText(r.cells[c.name])),
-    x(r.ratio), ...nat.map((c) => c.cell(r)), x(r.jsVsCpu), ...cc.map((c) => c.cell(r)),
+    ...vs.map((c) => c.cell(r)), ...cc.map((c) => c.cell(r)),
   ]);
-  const foot = ['geomean', '', '', ...sum.columns.map((c) => f(sum.geo[c.name])),
-    x(sum.geo.ratio), ...nat.map((c) => c.foot), x(sum.geo.jsVsCpu), ...cc.map((c) => c.foot)];
+  const foot = ['geomean', '', '', ...sum.columns.map((c) => f(sum.geo[c.name])), ...vs.map((c) => c.foot), ...cc.map((c) => c.foot)];
   return { head, body, foot };
 }
 
@@ -213,7 +218,7 @@ function detailGrid(result, suite) {
 
 function metaLine(meta) {
   const load = meta.loadAvg ? `, load average ${meta.loadAvg.join(' -> ')}${Math.max(...meta.loadAvg) > meta.cores ? ' (busy machine: figures are low)' : ''}` : '';
-  return `${meta.cpu} (${meta.cores} cores), Node ${meta.node}, V8 ${meta.v8}, flags ${meta.execArgv.join(' ') || '(none)'}, ${meta.date}${load}${meta.quick ? ', QUICK (smoke) run: figures are not measurements' : ''}`;
+  return `${meta.cpu} (${meta.cores} cores), Node ${meta.node}, V8 ${meta.v8}, flags ${meta.execArgv.join(' ') || '(none)'}, ${meta.date}${load}${meta.quick ? ', --quick run: too few iterations, the figures are not measurements' : ''}`;
 }
 
 /** The text report for stdout. */
@@ -254,9 +259,23 @@ function legend(result) {
   lines.push('How to read: GFLOP/s = 2 x multiply-accumulates / median time of one call, higher is better. Every layer runs as a prepared layer '
     + '(weights packed once), batch 1, one thread, a Float32Array in and out per call. All contenders of a layer are timed in the same '
     + 'interleaved rounds: compare figures within one run, since a machine\'s speed drifts from minute to minute.');
+  const suites = new Set(result.rows.map((r) => r.suite));
+  const about = [
+    suites.has('layers') && 'Reference layers: real layers of MobileNetV1 (mbv1), ResNet-18 (resnet), DeepLab, U-Net, DCGAN and ResNeXt at batch 1, '
+      + 'their shapes in the package\'s bench/layers.json.',
+    suites.has('layers-nd') && '1-D and 3-D layers: wav2vec 2.0\'s feature encoder, a WaveNet/TCN block, HiFi-GAN, Conformer, C3D and a 3-D U-Net '
+      + '(bench/layers-1d-3d.json).',
+    suites.has('kernels') && 'Kernel micro-benchmarks: single kernels at shapes on either side of their tile sizes, where a tail costs most.',
+  ].filter(Boolean);
+  if (about.length) lines.push(about.join(' '));
   if (result.rows.some((r) => r.emulated)) lines.push('* emulated: TensorFlow.js has no grouped conv; split into groups, one conv each, concat.');
-  lines.push('best/peer: the best simdconv path over the faster of tfjs-wasm and ort-web (above 1x: simdconv is faster). js/tfjs-cpu: the js path over TensorFlow.js cpu. '
-    + 'copy: a plain TypedArray copy of input + output bytes as a share of the time. NCHW cost: (NCHW - NHWC) / NCHW time of the same path.');
+  if (result.rows.some((r) => r.kind === 'peer' && r.gflops != null)) {
+    lines.push('best/peer: the best simdconv path over the faster of tfjs-wasm and ort-web (above 1x: simdconv is faster). js/tfjs-cpu: the js path over TensorFlow.js cpu.');
+  } else {
+    lines.push('No other library was timed. To see simdconv beside TensorFlow.js and onnxruntime-web, install them where you run this '
+      + '(npm i -D @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu onnxruntime-web) and run it again.');
+  }
+  lines.push('copy: a plain TypedArray copy of input + output bytes as a share of the time. NCHW cost: (NCHW - NHWC) / NCHW time of the same path.');
   const native = NATIVE_PEERS.find((p) => result.meta.peers?.[p]);
   if (native) {
     lines.push(`${native}: onnxruntime-node, native machine code (not WebAssembly: wider vectors and fused multiply-add where the CPU has them), one thread; `
@@ -419,7 +438,7 @@ tfoot th { background: #eef3ea; } figure { margin: 0; overflow-x: auto; } code {
 </style></head><body>
 <h1>simdconv benchmark</h1>
 <p>${esc(metaLine(m))}</p>
-${m.quick ? '<p class="warn">Quick (smoke) run: too few iterations for the figures to mean anything.</p>' : ''}
+${m.quick ? '<p class="warn">A --quick run: too few iterations for the figures to mean anything.</p>' : ''}
 <p>simdconv paths: ${esc(m.paths.join(', ') || '(none)')} (auto = ${esc(m.autoBackend ?? '?')}); prepared layers (weights packed once), batch 1, Float32Array in and out on every call.
 Run took ${esc(m.durationS)} s. GFLOP/s = 2 &times; multiply-accumulates / median time.</p>
 <ul>${peers}</ul>

@@ -99,4 +99,21 @@ describe('bench/report.mjs ceiling shares', () => {
     expect(r.geo).toBeNull();
     expect(r.md).not.toContain('peer % ceil simd');
   });
+
+  test('a run without peers has no peer columns and says how to add them', () => {
+    const r = inNode(`
+      const result = ${JSON.stringify(RESULT)};
+      result.rows = result.rows.filter((row) => row.kind !== 'peer');
+      result.meta.peers = {};
+      const withPeers = ${JSON.stringify(RESULT)};
+      return { md: rep.toMarkdown(result), text: rep.toText(result), peersMd: rep.toMarkdown(withPeers) };`);
+    const head = (md: string): string => md.split('\n').find((l) => l.startsWith('| layer')) as string;
+    expect(head(r.md)).not.toMatch(/best\/peer|js\/tfjs-cpu/);
+    expect(head(r.peersMd)).toContain('| best/peer | js/tfjs-cpu |');
+    for (const report of [r.md, r.text]) {
+      expect(report).toContain('No other library was timed. To see simdconv beside TensorFlow.js and onnxruntime-web, install them');
+      expect(report).not.toContain('best/peer:');
+    }
+    expect(r.peersMd).not.toContain('No other library was timed');
+  });
 });
