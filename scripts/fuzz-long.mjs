@@ -28,9 +28,8 @@
  * then `N passed, N failed` and the durations. Exit code 1 when anything failed.
  */
 import * as sc from '../dist/index.js';
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { Rng } from '../bench/rng.cjs';
+import { importTs } from '../tests/helpers/import-ts.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -78,15 +77,8 @@ function rngOf(seed) {
 // tests/robustness/large-shapes.ts, bundled on the fly with esbuild (a devDependency) since
 // plain node cannot import TypeScript.
 
-const referenceJs = (await build({
-  stdin: {
-    contents: "export * from './tests/helpers/reference.ts'; export { drawLargeShape } from './tests/robustness/large-shapes.ts';",
-    resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts',
-  },
-  bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'warning',
-})).outputFiles[0].text;
 const { refConv2d, refDepthwiseConv2d, refPointwiseConv2d, refSeparableConv2d, refConvTranspose2d, compare, permuteTensor, drawLargeShape } =
-  await import(`data:text/javascript;base64,${Buffer.from(referenceJs).toString('base64')}`);
+  await importTs("export * from './tests/helpers/reference.ts'; export { drawLargeShape } from './tests/robustness/large-shapes.ts';");
 
 const prod = (s) => s.reduce((a, b) => a * b, 1);
 /** out axis k = src axis perm[k]. */

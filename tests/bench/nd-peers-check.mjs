@@ -2,7 +2,7 @@
  * Runs every peer that resolves on small 1-D and 3-D cases (each type and option of the reference
  * layers: stride, dilation, causal padding, depthwise and grouped, transposed with cropping), and
  * on a few 2-D ones (the models every peer builds from a case's rank and pads), and
- * compares each output with the float64 reference (nd-reference.mjs) by API.md's tolerance. Prints
+ * compares each output with the tests' float64 reference (tests/helpers/reference-nd.ts) by API.md's tolerance. Prints
  * one JSON object: { peers: [names], notes, results: { <case>: { <peer>: { status, maxErr?, note? } } },
  * sameVsPad1 } where sameVsPad1 is the largest difference between tf.conv3d with 'same' and the
  * reference of a stride-2 layer padded 1 at both ends (unet3d.down's padding), on tfjs-cpu.
@@ -13,7 +13,21 @@ import { buildCase, nhwcToNchw } from '../../bench/cases.mjs';
 import { check } from '../../bench/close.cjs';
 import { loadPeers } from '../../bench/peers/index.mjs';
 import { importPeer } from '../../bench/peers/resolve.mjs';
-import { referenceNd } from './nd-reference.mjs';
+import { importTs } from '../helpers/import-ts.mjs';
+
+const { refConvNd, refConvTransposeNd } = await importTs("export * from './tests/helpers/reference-nd.ts';");
+
+/** The reference output of a built case (bench/cases.mjs buildCase), channels-first. */
+function referenceNd(bc) {
+  const s = bc.spec;
+  if (s.type === 'separable') throw new Error('referenceNd: separable has two stages');
+  const transposed = s.type.startsWith('convTranspose') || s.type === 'transposed';
+  const ref = transposed ? refConvTransposeNd : refConvNd;
+  return ref(bc.x.NCHW, bc.weights[0].NCHW, {
+    stride: s.stride, dilation: s.dilation ?? 1, groups: s.type === 'depthwise' ? s.c : s.groups ?? 1,
+    padding: [...bc.pads.begin, ...bc.pads.end], outputPadding: s.outputPadding ?? 0, bias: bc.bias,
+  }).data;
+}
 
 export const SMALL_ND = [
   { name: 'c1.s2p1', type: 'conv1d', c: 3, w: 20, cout: 4, k: 3, stride: 2, pad: 1 },
