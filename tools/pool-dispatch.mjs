@@ -8,7 +8,12 @@
 // with as many tasks as threads and with 64 tasks. Threads 1 is the pool of one of the
 // single-threaded builds (every task called on the calling thread, no atomics).
 //
+// Then what a call's copies cost on each build: Float32Array.set of a JS array into wasm memory
+// and out of it, on a plain memory (the single-threaded builds) and on a shared one (the threaded
+// builds: V8 copies to and from a SharedArrayBuffer with relaxed atomic word moves, not memcpy).
+//
 //   node tools/pool-dispatch.mjs [--threads=1,2,3,4] [--runs=2000] [--spin=N (worker polls before sleeping)]
+//     [--copies=KiB,KiB,...]
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +25,7 @@ const argv = process.argv.slice(2);
 const THREADS = (argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? '1,2,3,4').split(',').map(Number);
 const RUNS = Number(argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 2000);
 const SPIN = argv.find((a) => a.startsWith('--spin='))?.slice(7);
+const COPIES = (argv.find((a) => a.startsWith('--copies='))?.slice(9) ?? '64,392,1568,6272').split(',').map(Number);
 
 const dir = mkdtempSync(join(tmpdir(), 'simdconv-pool-'));
 const entry = join(dir, 'entry.ts');
@@ -89,4 +95,32 @@ for (const threads of THREADS) {
       median(gap).toFixed(2).padStart(10), median(cold).toFixed(1).padStart(10)].join(''));
   }
   close();
+}
+
+console.log('\nFloat32Array.set into and out of wasm memory, median us per copy (the first at an offset of 1 KiB)');
+console.log(['KiB', 'in plain', 'in shared', 'out plain', 'out shared', 'shared/plain'].map((h, i) => (i ? h.padStart(12) : h.padEnd(8))).join(''));
+for (const kib of COPIES) {
+  const floats = (kib * 1024) / 4;
+  const pages = Math.ceil((floats * 4 + 2048) / 65536) + 1;
+  const plain = new Float32Array(new WebAssembly.Memory({ initial: pages }).buffer);
+  const shared = new Float32Array(new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer);
+  const src = new Float32Array(floats).map((_, i) => i % 7);
+  const dst = new Float32Array(floats);
+  const reps = Math.max(5, Math.ceil(2e5 / floats));
+  const time = (f) => {
+    const ts = [];
+    for (let r = 0; r < 41; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) f();
+      ts.push(((performance.now() - t0) / reps) * 1000);
+    }
+    return median(ts);
+  };
+  const cases = [() => plain.set(src, 256), () => shared.set(src, 256), () => dst.set(plain.subarray(256, 256 + floats)),
+    () => dst.set(shared.subarray(256, 256 + floats))];
+  // interleaved rounds: the median of each, then the ratio of in + out
+  const t = [[], [], [], []];
+  for (let r = 0; r < 5; r++) cases.forEach((f, i) => t[i].push(time(f)));
+  const m = t.map(median);
+  console.log([String(kib).padEnd(8), ...m.map((v) => v.toFixed(1).padStart(12)), `${((m[1] + m[3]) / (m[0] + m[2])).toFixed(2)}x`.padStart(12)].join(''));
 }

@@ -16,6 +16,7 @@ import type * as Select from '../../src/backends/wasm/select';
 import type * as SplitModule from '../../src/backends/wasm/split';
 import { WasmBackend, runExemplar } from '../../src/backends/wasm/backend';
 import { EXEMPLARS, Exemplar, stageSpec } from '../../src/backends/wasm/exemplars';
+import { CTL } from '../../src/backends/wasm/worker-source';
 import { resolve } from '../../src/ops/plan';
 import { RELAXED_NODE_FLAGS, runtimeBackends } from '../helpers/backends';
 import { Rng, randomTensor } from '../helpers/reference';
@@ -174,6 +175,38 @@ describe('threads()', () => {
     expect(lib.threads()).toEqual({ count: 1, requested: 'auto', reason: expect.any(String) });
     layer.dispose();
     two.pool.close();
+  });
+
+  test('pool.wake() wakes sleeping workers without a run; the calls after it give the same bits', async () => {
+    if (THREADED.length === 0) return;
+    const b = THREADED[0];
+    const { lib, reg } = track();
+    await lib.init({ backend: b, threads: 3 });
+    const pool = (reg.getBackend('test', b) as WasmBackend).pool;
+    const ctl = (pool as unknown as { ctl: Int32Array }).ctl;
+    const sleepers = (): number => Atomics.load(ctl, CTL.SLEEPERS);
+    const until = async (ok: () => boolean): Promise<boolean> => {
+      for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+      return ok();
+    };
+    const rng = new Rng(7);
+    const x = randomTensor(rng, [1, 16, 24, 24]);
+    const w = randomTensor(rng, [32, 16, 3, 3]);
+    const first = lib.conv2d(x, w, { padding: 1 }).data.slice();
+    // past their polls, both workers sleep; wake() gets them polling again, with no run open
+    expect(await until(() => sleepers() === 2)).toBe(true);
+    const gen = Atomics.load(ctl, CTL.GEN);
+    pool.wake();
+    expect(Atomics.load(ctl, CTL.GEN) & 1).toBe(0);
+    expect(Atomics.load(ctl, CTL.GEN)).not.toBe(gen);
+    // they poll for a fraction of a millisecond before they sleep again: watch on this thread
+    let woke = false;
+    for (const t0 = performance.now(); !woke && performance.now() - t0 < 2000;) woke = sleepers() < 2;
+    expect(woke).toBe(true);
+    expect(Array.from(lib.conv2d(x, w, { padding: 1 }).data)).toEqual(Array.from(first));
+    // a pool of one has no one to wake
+    await lib.init({ backend: b, threads: 1 });
+    expect(() => (reg.getBackend('test', b) as WasmBackend).pool.wake()).not.toThrow();
   });
 
   test('memory() stays flat over repeated calls with threads', async () => {

@@ -213,6 +213,19 @@ export class Pool {
     }
   }
 
+  /**
+   * Wakes the workers that sleep, without a run, so that they poll again (WORKER_SPIN) when the
+   * next run opens: a call that will split calls it before its copy in, which then covers the
+   * futex wake-up. A no-op while every worker polls.
+   */
+  wake(): void {
+    const ctl = this.ctl;
+    if (ctl === undefined || this.threads.length === 0 || this.running || Atomics.load(ctl, CTL.SLEEPERS) === 0) return;
+    // GEN stays even (no run open): a worker wakes, sees a new value and polls again
+    Atomics.store(ctl, CTL.GEN, (Atomics.load(ctl, CTL.GEN) + 2) | 0);
+    Atomics.notify(ctl, CTL.GEN);
+  }
+
   /** Stops the workers; later runs take every task on the calling thread. Idempotent. */
   close(): void {
     if (this.closed) return;

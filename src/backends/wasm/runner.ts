@@ -117,6 +117,9 @@ export class WasmRunner implements Runner {
     const apart = out.buffer !== x.buffer || (out.byteOffset === x.byteOffset && out.length === x.length);
     const choice = this.select(layout, geoms, apart);
     const stages = choice.stages;
+    // workers asleep since the last call wake while x is copied in, not when the first split opens
+    if (this.split !== undefined && (stages.some((s) => s.threads > 1) ||
+      (choice.path === 'nchw-staged' && Split.passSplits(Math.min(inFloats, outFloats) * 8)))) this.split.pool.wake();
     if (choice.path === 'nchw-pixel-bands') {
       this.runBands(x, g0, out, choice);
       return;
@@ -184,6 +187,7 @@ export class WasmRunner implements Runner {
       throw new Error(`wasm runner: runIn ranges [${xAt}, +${inFloats}) and [${outAt}, +${outFloats}) outside their buffers`);
     }
     const stages = this.select('NHWC', geoms, true).stages;
+    if (this.split !== undefined && stages.some((s) => s.threads > 1)) this.split.pool.wake();
     for (let i = 0; i < n - 1; i++) this.act[(i + 1) & 1].ensure(outLength(geoms[i]) * 4);
     let src = x.ptr + xAt * 4;
     for (let i = 0; i < n; i++) {
