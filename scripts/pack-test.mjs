@@ -43,7 +43,7 @@ await checks.check('tarball holds what exports/main/module/types name', () => {
   // benchmark), the tools and everything else of the repository stay out.
   const stray = files.filter((f) => /^(src|assembly|tests|scripts|tools|docs|examples|node_modules|bench\/results|bench\/networks)\//.test(f)
     || /^bench\/(smoke|render-docs)\.mjs$/.test(f)
-    || (f.startsWith('bench/') && !/\.mjs$|^bench\/layers(-1d-3d)?\.json$|^bench\/rng\.cjs$/.test(f)));
+    || (f.startsWith('bench/') && !/\.mjs$|^bench\/layers(-1d-3d)?\.json$|^bench\/(rng|close)\.cjs$/.test(f)));
   assert(!stray.length, `sources or tooling in the tarball: ${stray.slice(0, 10).join(', ')}`);
 });
 
