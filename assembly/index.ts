@@ -43,40 +43,40 @@ export function heap_base(): usize {
 
 export { setThreadScratch as set_thread_scratch } from './thread';
 export {
-  packedGemmFloats as packed_gemm_floats,
+  packedGemmFloats as size_pack_gemm_f32,
   packGemm as pack_gemm_f32,
 } from './gemm/pack';
-export { igemm as igemm_f32, igemm4x8 as igemm_4x8_f32 } from './gemm/igemm';
+export { igemm as run_igemm_nhwc_f32, igemm4x8 as run_igemm4x8_nhwc_f32 } from './gemm/igemm';
 export {
   convGroups4 as run_conv2d_groups4_f32, convGroups4At as run_conv2d_groups4_at_f32, packGroups4 as pack_groups4_f32,
 } from './conv/grouped';
 export { pointwiseNchw as run_pointwise_nchw_f32, convNchw as run_conv2d_im2col_nchw_f32 } from './gemm/gemm-nchw';
 export {
-  convIndirectionLength as conv2d_indirection_length,
-  convIndirection as build_conv_indirection_ndhwc,
-  rowsIndirection as build_rows_indirection,
+  convIndirectionLength as size_conv_indirection_u32,
+  convIndirection as build_conv_indirection_ndhwc_u32,
+  rowsIndirection as build_rows_indirection_u32,
   convRun as run_conv2d_nhwc_f32,
   padInput as pad_input_nhwc_f32,
-  convRowsIndirection as build_conv2d_rows_indirection_nhwc,
+  convRowsIndirection as build_conv2d_rows_indirection_nhwc_u32,
   convRunNchw as run_conv2d_nchw_out_f32,
   convRunNchwAt as run_conv2d_nchw_out_at_f32,
 } from './conv/standard';
 export {
-  winogradWeights as winograd_weights_f32,
+  winogradWeights as pack_winograd2x2_f32,
   winogradRun as run_conv2d_winograd_f32,
   winogradRunBlocks as run_conv2d_winograd_blocks_f32,
-  winogradScratchBytes as winograd_scratch_bytes,
+  winogradScratchBytes as size_winograd_scratch_u8,
 } from './conv/winograd';
-export { winogradWeights43 as winograd_weights43_f32 } from './conv/winograd-f4x4';
-export { allFinite as all_finite_f32 } from './finite';
+export { winogradWeights43 as pack_winograd4x4_f32 } from './conv/winograd-f4x4';
+export { allFinite as check_finite_f32 } from './finite';
 export {
-  dwPackedFloats as dwconv2d_packed_floats,
+  dwPackedFloats as size_pack_dwconv2d_f32,
   dwPack as pack_dwconv2d_f32,
   dwExpand as expand_dwconv2d_nhwc_f32,
   dwRun as run_dwconv2d_nhwc_f32,
 } from './conv/depthwise';
 export {
-  dwPlanesPackedFloats as dwconv2d_planes_packed_floats,
+  dwPlanesPackedFloats as size_pack_dwconv2d_planes_f32,
   dwPlanesPack as pack_dwconv2d_planes_f32,
   dwNchw as run_dwconv2d_nchw_f32,
 } from './conv/depthwise-nchw';
@@ -85,13 +85,13 @@ export {
   deconvCol2imRows as run_deconv_col2im_rows_ndhwc_f32,
   deconvTilesNchw as run_deconv2d_tiles_nchw_f32,
   deconvTilesNchwRows as run_deconv2d_tiles_nchw_rows_f32,
-  clampBuffer as clamp_f32,
+  clampBuffer as run_clamp_f32,
 } from './conv/transposed';
-export { activate as activate_f32 } from './activation';
+export { activate as run_activation_f32 } from './activation';
 export { dw1dNcw as run_dwconv1d_ncw_f32 } from './conv/dwconv-1d';
 export {
-  nchwToNhwc as nchw_to_nhwc_f32,
-  nhwcToNchw as nhwc_to_nchw_f32,
-  nchwToNhwcAt as nchw_to_nhwc_at_f32,
-  nhwcToNchwAt as nhwc_to_nchw_at_f32,
+  nchwToNhwc as transpose_nchw_nhwc_f32,
+  nhwcToNchw as transpose_nhwc_nchw_f32,
+  nchwToNhwcAt as transpose_nchw_nhwc_at_f32,
+  nhwcToNchwAt as transpose_nhwc_nchw_at_f32,
 } from './layout';

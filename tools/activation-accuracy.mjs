@@ -6,7 +6,7 @@
  * NaN and infinity where the formula gives them, of the first build; and how many floats a
  * second build gives other bits for (NaNs aside): none for the simd build against the scalar one,
  * whose forms repeat its arithmetic; some for the relaxed build, whose multiply-adds are fused.
- * With --speed, ns per float of activate_f32 on an L2-sized buffer, per build.
+ * With --speed, ns per float of run_activation_f32 on an L2-sized buffer, per build.
  *
  *   npm run build:wasm && node scripts/relaxed-node.mjs tools/activation-accuracy.mjs [first.wasm second.wasm] [--speed]
  *
@@ -47,7 +47,7 @@ for (const ex of vs) {
   outs.push({ ex, base });
 }
 for (const code of Object.keys(ref).map(Number)) {
-  const res = outs.map(({ ex, base }) => { const f = new Float32Array(ex.memory.buffer, base, n); f.fill(0); f.set(xs); ex.activate_f32(base, n, 1, 0, code, 0.7, 0); return Float32Array.from(f); });
+  const res = outs.map(({ ex, base }) => { const f = new Float32Array(ex.memory.buffer, base, n); f.fill(0); f.set(xs); ex.run_activation_f32(base, n, 1, 0, code, 0.7, 0); return Float32Array.from(f); });
   let worst = 0, wx = 0, bad = 0, bitdiff = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = Math.fround(xs[i]);
@@ -72,7 +72,7 @@ if (SPEED) {
         const f = new Float32Array(ex.memory.buffer, base, m);
         for (let j = 0; j < m; j++) f[j] = ((j * 2654435761) % 1000) / 100 - 5;
         const t0 = performance.now();
-        ex.activate_f32(base, m, 1, 0, code, 0.7, 0);
+        ex.run_activation_f32(base, m, 1, 0, code, 0.7, 0);
         t[i].push(((performance.now() - t0) * 1e6) / m);
       });
     }

@@ -75,7 +75,7 @@ export async function poolCheck(threads: number) {
     const f32 = heap.f32();
     for (let i = 0; i < count * per; i++) f32[(p >>> 2) + i] = ((i * 37) % 121) - 60.25;
     const t = pool.table(count, 4);
-    for (let i = 0; i < count; i++) t.set([pool.fn('clamp_f32'), p + i * per * 4, per, -i - 0.5, i + 0.5], i * 5);
+    for (let i = 0; i < count; i++) t.set([pool.fn('run_clamp_f32'), p + i * per * 4, per, -i - 0.5, i + 0.5], i * 5);
     pool.run();
     most = Math.max(most, ctl[CTL.NEXT] - count);
     const out = heap.f32();

@@ -242,7 +242,7 @@ function storeLane(p: usize, down1: usize, right1: usize, right: bool, down: boo
  * d apart, over (m+2) x (m+2) inputs d apart.
  * packedU: the E = (m+2)^2 U[e] packed by packGemm (1 group, 1 tap, zero bias), one after another;
  * v: E*T*cin floats, m: E*T*cout floats, T even; ind: the rows indirection of v's E*T rows of
- * cin floats (build_rows_indirection); zero: cin zeros; tab: oh + ow i32. cin and cout multiples
+ * cin floats (build_rows_indirection_u32); zero: cin zeros; tab: oh + ow i32. cin and cout multiples
  * of 4; SIMD builds only.
  */
 export function winogradRun(
@@ -266,7 +266,7 @@ export function winogradScratchBytes(cin: i32, cout: i32, oh: i32, ow: i32, T: i
 
 /**
  * winogradRun on blocks [b0, b1) of T tiles (a task of a split run), its ind, v, mm and tab in
- * one block of winogradScratchBytes at `scratch`, whose indirection build_rows_indirection made
+ * one block of winogradScratchBytes at `scratch`, whose indirection build_rows_indirection_u32 made
  * for that block's v (E*T rows of cin floats).
  */
 export function winogradRunBlocks(

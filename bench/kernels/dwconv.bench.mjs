@@ -59,14 +59,14 @@ function dw(entry, list) {
           const bias = mem.put(mem.random(cout));
           const out = mem.alloc(oh * ow * cout);
           if (nchw) {
-            const packed = mem.alloc(ex.dwconv2d_planes_packed_floats(cout, taps));
+            const packed = mem.alloc(ex.size_pack_dwconv2d_planes_f32(cout, taps));
             ex.pack_dwconv2d_planes_f32(cout, taps, wts, bias, packed);
             const x = mem.put(mem.random(c * h * w));
             const zeroRow = mem.alloc(w + 60);
             return () => ex.run_dwconv2d_nchw_f32(x, packed, out, zeroRow, 1, c, h, w, cout, oh, ow, k, k, s, s, 1, 1, p, p,
               -Infinity, Infinity);
           }
-          const packed = mem.alloc(ex.dwconv2d_packed_floats(cout, taps));
+          const packed = mem.alloc(ex.size_pack_dwconv2d_f32(cout, taps));
           ex.pack_dwconv2d_f32(cout, taps, wts, bias, packed);
           // a multiplier runs on the input expanded once (the timed call is the kernel's)
           let x = mem.put(mem.random(h * w * c));

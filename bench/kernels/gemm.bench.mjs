@@ -50,11 +50,11 @@ const IGEMM_SHAPES = [
 
 /**
  * A tile over every tile of mr rows of M x K x N, the indirection built once. Timed through the
- * tile loop of run_conv2d_nhwc_f32 with the entry's tile (alt 0: igemm_f32, 1: igemm_4x8_f32):
+ * tile loop of run_conv2d_nhwc_f32 with the entry's tile (alt 0: run_igemm_nhwc_f32, 1: run_igemm4x8_nhwc_f32):
  * a JS call per tile would cost as much as a 2-row tile's work and favour the taller tile.
  */
 function igemm(entry) {
-  const alt = entry.export === 'igemm_4x8_f32' ? 1 : 0;
+  const alt = entry.export === 'run_igemm4x8_nhwc_f32' ? 1 : 0;
   return IGEMM_SHAPES.map(([shape, M, k, n, ks]) => ({
     shape,
     flop: 2 * M * k * n * ks,
@@ -74,7 +74,7 @@ function igemm(entry) {
         }
       }
       const indPtr = mem.put(ind);
-      const packed = mem.alloc(ex.packed_gemm_floats(ks, k, n, nr));
+      const packed = mem.alloc(ex.size_pack_gemm_f32(ks, k, n, nr));
       ex.pack_gemm_f32(1, ks, k, n, nr, mem.put(mem.random(ks * k * n)), mem.put(mem.random(n)), packed);
       const c = mem.alloc(M * n);
       const zero = mem.alloc(k);
@@ -116,7 +116,7 @@ function convLayer(entry, c, h, w, cout, k, s, p, groups) {
       const x = mem.put(mem.random(h * w * c));
       const wts = mem.put(mem.random(taps * cinG * cout));
       const bias = mem.put(mem.random(cout));
-      const packed = mem.alloc(groups * ex.packed_gemm_floats(taps, cinG, coutG, nr));
+      const packed = mem.alloc(groups * ex.size_pack_gemm_f32(taps, cinG, coutG, nr));
       if (entry.family === 'groups4') ex.pack_groups4_f32(groups, taps, cinG, wts, bias, packed);
       else ex.pack_gemm_f32(groups, taps, cinG, coutG, nr, wts, bias, packed);
       const zero = mem.alloc(c);
@@ -126,12 +126,12 @@ function convLayer(entry, c, h, w, cout, k, s, p, groups) {
         const wp = (ow - 1) * s + k;
         const xpad = mem.alloc(hp * wp * c);
         ex.pad_input_nhwc_f32(x, xpad, 1, h, w, c, p, p, hp, wp);
-        const ind = mem.alloc(ex.conv2d_indirection_length(pixels, k, mr));
-        ex.build_conv2d_rows_indirection_nhwc(ind, xpad, 1, hp, wp, c, oh, ow, k, s, s, 1, mr);
+        const ind = mem.alloc(ex.size_conv_indirection_u32(pixels, k, mr));
+        ex.build_conv2d_rows_indirection_nhwc_u32(ind, xpad, 1, hp, wp, c, oh, ow, k, s, s, 1, mr);
         return () => ex.run_conv2d_nhwc_f32(ind, packed, out, zero, pixels, 1, k * c, cout, k, cout, -Infinity, Infinity, entry.alt);
       }
-      const ind = mem.alloc(ex.conv2d_indirection_length(pixels, taps, mr));
-      ex.build_conv_indirection_ndhwc(ind, x, zero, 1, 1, h, w, c, 1, oh, ow, 1, k, k, 1, s, s, 1, 1, 1, 0, p, p, 0, mr);
+      const ind = mem.alloc(ex.size_conv_indirection_u32(pixels, taps, mr));
+      ex.build_conv_indirection_ndhwc_u32(ind, x, zero, 1, 1, h, w, c, 1, oh, ow, 1, k, k, 1, s, s, 1, 1, 1, 0, p, p, 0, mr);
       if (entry.export === 'run_conv2d_groups4_f32') {
         return () => ex.run_conv2d_groups4_f32(ind, packed, out, zero, pixels, groups, cinG, taps, cout, -Infinity, Infinity, pixels);
       }
@@ -219,7 +219,7 @@ function winograd(entry) {
       const nr = ex.GEMM_NR.value;
       const mr = ex.GEMM_MR.value;
       const E = (m + 2) ** 2;
-      const uFloats = ex.packed_gemm_floats(1, c, cout, nr);
+      const uFloats = ex.size_pack_gemm_f32(1, c, cout, nr);
       const u = mem.alloc(E * c * cout);
       ex[entry.weights](mem.put(mem.random(9 * c * cout)), c, cout, u);
       const packed = mem.alloc(E * uFloats);
@@ -230,7 +230,7 @@ function winograd(entry) {
       const v = mem.alloc(E * T * c);
       const mm = mem.alloc(E * T * cout);
       const ind = mem.alloc(E * T);
-      ex.build_rows_indirection(ind, v, E * T, c * 4, mr);
+      ex.build_rows_indirection_u32(ind, v, E * T, c * 4, mr);
       const zero = mem.alloc(c);
       const tab = mem.alloc(h + w);
       const x = mem.put(mem.random(h * w * c));

@@ -39,10 +39,10 @@ const SIMD = ['relaxed', 'simd'];
 const perIsa = (isas, entries) => isas.flatMap((isa) => [].concat(entries(isa)).map((e) => ({ flavor: isa, ...e })));
 
 const IGEMM = [
-  ...perIsa(SIMD, (isa) => ({ name: `f32_igemm_minmax_2x16__${isa}`, export: 'igemm_f32', mr: 2, nr: 16, kr: isa === 'relaxed' ? 4 : 1, tailNr: 8 })),
-  { flavor: 'scalar', name: 'f32_igemm_minmax_2x4__scalar', export: 'igemm_f32', mr: 2, nr: 4, kr: 1, tailNr: 0 },
-  ...perIsa(SIMD, (isa) => ({ name: `f32_igemm_minmax_4x8__${isa}`, export: 'igemm_4x8_f32', mr: 4, nr: 8, kr: 1, tailNr: 0 })),
-  { flavor: 'scalar', name: 'f32_igemm_minmax_4x4__scalar', export: 'igemm_4x8_f32', mr: 4, nr: 4, kr: 1, tailNr: 0 },
+  ...perIsa(SIMD, (isa) => ({ name: `f32_igemm_minmax_2x16__${isa}`, export: 'run_igemm_nhwc_f32', mr: 2, nr: 16, kr: isa === 'relaxed' ? 4 : 1, tailNr: 8 })),
+  { flavor: 'scalar', name: 'f32_igemm_minmax_2x4__scalar', export: 'run_igemm_nhwc_f32', mr: 2, nr: 4, kr: 1, tailNr: 0 },
+  ...perIsa(SIMD, (isa) => ({ name: `f32_igemm_minmax_4x8__${isa}`, export: 'run_igemm4x8_nhwc_f32', mr: 4, nr: 8, kr: 1, tailNr: 0 })),
+  { flavor: 'scalar', name: 'f32_igemm_minmax_4x4__scalar', export: 'run_igemm4x8_nhwc_f32', mr: 4, nr: 4, kr: 1, tailNr: 0 },
 ];
 
 const buildTile = (isa) => (isa === 'scalar' ? { mr: 2, nr: 4, tile: '2x4' } : { mr: 2, nr: 16, tile: '2x16' });
@@ -108,7 +108,7 @@ function dwconvNchwPath(flavor, kH, kW, sW, dW) {
 
 const WINOGRAD = perIsa(SIMD, (isa) => [2, 4].map((m) => ({
   name: `f32_conv3x3_winograd_f${m}x${m}_minmax__${isa}`, export: 'run_conv2d_winograd_f32', m, mr: 2, nr: 16,
-  weights: m === 4 ? 'winograd_weights43_f32' : 'winograd_weights_f32',
+  weights: m === 4 ? 'pack_winograd4x4_f32' : 'pack_winograd2x2_f32',
 })));
 
 const DECONV = perIsa(ISAS, (isa) => {

@@ -13,7 +13,7 @@ interface Base<F extends string> {
 }
 
 export interface IgemmKernel extends Base<'igemm'> {
-  readonly export: 'igemm_f32' | 'igemm_4x8_f32';
+  readonly export: 'run_igemm_nhwc_f32' | 'run_igemm4x8_nhwc_f32';
   readonly mr: number;
   readonly nr: number;
   /** channels per trip of the k loop */
@@ -81,7 +81,7 @@ export interface WinogradKernel extends Base<'winograd'> {
   readonly m: 2 | 4;
   readonly mr: number;
   readonly nr: number;
-  readonly weights: 'winograd_weights_f32' | 'winograd_weights43_f32';
+  readonly weights: 'pack_winograd2x2_f32' | 'pack_winograd4x4_f32';
 }
 
 export interface DeconvKernel extends Base<'deconv'> {

@@ -42,10 +42,10 @@ function deconv(entry) {
         const { ex } = mem;
         const pixels = h * w;
         const x = mem.put(mem.random(pixels * c));
-        const packed = mem.alloc(ex.packed_gemm_floats(1, c, taps * cout, entry.nr));
+        const packed = mem.alloc(ex.size_pack_gemm_f32(1, c, taps * cout, entry.nr));
         ex.pack_gemm_f32(1, 1, c, taps * cout, entry.nr, mem.put(mem.random(c * taps * cout)), 0, packed);
-        const ind = mem.alloc(ex.conv2d_indirection_length(pixels, 1, entry.mr));
-        ex.build_rows_indirection(ind, x, pixels, c * 4, entry.mr);
+        const ind = mem.alloc(ex.size_conv_indirection_u32(pixels, 1, entry.mr));
+        ex.build_rows_indirection_u32(ind, x, pixels, c * 4, entry.mr);
         const col = mem.alloc(pixels * taps * cout);
         ex.run_conv2d_nhwc_f32(ind, packed, col, mem.alloc(c), pixels, 1, c, taps * cout, 1, taps * cout, -Infinity, Infinity, 0);
         const bias = mem.put(mem.random(cout));

@@ -48,15 +48,15 @@ export interface WasmExports {
   /** (ptr): this instance's scratch block, THREAD_SCRATCH_BYTES at ptr (threaded builds; a no-op in the others) */
   set_thread_scratch(ptr: number): void;
   /** (ks, kc, nc, nr): floats of one group's packed weights in nr-wide panels */
-  packed_gemm_floats(ks: number, kc: number, nc: number, nr: number): number;
+  size_pack_gemm_f32(ks: number, kc: number, nc: number, nr: number): number;
   /** (groups, ks, kc, nc, nr, w, bias|0, packed); the kernels take nr = GEMM_NR */
   pack_gemm_f32(groups: number, ks: number, kc: number, nc: number, nr: number, w: number, bias: number,
     packed: number): void;
   /** (mr, nc, kcBytes, ksBytes, a, w, c, cStride, aOffset, zero, min, max) */
-  igemm_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
+  run_igemm_nhwc_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
     aOffset: number, zero: number, min: number, max: number): void;
   /** the 4x8 tile (4x4 in the scalar build), same arguments, weights packed with nr = 8 (4) */
-  igemm_4x8_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
+  run_igemm4x8_nhwc_f32(mr: number, nc: number, kc: number, ks: number, a: number, w: number, c: number, cStride: number,
     aOffset: number, zero: number, min: number, max: number): void;
   /** (pixels, taps, mr) */
   /** (x, w [cout][cin], bias, y, n, cin, cout, P, min, max): NCHW pointwise, x n x cin x P, y n x cout x P */
@@ -79,19 +79,19 @@ export interface WasmExports {
   run_conv2d_nchw_out_at_f32(ind: number, packed: number, out: number, zero: number, pixels: number, groups: number,
     cinG: number, coutG: number, taps: number, cout: number, min: number, max: number, outPlane: number,
     p0: number): void;
-  conv2d_indirection_length(pixels: number, taps: number, mr: number): number;
+  size_conv_indirection_u32(pixels: number, taps: number, mr: number): number;
   /**
    * (ind, x, zero, n, d, h, w, c, od, oh, ow, kD, kH, kW, sD, sH, sW, dD, dH, dW, padFront, padTop, padLeft,
    * mode (0 zeros, 1 reflect, 2 replicate, 3 circular), mr): NDHWC x, d = 1 for 2-D
    */
-  build_conv_indirection_ndhwc(ind: number, x: number, zero: number, n: number, d: number, h: number, w: number,
+  build_conv_indirection_ndhwc_u32(ind: number, x: number, zero: number, n: number, d: number, h: number, w: number,
     c: number, od: number, oh: number, ow: number, kD: number, kH: number, kW: number, sD: number, sH: number,
     sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number, mode: number,
     mr: number): void;
   /** (ind, x, pixels, rowBytes, mr) */
-  build_rows_indirection(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
+  build_rows_indirection_u32(ind: number, x: number, pixels: number, rowBytes: number, mr: number): void;
   /** (w [3][3][cin][cout], cin, cout, u [16][cin][cout]): the Winograd F(2x2,3x3) weight transform */
-  winograd_weights_f32(w: number, cin: number, cout: number, u: number): void;
+  pack_winograd2x2_f32(w: number, cin: number, cout: number, u: number): void;
   /**
    * (ind, packed, out, zero, pixels, groups, cinG, taps, cout, min, max, outPlane): convolution with
    * groups of 4 output channels (assembly/conv/grouped.ts, SIMD builds), NHWC out (outPlane 0) or
@@ -108,9 +108,9 @@ export interface WasmExports {
    */
   pack_groups4_f32(groups: number, taps: number, cinG: number, w: number, bias: number, packed: number): void;
   /** (x, n): 1 when the n floats at x are all finite (no NaN, no infinity), else 0 */
-  all_finite_f32(x: number, n: number): number;
+  check_finite_f32(x: number, n: number): number;
   /** (w [3][3][cin][cout], cin, cout, u [36][cin][cout]): the Winograd F(4x4,3x3) weight transform */
-  winograd_weights43_f32(w: number, cin: number, cout: number, u: number): void;
+  pack_winograd4x4_f32(w: number, cin: number, cout: number, u: number): void;
   /**
    * (x, packedU, bias, y, ind, v, m, zero, tab, n, h, w, cin, cout, oh, ow, padTop, padLeft, dilation, T, min,
    * max, outPlane, tile): 3x3 stride-1 one-group convolution by Winograd F(tile x tile, 3x3), tile 2 or 4,
@@ -123,14 +123,14 @@ export interface WasmExports {
     tile: number): void;
   /**
    * run_conv2d_winograd_f32 on blocks [b0, b1) of T tiles, ind, v, m and the tile starts in one
-   * block of winograd_scratch_bytes at `scratch` (its rows indirection built for its v)
+   * block of size_winograd_scratch_u8 at `scratch` (its rows indirection built for its v)
    */
   run_conv2d_winograd_blocks_f32(x: number, packedU: number, bias: number, y: number, scratch: number, zero: number,
     n: number, h: number, w: number, cin: number, cout: number, oh: number, ow: number, padTop: number,
     padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number, tile: number,
     b0: number, b1: number): void;
   /** (cin, cout, oh, ow, T, tile): bytes of run_conv2d_winograd_blocks_f32's scratch */
-  winograd_scratch_bytes(cin: number, cout: number, oh: number, ow: number, T: number, tile: number): number;
+  size_winograd_scratch_u8(cin: number, cout: number, oh: number, ow: number, T: number, tile: number): number;
   /**
    * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, alt): alt 0 runs the
    * build's tile (GEMM_MR x GEMM_NR), alt 1 the 4x8 tile (4x4 scalar; packed with nr 8 (4), tiles of 4),
@@ -142,9 +142,9 @@ export interface WasmExports {
   pad_input_nhwc_f32(x: number, dst: number, n: number, h: number, w: number, c: number, padTop: number,
     padLeft: number, hp: number, wp: number): void;
   /** (ind, xp, n, hp, wp, c, oh, ow, kH, sH, sW, dH, mr): per tile, per kernel row, mr pointers */
-  build_conv2d_rows_indirection_nhwc(ind: number, xp: number, n: number, hp: number, wp: number, c: number,
+  build_conv2d_rows_indirection_nhwc_u32(ind: number, xp: number, n: number, hp: number, wp: number, c: number,
     oh: number, ow: number, kH: number, sH: number, sW: number, dH: number, mr: number): void;
-  dwconv2d_packed_floats(channels: number, taps: number): number;
+  size_pack_dwconv2d_f32(channels: number, taps: number): number;
   /** (channels, taps, w, bias|0, packed) */
   pack_dwconv2d_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;
   /** (x, dst, pixels, c, m) */
@@ -153,7 +153,7 @@ export interface WasmExports {
   run_dwconv2d_nhwc_f32(x: number, packed: number, out: number, zero: number, n: number, h: number, w: number, channels: number,
     oh: number, ow: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number,
     padTop: number, padLeft: number, min: number, max: number): void;
-  dwconv2d_planes_packed_floats(channels: number, taps: number): number;
+  size_pack_dwconv2d_planes_f32(channels: number, taps: number): number;
   /** (channels, taps, w, bias|0, packed): [channels][bias, taps weights], each value x4, for the NCHW kernel */
   pack_dwconv2d_planes_f32(channels: number, taps: number, w: number, bias: number, packed: number): void;
   /**
@@ -183,13 +183,13 @@ export interface WasmExports {
   run_deconv2d_tiles_nchw_rows_f32(col: number, bias: number, out: number, n: number, h: number, w: number,
     oh: number, ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number,
     max: number, oy0: number, oy1: number): void;
-  clamp_f32(p: number, count: number, min: number, max: number): void;
+  run_clamp_f32(p: number, count: number, min: number, max: number): void;
   /**
    * (out, rows, channels, plane, kind, alpha, prelu): an activation in place on rows x channels
    * (plane 0) or rows x channels planes of `plane` floats; kind 1 sigmoid .. 10 prelu
    * (assembly/activation.ts), prelu: channels slopes or 0
    */
-  activate_f32(out: number, rows: number, channels: number, plane: number, kind: number, alpha: number,
+  run_activation_f32(out: number, rows: number, channels: number, plane: number, kind: number, alpha: number,
     prelu: number): void;
   /**
    * (x, packed (dwPlanesPack), out, row (scratch), n, c, w, cout, ow, kW, dW, padLeft, min, max): 1-D
@@ -198,11 +198,11 @@ export interface WasmExports {
   run_dwconv1d_ncw_f32(x: number, packed: number, out: number, row: number, n: number, c: number, w: number,
     cout: number, ow: number, kW: number, dW: number, padLeft: number, min: number, max: number): void;
   /** (src, dst, n, c, hw) */
-  nchw_to_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
-  nhwc_to_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;
+  transpose_nchw_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
+  transpose_nhwc_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   /** (src, dst, n, c, hw, p0, p1): the transposes on pixels [p0, p1) of every image */
-  nchw_to_nhwc_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
-  nhwc_to_nchw_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
+  transpose_nchw_nhwc_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
+  transpose_nhwc_nchw_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
 }
 
 const BASE64: Record<WasmFlavor, string> = {

@@ -1,5 +1,5 @@
 /**
- * activate_f32 (assembly/activation.ts) called directly: a run cut anywhere gives the bits of
+ * run_activation_f32 (assembly/activation.ts) called directly: a run cut anywhere gives the bits of
  * one call (the SIMD builds take a run's last 1-3 floats through the vector form, so a split
  * between threads changes nothing), nothing past a run is written, prelu's per-channel slopes
  * on rows whose channel count leaves a tail, and the simd build's vector forms equal the scalar
@@ -24,7 +24,7 @@ function inputs(seed: number): Float32Array {
 const bits = (a: Float32Array): number[] =>
   Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (b, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : b));
 
-describe.each(flavors())('activate_f32 (%s)', (flavor) => {
+describe.each(flavors())('run_activation_f32 (%s)', (flavor) => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness(flavor);
@@ -34,13 +34,13 @@ describe.each(flavors())('activate_f32 (%s)', (flavor) => {
   test.each(Object.entries(KINDS))('%s: a run cut anywhere gives the bits of one call', (_name, kind) => {
     const x = inputs(kind);
     const whole = h.put(x);
-    h.ex.activate_f32(whole, 1, N, 0, kind, 0.3, 0);
+    h.ex.run_activation_f32(whole, 1, N, 0, kind, 0.3, 0);
     const want = bits(h.get(whole, N));
     for (const cuts of CUTS) {
       // a sentinel after the buffer: the tail's vector store must not reach it
       const p = h.put([...x, 7, 7, 7, 7]);
       for (let i = 0; i + 1 < cuts.length; i++) {
-        h.ex.activate_f32(p + cuts[i] * 4, 1, cuts[i + 1] - cuts[i], 0, kind, 0.3, 0);
+        h.ex.run_activation_f32(p + cuts[i] * 4, 1, cuts[i + 1] - cuts[i], 0, kind, 0.3, 0);
       }
       const got = h.get(p, N + 4);
       expect(bits(got.subarray(0, N))).toEqual(want);
@@ -54,11 +54,11 @@ describe.each(flavors())('activate_f32 (%s)', (flavor) => {
     const slopes = Float32Array.from({ length: channels }, (_, c) => 0.05 * (c + 1));
     const s = h.put(slopes);
     const p = h.put([...x, 9, 9, 9, 9]);
-    h.ex.activate_f32(p, rows, channels, 0, 10, 0, s);
+    h.ex.run_activation_f32(p, rows, channels, 0, 10, 0, s);
     const nhwc = h.get(p, rows * channels + 4);
     const q = h.put(x);
     // the same floats as 1 image of `channels` planes of `rows` pixels: slope c on plane c
-    h.ex.activate_f32(q, 1, channels, rows, 10, 0, s);
+    h.ex.run_activation_f32(q, 1, channels, rows, 10, 0, s);
     const nchw = h.get(q, rows * channels);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < channels; c++) {
@@ -80,8 +80,8 @@ test('the simd build computes the scalar build\'s bits', async () => {
     const x = inputs(100 + kind);
     const a = simd.put(x);
     const b = scalar.put(x);
-    simd.ex.activate_f32(a, 1, N, 0, kind, 0.3, 0);
-    scalar.ex.activate_f32(b, 1, N, 0, kind, 0.3, 0);
+    simd.ex.run_activation_f32(a, 1, N, 0, kind, 0.3, 0);
+    scalar.ex.run_activation_f32(b, 1, N, 0, kind, 0.3, 0);
     expect(bits(simd.get(a, N))).toEqual(bits(scalar.get(b, N)));
   }
 });

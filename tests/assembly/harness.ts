@@ -10,7 +10,7 @@ export { expectClose, flavors, rng, randomArray } from '../src/backends/wasm/was
 export interface Harness {
   ex: WasmExports;
   heap: Heap;
-  /** the build's igemm tile (igemm_f32 and the packing it expects) */
+  /** the build's igemm tile (run_igemm_nhwc_f32 and the packing it expects) */
   mr: number;
   nr: number;
   /** copies `a` into a fresh block; returns its address */

@@ -15,14 +15,14 @@ describe.each(flavors())('layout transposes (%s)', (flavor) => {
     const x = randomArray(n * c * hw, rng(n * 100 + c * 10 + hw));
     const src = h.put(x);
     const dst = h.alloc(x.length + 4, 5);
-    h.ex.nchw_to_nhwc_f32(src, dst, n, c, hw);
+    h.ex.transpose_nchw_nhwc_f32(src, dst, n, c, hw);
     const nhwc = h.get(dst, x.length + 4);
     for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) {
       if (nhwc[(b * hw + p) * c + ch] !== x[(b * c + ch) * hw + p]) throw new Error(`nchw->nhwc b${b} c${ch} p${p}`);
     }
     expect(Array.from(nhwc.subarray(x.length))).toEqual([5, 5, 5, 5]);
     const back = h.alloc(x.length + 4, 5);
-    h.ex.nhwc_to_nchw_f32(dst, back, n, c, hw);
+    h.ex.transpose_nhwc_nchw_f32(dst, back, n, c, hw);
     const round = h.get(back, x.length + 4);
     expect(Array.from(round.subarray(0, x.length))).toEqual(Array.from(x));
     expect(Array.from(round.subarray(x.length))).toEqual([5, 5, 5, 5]);

@@ -165,8 +165,8 @@ export class WasmRunner implements Runner {
   /** NCHW -> NHWC (toNhwc) or back, split across the pool when it moves enough bytes. */
   private transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number): void {
     if (this.split !== undefined && Split.passSplits(n * c * hw * 8)) this.split.transpose(toNhwc, src, dst, n, c, hw);
-    else if (toNhwc) this.ex.nchw_to_nhwc_f32(src, dst, n, c, hw);
-    else this.ex.nhwc_to_nchw_f32(src, dst, n, c, hw);
+    else if (toNhwc) this.ex.transpose_nchw_nhwc_f32(src, dst, n, c, hw);
+    else this.ex.transpose_nhwc_nchw_f32(src, dst, n, c, hw);
   }
 
   /**

@@ -29,9 +29,9 @@
  * output rows, each task gathering the taps that reach its rows in the one-thread order.
  *
  * The passes around the kernels, split when they move at least SPLIT_MIN_BYTES: the runner's
- * layout transposes (nchw_to_nhwc_at_f32, nhwc_to_nchw_at_f32) per image over runs of pixels, the
+ * layout transposes (transpose_nchw_nhwc_at_f32, transpose_nhwc_nchw_at_f32) per image over runs of pixels, the
  * m-fold input expansion of NHWC depthwise over runs of pixels, and the activation after the
- * clamp (activate_f32) over runs of floats (multiples of 16, so that each float goes through the
+ * clamp (run_activation_f32) over runs of floats (multiples of 16, so that each float goes through the
  * vector or the scalar form as in one call), or, with prelu's slopes, of rows or channel planes.
  *
  * Winograd (run_conv2d_winograd_blocks_f32): runs of its blocks of T tiles, each thread with its
@@ -354,12 +354,12 @@ export class Split {
   private col2imId = -1;
 
   /**
-   * nchw_to_nhwc_f32 (toNhwc) or nhwc_to_nchw_f32 (src, dst, n, c, hw) per image over runs of
+   * transpose_nchw_nhwc_f32 (toNhwc) or transpose_nhwc_nchw_f32 (src, dst, n, c, hw) per image over runs of
    * pixels, multiples of 16 (the transposes' tile).
    */
   transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number): void {
-    const id = toNhwc ? (this.toNhwc >= 0 ? this.toNhwc : (this.toNhwc = this.pool.fn('nchw_to_nhwc_at_f32')))
-      : (this.toNchw >= 0 ? this.toNchw : (this.toNchw = this.pool.fn('nhwc_to_nchw_at_f32')));
+    const id = toNhwc ? (this.toNhwc >= 0 ? this.toNhwc : (this.toNhwc = this.pool.fn('transpose_nchw_nhwc_at_f32')))
+      : (this.toNchw >= 0 ? this.toNchw : (this.toNchw = this.pool.fn('transpose_nhwc_nchw_at_f32')));
     const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * this.pool.size / n));
     const runs = r.length / 2;
     const t = this.pool.table(n * runs, 7);
@@ -390,12 +390,12 @@ export class Split {
   }
 
   /**
-   * activate_f32(out, rows, channels, plane, kind, alpha, prelu). One slope for all: runs of 16
+   * run_activation_f32(out, rows, channels, plane, kind, alpha, prelu). One slope for all: runs of 16
    * floats of the whole buffer, each a call on one row of that many floats. prelu's slopes: runs
    * of rows (NHWC, plane 0) or, per image, of channel planes.
    */
   activate(out: number, rows: number, channels: number, plane: number, kind: number, alpha: number, prelu: number): void {
-    const id = this.act >= 0 ? this.act : (this.act = this.pool.fn('activate_f32'));
+    const id = this.act >= 0 ? this.act : (this.act = this.pool.fn('run_activation_f32'));
     const want = TASKS_PER_THREAD * this.pool.size;
     if (prelu === 0) {
       const r = runsOf(rows * channels * Math.max(plane, 1), 16, want);

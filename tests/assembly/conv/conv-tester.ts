@@ -75,7 +75,7 @@ export class ConvTester {
     const w = randomArray(g.groups * taps * g.cinG * g.coutG, r);
     const bias = randomArray(g.cout, r);
     const { mr, nr } = entry;
-    const packed = h.alloc(g.groups * h.ex.packed_gemm_floats(taps, g.cinG, g.coutG, nr));
+    const packed = h.alloc(g.groups * h.ex.size_pack_gemm_f32(taps, g.cinG, g.coutG, nr));
     if (entry.family === 'groups4') h.ex.pack_groups4_f32(g.groups, taps, g.cinG, h.put(w), h.put(bias), packed);
     else h.ex.pack_gemm_f32(g.groups, taps, g.cinG, g.coutG, nr, h.put(w), h.put(bias), packed);
     // the zero row: cinG zeros, all channels for groups of 4 (its tiles read every group's)
@@ -87,11 +87,11 @@ export class ConvTester {
       const wp = (g.ow - 1) * g.strideW + g.kW;
       const xpad = h.alloc(g.n * hp * wp * g.c, NaN);
       h.ex.pad_input_nhwc_f32(h.put(x), xpad, g.n, g.h, g.w, g.c, g.padTop, g.padLeft, hp, wp);
-      ind = h.alloc(h.ex.conv2d_indirection_length(pixels, g.kH, mr));
-      h.ex.build_conv2d_rows_indirection_nhwc(ind, xpad, g.n, hp, wp, g.c, g.oh, g.ow, g.kH, g.strideH, g.strideW, g.dilationH, mr);
+      ind = h.alloc(h.ex.size_conv_indirection_u32(pixels, g.kH, mr));
+      h.ex.build_conv2d_rows_indirection_nhwc_u32(ind, xpad, g.n, hp, wp, g.c, g.oh, g.ow, g.kH, g.strideH, g.strideW, g.dilationH, mr);
     } else {
-      ind = h.alloc(h.ex.conv2d_indirection_length(pixels, taps, mr));
-      h.ex.build_conv_indirection_ndhwc(ind, h.put(x), zero, g.n, 1, g.h, g.w, g.c, 1, g.oh, g.ow, 1, g.kH, g.kW, 1,
+      ind = h.alloc(h.ex.size_conv_indirection_u32(pixels, taps, mr));
+      h.ex.build_conv_indirection_ndhwc_u32(ind, h.put(x), zero, g.n, 1, g.h, g.w, g.c, 1, g.oh, g.ow, 1, g.kH, g.kW, 1,
         g.strideH, g.strideW, 1, g.dilationH, g.dilationW, 0, g.padTop, g.padLeft, 0, mr);
     }
     // a guard float before the output and four after it: the stores stay inside

@@ -66,10 +66,10 @@ export class DeconvTester {
     const x = randomArray(pixels * c, r), w = randomArray(groups * cinG * taps * coutG, r), bias = randomArray(cout, r);
     const xp = h.put(x);
     const zero = h.alloc(cinG);
-    const packed = h.alloc(groups * h.ex.packed_gemm_floats(1, cinG, taps * coutG, entry.nr));
+    const packed = h.alloc(groups * h.ex.size_pack_gemm_f32(1, cinG, taps * coutG, entry.nr));
     h.ex.pack_gemm_f32(groups, 1, cinG, taps * coutG, entry.nr, h.put(w), 0, packed);
-    const ind = h.alloc(h.ex.conv2d_indirection_length(pixels, 1, entry.mr));
-    h.ex.build_rows_indirection(ind, xp, pixels, c * 4, entry.mr);
+    const ind = h.alloc(h.ex.size_conv_indirection_u32(pixels, 1, entry.mr));
+    h.ex.build_rows_indirection_u32(ind, xp, pixels, c * 4, entry.mr);
     const colCols = groups * taps * coutG;
     const col = h.alloc(pixels * colCols);
     h.ex.run_conv2d_nhwc_f32(ind, packed, col, zero, pixels, groups, cinG, taps * coutG, 1, colCols, -Infinity, Infinity, 0);

@@ -51,7 +51,7 @@ export class DwconvTester {
     const GUARD = 777;
     const out = h.alloc(outLen + 4, GUARD);
     if (entry.family === 'dwconv') {
-      const packed = h.alloc(h.ex.dwconv2d_packed_floats(cout, taps));
+      const packed = h.alloc(h.ex.size_pack_dwconv2d_f32(cout, taps));
       h.ex.pack_dwconv2d_f32(cout, taps, h.put(w), h.put(bias), packed);
       let xp = h.put(x);
       if (g.coutG > 1) {
@@ -62,7 +62,7 @@ export class DwconvTester {
       h.ex.run_dwconv2d_nhwc_f32(xp, packed, out, h.alloc(cout), n, g.h, g.w, cout, oh, ow, g.kH, g.kW, g.strideH, g.strideW,
         g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max);
     } else {
-      const packed = h.alloc(h.ex.dwconv2d_planes_packed_floats(cout, taps));
+      const packed = h.alloc(h.ex.size_pack_dwconv2d_planes_f32(cout, taps));
       h.ex.pack_dwconv2d_planes_f32(cout, taps, h.put(w), h.put(bias), packed);
       // the zero row, then the whole-row kernels' scratch
       const zeroRow = h.alloc(g.w + 60);

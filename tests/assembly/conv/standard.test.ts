@@ -21,11 +21,11 @@ describe.each(flavors())('conv indirection builders (%s)', (flavor) => {
   test('indirection buffer: pointers, zero taps, tail repetition', () => {
     const n = 1, H = 3, W = 3, c = 2, k = 3, pad = 1;
     const oh = 3, ow = 3, pixels = 9, taps = 9;
-    const len = h.ex.conv2d_indirection_length(pixels, taps, h.mr);
+    const len = h.ex.size_conv_indirection_u32(pixels, taps, h.mr);
     expect(len).toBe(Math.ceil(pixels / h.mr) * h.mr * taps);
     const ind = h.heap.alloc(len * 4);
     const x = 1024, zero = 64;
-    h.ex.build_conv_indirection_ndhwc(ind, x, zero, n, 1, H, W, c, 1, oh, ow, 1, k, k, 1, 1, 1, 1, 1, 1, 0, pad, pad, 0, h.mr);
+    h.ex.build_conv_indirection_ndhwc_u32(ind, x, zero, n, 1, H, W, c, 1, oh, ow, 1, k, k, 1, 1, 1, 1, 1, 1, 0, pad, pad, 0, h.mr);
     const u = h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len);
     h.heap.free(ind);
     const MR = h.mr;
@@ -44,7 +44,7 @@ describe.each(flavors())('conv indirection builders (%s)', (flavor) => {
   test('rows indirection repeats the last row', () => {
     const len = Math.ceil(5 / h.mr) * h.mr;
     const ind = h.heap.alloc(len * 4);
-    h.ex.build_rows_indirection(ind, 4096, 5, 12, h.mr);
+    h.ex.build_rows_indirection_u32(ind, 4096, 5, 12, h.mr);
     const want = Array.from({ length: len }, (_, i) => 4096 + 12 * Math.min(i, 4));
     expect(Array.from(h.heap.u32().slice(ind >>> 2, (ind >>> 2) + len))).toEqual(want);
     h.heap.free(ind);

@@ -4,7 +4,7 @@
  * run_deconv_col2im_ndhwc_f32 (bias, scatter-add with crop, stride, dilation, outputPadding,
  * groups, clamp) or run_deconv2d_tiles_nchw_f32 (stride = kernel: channel quads and their tails,
  * output rows in blocks of 4 columns and their tails, crops, outputPadding past the taps), and
- * clamp_f32, against float64 loops.
+ * run_clamp_f32, against float64 loops.
  */
 import { flavors, harness, Harness } from '../harness';
 import { DeconvTester } from './deconv-tester';
@@ -55,21 +55,21 @@ function tiles(): Case<E>[] {
 
 describeKernels('deconv', (e) => (e.export === 'run_deconv2d_tiles_nchw_f32' ? tiles() : col2im()));
 
-describe.each(flavors())('clamp_f32 (%s)', (flavor) => {
+describe.each(flavors())('run_clamp_f32 (%s)', (flavor) => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness(flavor);
   });
-  test('clamp_f32: tails, NaN propagates, (-inf, inf) is a no-op', () => {
+  test('run_clamp_f32: tails, NaN propagates, (-inf, inf) is a no-op', () => {
     const v = [-2, -0.5, 0, 0.5, 3, 7, NaN, 6.5, -Infinity, Infinity, 1];
     const p = h.put(v);
-    h.ex.clamp_f32(p, v.length, 0, 6);
+    h.ex.run_clamp_f32(p, v.length, 0, 6);
     const got = Array.from(h.get(p, v.length));
     expect(got.slice(0, 6)).toEqual([0, 0, 0, 0.5, 3, 6]);
     expect(Number.isNaN(got[6])).toBe(true);
     expect(got.slice(7)).toEqual([6, 0, 6, 1]);
     const q = h.put(v);
-    h.ex.clamp_f32(q, v.length, -Infinity, Infinity);
+    h.ex.run_clamp_f32(q, v.length, -Infinity, Infinity);
     expect(Array.from(h.get(q, v.length))).toEqual(v);
     h.reset();
   });

@@ -59,7 +59,7 @@ export class WinogradTester {
     const nr = h.nr, mr = h.mr;
     // weights: canonical [3][3][c][cout] -> E U[e], each packed with a zero bias
     const E = (m + 2) ** 2;
-    const uFloats = h.ex.packed_gemm_floats(1, c, cout, nr);
+    const uFloats = h.ex.size_pack_gemm_f32(1, c, cout, nr);
     const u = h.alloc(E * c * cout);
     h.ex[entry.weights](h.put(wts), c, cout, u);
     const packed = h.alloc(E * uFloats);
@@ -69,7 +69,7 @@ export class WinogradTester {
     T += T & 1;
     const v = h.alloc(E * T * c), mm = h.alloc(E * T * cout);
     const ind = h.alloc(E * T);
-    h.ex.build_rows_indirection(ind, v, E * T, c * 4, mr);
+    h.ex.build_rows_indirection_u32(ind, v, E * T, c * 4, mr);
     const zero = h.alloc(c);
     const tab = h.alloc(oh + ow);
     const outLen = n * oh * ow * cout;

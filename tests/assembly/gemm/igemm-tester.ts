@@ -85,7 +85,7 @@ export class IgemmTester {
     // B [ks][k][n] and bias [n]
     const b = new Float32Array(ks * k * n).map(() => r() * 2 - 1);
     const bias = new Float32Array(n).map(() => r() * 2 - 1);
-    const packed = h.alloc(h.ex.packed_gemm_floats(ks, k, n, NR));
+    const packed = h.alloc(h.ex.size_pack_gemm_f32(ks, k, n, NR));
     h.ex.pack_gemm_f32(1, ks, k, n, NR, h.put(b), h.put(bias), packed);
     const cStride = this.cmStride_ || n;
     const SENTINEL = -12345;

@@ -17,7 +17,7 @@ function cases(e: E): Case<E>[] {
     {
       name: 'tile: the build exports the tile the list names',
       run: ({ h }) => {
-        if (e.export !== 'igemm_f32') return;
+        if (e.export !== 'run_igemm_nhwc_f32') return;
         expect([h.mr, h.nr]).toEqual([e.mr, e.nr]);
       },
     },

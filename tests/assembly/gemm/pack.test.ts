@@ -1,6 +1,6 @@
 /**
  * Weight packing (assembly/gemm/pack.ts): per group, per NR panel, NR biases then ks*kc rows of
- * NR weights, tails zero-padded; and packed_gemm_floats.
+ * NR weights, tails zero-padded; and size_pack_gemm_f32.
  */
 import { flavors, harness, Harness } from '../harness';
 
@@ -12,8 +12,8 @@ describe.each(flavors())('pack_gemm_f32 (%s)', (flavor) => {
   });
   test.each([[1, 1, 1, 1], [1, 2, 3, 5], [2, 1, 2, 9], [3, 4, 1, 16]])('groups=%i ks=%i kc=%i nc=%i', (groups, ks, kc, nc) => {
     const NR = h.nr;
-    for (const nr of [1, 3]) expect(h.ex.packed_gemm_floats(ks, kc, nc, nr)).toBe(Math.ceil(nc / nr) * (nr + ks * kc * nr));
-    const floats = h.ex.packed_gemm_floats(ks, kc, nc, NR);
+    for (const nr of [1, 3]) expect(h.ex.size_pack_gemm_f32(ks, kc, nc, nr)).toBe(Math.ceil(nc / nr) * (nr + ks * kc * nr));
+    const floats = h.ex.size_pack_gemm_f32(ks, kc, nc, NR);
     const panels = Math.ceil(nc / NR);
     expect(floats).toBe(panels * (NR + ks * kc * NR));
     const w = Float32Array.from({ length: groups * ks * kc * nc }, (_, i) => i + 1);

@@ -65,7 +65,7 @@ export abstract class BaseKernel implements WasmKernel {
       this.split.activate(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
       return;
     }
-    this.ex.activate_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
+    this.ex.run_activation_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
   }
   abstract run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number): void;
   protected own(ptr: number): number {

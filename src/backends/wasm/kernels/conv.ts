@@ -20,7 +20,7 @@ import { packWinograd, weightsFromWinograd, winogradFloats, WinogradScratch } fr
 
 type ConvPacking = Extract<Packing, { family: 'conv' }>;
 
-/** The ABI's padding-mode argument of build_conv_indirection_ndhwc. */
+/** The ABI's padding-mode argument of build_conv_indirection_ndhwc_u32. */
 const PAD_MODE = { zeros: 0, reflect: 1, replicate: 2, circular: 3 } as const;
 
 /** The ABI's tile argument of run_conv2d_nhwc_f32. */
@@ -96,7 +96,7 @@ export class ConvKernel extends BaseKernel {
       case 'winograd':
         // Winograd would spread a NaN or an infinity over a whole tile (as NaN): such an input
         // runs the igemm, which propagates it as PyTorch does (the check is one pass over x)
-        if (this.ex.all_finite_f32(x, inLength(g)) === 1) {
+        if (this.ex.check_finite_f32(x, inLength(g)) === 1) {
           this.winoScratch.run(this.ex, g, this.packing.winograd as 2 | 4, this.wino, this.biasRow, this.zero, x, out,
             outPlane, choice.threads > 1 ? this.split : undefined);
           return;
@@ -141,7 +141,7 @@ export class ConvKernel extends BaseKernel {
     const mr = this.packing.mr;
     const key = `c${x},${g.n},${g.d},${g.h},${g.w},${g.od},${g.oh},${g.ow},${g.padFront},${g.padTop},${g.padLeft},${g.paddingMode}`;
     if (this.ind.ensure(indirectionLength(pixels, taps, mr) * 4) || key !== this.indKey) {
-      this.ex.build_conv_indirection_ndhwc(this.ind.ptr, x, this.zero, g.n, g.d, g.h, g.w, g.c, g.od, g.oh, g.ow,
+      this.ex.build_conv_indirection_ndhwc_u32(this.ind.ptr, x, this.zero, g.n, g.d, g.h, g.w, g.c, g.od, g.oh, g.ow,
         g.kD, g.kH, g.kW, g.strideD, g.strideH, g.strideW, g.dilationD, g.dilationH, g.dilationW,
         g.padFront, g.padTop, g.padLeft, PAD_MODE[g.paddingMode], mr);
       this.indKey = key;
@@ -159,7 +159,7 @@ export class ConvKernel extends BaseKernel {
     ex.pad_input_nhwc_f32(x, this.padded.ptr, g.n, g.h, g.w, g.c, g.padTop, g.padLeft, hp, wp);
     const key = `r${this.padded.ptr},${g.n},${g.oh},${g.ow},${hp},${wp}`;
     if (this.ind.ensure(indirectionLength(pixels, g.kH, mr) * 4) || moved || key !== this.indKey) {
-      ex.build_conv2d_rows_indirection_nhwc(this.ind.ptr, this.padded.ptr, g.n, hp, wp, g.c, g.oh, g.ow, g.kH,
+      ex.build_conv2d_rows_indirection_nhwc_u32(this.ind.ptr, this.padded.ptr, g.n, hp, wp, g.c, g.oh, g.ow, g.kH,
         g.strideH, g.strideW, g.dilationH, mr);
       this.indKey = key;
     }

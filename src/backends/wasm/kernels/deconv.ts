@@ -77,7 +77,7 @@ export class DeconvKernel extends BaseKernel {
     const key = `${x},${pixels},${g.c}`;
     const mr = (this.packing as Extract<Packing, { family: 'deconv' }>).mr;
     if (this.ind.ensure(indirectionLength(pixels, 1, mr) * 4) || key !== this.indKey) {
-      ex.build_rows_indirection(this.ind.ptr, x, pixels, g.c * 4, mr);
+      ex.build_rows_indirection_u32(this.ind.ptr, x, pixels, g.c * 4, mr);
       this.indKey = key;
     }
     this.col.ensure(pixels * colCols * 4);

@@ -22,8 +22,8 @@ export function packWinograd(heap: Heap, ex: WasmExports, m: 2 | 4, w: number, c
   const uFloats = packedGemmFloats(1, cin, cout, nr);
   const u = heap.alloc(E * cin * cout * 4);
   try {
-    if (m === 4) ex.winograd_weights43_f32(w, cin, cout, u);
-    else ex.winograd_weights_f32(w, cin, cout, u);
+    if (m === 4) ex.pack_winograd4x4_f32(w, cin, cout, u);
+    else ex.pack_winograd2x2_f32(w, cin, cout, u);
     for (let e = 0; e < E; e++) ex.pack_gemm_f32(1, 1, cin, cout, nr, u + e * cin * cout * 4, 0, dst + e * uFloats * 4);
   } finally {
     heap.free(u);
@@ -84,7 +84,7 @@ export class WinogradScratch {
     zero: number, x: number, out: number, outPlane: number, tiles: number, T0: number): void {
     const E = (tile + 2) ** 2;
     const T = Split.winogradT(tiles, T0, split.size);
-    const bytes = ex.winograd_scratch_bytes(g.c, g.cout, g.oh, g.ow, T, tile);
+    const bytes = ex.size_winograd_scratch_u8(g.c, g.cout, g.oh, g.ow, T, tile);
     const s = this.blocks!;
     const moved = s.ensure(bytes * split.size);
     const mr = ex.GEMM_MR.value as number;
@@ -93,7 +93,7 @@ export class WinogradScratch {
       const indBytes = (Math.ceil(E * T / mr) * mr * 4 + 15) & ~15;
       for (let i = 0; i < split.size; i++) {
         const base = s.ptr + i * bytes;
-        ex.build_rows_indirection(base, base + indBytes, E * T, g.c * 4, mr);
+        ex.build_rows_indirection_u32(base, base + indBytes, E * T, g.c * 4, mr);
       }
       this.blocksKey = key;
     }
@@ -132,7 +132,7 @@ export class WinogradScratch {
     const mr = ex.GEMM_MR.value as number;
     const key = `${this.v.ptr},${T}`;
     if (this.ind.ensure(indirectionLength(E * T, 1, mr) * 4) || moved || key !== this.key) {
-      ex.build_rows_indirection(this.ind.ptr, this.v.ptr, E * T, cin * 4, mr);
+      ex.build_rows_indirection_u32(this.ind.ptr, this.v.ptr, E * T, cin * 4, mr);
       this.key = key;
     }
     this.tab.ensure((g.oh + g.ow) * 4);

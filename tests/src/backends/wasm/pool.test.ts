@@ -36,14 +36,14 @@ async function rig(threads: number): Promise<Rig> {
 const value = (i: number): number => ((i * 37) % 121) - 60.25;
 
 /**
- * Fills a table of `count` clamp_f32 tasks over `count` slices of `per` floats at p (task t
+ * Fills a table of `count` run_clamp_f32 tasks over `count` slices of `per` floats at p (task t
  * clamps its slice to [-t - 0.5, t + 0.5], so a task run with another's arguments shows), runs it
  * and checks every float.
  */
 function clampRun(r: Rig, p: number, count: number, per: number): void {
   const f32 = r.heap.f32();
   for (let i = 0; i < count * per; i++) f32[(p >>> 2) + i] = value(i);
-  const id = r.pool.fn('clamp_f32');
+  const id = r.pool.fn('run_clamp_f32');
   const t = r.pool.table(count, 4);
   for (let i = 0; i < count; i++) {
     const o = i * 5;
@@ -81,9 +81,9 @@ describe('Pool.inline (the single-threaded builds)', () => {
     const t = pool.table(3, 5);
     // row 0: clamp the first 32 floats to [0, 10]; row 1: transpose 1 x 2 x 16 NCHW -> NHWC into q;
     // row 2: clamp q's 32 floats to [-5, 5]
-    t.set([pool.fn('clamp_f32'), p, 32, 0, 10, 0], 0);
-    t.set([pool.fn('nchw_to_nhwc_f32'), p, q, 1, 2, 16], 6);
-    t.set([pool.fn('clamp_f32'), q, 32, -5, 5, 0], 12);
+    t.set([pool.fn('run_clamp_f32'), p, 32, 0, 10, 0], 0);
+    t.set([pool.fn('transpose_nchw_nhwc_f32'), p, q, 1, 2, 16], 6);
+    t.set([pool.fn('run_clamp_f32'), q, 32, -5, 5, 0], 12);
     pool.run();
     const out = heap.f32();
     for (let k = 0; k < 16; k++) {
@@ -101,8 +101,8 @@ describe('Pool.inline (the single-threaded builds)', () => {
     expect(() => pool.table(1, 33)).toThrow(/argc/);
     expect(() => pool.table(-1, 2)).toThrow(/count/);
     const t = pool.table(1, 2);
-    t[0] = pool.fn('clamp_f32'); // 4 parameters in rows of 2
-    expect(() => pool.run()).toThrow(/clamp_f32, 4 arguments\) in rows of 2/);
+    t[0] = pool.fn('run_clamp_f32'); // 4 parameters in rows of 2
+    expect(() => pool.run()).toThrow(/run_clamp_f32, 4 arguments\) in rows of 2/);
     t[0] = 1e6;
     expect(() => pool.run()).toThrow(/does not exist/);
     expect(() => pool.run(2)).toThrow(/table/);
@@ -152,8 +152,8 @@ describeThreads.each([2, 3, 4, 8])('a pool of %i threads', (threads) => {
     const q = r.heap.alloc(4 * 4096 * 4);
     const f32 = r.heap.f32();
     for (let i = 0; i < 4 * 4096; i++) f32[(p >>> 2) + i] = value(i);
-    const clamp = r.pool.fn('clamp_f32');
-    const tr = r.pool.fn('nchw_to_nhwc_f32');
+    const clamp = r.pool.fn('run_clamp_f32');
+    const tr = r.pool.fn('transpose_nchw_nhwc_f32');
     const t = r.pool.table(8, 5);
     // tasks 0..3 transpose image t (2 x 2048, NCHW) into q; tasks 4..7 clamp images 4..7 in place
     for (let i = 0; i < 4; i++) t.set([tr, p + i * 4096 * 4, q + i * 4096 * 4, 1, 2, 2048], i * 6);
@@ -184,7 +184,7 @@ describeThreads.each([2, 3, 4, 8])('a pool of %i threads', (threads) => {
     const slots = r.heap.alloc((threads + 1) * per * 4);
     const f32 = r.heap.f32();
     for (let i = 0; i < count * per; i++) f32[(src >>> 2) + i] = i;
-    const copy = r.pool.fn('nchw_to_nhwc_f32');
+    const copy = r.pool.fn('transpose_nchw_nhwc_f32');
     let touched = 0;
     for (let round = 0; round < 40 && touched < 2; round++) {
       r.heap.f32().fill(-1, slots >>> 2, (slots >>> 2) + (threads + 1) * per);
@@ -219,7 +219,7 @@ describeThreads.each([2, 3, 4, 8])('a pool of %i threads', (threads) => {
   });
 
   test('a task that traps throws an Error in the caller; the pool keeps working', () => {
-    const clamp = r.pool.fn('clamp_f32');
+    const clamp = r.pool.fn('run_clamp_f32');
     for (let round = 0; round < 5; round++) {
       const count = 4 * threads;
       const bad = (round * 3) % count;
@@ -246,7 +246,7 @@ describeThreads('lost workers', () => {
     const ctl = (r.pool as unknown as { ctl: Int32Array }).ctl;
     Atomics.store(ctl, CTL.QUIT, 2); // the next worker to take a task exits holding it
     const t = r.pool.table(64, 4);
-    for (let i = 0; i < 64; i++) t.set([r.pool.fn('clamp_f32'), p + i * 4096, 1024, -1, 1], i * 5);
+    for (let i = 0; i < 64; i++) t.set([r.pool.fn('run_clamp_f32'), p + i * 4096, 1024, -1, 1], i * 5);
     let err: unknown;
     try {
       r.pool.run();
@@ -276,7 +276,7 @@ describeThreads('lost workers', () => {
       Atomics.store(ctl, CTL.QUIT, 2);
       // long tasks: the worker wakes while the caller still runs its first
       const t = r.pool.table(8, 4);
-      for (let i = 0; i < 8; i++) t.set([r.pool.fn('clamp_f32'), p + i * (1 << 22), 1 << 20, -1, 1], i * 5);
+      for (let i = 0; i < 8; i++) t.set([r.pool.fn('run_clamp_f32'), p + i * (1 << 22), 1 << 20, -1, 1], i * 5);
       try {
         r.pool.run();
       } catch (e) {
