@@ -198,6 +198,8 @@ onmessage = async ({ data: m }) => {
 
 /** The page: starts the workers, prepares, checks and times every layer in rounds. */
 const PAGE = `
+import close from './close.js';
+const { check } = close; // a CommonJS module bundled as ESM: its exports are the default export
 const cfg = await (await fetch('./config.json')).json();
 const log = (s) => console.log('progress: ' + s);
 function host(kind, threads) {
@@ -209,17 +211,8 @@ function host(kind, threads) {
   const call = (op, args = {}) => new Promise((resolve, reject) => { const id = ++next; waiting.set(id, { resolve, reject }); w.postMessage({ id, op, ...args }); });
   return { kind, threads, call, name: { simdconv: null, tfjs: 'tfjs-wasm', ort: 'ort-web' }[kind] };
 }
-// API.md's tolerance, as bench/run.mjs compares
-function compare(a, b) {
-  if (a.length !== b.length) return { ok: false, maxErr: Infinity };
-  let maxErr = 0, ok = true;
-  for (let i = 0; i < a.length; i++) {
-    const err = Math.abs(a[i] - b[i]);
-    if (!(err <= 1e-4 + 1e-4 * Math.abs(b[i]))) ok = false;
-    if (!(err <= maxErr)) maxErr = Number.isNaN(err) ? Infinity : err;
-  }
-  return { ok, maxErr };
-}
+// API.md's tolerance (bench/close.cjs, bundled), as bench/run.mjs compares
+const compare = (a, b) => { const c = check(a, b); return { ok: c.ok, maxErr: c.maxAbs }; };
 try {
   const hosts = ['simdconv', 'tfjs', 'ort'].flatMap((k) => cfg.counts.map((n) => host(k, n)));
   const labels = {};
@@ -329,6 +322,7 @@ export async function main(argv) {
       external: ['./index.js'], plugins: [stubNode], logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] });
     const budget = o.quick ? { samples: 2, minMs: 2 } : { samples: 5, minMs: 20 };
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ counts: o.threads, rounds: o.rounds, budget, cases: writeCases(dir, cases) }));
+    await build({ entryPoints: [join(ROOT, 'bench/close.cjs')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'close.js'), logLevel: 'error' });
     writeFileSync(join(dir, 'main.js'), PAGE);
     writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>');
 
@@ -339,9 +333,10 @@ export async function main(argv) {
     try {
       const page = await browser.newPage();
       page.on('console', (m) => process.stderr.write(`${m.text().replace(/^progress: /, '')}\n`));
-      page.on('pageerror', (e) => process.stderr.write(`pageerror: ${e.message}\n`));
+      // an error outside the page's try (a module that does not load) ends the run instead of the wait
+      const failed = new Promise((_, reject) => page.on('pageerror', (e) => reject(new Error(`browser bench: page error: ${e.message}`))));
       await page.goto(server.url);
-      r = await page.waitForFunction(() => window.result, null, { timeout: 0, polling: 1000 }).then((h) => h.jsonValue());
+      r = await Promise.race([page.waitForFunction(() => window.result, null, { timeout: 0, polling: 1000 }).then((h) => h.jsonValue()), failed]);
     } finally {
       await browser.close();
       await server.close();
