@@ -18,7 +18,11 @@
  * column is the evidence). ort-web loads its own dist files (ort.wasm.min.mjs and its threaded
  * wasm) in each worker and runs the suite's one-node ONNX models (bench/peers/ort.mjs).
  *
- *   npm run build && node bench/browser.mjs [--threads 1,2] [--layers filter] [--rounds 5]
+ * --network: the MobileNetV1 body instead (bench/networks/mobilenet.mjs: 27 conv + ReLU6 layers,
+ * the same seeded weights): simdconv's createSequence of the 27 layers, tfjs-wasm's fused ops
+ * chained, ort-web's one 27-node model; one row, same table.
+ *
+ *   npm run build && node bench/browser.mjs [--threads 1,2] [--layers filter | --network] [--rounds 5]
  *     [--quick] [--markdown file] [--json file]
  */
 import { build } from 'esbuild';
@@ -32,6 +36,7 @@ import { LAYERS, buildCase, selectCases, LAYOUT_NAMES } from './cases.mjs';
 import { threadList } from './cli.mjs';
 import { threadsText, threadsMarkdown } from './run.mjs';
 import { caseModel } from './peers/ort.mjs';
+import { mobilenetCases, mobilenetOnnx } from './networks/mobilenet.mjs';
 import { serve } from '../tests/browser/server.mjs';
 import { CHROMIUM_ARGS } from '../tests/browser/examples.mjs';
 
@@ -46,13 +51,14 @@ with COOP/COEP, one Web Worker per library and count, interleaved rounds.
 
   --threads <list>   thread counts (default 1,2)
   --layers <filter>  reference layers (names, substrings or types; default all 18)
+  --network          the MobileNetV1 body (27 layers + ReLU6) as one contender per library and count
   --rounds <n>       interleaved rounds (default 5; --quick 1)
   --quick            short windows: proves the wiring, not a measurement
   --markdown <file>  write the table as markdown
   --json <file>      write every figure as JSON`;
 
 function parseArgs(argv) {
-  const o = { threads: [1, 2], filter: '', rounds: null, quick: false, markdown: null, json: null };
+  const o = { threads: [1, 2], filter: '', rounds: null, quick: false, markdown: null, json: null, network: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -65,6 +71,7 @@ function parseArgs(argv) {
       case '--layers': o.filter = value(); break;
       case '--rounds': o.rounds = Number(value()); break;
       case '--quick': o.quick = true; break;
+      case '--network': o.network = true; break;
       case '--markdown': case '--md': o.markdown = value(); break;
       case '--json': o.json = value(); break;
       case '-h': case '--help': o.help = true; break;
@@ -153,6 +160,47 @@ const ops = {
     peer = makePeer(tf, 'tfjs-wasm', 'wasm', '');
     return { threads: n, label: 'TensorFlow.js ' + tf.version_core + ' wasm (' + (threaded ? 'threaded ' : '') + (simd ? 'SIMD' : 'no SIMD') + ' build, getThreadsCount() ' + n + ')' };
   },
+  async prepareNet() {
+    const cases = await Promise.all(cfg.cases.map((_, i) => loadCase(i)));
+    const last = cases[cases.length - 1].outShape;
+    const outLen = last.reduce((a, b) => a * b, 1);
+    let t0 = performance.now();
+    let run, dispose, createMs;
+    if (kind === 'simdconv') {
+      const seq = lib.createSequence(cases.map((bc) => lib[CREATE[bc.kind]](...bc.weights.map((w) => w.NCHW), { ...bc.options('NCHW'), activation: 'relu6' })));
+      createMs = performance.now() - t0;
+      const out = new Float32Array(outLen);
+      const x = cases[0].x.NCHW;
+      run = () => seq.run(x, { out }).data;
+      dispose = () => seq.dispose();
+    } else if (kind === 'ort') {
+      const model = new Uint8Array(await (await fetch('./net.onnx')).arrayBuffer());
+      t0 = performance.now();
+      const session = await lib.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      createMs = performance.now() - t0;
+      const x = cases[0].x.NCHW;
+      run = async () => (await session.run({ x: new lib.Tensor('float32', x.data, x.shape) })).y.data;
+      dispose = () => session.release();
+    } else {
+      // tf.fused ops with bias and relu6, chained; tidy frees the intermediates (as the Node network bench)
+      const ws = cases.map((bc) => [tf.tensor(bc.weights[0].NHWC.data, bc.weights[0].NHWC.shape), tf.tensor1d(bc.bias)]);
+      createMs = performance.now() - t0;
+      const xs = cases[0].x.NHWC;
+      const net = (x) => cases.reduce((t, bc, i) => {
+        const sp = bc.spec;
+        const args = { x: t, filter: ws[i][0], strides: sp.stride, pad: sp.pad === 0 ? 'valid' : sp.pad, bias: ws[i][1], activation: 'relu6' };
+        return sp.type === 'depthwise' ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
+      }, x);
+      run = () => { const y = tf.tidy(() => net(tf.tensor4d(xs.data, xs.shape))); const o = y.dataSync(); y.dispose(); return o; };
+      dispose = () => { for (const p of ws) for (const t of p) t.dispose(); };
+    }
+    t0 = performance.now();
+    let y = await run();
+    const firstRunMs = performance.now() - t0;
+    current = { run, async: kind === 'ort', dispose };
+    if (kind === 'tfjs') y = nhwcToNchw(y, last);
+    return { out: Float32Array.from(y), createMs, firstRunMs };
+  },
   async prepare(m) {
     const bc = await loadCase(m.index);
     const outLen = bc.outShape.reduce((a, b) => a * b, 1);
@@ -225,17 +273,22 @@ try {
     log('init ' + r.label);
   }
   const rows = [];
-  for (const [i, e] of cfg.cases.entries()) {
+  const units = cfg.network ? [{ i: -1, name: cfg.network.name, type: 'network', macs: cfg.network.macs }]
+    : cfg.cases.map((e, i) => ({ i, name: e.spec.name, type: e.spec.type, macs: e.macs }));
+  for (const u of units) {
+    const e = { spec: { name: u.name, type: u.type }, macs: u.macs };
+    const i = u.i;
     let ref = null;
     const timed = [];
     for (const h of hosts) {
       const row = { case: e.spec.name, suite: 'layers', type: e.spec.type, contender: h.name, kind: h.kind === 'simdconv' ? 'path' : 'peer', layout: 'NCHW', threads: h.threads };
       rows.push(row);
       try {
-        const p = await h.call('prepare', { index: i });
+        const p = await h.call(cfg.network ? 'prepareNet' : 'prepare', { index: i });
         if (p.unsupported) { row.status = 'unsupported'; row.note = p.unsupported; continue; }
         Object.assign(row, { createMs: p.createMs, firstRunMs: p.firstRunMs, emulated: p.emulated || undefined });
         ref ??= { data: p.out, by: h.name + '@' + h.threads };
+        // the network's ReLU6 clamps: API.md's tolerance holds on the whole output (bench/networks/mobilenet.mjs)
         const c = compare(p.out, ref.data);
         row.maxErr = c.maxErr;
         if (!c.ok) { row.status = 'mismatch'; row.note = 'differs from simdconv ' + ref.by + ' (max |a-b| ' + c.maxErr.toExponential(2) + '): not timed'; await h.call('dispose'); continue; }
@@ -263,7 +316,7 @@ try {
 }`;
 
 /** Writes the cases as binary files and a manifest the workers read. */
-function writeCases(dir, cases) {
+function writeCases(dir, cases, { onnx = true } = {}) {
   return cases.map((bc, i) => {
     const parts = [];
     let offset = 0;
@@ -277,7 +330,7 @@ function writeCases(dir, cases) {
     };
     const { bias, layout, ...opts } = bc.options('NCHW');
     e.opts = opts;
-    const model = caseModel(bc);
+    const model = onnx ? caseModel(bc) : null; // a network has one model of its own (net.onnx)
     e.onnx = model instanceof Uint8Array;
     if (e.onnx) writeFileSync(join(dir, `case-${i}.onnx`), model);
     const all = new Float32Array(offset);
@@ -293,9 +346,11 @@ export async function main(argv) {
   if (o.help) { console.log(USAGE); return 0; }
   if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('browser bench: dist/index.js is missing: npm run build');
   if (!existsSync(CHROMIUM)) throw new Error(`browser bench: ${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM=)`);
-  const specs = o.filter ? selectCases(LAYERS, o.filter) : LAYERS;
-  if (!specs.length) throw new Error(`browser bench: --layers ${o.filter} selects no reference layer`);
-  const cases = specs.map((s) => buildCase(s));
+  if (o.network && o.filter) throw new Error('browser bench: --network and --layers exclude each other');
+  const specs = o.network ? [] : o.filter ? selectCases(LAYERS, o.filter) : LAYERS;
+  if (!o.network && !specs.length) throw new Error(`browser bench: --layers ${o.filter} selects no reference layer`);
+  const cases = o.network ? mobilenetCases() : specs.map((s) => buildCase(s));
+  const network = o.network ? { name: 'mobilenetv1.body', macs: cases.reduce((a, bc) => a + bc.expectedMacs, 0) } : null;
   const dir = mkdtempSync(join(tmpdir(), 'simdconv-browser-bench-'));
   const t0 = performance.now();
   try {
@@ -321,7 +376,8 @@ export async function main(argv) {
     await build({ entryPoints: [join(dir, 'host-entry.js')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'host.js'),
       external: ['./index.js'], plugins: [stubNode], logLevel: 'error', nodePaths: [join(ROOT, 'node_modules')] });
     const budget = o.quick ? { samples: 2, minMs: 2 } : { samples: 5, minMs: 20 };
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ counts: o.threads, rounds: o.rounds, budget, cases: writeCases(dir, cases) }));
+    if (network) writeFileSync(join(dir, 'net.onnx'), mobilenetOnnx(cases));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ counts: o.threads, rounds: o.rounds, budget, network, cases: writeCases(dir, cases, { onnx: !network }) }));
     await build({ entryPoints: [join(ROOT, 'bench/close.cjs')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'close.js'), logLevel: 'error' });
     writeFileSync(join(dir, 'main.js'), PAGE);
     writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>');
@@ -352,7 +408,8 @@ export async function main(argv) {
         loadAvg: os.loadavg()[0], durationS: +((performance.now() - t0) / 1e3).toFixed(1),
       },
       notes: [],
-      cases: cases.map((bc) => ({ case: bc.spec.name, suite: 'layers', type: bc.spec.type, mflop: (2 * bc.expectedMacs) / 1e6 })),
+      cases: network ? [{ case: network.name, suite: 'layers', type: 'network', mflop: (2 * network.macs) / 1e6 }]
+        : cases.map((bc) => ({ case: bc.spec.name, suite: 'layers', type: bc.spec.type, mflop: (2 * bc.expectedMacs) / 1e6 })),
       rows: r.rows.filter((x) => x.threads === o.threads[0]),
       threadRows: r.rows.filter((x) => x.threads !== o.threads[0]),
     };
