@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runSuite, ALL_PATHS, ALL_LAYOUTS, threadsText, threadsMarkdown } from './run.mjs';
+import { runSuite, ALL_PATHS, ALL_LAYOUTS, threadsText, threadsMarkdown, threadsHtml } from './run.mjs';
 import { PEER_NAMES } from './peers/index.mjs';
 import { ORT_NODE_INSTALL } from './peers/ort.mjs';
 import { toText, toHtml, toMarkdown } from './report.mjs';
@@ -165,7 +165,9 @@ export async function main(argv) {
   const out = resolve(o.out);
   const def = (ext) => resolve(out, `bench-${stamp}.${ext}`);
   const json = `${JSON.stringify(result, null, 1)}\n`;
-  const html = write(o.html ? resolve(o.html) : def('html'), toHtml(result));
+  const page = toHtml(result);
+  const withThreads = page.lastIndexOf('</body>') >= 0 ? page.replace(/<\/body>(?![\s\S]*<\/body>)/, `${threadsHtml(result)}</body>`) : page + threadsHtml(result);
+  const html = write(o.html ? resolve(o.html) : def('html'), withThreads);
   const md = write(o.markdown ? resolve(o.markdown) : def('md'), toMarkdown(result) + threadsMarkdown(result));
   const data = write(o.json ? resolve(o.json) : def('json'), json);
   // The latest JSON under a fixed name, which bench/render-docs.mjs reads by default.

@@ -612,6 +612,19 @@ export function threadsText(result) {
   return `\n${intro(result, sum).join('\n')}\n${all.map(line).join('\n')}\n`;
 }
 
+/** The threads table as an HTML section (for the report page, before its end), or ''. */
+export function threadsHtml(result) {
+  const sum = summarizeThreads(result);
+  if (!sum) return '';
+  const { head, body } = grid(sum);
+  const esc = (v) => String(v ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // class "n": the report page's right-aligned number cells
+  const tr = (r, tag) => `<tr>${r.map((v, i) => `<${tag}${i ? ' class="n"' : ''}>${esc(v)}</${tag}>`).join('')}</tr>`;
+  const [first, ...rest] = intro(result, sum);
+  return `<h2 id="threads">Threads</h2>\n<p>${esc(first)}</p>\n<ul>${rest.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n`
+    + `<table><thead>${tr(head, 'th')}</thead><tbody>${body.map((r) => tr(r, 'td')).join('\n')}</tbody></table>\n`;
+}
+
 /** The threads table as markdown, or ''. */
 export function threadsMarkdown(result) {
   const sum = summarizeThreads(result);
