@@ -27,7 +27,8 @@ In a project that installed simdconv: npm i -D benchmark (the timer), and for th
 @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-cpu onnxruntime-web;
 for the native reference ${ORT_NODE_INSTALL}
 (the variable stops its install script from downloading GPU libraries).
-A full run takes about 15 minutes on 2 cores; --quick checks the setup in a minute or two.
+A full run takes about 15 minutes on 2 cores (--threads 1,2: about half as long again, for the
+threaded paths and peers); --quick checks the setup in a minute or two.
 
 Options:
   --layers <filter>     comma-separated names, substrings or conv types
