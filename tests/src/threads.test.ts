@@ -193,16 +193,16 @@ describe('threads()', () => {
     const x = randomTensor(rng, [1, 16, 24, 24]);
     const w = randomTensor(rng, [32, 16, 3, 3]);
     const first = lib.conv2d(x, w, { padding: 1 }).data.slice();
-    // past their polls, both workers sleep; wake() gets them polling again, with no run open
+    // past their polls, both workers sleep; wake() gets them polling again, with no run open (for
+    // long polls here, so that this thread sees them awake however the two are scheduled)
     expect(await until(() => sleepers() === 2)).toBe(true);
     const gen = Atomics.load(ctl, CTL.GEN);
+    Atomics.store(ctl, CTL.SPIN, 2 ** 30);
     pool.wake();
     expect(Atomics.load(ctl, CTL.GEN) & 1).toBe(0);
     expect(Atomics.load(ctl, CTL.GEN)).not.toBe(gen);
-    // they poll for a fraction of a millisecond before they sleep again: watch on this thread
-    let woke = false;
-    for (const t0 = performance.now(); !woke && performance.now() - t0 < 2000;) woke = sleepers() < 2;
-    expect(woke).toBe(true);
+    expect(await until(() => sleepers() === 0)).toBe(true);
+    Atomics.store(ctl, CTL.SPIN, 20000);
     expect(Array.from(lib.conv2d(x, w, { padding: 1 }).data)).toEqual(Array.from(first));
     // a pool of one has no one to wake
     await lib.init({ backend: b, threads: 1 });

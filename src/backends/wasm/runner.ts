@@ -118,8 +118,7 @@ export class WasmRunner implements Runner {
     const choice = this.select(layout, geoms, apart);
     const stages = choice.stages;
     // workers asleep since the last call wake while x is copied in, not when the first split opens
-    if (this.split !== undefined && (stages.some((s) => s.threads > 1) ||
-      (choice.path === 'nchw-staged' && Split.passSplits(Math.min(inFloats, outFloats) * 8)))) this.split.pool.wake();
+    if (this.split !== undefined && stages.some((s) => s.threads > 1)) this.split.pool.wake();
     if (choice.path === 'nchw-pixel-bands') {
       this.runBands(x, g0, out, choice);
       return;
@@ -149,7 +148,7 @@ export class WasmRunner implements Runner {
     // nchw-staged
     this.staging.ensure(Math.max(inFloats, outFloats) * 4);
     heap.write(this.staging.ptr, x);
-    this.transpose(true, this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w);
+    this.transpose(true, stages[0].threads, this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w);
     for (let i = 0; i < n - 1; i++) this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
     const xl = this.act[(n - 1) & 1].ptr;
     if (stages[n - 1].output === 'NCHW') {
@@ -157,15 +156,20 @@ export class WasmRunner implements Runner {
     } else {
       const res = this.act[n & 1].ptr;
       this.stage(n - 1, stages[n - 1], last, xl, res);
-      this.transpose(false, res, this.staging.ptr, last.n, last.cout, last.od * last.oh * last.ow);
+      this.transpose(false, stages[n - 1].threads, res, this.staging.ptr, last.n, last.cout, last.od * last.oh * last.ow);
     }
     out.set(heap.view(this.staging.ptr, outFloats));
   }
 
-  /** NCHW -> NHWC (toNhwc) or back, split across the pool when it moves enough bytes. */
-  private transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number): void {
-    if (this.split !== undefined && Split.passSplits(n * c * hw * 8)) this.split.transpose(toNhwc, src, dst, n, c, hw);
-    else if (toNhwc) this.ex.transpose_nchw_nhwc_f32(src, dst, n, c, hw);
+  /**
+   * NCHW -> NHWC (toNhwc) or back, split across the pool when it moves enough bytes and the stage
+   * it feeds or drains splits (`threads`): next to a stage on the caller's thread, the other
+   * threads' share of the data would cross between the cores' caches twice.
+   */
+  private transpose(toNhwc: boolean, threads: number, src: number, dst: number, n: number, c: number, hw: number): void {
+    if (this.split !== undefined && threads > 1 && Split.passSplits(n * c * hw * 8)) {
+      this.split.transpose(toNhwc, src, dst, n, c, hw);
+    } else if (toNhwc) this.ex.transpose_nchw_nhwc_f32(src, dst, n, c, hw);
     else this.ex.transpose_nhwc_nchw_f32(src, dst, n, c, hw);
   }
 

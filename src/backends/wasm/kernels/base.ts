@@ -9,7 +9,7 @@ import type { Heap } from '../heap.js';
 import type { Pool } from '../pool.js';
 import { Split } from '../split.js';
 import { Scratch } from '../scratch.js';
-import type { Packing, StageChoice } from '../select.js';
+import { type Packing, splitTuning, type StageChoice, stageMacs } from '../select.js';
 import type { EpilogueKind } from '../../../ops/options.js';
 
 /** A stage packed into wasm memory, run as select.ts chose. */
@@ -60,8 +60,9 @@ export abstract class BaseKernel implements WasmKernel {
     const pixels = g.od * g.oh * g.ow;
     const [rows, plane] = layout === 'NHWC' ? [g.n * pixels, 0] : [g.n, pixels];
     const prelu = this.prelu === 0 ? 0 : this.prelu + c0 * 4;
-    // split.ts cuts it where one call's vector and scalar parts stay those of every float
-    if (this.split !== undefined && Split.passSplits(g.n * pixels * g.cout * 8)) {
+    // split only after a stage that splits (select.ts's test): after one on the caller's thread, the
+    // other threads' share of the output would cross between the cores' caches twice
+    if (this.split !== undefined && stageMacs(g) >= splitTuning.minMacs && Split.passSplits(g.n * pixels * g.cout * 8)) {
       this.split.activate(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
       return;
     }

@@ -60,7 +60,7 @@ export class DwKernel extends BaseKernel {
     if (m > 1) {
       const pixels = g.n * g.h * g.w;
       this.expanded.ensure(pixels * g.cout * 4);
-      if (this.split !== undefined && Split.passSplits(pixels * g.c * (1 + m) * 4)) {
+      if (threads > 1 && this.split !== undefined && Split.passSplits(pixels * g.c * (1 + m) * 4)) {
         this.split.expand(x, this.expanded.ptr, pixels, g.c, m);
       } else {
         ex.expand_dwconv2d_nhwc_f32(x, this.expanded.ptr, pixels, g.c, m);
