@@ -13,9 +13,12 @@
  * tolerance), then times them in interleaved rounds, each window inside its worker (batches of
  * calls, the median per call); the table is bench/run.mjs's threads table (medians of per-round ratios).
  * tfjs-wasm at one thread runs its plain SIMD build (as in Node), above one its threaded SIMD build
- * with setThreadsCount(N); the table's labels give the count each worker reports (tfjs 4.22's
- * getThreadsCount() reads 1 in Chromium even where two threads shorten its calls: its speed-up
- * column is the evidence). ort-web loads its own dist files (ort.wasm.min.mjs and its threaded
+ * with setThreadsCount(N). A shim: tfjs 4.22 caps its pool at navigator.hardwareConcurrency / 2
+ * even when setThreadsCount asks for more (backend.cc assumes two logical CPUs per core), which
+ * leaves it one thread on a 2-core host; where N is above that cap, its worker reports
+ * hardwareConcurrency as 2N before the backend starts, so that the N threads asked for (at most the
+ * real cores, as for the others) run. The label then says so, and gives getThreadsCount(), the
+ * count of tfjs's pool. ort-web loads its own dist files (ort.wasm.min.mjs and its threaded
  * wasm) in each worker and runs the suite's one-node ONNX models (bench/peers/ort.mjs).
  *
  * --network: the MobileNetV1 body instead (bench/networks/mobilenet.mjs: 27 conv + ReLU6 layers,
@@ -150,15 +153,23 @@ const ops = {
       return { threads: m.threads, label: 'onnxruntime-web ' + (lib.env.versions?.web ?? '') + ' wasm (SIMD, env.wasm.numThreads ' + m.threads + ')' };
     }
     tfw.setWasmPaths('./tfjs/');
-    if (m.threads > 1) tfw.setThreadsCount(m.threads);
-    else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // the plain SIMD build, as in Node
+    let shim = '';
+    if (m.threads > 1) {
+      tfw.setThreadsCount(m.threads);
+      // tfjs caps setThreadsCount at hardwareConcurrency / 2 (see the file's header)
+      const cores = navigator.hardwareConcurrency;
+      if (Math.floor(cores / 2) < m.threads) {
+        Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * m.threads, configurable: true });
+        shim = ', hardwareConcurrency ' + cores + ' shown as ' + 2 * m.threads + ' past its cap of half the cores';
+      }
+    } else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // the plain SIMD build, as in Node
     tf.env().set('PROD', true);
     if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend(wasm) returned false');
     const threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const n = tfw.getThreadsCount();
     peer = makePeer(tf, 'tfjs-wasm', 'wasm', '');
-    return { threads: n, label: 'TensorFlow.js ' + tf.version_core + ' wasm (' + (threaded ? 'threaded ' : '') + (simd ? 'SIMD' : 'no SIMD') + ' build, getThreadsCount() ' + n + ')' };
+    return { threads: n, label: 'TensorFlow.js ' + tf.version_core + ' wasm (' + (threaded ? 'threaded ' : '') + (simd ? 'SIMD' : 'no SIMD') + ' build, getThreadsCount() ' + n + shim + ')' };
   },
   async prepareNet() {
     const cases = await Promise.all(cfg.cases.map((_, i) => loadCase(i)));
