@@ -50,7 +50,10 @@ export { igemm as run_igemm_nhwc_f32, igemm4x8 as run_igemm4x8_nhwc_f32 } from '
 export {
   convGroups4 as run_conv2d_groups4_f32, convGroups4At as run_conv2d_groups4_at_f32, packGroups4 as pack_groups4_f32,
 } from './conv/grouped';
-export { pointwiseNchw as run_pointwise_nchw_f32, convNchw as run_conv2d_im2col_nchw_f32 } from './gemm/gemm-nchw';
+export {
+  pointwiseNchw as run_pointwise_nchw_f32, pointwiseNchwAt as run_pointwise_nchw_at_f32,
+  convNchw as run_conv2d_im2col_nchw_f32, convNchwRows as run_conv2d_im2col_nchw_rows_f32,
+} from './gemm/gemm-nchw';
 export {
   convIndirectionLength as size_conv_indirection_u32,
   convIndirection as build_conv_indirection_ndhwc_u32,

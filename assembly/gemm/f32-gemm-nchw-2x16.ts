@@ -227,26 +227,39 @@ export function gemmPanel(cout: i32, K: i32, w: usize, bias: usize, xp: usize, y
 export function pointwiseNchw(
   x: usize, w: usize, bias: usize, y: usize, n: i32, cin: i32, cout: i32, P: i32, vmin: f32, vmax: f32,
 ): void {
+  pointwiseNchwAt(x, w, bias, y, n, cin, cout, P, vmin, vmax, 0, P);
+}
+
+/**
+ * pointwiseNchw on pixels [p0, p1) of every image (a task of a split run): p0 a multiple of 16,
+ * p1 too or P, and at least 16 pixels when P has 16, so that the blocks are those of the whole
+ * plane and the last one, which overlaps its predecessor, stays inside the range. Every pixel
+ * gets the same k loop as in one call over the plane.
+ */
+export function pointwiseNchwAt(
+  x: usize, w: usize, bias: usize, y: usize, n: i32, cin: i32, cout: i32, P: i32, vmin: f32, vmax: f32,
+  p0: i32, p1: i32,
+): void {
   const planeBytes = <usize>P << 2;
   const wRow = <usize>cin << 2;
-  // pixels the kernel computes: all, or none with more channels than the panel holds (never
-  // sent by the runner) or planes under one block
-  let full = 0;
-  if (ASC_FEATURE_SIMD && cin <= NCHW_PANEL && P >= 16) full = P;
+  // pixels the kernel computes: all of the range, or none with more channels than the panel
+  // holds (never sent by the runner) or planes under one block
+  let full = p0;
+  if (ASC_FEATURE_SIMD && cin <= NCHW_PANEL && P >= 16) full = p1;
   for (let b = 0; b < n; b++) {
     const xb = x + <usize>b * <usize>cin * planeBytes;
     const yb = y + <usize>b * <usize>cout * planeBytes;
     if (ASC_FEATURE_SIMD) {
       const lo = f32x4.splat(vmin);
       const hi = f32x4.splat(vmax);
-      for (let p = 0; p < full; p += 16) {
-        // the last block ends at the plane's end, overlapping its predecessor
-        const p0 = p + 16 <= P ? p : P - 16;
-        packPanel(xb + (<usize>p0 << 2), planeBytes, cin);
+      for (let p = p0; p < full; p += 16) {
+        // the last block ends at the range's end, overlapping its predecessor
+        const q = p + 16 <= p1 ? p : p1 - 16;
+        packPanel(xb + (<usize>q << 2), planeBytes, cin);
         for (let co = 0; co < cout; co += 2) {
           const mr = cout - co < 2 ? cout - co : 2;
           f32_gemm_nchw_minmax_2x16__simd(mr, cin, w + <usize>co * wRow, wRow, panel(),
-            bias + (<usize>co << 2), yb + <usize>co * planeBytes + (<usize>p0 << 2), planeBytes, lo, hi);
+            bias + (<usize>co << 2), yb + <usize>co * planeBytes + (<usize>q << 2), planeBytes, lo, hi);
         }
       }
     }
@@ -255,7 +268,7 @@ export function pointwiseNchw(
       const wr = w + <usize>co * wRow;
       const bv = load<f32>(bias + (<usize>co << 2));
       const yr = yb + <usize>co * planeBytes;
-      for (let p = full; p < P; p++) {
+      for (let p = full; p < p1; p++) {
         let acc = bv;
         let xp = xb + (<usize>p << 2);
         for (let ci = 0; ci < cin; ci++) {

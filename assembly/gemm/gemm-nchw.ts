@@ -36,5 +36,5 @@
  * their time (see docs/performance.md#overlapping-last-block). Planes under 16 pixels and the scalar build
  * run the plain loop.
  */
-export { pointwiseNchw } from './f32-gemm-nchw-2x16';
-export { convNchw } from './im2col-nchw';
+export { pointwiseNchw, pointwiseNchwAt } from './f32-gemm-nchw-2x16';
+export { convNchw, convNchwRows } from './im2col-nchw';

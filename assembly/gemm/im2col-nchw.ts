@@ -159,6 +159,18 @@ export function convNchw(
   oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, pT: i32, pL: i32,
   vmin: f32, vmax: f32,
 ): void {
+  convNchwRows(x, w, bias, y, n, c, h, wIn, cout, oh, ow, kH, kW, sH, sW, dH, dW, pT, pL, vmin, vmax, 0, oh);
+}
+
+/**
+ * convNchw on output rows [oy0, oy1) of every image (a task of a split run: every row is packed
+ * and computed on its own, so any cut gives the same bits).
+ */
+export function convNchwRows(
+  x: usize, w: usize, bias: usize, y: usize, n: i32, c: i32, h: i32, wIn: i32, cout: i32,
+  oh: i32, ow: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, pT: i32, pL: i32,
+  vmin: f32, vmax: f32, oy0: i32, oy1: i32,
+): void {
   const K = c * kH * kW;
   const wRow = <usize>K << 2;
   const inBytes = <usize>c * <usize>h * (<usize>wIn << 2);
@@ -173,7 +185,7 @@ export function convNchw(
       let chunk = NCHW_PANEL / K;
       if (chunk > blocks) chunk = blocks;
       const blockBytes = <usize>K << 6;
-      for (let oy = 0; oy < oh; oy++) {
+      for (let oy = oy0; oy < oy1; oy++) {
         const yr = yb + (<usize>(oy * ow) << 2);
         const iy0 = oy * sH - pT;
         for (let b0 = 0; b0 < blocks; b0 += chunk) {
@@ -205,7 +217,7 @@ export function convNchw(
         const wc = w + <usize>co * wRow;
         const bv = load<f32>(bias + (<usize>co << 2));
         const yc = yb + <usize>co * planeBytes;
-        for (let oy = 0; oy < oh; oy++) {
+        for (let oy = oy0; oy < oy1; oy++) {
           for (let ox = 0; ox < ow; ox++) {
             let acc = bv;
             let wp = wc;

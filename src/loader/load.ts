@@ -62,6 +62,9 @@ export interface WasmExports {
   /** (x, w [cout][cin], bias, y, n, cin, cout, P, min, max): NCHW pointwise, x n x cin x P, y n x cout x P */
   run_pointwise_nchw_f32(x: number, w: number, bias: number, y: number, n: number, cin: number, cout: number,
     P: number, min: number, max: number): void;
+  /** run_pointwise_nchw_f32 on pixels [p0, p1) of every image (multiples of 16, or P; at least 16 when P is) */
+  run_pointwise_nchw_at_f32(x: number, w: number, bias: number, y: number, n: number, cin: number, cout: number,
+    P: number, min: number, max: number, p0: number, p1: number): void;
   /**
    * (x, w [cout][c][kH][kW], bias, y, n, c, h, w, cout, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max):
    * one-group convolution NCHW to NCHW over im2col blocks of 16 pixels (c*kH*kW <= NCHW_PANEL_CHANNELS)
@@ -69,6 +72,10 @@ export interface WasmExports {
   run_conv2d_im2col_nchw_f32(x: number, w: number, bias: number, y: number, n: number, c: number, h: number,
     wIn: number, cout: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number,
     dH: number, dW: number, padTop: number, padLeft: number, min: number, max: number): void;
+  /** run_conv2d_im2col_nchw_f32 on output rows [oy0, oy1) of every image */
+  run_conv2d_im2col_nchw_rows_f32(x: number, w: number, bias: number, y: number, n: number, c: number, h: number,
+    wIn: number, cout: number, oh: number, ow: number, kH: number, kW: number, sH: number, sW: number,
+    dH: number, dW: number, padTop: number, padLeft: number, min: number, max: number, oy0: number, oy1: number): void;
   /**
    * (ind, packed, out, zero, pixels, groups, cinG, coutG, taps, cout, min, max, outPlane): run_conv2d's
    * build tile (alt 0 packing) writing NCHW planes of outPlane pixels

@@ -323,6 +323,10 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     // the NCHW gemms over runs of output channels, odd channel counts, two images
     shape('pointwise NCHW', conv(16, 21, 1), [2, 16, 24, 24], 'NCHW', 'f32_gemm_relu6_nchw'),
     shape('pointwise NCHW, few channels', conv(8, 6, 1), [1, 8, 16, 40], 'NCHW', 'f32_gemm_relu6_nchw'),
+    // planes not a multiple of 16: the overlapping last block, a last run merged into the one before
+    shape('pointwise NCHW, 645-pixel plane', conv(8, 5, 1), [1, 8, 15, 43], 'NCHW', 'f32_gemm_relu6_nchw'),
+    shape('pointwise NCHW, 657-pixel planes', conv(6, 9, 1), [2, 6, 9, 73], 'NCHW', 'f32_gemm_relu6_nchw'),
+    shape('im2col NCHW, one output row', conv(3, 10, 3, { pad: 1 }), [1, 3, 1, 45], 'NCHW', 'im2col'),
     shape('im2col NCHW', conv(4, 22, 3, { pad: 1 }), [2, 4, 9, 20], 'NCHW', 'im2col'),
     shape('im2col NCHW, narrow rows', conv(4, 19, 3, { stride: 2 }), [1, 4, 9, 13], 'NCHW', 'im2col'),
     // NCHW depthwise over runs of channels (multiplier 1 and 2, two images), and the 1-D NCW rows

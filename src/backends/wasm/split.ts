@@ -13,9 +13,9 @@
  * ungrouped layer, panels of nr output channels too (the packed weights hold panel j at
  * packed + j*(nr + taps*cinG*nr)*4 bytes, bias first).
  *
- * The NCHW gemms (run_pointwise_nchw_f32, run_conv2d_im2col_nchw_f32): per image, runs of output
- * channels (OIHW weight rows, bias and output planes offset by the run's first channel), even so
- * that the kernels' pairs of rows stay the same; each task packs the input panel it reads itself.
+ * The NCHW gemms (run_pointwise_nchw_at_f32, run_conv2d_im2col_nchw_rows_f32): per image, runs of
+ * whole 16-pixel blocks or of output rows, all output channels each; each task packs the input
+ * panel of its own pixels. (Runs of output channels packed the whole panel again in every task.)
  *
  * The NCHW depthwise kernels (run_dwconv2d_nchw_f32, run_dwconv1d_ncw_f32): per image, runs of
  * input channels (input planes, their m output planes and plane-packed weights offset), each
@@ -112,9 +112,6 @@ export function planGemm(pixels: number, mr: number, coutG: number, nr: number, 
   return Object.freeze({ tilesPerTask, pixelTasks, colsPerTask, colTasks, tasks: pixelTasks * colTasks });
 }
 
-/** Fewest output channels per task of an NCHW gemm (each task packs the input again). */
-export const NCHW_MIN_CHANNELS = 8;
-
 /** The arguments of one NCHW gemm call (run_pointwise_nchw_f32, or run_conv2d_im2col_nchw_f32 with `conv`). */
 export interface NchwGemmCall {
   readonly x: number;
@@ -132,17 +129,6 @@ export interface NchwGemmCall {
   readonly max: number;
   /** The im2col gemm's geometry (h, w, oh, ow, kH, kW, sH, sW, dH, dW, pT, pL); absent: pointwise. */
   readonly conv?: readonly number[];
-}
-
-/**
- * Output channels per task of an NCHW gemm: even, and few enough tasks per image that the input
- * panel each task packs again stays a small share of its work.
- */
-export function nchwChannelsPerTask(n: number, cout: number, threads: number): number {
-  // a task packs K floats per pixel and multiplies K per channel: at least NCHW_MIN_CHANNELS each
-  const runs = Math.max(1, Math.ceil(TASKS_PER_THREAD * threads / n));
-  const perTask = Math.min(cout, Math.max(NCHW_MIN_CHANNELS, Math.ceil(cout / runs)));
-  return perTask + (perTask & 1);
 }
 
 /** The arguments of one NCHW depthwise call (run_dwconv2d_nchw_f32, or run_dwconv1d_ncw_f32 with `oneD`). */
@@ -179,8 +165,8 @@ export class Split {
     this.nhwc = pool.fn('run_conv2d_nhwc_f32');
     this.nchwAt = pool.fn('run_conv2d_nchw_out_at_f32');
     this.groups4At = pool.fn('run_conv2d_groups4_at_f32');
-    this.pointwise = pool.fn('run_pointwise_nchw_f32');
-    this.im2col = pool.fn('run_conv2d_im2col_nchw_f32');
+    this.pointwise = pool.fn('run_pointwise_nchw_at_f32');
+    this.im2col = pool.fn('run_conv2d_im2col_nchw_rows_f32');
   }
 
   private readonly pointwise: number;
@@ -304,32 +290,41 @@ export class Split {
     this.pool.run(c.n * runs, { arg: 3, bytes: c.scratchBytes });
   }
 
-  /** An NCHW gemm over runs of output channels, per image. */
+  /**
+   * An NCHW gemm per image over runs of pixels (pointwise: whole blocks of 16, the last run at
+   * least a block) or of output rows (im2col): every task packs only the input its outputs read.
+   */
   nchwGemm(c: NchwGemmCall): void {
-    const K = c.conv === undefined ? c.cin : c.cin * c.conv[4] * c.conv[5];
-    const per = nchwChannelsPerTask(c.n, c.cout, this.pool.size);
-    const runs = Math.ceil(c.cout / per);
-    const argc = c.conv === undefined ? 10 : 21;
+    const runsPerImage = Math.ceil(TASKS_PER_THREAD * this.pool.size / c.n);
+    let r: number[];
+    if (c.conv === undefined) {
+      r = runsOf(c.plane, 16, runsPerImage);
+      // the last block of a plane overlaps its predecessor: it must stay inside the last run
+      const k = r.length;
+      if (k > 2 && r[k - 1] - r[k - 2] < 16) r = [...r.slice(0, k - 3), r[k - 1]];
+    } else {
+      r = runsOf(c.conv[2], 1, runsPerImage);
+    }
+    const runs = r.length / 2;
+    const argc = c.conv === undefined ? 12 : 23;
     const stride = argc + 1;
     const t = this.pool.table(c.n * runs, argc);
     let o = 0;
     for (let b = 0; b < c.n; b++) {
       const x = c.x + b * c.inFloats * 4;
       const y = c.y + b * c.cout * c.plane * 4;
-      for (let r = 0; r < runs; r++) {
-        const co0 = r * per;
-        const nc = Math.min(c.cout - co0, per);
-        t[o + 1] = x; t[o + 2] = c.w + co0 * K * 4; t[o + 3] = c.bias + co0 * 4; t[o + 4] = y + co0 * c.plane * 4;
-        t[o + 5] = 1; t[o + 6] = c.cin;
+      for (let i = 0; i < runs; i++) {
+        t[o + 1] = x; t[o + 2] = c.w; t[o + 3] = c.bias; t[o + 4] = y; t[o + 5] = 1; t[o + 6] = c.cin;
         if (c.conv === undefined) {
           t[o] = this.pointwise;
-          t[o + 7] = nc; t[o + 8] = c.plane; t[o + 9] = c.min; t[o + 10] = c.max;
+          t[o + 7] = c.cout; t[o + 8] = c.plane; t[o + 9] = c.min; t[o + 10] = c.max;
+          t[o + 11] = r[2 * i]; t[o + 12] = r[2 * i + 1];
         } else {
           const [h, w, oh, ow, kH, kW, sH, sW, dH, dW, pT, pL] = c.conv;
           t[o] = this.im2col;
-          t[o + 7] = h; t[o + 8] = w; t[o + 9] = nc; t[o + 10] = oh; t[o + 11] = ow; t[o + 12] = kH; t[o + 13] = kW;
+          t[o + 7] = h; t[o + 8] = w; t[o + 9] = c.cout; t[o + 10] = oh; t[o + 11] = ow; t[o + 12] = kH; t[o + 13] = kW;
           t[o + 14] = sH; t[o + 15] = sW; t[o + 16] = dH; t[o + 17] = dW; t[o + 18] = pT; t[o + 19] = pL;
-          t[o + 20] = c.min; t[o + 21] = c.max;
+          t[o + 20] = c.min; t[o + 21] = c.max; t[o + 22] = r[2 * i]; t[o + 23] = r[2 * i + 1];
         }
         o += stride;
       }
