@@ -97,8 +97,8 @@ for (const threads of THREADS) {
   close();
 }
 
-console.log('\nFloat32Array.set into and out of wasm memory, median us per copy (the first at an offset of 1 KiB)');
-console.log(['KiB', 'in plain', 'in shared', 'out plain', 'out shared', 'shared/plain'].map((h, i) => (i ? h.padStart(12) : h.padEnd(8))).join(''));
+console.log('\nFloat32Array.set into and out of wasm memory (at byte 1024), median us per copy');
+console.log(['KiB', 'in plain', 'in shared', 'out plain', 'out shared', 'shared/plain'].map((h, i) => (i ? h.padStart(14) : h.padEnd(8))).join(''));
 for (const kib of COPIES) {
   const floats = (kib * 1024) / 4;
   const pages = Math.ceil((floats * 4 + 2048) / 65536) + 1;
@@ -122,5 +122,5 @@ for (const kib of COPIES) {
   const t = [[], [], [], []];
   for (let r = 0; r < 5; r++) cases.forEach((f, i) => t[i].push(time(f)));
   const m = t.map(median);
-  console.log([String(kib).padEnd(8), ...m.map((v) => v.toFixed(1).padStart(12)), `${((m[1] + m[3]) / (m[0] + m[2])).toFixed(2)}x`.padStart(12)].join(''));
+  console.log([String(kib).padEnd(8), ...m.map((v) => v.toFixed(1).padStart(14)), `${((m[1] + m[3]) / (m[0] + m[2])).toFixed(2)}x`.padStart(14)].join(''));
 }
