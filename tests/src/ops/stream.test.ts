@@ -3,203 +3,19 @@
  * layers (1-4 layers, strides, dilations, groups, every padding form and mode that streams,
  * activations, bias) cut into random chunks (0, 1, k-1, k, large) on every backend, in both
  * layouts and batches above 1, equal run() on the whole signal; reset and end make the stream
- * reusable; `out`; lookahead; every error, after which the stream goes on as if it had not
- * happened; the state bound (the bytes a stream holds do not grow with the pushes).
+ * reusable; `out`; every error, after which the stream goes on as if it had not happened.
+ *
+ * Mirroring src/ops/stream/: stream/stage.test.ts (lookahead), stream/store.test.ts (the state
+ * bound: the bytes a stream holds do not grow with the pushes); the stacks and chunks:
+ * stream/stream-helpers.ts.
  */
 import { compare, randomArray, Rng, seedOf } from '../../helpers/reference';
 import { BACKENDS, errorCode, initBackends, sc } from '../../helpers/testers';
+import {
+  Layout, LayerDesc, Streamable, T3, build, concatTime, expectSame, pick, randomCuts, randomStack, runOrCode, sliceTime, streamed,
+} from './stream/stream-helpers';
 
 beforeAll(() => initBackends());
-
-type Layout = 'NCW' | 'NWC';
-type T3 = { data: Float32Array; shape: number[] };
-interface Streamable {
-  run(x: T3, opts?: { out?: Float32Array }): T3;
-  stream(): sc.ConvStream;
-  dispose(): void;
-}
-
-const ACTIVATIONS: unknown[] = ['none', 'relu', 'relu6', 'sigmoid', 'tanh', 'silu', 'hardSwish', 'gelu',
-  { type: 'leakyRelu', alpha: 0.2 }, { type: 'clip', min: -0.5, max: 0.5 }];
-
-/** The time axis of a layout. */
-const timeAxis = (layout: Layout): number => (layout === 'NCW' ? 2 : 1);
-const steps = (t: T3, layout: Layout): number => t.shape[timeAxis(layout)];
-
-/** Steps [from, from + len) of x. */
-function sliceTime(x: T3, from: number, len: number, layout: Layout): T3 {
-  const ncw = layout === 'NCW';
-  const n = x.shape[0];
-  const c = ncw ? x.shape[1] : x.shape[2];
-  const t = steps(x, layout);
-  const out = new Float32Array(n * c * len);
-  for (let b = 0; b < n; b++) {
-    if (ncw) {
-      for (let ch = 0; ch < c; ch++) out.set(x.data.subarray((b * c + ch) * t + from, (b * c + ch) * t + from + len), (b * c + ch) * len);
-    } else {
-      out.set(x.data.subarray((b * t + from) * c, (b * t + from + len) * c), b * len * c);
-    }
-  }
-  return { data: out, shape: ncw ? [n, c, len] : [n, len, c] };
-}
-
-/** The parts joined along time. */
-function concatTime(parts: T3[], layout: Layout): T3 {
-  const ncw = layout === 'NCW';
-  const n = parts[0].shape[0];
-  const c = ncw ? parts[0].shape[1] : parts[0].shape[2];
-  const total = parts.reduce((a, p) => a + steps(p, layout), 0);
-  const out = new Float32Array(n * c * total);
-  let at = 0;
-  for (const p of parts) {
-    const t = steps(p, layout);
-    expect(p.shape[0]).toBe(n);
-    expect(ncw ? p.shape[1] : p.shape[2]).toBe(c);
-    for (let b = 0; b < n; b++) {
-      if (ncw) {
-        for (let ch = 0; ch < c; ch++) out.set(p.data.subarray((b * c + ch) * t, (b * c + ch + 1) * t), (b * c + ch) * total + at);
-      } else {
-        out.set(p.data.subarray(b * t * c, (b + 1) * t * c), (b * total + at) * c);
-      }
-    }
-    at += t;
-  }
-  return { data: out, shape: ncw ? [n, c, total] : [n, total, c] };
-}
-
-/** A layer of a random stack. */
-interface LayerDesc {
-  op: 'conv1d' | 'convTranspose1d';
-  cin: number;
-  cout: number;
-  k: number;
-  opts: Record<string, unknown>;
-}
-
-const pick = <T>(rng: Rng, a: readonly T[]): T => a[rng.int(0, a.length - 1)];
-const CHANNELS = [1, 2, 3, 4, 5, 6, 8, 16, 17];
-
-function commonDivisors(a: number, b: number): number[] {
-  const out: number[] = [];
-  for (let g = 1; g <= Math.min(a, b); g++) if (a % g === 0 && b % g === 0) out.push(g);
-  return out;
-}
-
-function randomLayer(rng: Rng, cin: number, last: boolean): LayerDesc {
-  const transposed = rng.next() < 0.3;
-  const depthwise = !transposed && rng.next() < 0.15;
-  const cout = depthwise ? cin : last && rng.next() < 0.3 ? 1 : pick(rng, CHANNELS);
-  const groups = depthwise ? cin : rng.next() < 0.3 ? pick(rng, commonDivisors(cin, cout)) : 1;
-  const k = rng.int(1, 5);
-  const opts: Record<string, unknown> = { groups };
-  if (rng.next() < 0.6) opts.bias = randomArray(rng, cout, 0.5);
-  if (rng.next() < 0.6) opts.activation = pick(rng, ACTIVATIONS);
-  if (transposed) {
-    const stride = pick(rng, [1, 2, 2, 3]);
-    const dilation = pick(rng, [1, 1, 2]);
-    opts.stride = stride;
-    opts.dilation = dilation;
-    const span = (k - 1) * dilation + 1;
-    const form = rng.int(0, 3);
-    if (form === 1) opts.padding = rng.int(0, 2);
-    else if (form === 2) opts.padding = [rng.int(0, 2), rng.int(0, 2)];
-    else if (form === 3 && span >= stride) opts.padding = 'same';
-    if (opts.padding !== 'same' && rng.next() < 0.3) opts.outputPadding = rng.int(0, Math.max(stride, dilation) - 1);
-    return { op: 'convTranspose1d', cin, cout, k, opts };
-  }
-  const stride = pick(rng, [1, 1, 1, 2, 3]);
-  opts.stride = stride;
-  opts.dilation = pick(rng, [1, 1, 2, 3]);
-  const forms: unknown[] = ['causal', 'valid', rng.int(0, 3), [rng.int(0, 4), rng.int(0, 4)]];
-  if (stride === 1) forms.push('same');
-  opts.padding = pick(rng, forms);
-  opts.paddingMode = pick(rng, ['zeros', 'zeros', 'reflect', 'replicate']);
-  return { op: 'conv1d', cin, cout, k, opts };
-}
-
-function randomStack(rng: Rng): LayerDesc[] {
-  const count = rng.int(1, 4);
-  const out: LayerDesc[] = [];
-  let c = pick(rng, CHANNELS);
-  for (let i = 0; i < count; i++) {
-    const l = randomLayer(rng, c, i === count - 1);
-    out.push(l);
-    c = l.cout;
-  }
-  return out;
-}
-
-function weightsOf(rng: Rng, l: LayerDesc, layout: Layout): T3 {
-  const g = (l.opts.groups as number) ?? 1;
-  const ncw = layout === 'NCW';
-  const shape = l.op === 'conv1d'
-    ? (ncw ? [l.cout, l.cin / g, l.k] : [l.k, l.cin / g, l.cout])
-    : (ncw ? [l.cin, l.cout / g, l.k] : [l.k, l.cout / g, l.cin]);
-  const fan = (l.op === 'conv1d' ? l.cin / g : l.cout / g) * l.k;
-  return { data: randomArray(rng, shape.reduce((a, b) => a * b, 1), 1.5 / Math.sqrt(fan)), shape };
-}
-
-/** The layers of a stack as one streamable thing: the layer itself, or a sequence of them. */
-function build(rng: Rng, descs: LayerDesc[], layout: Layout, backend: string): Streamable {
-  const layers = descs.map((l) => {
-    const o = { ...l.opts, layout, backend } as never;
-    const w = weightsOf(rng, l, layout);
-    return l.op === 'conv1d' ? sc.createConv1d(w, o) : sc.createConvTranspose1d(w, o);
-  });
-  return (layers.length === 1 ? layers[0] : sc.createSequence(layers)) as unknown as Streamable;
-}
-
-/** Random chunk sizes summing to t: 0, 1, k-1, k, a large one, any. */
-function randomCuts(rng: Rng, t: number, k: number): number[] {
-  const cuts: number[] = [];
-  let left = t;
-  while (left > 0) {
-    const c = Math.min(left, pick(rng, [0, 1, Math.max(0, k - 1), k, t, rng.int(1, Math.max(1, t >> 1)), rng.int(1, 7)]));
-    cuts.push(c);
-    left -= c;
-  }
-  if (rng.next() < 0.3) cuts.push(0);
-  return cuts;
-}
-
-/** Streams x in the given chunk sizes (with rng: `out` on some pushes); returns everything joined. */
-function streamed(s: sc.ConvStream, x: T3, cuts: number[], layout: Layout, rng?: Rng, cout = 0): T3 {
-  const parts: T3[] = [];
-  let at = 0;
-  for (const c of cuts) {
-    const want = s.outputSteps(c);
-    const chunk = sliceTime(x, at, c, layout);
-    let y: T3;
-    if (rng && cout > 0 && rng.next() < 0.5) {
-      const out = new Float32Array(x.shape[0] * cout * want);
-      y = s.push(chunk, { out });
-      expect(y.data).toBe(out);
-    } else {
-      y = s.push(chunk);
-    }
-    expect(steps(y, layout)).toBe(want);
-    parts.push(y);
-    at += c;
-  }
-  parts.push(s.end());
-  return concatTime(parts, layout);
-}
-
-function expectSame(got: T3, want: T3, ctx: string): void {
-  expect(got.shape).toEqual(want.shape);
-  const msg = compare(got.data, want.data);
-  if (msg !== null) throw new Error(`${ctx}: ${msg}`);
-}
-
-/** What run() throws on x (a code), or its result. */
-function runOrCode(net: Streamable, x: T3): T3 | string {
-  try {
-    return net.run(x);
-  } catch (e) {
-    if (e instanceof sc.ConvError) return e.code;
-    throw e;
-  }
-}
 
 describe.each(BACKENDS)('%s', (backend) => {
   test('random stacks, random chunks: the concatenation equals run()', () => {
@@ -273,54 +89,6 @@ describe.each(BACKENDS)('%s', (backend) => {
         expectSame(second, want, `${layout} n${n} after end`);
         expect(compare(second.data, first.data)).toBeNull();
       }
-      s.dispose();
-      net.dispose();
-    }
-  });
-
-  test('a causal stack at stride 1: lookahead 0, each push of T steps returns T steps', () => {
-    const rng = new Rng(seedOf(`tcn/${backend}`));
-    const descs: LayerDesc[] = [1, 2, 4, 8].map((d) => (
-      { op: 'conv1d', cin: 16, cout: 16, k: 3, opts: { padding: 'causal', dilation: d, activation: 'relu', bias: randomArray(rng, 16) } }));
-    const net = build(rng, descs, 'NCW', backend);
-    const s = net.stream();
-    expect(s.lookahead).toBe(0);
-    const x = { data: randomArray(rng, 16 * 200), shape: [1, 16, 200] };
-    const want = net.run(x);
-    const parts: T3[] = [];
-    for (const c of [1, 1, 2, 0, 3, 160, 33]) {
-      expect(s.outputSteps(c)).toBe(c);
-      const y = s.push(sliceTime(x, parts.reduce((a, p) => a + p.shape[2], 0), c, 'NCW'));
-      expect(y.shape).toEqual([1, 16, c]);
-      parts.push(y);
-    }
-    const rest = s.end();
-    expect(rest.shape).toEqual([1, 16, 0]);
-    parts.push(rest);
-    expectSame(concatTime(parts, 'NCW'), want, 'TCN');
-    s.dispose();
-    net.dispose();
-  });
-
-  test('lookahead: the input steps after an output\'s own step that it waits for', () => {
-    const rng = new Rng(seedOf(`lookahead/${backend}`));
-    const conv = (k: number, opts: Record<string, unknown>): LayerDesc => ({ op: 'conv1d', cin: 2, cout: 2, k, opts });
-    const cases: [LayerDesc[], number][] = [
-      [[conv(3, { padding: 'causal' })], 0],
-      [[conv(3, { padding: 'causal', stride: 2 })], 0],
-      [[conv(3, { padding: 'same' })], 1],
-      [[conv(3, {})], 2],
-      [[conv(3, { dilation: 3, padding: 'same' })], 3],
-      [[conv(3, { padding: 'same' }), conv(5, { padding: 'same' })], 3],
-      // stride 2 first: the second layer's step is two input steps
-      [[conv(3, { stride: 2 }), conv(3, { padding: 'same' })], 4],
-      [[{ op: 'convTranspose1d', cin: 2, cout: 2, k: 2, opts: { stride: 2 } }], 0],
-      [[{ op: 'convTranspose1d', cin: 2, cout: 2, k: 4, opts: { stride: 2, padding: 1 } }], 1],
-    ];
-    for (const [descs, want] of cases) {
-      const net = build(rng, descs, 'NWC', backend);
-      const s = net.stream();
-      expect(s.lookahead).toBe(want);
       s.dispose();
       net.dispose();
     }
@@ -478,40 +246,5 @@ describe.each(BACKENDS)('%s', (backend) => {
     net.dispose();
     expect(errorCode(() => sn.push(x))).toBe('DISPOSED');
     sn.dispose();
-  });
-
-  test('bounded state: the bytes a stream holds and the wasm bytes in use stay flat over many pushes', () => {
-    const rng = new Rng(seedOf(`bound/${backend}`));
-    const descs: LayerDesc[] = [
-      { op: 'conv1d', cin: 1, cout: 8, k: 5, opts: { padding: 'causal', dilation: 2, paddingMode: 'replicate' } },
-      { op: 'convTranspose1d', cin: 8, cout: 8, k: 4, opts: { stride: 2, padding: 1 } },
-      { op: 'conv1d', cin: 8, cout: 4, k: 3, opts: { padding: 'same', paddingMode: 'reflect', activation: 'tanh' } },
-    ];
-    const before = sc.memory().bytesInUse;
-    const net = build(rng, descs, 'NCW', backend);
-    const chunk = { data: randomArray(rng, 160), shape: [1, 1, 160] };
-    const out = new Float32Array(4 * 2 * 160 + 64);
-    let afterFirst = 0;
-    for (const round of [0, 1]) {
-      const s = net.stream();
-      const push = (): void => {
-        s.push(chunk, { out: out.subarray(0, 4 * s.outputSteps(160)) });
-      };
-      for (let i = 0; i < 20; i++) push();
-      const held = s.bytes();
-      const inUse = sc.memory().bytesInUse;
-      for (let i = 0; i < (backend === 'js' ? 200 : 1000); i++) push();
-      expect(s.bytes()).toBe(held);
-      expect(sc.memory().bytesInUse).toBe(inUse);
-      // what the stream holds is its windows and tails, not the signal
-      expect(held).toBeLessThan(200 * 1024);
-      s.end();
-      s.dispose();
-      // the layers' kernels keep the scratch they grew (freed with them); a second stream adds nothing
-      if (round === 0) afterFirst = sc.memory().bytesInUse;
-      else expect(sc.memory().bytesInUse).toBe(afterFirst);
-    }
-    net.dispose();
-    expect(sc.memory().bytesInUse).toBe(before);
   });
 });
