@@ -47,7 +47,7 @@ for (const ex of vs) {
   outs.push({ ex, base });
 }
 for (const code of Object.keys(ref).map(Number)) {
-  const res = outs.map(({ ex, base }) => { const f = new Float32Array(ex.memory.buffer, base, n); f.fill(0); f.set(xs); ex.run_activation_f32(base, n, 1, 0, code, 0.7, 0); return Float32Array.from(f); });
+  const res = outs.map(({ ex, base }) => { const f = new Float32Array(ex.memory.buffer, base, n); f.fill(0); f.set(xs); (ex.run_activation_f32 ?? ex.activate_f32)(base, n, 1, 0, code, 0.7, 0); return Float32Array.from(f); });
   let worst = 0, wx = 0, bad = 0, bitdiff = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = Math.fround(xs[i]);
@@ -72,7 +72,7 @@ if (SPEED) {
         const f = new Float32Array(ex.memory.buffer, base, m);
         for (let j = 0; j < m; j++) f[j] = ((j * 2654435761) % 1000) / 100 - 5;
         const t0 = performance.now();
-        ex.run_activation_f32(base, m, 1, 0, code, 0.7, 0);
+        (ex.run_activation_f32 ?? ex.activate_f32)(base, m, 1, 0, code, 0.7, 0);
         t[i].push(((performance.now() - t0) * 1e6) / m);
       });
     }

@@ -2,7 +2,7 @@
 """Fits the polynomial and rational coefficients of assembly/activation.ts (numpy, scipy).
 
 exp(r) = 1 + r + r^2 q(r) on [-ln2/2, ln2/2], q of degree 3, in relative error; erf(x / sqrt 2) =
-x P(x^2) / Q(x^2) on [0, 5.2], P of degree 5, Q of degree 4 with Q(0) = 1, in absolute error.
+x P(x^2) / Q(x^2) on [0, 5.2], P of degree 4, Q of degree 3 with Q(0) = 1, in absolute error.
 Linearised least squares (Sanathanan-Koerner for the rational one), then Lawson reweighting
 toward minimax; prints the coefficients rounded to float32 and the error of a float32
 evaluation in Horner's order, as the kernels evaluate them.
@@ -44,7 +44,7 @@ def fit_exp():
     print('exp  e2..e5:', ', '.join('%.10e' % v for v in c), ' max relative error %.2e' % err)
 
 
-def fit_erf(X=5.2, n_p=5, n_q=4):
+def fit_erf(X=5.2, n_p=4, n_q=3):
     x = np.linspace(1e-6, X, 20001)
     t = x * x
     f = erf(x / np.sqrt(2))
