@@ -1,0 +1,142 @@
+/**
+ * The convolution splits of split.ts that are not gemms (its header says how each is cut): the
+ * depthwise kernels over runs of channels or output rows, Winograd over runs of blocks, and the
+ * transposed convolution's tiled col2im over runs of output rows. Each function fills the pool's
+ * task table with the export id Split looked up and runs it.
+ */
+import type { Pool } from './pool.js';
+import { TASKS_PER_THREAD } from './split-plan.js';
+
+/** The arguments of one NCHW depthwise call (run_dwconv2d_nchw_f32, or run_dwconv1d_ncw_f32 with `oneD`). */
+export interface DwPlanesCall {
+  readonly x: number;
+  /** The plane-packed weights of the call's first channel: 1 + taps splatted values (16 bytes) per output channel. */
+  readonly weights: number;
+  readonly out: number;
+  /** pool.size blocks of `scratchBytes`, the first at `scratch`. */
+  readonly scratch: number;
+  readonly scratchBytes: number;
+  readonly n: number;
+  readonly c: number;
+  /** Input and output floats per plane (1-D: per row). */
+  readonly inPlane: number;
+  readonly outPlane: number;
+  /** Output channels per input channel. */
+  readonly m: number;
+  readonly taps: number;
+  /** The arguments after `cout`, as the one-thread call passes them. */
+  readonly rest: readonly number[];
+  /** The arguments between n, c and cout: (h, w) in 2-D, (w) in 1-D. */
+  readonly dims: readonly number[];
+  readonly oneD: boolean;
+}
+
+/**
+ * run_deconv2d_tiles_nchw_f32(col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min,
+ * max) over runs of output rows per image; `id`: run_deconv2d_tiles_nchw_rows_f32's.
+ */
+export function runDeconvTiles(pool: Pool, id: number, args: readonly number[]): void {
+  const [col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max] = args;
+  const runsPerImage = Math.min(oh, Math.max(1, Math.ceil(TASKS_PER_THREAD * pool.size / n)));
+  const per = Math.ceil(oh / runsPerImage);
+  const runs = Math.ceil(oh / per);
+  const t = pool.table(n * runs, 17);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < runs; r++) {
+      t[o] = id;
+      t[o + 1] = col + b * h * w * kH * kW * cout * 4; t[o + 2] = bias; t[o + 3] = out + b * cout * oh * ow * 4;
+      t[o + 4] = 1; t[o + 5] = h; t[o + 6] = w; t[o + 7] = oh; t[o + 8] = ow; t[o + 9] = cout; t[o + 10] = kH;
+      t[o + 11] = kW; t[o + 12] = padTop; t[o + 13] = padLeft; t[o + 14] = min; t[o + 15] = max;
+      t[o + 16] = r * per; t[o + 17] = Math.min(oh, (r + 1) * per);
+      o += 18;
+    }
+  }
+  pool.run(n * runs);
+}
+
+/** Tiles per Winograd block when splitting: at most `T`, enough blocks for every thread, even. */
+export function winogradT(tiles: number, T: number, threads: number): number {
+  const t = Math.min(T, Math.max(2, Math.ceil(tiles / (TASKS_PER_THREAD * threads))));
+  return t + (t & 1);
+}
+
+/**
+ * run_conv2d_winograd_blocks_f32 (`id`) over runs of blocks: `args` are its arguments before b0
+ * and b1 (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
+ */
+export function runWinograd(pool: Pool, id: number, args: readonly number[], blocks: number, scratchBytes: number): void {
+  const runs = Math.min(blocks, TASKS_PER_THREAD * pool.size);
+  const per = Math.ceil(blocks / runs);
+  const tasks = Math.ceil(blocks / per);
+  const argc = args.length + 2;
+  const t = pool.table(tasks, argc);
+  let o = 0;
+  for (let r = 0; r < tasks; r++) {
+    t[o] = id;
+    for (let i = 0; i < args.length; i++) t[o + 1 + i] = args[i];
+    t[o + 1 + args.length] = r * per;
+    t[o + 2 + args.length] = Math.min(blocks, (r + 1) * per);
+    o += argc + 1;
+  }
+  pool.run(tasks, { arg: 4, bytes: scratchBytes });
+}
+
+/**
+ * run_dwconv2d_nhwc_f32(x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW,
+ * padTop, padLeft, min, max) (`id`) over runs of output rows per image.
+ */
+export function runDwRows(pool: Pool, id: number, args: readonly number[]): void {
+  const [x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max] = args;
+  const runsPerImage = Math.min(oh, Math.max(1, Math.ceil(TASKS_PER_THREAD * pool.size / n)));
+  const per = Math.ceil(oh / runsPerImage);
+  const runs = Math.ceil(oh / per);
+  const t = pool.table(n * runs, 20);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < runs; r++) {
+      const oy0 = r * per;
+      t[o] = id;
+      t[o + 1] = x + b * h * w * channels * 4; t[o + 2] = packed;
+      t[o + 3] = out + ((b * oh + oy0) * ow * channels) * 4; t[o + 4] = zero; t[o + 5] = 1; t[o + 6] = h;
+      t[o + 7] = w; t[o + 8] = channels; t[o + 9] = Math.min(oh - oy0, per); t[o + 10] = ow; t[o + 11] = kH;
+      t[o + 12] = kW; t[o + 13] = sH; t[o + 14] = sW; t[o + 15] = dH; t[o + 16] = dW;
+      t[o + 17] = padTop - oy0 * sH; t[o + 18] = padLeft; t[o + 19] = min; t[o + 20] = max;
+      o += 21;
+    }
+  }
+  pool.run(n * runs);
+}
+
+/**
+ * An NCHW depthwise call (`id`: run_dwconv1d_ncw_f32's if c.oneD, else run_dwconv2d_nchw_f32's)
+ * over runs of input channels, per image, with row scratch per thread.
+ */
+export function runDwPlanes(pool: Pool, id: number, c: DwPlanesCall): void {
+  const threads = pool.size;
+  const runsPerImage = Math.min(c.c, Math.max(1, Math.ceil(TASKS_PER_THREAD * threads / c.n)));
+  const per = Math.ceil(c.c / runsPerImage);
+  const runs = Math.ceil(c.c / per);
+  const argc = 7 + c.dims.length + c.rest.length;
+  const stride = argc + 1;
+  const cout = c.c * c.m;
+  const t = pool.table(c.n * runs, argc);
+  let o = 0;
+  for (let b = 0; b < c.n; b++) {
+    for (let r = 0; r < runs; r++) {
+      const c0 = r * per;
+      const nc = Math.min(c.c - c0, per);
+      t[o] = id;
+      t[o + 1] = c.x + (b * c.c + c0) * c.inPlane * 4;
+      t[o + 2] = c.weights + c0 * c.m * (1 + c.taps) * 16;
+      t[o + 3] = c.out + (b * cout + c0 * c.m) * c.outPlane * 4;
+      t[o + 4] = c.scratch; t[o + 5] = 1; t[o + 6] = nc;
+      let a = o + 7;
+      for (const v of c.dims) t[a++] = v;
+      t[a++] = nc * c.m;
+      for (const v of c.rest) t[a++] = v;
+      o += stride;
+    }
+  }
+  pool.run(c.n * runs, { arg: 3, bytes: c.scratchBytes });
+}

@@ -1,0 +1,103 @@
+/**
+ * The splits of split.ts's passes around the kernels (its header says how each is cut): the
+ * layout transposes, the m-fold expansion of NHWC depthwise, the activation, and the general
+ * col2im of the transposed convolution. Each function fills the pool's task table with the export
+ * id Split looked up and runs it.
+ */
+import type { Pool } from './pool.js';
+import { TASKS_PER_THREAD, runsOf } from './split-plan.js';
+
+/**
+ * transpose_nchw_nhwc_at_f32 or transpose_nhwc_nchw_at_f32 (`id`; src, dst, n, c, hw) per image
+ * over runs of pixels, multiples of 16 (the transposes' tile).
+ */
+export function runTranspose(pool: Pool, id: number, src: number, dst: number, n: number, c: number, hw: number): void {
+  const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * pool.size / n));
+  const runs = r.length / 2;
+  const t = pool.table(n * runs, 7);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    const at = b * c * hw * 4;
+    for (let i = 0; i < runs; i++) {
+      t[o] = id; t[o + 1] = src + at; t[o + 2] = dst + at; t[o + 3] = 1; t[o + 4] = c; t[o + 5] = hw;
+      t[o + 6] = r[2 * i]; t[o + 7] = r[2 * i + 1];
+      o += 8;
+    }
+  }
+  pool.run(n * runs);
+}
+
+/** expand_dwconv2d_nhwc_f32(x, dst, pixels, c, m) (`id`) over runs of pixels. */
+export function runExpand(pool: Pool, id: number, x: number, dst: number, pixels: number, c: number, m: number): void {
+  const r = runsOf(pixels, 16, TASKS_PER_THREAD * pool.size);
+  const runs = r.length / 2;
+  const t = pool.table(runs, 5);
+  for (let i = 0, o = 0; i < runs; i++, o += 6) {
+    const p0 = r[2 * i];
+    t[o] = id; t[o + 1] = x + p0 * c * 4; t[o + 2] = dst + p0 * c * m * 4; t[o + 3] = r[2 * i + 1] - p0;
+    t[o + 4] = c; t[o + 5] = m;
+  }
+  pool.run(runs);
+}
+
+/**
+ * run_activation_f32(out, rows, channels, plane, kind, alpha, prelu) (`id`). One slope for all:
+ * runs of 16 floats of the whole buffer, each a call on one row of that many floats. prelu's
+ * slopes: runs of rows (NHWC, plane 0) or, per image, of channel planes.
+ */
+export function runActivation(pool: Pool, id: number, out: number, rows: number, channels: number, plane: number,
+  kind: number, alpha: number, prelu: number): void {
+  const want = TASKS_PER_THREAD * pool.size;
+  if (prelu === 0) {
+    const r = runsOf(rows * channels * Math.max(plane, 1), 16, want);
+    const runs = r.length / 2;
+    const t = pool.table(runs, 7);
+    for (let i = 0, o = 0; i < runs; i++, o += 8) {
+      t[o] = id; t[o + 1] = out + r[2 * i] * 4; t[o + 2] = 1; t[o + 3] = r[2 * i + 1] - r[2 * i]; t[o + 4] = 0;
+      t[o + 5] = kind; t[o + 6] = alpha; t[o + 7] = 0;
+    }
+    pool.run(runs);
+    return;
+  }
+  if (plane === 0) {
+    const r = runsOf(rows, 1, want);
+    const runs = r.length / 2;
+    const t = pool.table(runs, 7);
+    for (let i = 0, o = 0; i < runs; i++, o += 8) {
+      t[o] = id; t[o + 1] = out + r[2 * i] * channels * 4; t[o + 2] = r[2 * i + 1] - r[2 * i]; t[o + 3] = channels;
+      t[o + 4] = 0; t[o + 5] = kind; t[o + 6] = alpha; t[o + 7] = prelu;
+    }
+    pool.run(runs);
+    return;
+  }
+  const r = runsOf(channels, 1, Math.ceil(want / rows));
+  const runs = r.length / 2;
+  const t = pool.table(rows * runs, 7);
+  let o = 0;
+  for (let b = 0; b < rows; b++) {
+    for (let i = 0; i < runs; i++) {
+      const c0 = r[2 * i];
+      t[o] = id; t[o + 1] = out + (b * channels + c0) * plane * 4; t[o + 2] = 1; t[o + 3] = r[2 * i + 1] - c0;
+      t[o + 4] = plane; t[o + 5] = kind; t[o + 6] = alpha; t[o + 7] = prelu + c0 * 4;
+      o += 8;
+    }
+  }
+  pool.run(rows * runs);
+}
+
+/**
+ * run_deconv_col2im_ndhwc_f32's 26 arguments (col, bias, out, n, d, h, w, od, oh, ow, ...) over
+ * runs of output rows of the whole batch (n * od * oh rows); `id`: run_deconv_col2im_rows_ndhwc_f32's.
+ */
+export function runCol2im(pool: Pool, id: number, args: readonly number[]): void {
+  const rows = args[3] * args[7] * args[8];
+  const r = runsOf(rows, 1, TASKS_PER_THREAD * pool.size);
+  const runs = r.length / 2;
+  const t = pool.table(runs, 28);
+  for (let i = 0, o = 0; i < runs; i++, o += 29) {
+    t[o] = id;
+    for (let k = 0; k < 26; k++) t[o + 1 + k] = args[k];
+    t[o + 27] = r[2 * i]; t[o + 28] = r[2 * i + 1];
+  }
+  pool.run(runs);
+}
