@@ -33,25 +33,21 @@
  *   and end medians }, the run's ceiling of each path.
  */
 import os from 'node:os';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { measure, pool, timeOnce, BUDGETS } from './harness.mjs';
-import { check } from './close.cjs';
-import { LAYERS, KERNELS, ND_LAYERS, selectCases, buildCase, createLayer, libraryMacs, nhwcToNchw, missingConstructor } from './cases.mjs';
-import { loadPeers, WASM_PEERS, NATIVE_PEERS } from './peers/index.mjs';
-import { sameRunRatio, geomean } from './report.mjs';
+import { BUDGETS } from './harness.mjs';
+import { LAYERS, KERNELS, ND_LAYERS, selectCases, missingConstructor } from './cases.mjs';
+import { loadPeers } from './peers/index.mjs';
 import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './ceiling.mjs';
+import { CEILING_TYPES, timeCase } from './run/case.mjs';
+
+// run/case.mjs times one case, run/threads.mjs renders the threads table; their exports are this
+// module's too, as before the split (bench/cli.mjs, bench/browser.mjs and the tests import them here)
+export { CEILING_TYPES, ROUNDS, compare } from './run/case.mjs';
+export { THREAD_TARGETS, summarizeThreads, threadsText, threadsHtml, threadsMarkdown } from './run/threads.mjs';
 
 export const ALL_PATHS = ['wasm-relaxed', 'wasm-simd', 'wasm', 'js'];
 export const ALL_LAYOUTS = ['NCHW', 'NHWC'];
 /** The paths that run on a pool of threads (API.md); the others run on the calling thread. */
 export const THREADED_PATHS = ['wasm-relaxed', 'wasm-simd'];
-
-/**
- * The layer types judged against the ceiling of their path (PERF.md: "pointwise and standard layers
- * at 80% or more of the ceiling of the path used"; dilated is a standard conv with holes).
- */
-export const CEILING_TYPES = ['pointwise', 'standard', 'dilated'];
 
 /**
  * How long the ceilings are measured: `run` at the start and end of the run (every loop), `row`
@@ -68,38 +64,9 @@ export const CEILING_BUDGETS = {
   quick: { samples: 2, sampleMs: 2 },
 };
 
-/**
- * A full garbage collection before each timed window, so that one contender's garbage (tfjs-cpu
- * makes megabytes per call) is not collected inside another's window: on small layers such pauses
- * made the samples bimodal (mbv1.dw7, relaxed, NCHW: p10 0.77 ms, median 1.38 ms, rme 76%).
- * The bench (not the library) exposes gc for itself; null where that is refused.
- */
-const collect = (() => {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc');
-    return typeof gc === 'function' ? gc : null;
-  } catch {
-    return null;
-  }
-})();
-
-/**
- * Timed rounds per case: every contender of a case is timed once per round, in turn, and its
- * samples pooled over the rounds (see runSuite). Five, the fewest PERF.md takes for a ratio: the
- * report's ratios are the median of the rounds' ratios.
- */
-export const ROUNDS = 5;
-
 /** The path the target is judged on: wasm-relaxed when it ran, else wasm-simd. */
 export function judgedPath(paths) {
   return paths.includes('wasm-relaxed') ? 'wasm-relaxed' : paths.includes('wasm-simd') ? 'wasm-simd' : null;
-}
-
-/** API.md's tolerance per element (bench/close.cjs): whether all pass, and the largest |a - b|. */
-export function compare(a, b) {
-  const c = check(a, b);
-  return { ok: c.ok, maxErr: c.maxAbs };
 }
 
 function machine(libVersion) {
@@ -118,8 +85,6 @@ function machine(libVersion) {
     loadAvg: [+os.loadavg()[0].toFixed(2)],
   };
 }
-
-function gflops(flops, ms) { return ms > 0 ? flops / (ms * 1e6) : null; }
 
 /**
  * Run the suite.
@@ -227,193 +192,13 @@ export async function runSuite(o) {
   const caseInfo = [];
   const at = (n) => (n > 1 || o.threads ? ` @${n}` : '');
 
+  // the suite's state, which timeCase (run/case.mjs) reads and appends rows and case info to
+  const suite = {
+    o, lib, libs, counts, pathsAt, allPeers, meter, rowBudget, notes, rows, caseInfo, at, budgetOf, layoutsOf,
+    step: (label) => o.progress(`[${++step}/${total}] ${label}`),
+  };
   try {
-  for (const spec of cases) {
-    const bc = buildCase(spec);
-    const budget = budgetOf(spec);
-    const liveBefore = [...libs.values()].map((l) => l.memory?.().liveLayers);
-    let macs;
-    try {
-      macs = libraryMacs(lib, bc);
-    } catch (e) {
-      macs = bc.expectedMacs;
-      notes.push(`${spec.name}: the library's MAC helper threw (${e.message}); using the suite's own formula (bench/cases.mjs)`);
-    }
-    if (macs !== bc.expectedMacs) notes.push(`${spec.name}: library MACs ${macs} != the suite's formula (bench/cases.mjs) ${bc.expectedMacs}`);
-    const flops = 2 * macs;
-    const info = { case: spec.name, suite: spec.suite, type: spec.type, spec, mflop: flops / 1e6, ref: null };
-    caseInfo.push(info);
-    let ref = null; // NCHW output of the first contender that ran, and its name
-    const oneThreadOut = new Map(); // with --threads: each path's one-thread output, per layout
-    const outLen = bc.outShape.reduce((a, b) => a * b, 1);
-
-    // Phase 1: prepare every contender (create, first call, check against the first output);
-    // phase 2 times them in ROUNDS interleaved rounds, so that each contender's samples spread
-    // over the same window of time as the others' (the shared VM's speed drifts by 2x within
-    // minutes: timing one contender after the other made same-run ratios depend on when each ran).
-    /** @type {{ row: object, call: () => unknown, async: boolean, path?: string, parts: object[], dispose: () => unknown }[]} */
-    const timed = [];
-    try {
-      for (const n of counts) {
-      const lib = libs.get(n);
-      for (const layout of layoutsOf(spec)) {
-        for (const path of pathsAt.get(n)) {
-          o.progress(`[${++step}/${total}] ${spec.name} ${path}${at(n)} ${layout}`);
-          const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: path, kind: 'path', layout, threads: n };
-          rows.push(row);
-          let layer;
-          try {
-            let y;
-            row.createMs = await timeOnce(() => { layer = createLayer(lib, bc, layout, path); });
-            row.firstRunMs = await timeOnce(() => { y = layer.run(bc.x[layout]); });
-            row.coldMs = row.createMs + row.firstRunMs;
-            const yN = layout === 'NCHW' ? y.data : nhwcToNchw(y.data, bc.outShape);
-            if (!ref) {
-              ref = { data: yN, by: `${path} ${layout}` };
-              info.ref = ref.by;
-            }
-            const cmp = compare(yN, ref.data);
-            row.maxErr = cmp.maxErr;
-            if (!cmp.ok) {
-              row.status = 'mismatch';
-              row.note = `differs from ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)})`;
-            }
-            // API.md: N threads give the same bits as one; and how each stage was split
-            if (o.threads && n === 1) oneThreadOut.set(`${path} ${layout}`, Float32Array.from(y.data));
-            const one = n > 1 ? oneThreadOut.get(`${path} ${layout}`) : undefined;
-            if (one) {
-              row.sameBitsAsOneThread = one.length === y.data.length && one.every((v, i) => Object.is(v, y.data[i]));
-              if (!row.sameBitsAsOneThread) row.note = `${row.note ? `${row.note}; ` : ''}not the bits of one thread`;
-            }
-            if (o.threads) row.split = layer.describe?.().map((st) => /on (\d+) threads/.exec(st.kernel)?.[1] ?? '1').join(' + ');
-            const out = new Float32Array(outLen);
-            const x = bc.x[layout];
-            const l = layer;
-            // the ceiling loops run on one thread: they are measured around the one-thread rows only
-            const judged = meter && n === 1 && CEILING_TYPES.includes(spec.type) && CEILING_PATHS.includes(path);
-            timed.push({ row, call: () => l.run(x, { out }), async: false, path: judged ? path : undefined, parts: [], ceil: [], cpu: [], dispose: () => l.dispose() });
-            layer = undefined;
-          } catch (e) {
-            row.status = 'error';
-            row.note = `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}`;
-          } finally {
-            layer?.dispose();
-          }
-        }
-      }
-      }
-
-      // A plain copy of the input and output bytes: what moving the tensors in and out costs at memcpy speed.
-      o.progress(`[${++step}/${total}] ${spec.name} copy`);
-      {
-        const xs = bc.x.NCHW.data;
-        const xDst = new Float32Array(xs.length);
-        const yDst = new Float32Array(outLen);
-        const ySrc = ref?.data ?? new Float32Array(outLen);
-        const copy = () => { xDst.set(xs); yDst.set(ySrc); };
-        copy(); // fault the destination pages in before timing
-        const s = await measure(copy, o.quick ? BUDGETS.quick : BUDGETS.short);
-        info.copyMs = s.medianMs;
-        info.copyBytes = (xs.length + outLen) * 4;
-      }
-
-      for (const peer of allPeers) {
-        const n = peer.threads ?? 1;
-        o.progress(`[${++step}/${total}] ${spec.name} ${peer.name}${at(n)}`);
-        const row = { case: spec.name, suite: spec.suite, type: spec.type, contender: peer.name, kind: 'peer', layout: peer.layout, threads: n };
-        rows.push(row);
-        let prepared;
-        try {
-          let y;
-          row.createMs = await timeOnce(async () => { prepared = await peer.prepare(bc); });
-          if (prepared.unsupported) {
-            row.status = 'unsupported';
-            row.note = prepared.unsupported;
-            delete row.createMs;
-            continue;
-          }
-          row.firstRunMs = await timeOnce(async () => { y = await prepared.run(); });
-          // a hosted peer (worker) timed its create and first run where they ran
-          if (prepared.createMs != null) { row.createMs = prepared.createMs; row.firstRunMs = prepared.firstRunMs; }
-          row.coldMs = row.createMs + row.firstRunMs;
-          row.emulated = prepared.emulated || undefined;
-          if (ref) {
-            const yN = peer.layout === 'NCHW' ? y : nhwcToNchw(y, bc.outShape);
-            const cmp = compare(yN, ref.data);
-            row.maxErr = cmp.maxErr;
-            if (!cmp.ok) {
-              row.status = 'mismatch';
-              row.note = `differs from simdconv ${ref.by} (max |a-b| ${cmp.maxErr.toExponential(2)}): not timed`;
-              continue;
-            }
-          } else {
-            row.note = 'not checked: no simdconv output to compare with';
-          }
-          const pr = prepared;
-          const peerPath = meter && n === 1 && CEILING_TYPES.includes(spec.type) && WASM_PEERS.includes(peer.name) ? 'wasm-simd' : undefined;
-          timed.push({ row, call: peer.async ? () => pr.run() : pr.run, async: !!peer.async, path: peerPath, parts: [], ceil: [], cpu: [], activate: pr.activate, measure: pr.measure, dispose: () => pr.dispose?.() });
-          prepared = undefined;
-        } catch (e) {
-          row.status = 'error';
-          row.note = e.message.split('\n')[0];
-        } finally {
-          await prepared?.dispose?.();
-        }
-      }
-
-      // Phase 2: the rounds. Each round gives every contender 1/ROUNDS of its time budget; the
-      // judged rows' ceilings are measured right before and right after each of their windows.
-      const rounds = o.quick ? 1 : ROUNDS;
-      const roundBudget = { ...budget, maxTime: budget.maxTime / rounds, minSamples: Math.max(2, Math.ceil(budget.minSamples / rounds)) };
-      for (let r = 0; r < rounds; r++) {
-        for (const t of timed) {
-          if (t.failed) continue;
-          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} ${t.row.contender}${at(t.row.threads)}${t.row.kind === 'path' ? ` ${t.row.layout}` : ''}`);
-          try {
-            if (t.activate) {
-              await t.activate();
-              await t.call(); // the first call after a backend switch may move data
-            }
-            collect?.();
-            const before = t.path ? meter.measure(t.path, rowBudget) : null;
-            const m = { ...roundBudget, async: t.async, expectedMs: t.row.firstRunMs };
-            const c0 = process.cpuUsage();
-            const w0 = performance.now();
-            const part = t.measure ? await t.measure(m) : await measure(t.call, m);
-            const c = process.cpuUsage(c0);
-            t.parts.push(part);
-            t.cpu.push(part.cpuPerWall ?? (c.user + c.system) / 1e3 / (performance.now() - w0));
-            const after = t.path ? meter.measure(t.path, rowBudget) : null;
-            if (before && after) t.ceil.push([before.gflops, after.gflops]);
-          } catch (e) {
-            t.failed = true;
-            t.row.status = 'error';
-            t.row.note = `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}`;
-          }
-        }
-      }
-      for (const t of timed) {
-        if (t.failed || t.parts.length === 0) continue;
-        const s = pool(t.parts);
-        // roundMs: the median of each round, for same-run ratios taken round by round (report.mjs)
-        Object.assign(t.row, s, { gflops: gflops(flops, s.medianMs), roundMs: t.parts.map((p) => p.medianMs) });
-        t.row.cpuPerWall = t.cpu.reduce((a, b) => a + b, 0) / t.cpu.length;
-        if (t.ceil.length) {
-          const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
-          t.row.ceilingBeforeGflops = mean(t.ceil.map((c) => c[0]));
-          t.row.ceilingAfterGflops = mean(t.ceil.map((c) => c[1]));
-          t.row.ceilingGflops = (t.row.ceilingBeforeGflops + t.row.ceilingAfterGflops) / 2;
-          t.row.ceilingShare = t.row.gflops / t.row.ceilingGflops;
-        }
-        t.row.status ??= 'ok';
-      }
-    } finally {
-      for (const t of timed) await t.dispose();
-    }
-
-    const live = [...libs.values()].map((l) => l.memory?.().liveLayers);
-    if (live.some((v, i) => v !== liveBefore[i])) notes.push(`${spec.name}: memory().liveLayers went from ${liveBefore.join('/')} to ${live.join('/')} though every layer was disposed`);
-  }
+    for (const spec of cases) await timeCase(spec, suite);
   } finally {
     for (const p of allPeers) await p.close?.();
   }
@@ -462,175 +247,4 @@ function derive(rows, caseInfo, primary) {
       r.layoutShare = (nchw.medianMs - nhwc.medianMs) / nchw.medianMs;
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The threads table
-
-/**
- * The threads table of a `bench --threads` run (runSuite: `rows` at the first count, `threadRows`
- * at the others): per layer, in the primary layout, the ms of simdconv's default path ('auto') and
- * of each peer at every count, each contender's speed-up over its own one-thread time, and
- * simdconv at N over the faster wasm peer at N (tfjs-wasm, ort-web) and over onnxruntime-node at
- * N when it ran. Every ratio is the median of the per-round ratios (the counts of a layer are timed
- * in the same interleaved rounds); geomeans over the layers where both sides ran.
- * "CPU/wall" is the process's CPU time over the wall time of a contender's windows: near N when its
- * N threads ran, near 1 when it stayed on one.
- */
-
-const THREAD_PEERS = [...WASM_PEERS, ...NATIVE_PEERS];
-const fmt2 = (x, d = 2) => (x == null || !Number.isFinite(x) ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(d));
-const times = (v) => (v == null ? '' : `${fmt2(v)}x`);
-
-/** Targets of issue 20 (PERF.md), shown beside the figures; figures, not tests. */
-export const THREAD_TARGETS = {
-  speedupGeo: 1.7, // simdconv at two threads over one, geomean
-  vsPeerEvery: 1.0, // simdconv at two threads over the faster wasm peer at two, every layer
-  vsPeerGeo: 1.5, // the same, geomean
-};
-
-/**
- * @param {object} result what run.mjs returns for a --threads run
- * @returns {{ counts: number[], path: string, contenders: string[], rows: object[], geo: object } | null}
- *   rows[i] = { case, type, cells: { '<contender>@<n>': { ms, speedup, cpuPerWall, status, note } },
- *   vsPeer: { <n>: { ratio, peer } }, vsNative: { <n>: ratio } }
- */
-export function summarizeThreads(result) {
-  const counts = result.meta.threads?.counts;
-  if (!counts) return null;
-  const all = [...result.rows, ...(result.threadRows ?? [])];
-  const primary = result.meta.primaryLayout;
-  const path = result.meta.autoBackend;
-  const contenders = [path, ...THREAD_PEERS.filter((p) => all.some((r) => r.contender === p))];
-  const find = (c, name, n) => all.find((r) => r.case === c && r.contender === name && r.threads === n && (r.kind === 'peer' || r.layout === primary));
-  const ok = (r) => (r?.status === 'ok' && r.medianMs ? r : null);
-  const rows = [];
-  for (const info of result.cases) {
-    if (info.suite === 'kernels') continue; // the micro-benchmarks have no peers: the layers only
-    const cells = {};
-    for (const name of contenders) {
-      for (const n of counts) {
-        const r = find(info.case, name, n);
-        if (!r) continue;
-        const one = counts.includes(1) && n !== 1 ? ok(find(info.case, name, 1)) : null;
-        cells[`${name}@${n}`] = {
-          ms: ok(r)?.medianMs ?? null, status: r.status, note: r.note, cpuPerWall: ok(r)?.cpuPerWall ?? null,
-          speedup: ok(r) && one ? sameRunRatio(r, one) : null,
-        };
-      }
-    }
-    const vsPeer = {};
-    const vsNative = {};
-    for (const n of counts) {
-      const me = ok(find(info.case, path, n));
-      const peers = WASM_PEERS.map((p) => ok(find(info.case, p, n))).filter(Boolean);
-      const best = peers.length ? peers.reduce((a, b) => (a.medianMs <= b.medianMs ? a : b)) : null;
-      if (me && best) vsPeer[n] = { ratio: sameRunRatio(me, best), peer: best.contender };
-      const nat = NATIVE_PEERS.map((p) => ok(find(info.case, p, n))).find(Boolean);
-      if (me && nat) vsNative[n] = sameRunRatio(me, nat);
-    }
-    rows.push({ case: info.case, type: info.type, cells, vsPeer, vsNative });
-  }
-  const geo = { speedup: {}, vsPeer: {}, vsPeerMin: {}, vsNative: {} };
-  for (const name of contenders) for (const n of counts) geo.speedup[`${name}@${n}`] = geomean(rows.map((r) => r.cells[`${name}@${n}`]?.speedup));
-  for (const n of counts) {
-    const v = rows.map((r) => r.vsPeer[n]?.ratio).filter((q) => q != null);
-    geo.vsPeer[n] = geomean(v);
-    geo.vsPeerMin[n] = v.length ? Math.min(...v) : null;
-    geo.vsNative[n] = geomean(rows.map((r) => r.vsNative[n]));
-  }
-  return { counts, path, contenders, rows, geo };
-}
-
-function grid(sum) {
-  const { counts } = sum;
-  const more = counts.filter((n) => n !== 1 && counts.includes(1));
-  const head = ['layer'];
-  for (const c of sum.contenders) {
-    for (const n of counts) head.push(`${c} @${n} ms`);
-    for (const n of more) head.push(`${c} @${n}/@1`);
-  }
-  for (const n of counts) head.push(`simdconv/best peer @${n}`);
-  const native = sum.contenders.some((c) => NATIVE_PEERS.includes(c));
-  if (native) for (const n of counts) head.push(`simdconv/native @${n}`);
-  const cell = (c) => {
-    if (!c) return '';
-    if (c.ms != null) return fmt2(c.ms, 3);
-    return { unsupported: 'n/a', mismatch: 'mismatch', error: 'error' }[c.status] ?? '';
-  };
-  const body = sum.rows.map((r) => {
-    const line = [r.case];
-    for (const c of sum.contenders) {
-      for (const n of counts) line.push(cell(r.cells[`${c}@${n}`]));
-      for (const n of more) line.push(times(r.cells[`${c}@${n}`]?.speedup));
-    }
-    for (const n of counts) line.push(r.vsPeer[n] ? `${times(r.vsPeer[n].ratio)} ${r.vsPeer[n].peer}` : '');
-    if (native) for (const n of counts) line.push(times(r.vsNative[n]));
-    return line;
-  });
-  const foot = ['geomean'];
-  for (const c of sum.contenders) {
-    for (const n of counts) foot.push('');
-    for (const n of more) foot.push(times(sum.geo.speedup[`${c}@${n}`]));
-  }
-  for (const n of counts) foot.push(sum.geo.vsPeer[n] ? `${times(sum.geo.vsPeer[n])} (min ${times(sum.geo.vsPeerMin[n])})` : '');
-  if (native) for (const n of counts) foot.push(times(sum.geo.vsNative[n]));
-  // CPU/wall of each contender at each count: medians over the layers
-  const cpu = ['CPU/wall (median)'];
-  const med = (v) => { const s = v.filter((q) => q != null).sort((a, b) => a - b); return s.length ? s[s.length >> 1] : null; };
-  for (const c of sum.contenders) {
-    for (const n of counts) cpu.push(fmt2(med(sum.rows.map((r) => r.cells[`${c}@${n}`]?.cpuPerWall))));
-    for (const n of more) cpu.push('');
-  }
-  while (cpu.length < head.length) cpu.push('');
-  // (a browser run has no CPU time to read)
-  return { head, body: cpu.slice(1).some((v) => v) ? [...body, foot, cpu] : [...body, foot] };
-}
-
-function intro(result, sum) {
-  const t = result.meta.threads;
-  const lines = [`Threads: ${sum.counts.join(', ')}; simdconv path ${sum.path} (auto), layout ${result.meta.primaryLayout}; `
-    + `ratios are medians of per-round ratios (${result.rows.find((r) => r.rounds)?.rounds ?? '?'} interleaved rounds).`];
-  for (const [n, th] of Object.entries(t.libs ?? {})) if (th) lines.push(`simdconv @${n}: threads() = ${th.count}${th.reason ? ` (${th.reason})` : ''}`);
-  for (const [k, label] of Object.entries(t.peers ?? {})) lines.push(`${k}: ${label}`);
-  const two = sum.counts.includes(2) && sum.counts.includes(1) ? 2 : null;
-  if (two) {
-    lines.push(`Targets (figures, not tests): ${sum.path} @2/@1 geomean >= ${THREAD_TARGETS.speedupGeo}x: ${times(sum.geo.speedup[`${sum.path}@2`]) || '-'}; `
-      + `simdconv @2 over the faster wasm peer @2 every layer >= ${THREAD_TARGETS.vsPeerEvery}x: min ${times(sum.geo.vsPeerMin[2]) || '-'}, geomean >= ${THREAD_TARGETS.vsPeerGeo}x: ${times(sum.geo.vsPeer[2]) || '-'}.`);
-  }
-  return lines;
-}
-
-/** The threads table as text (stdout), or '' for a run without --threads. */
-export function threadsText(result) {
-  const sum = summarizeThreads(result);
-  if (!sum) return '';
-  const { head, body } = grid(sum);
-  const all = [head, ...body];
-  const w = head.map((_, j) => Math.max(...all.map((r) => (r[j] ?? '').length)));
-  const line = (r) => r.map((v, j) => (j === 0 ? (v ?? '').padEnd(w[j]) : (v ?? '').padStart(w[j]))).join('  ');
-  return `\n${intro(result, sum).join('\n')}\n${all.map(line).join('\n')}\n`;
-}
-
-/** The threads table as an HTML section (for the report page, before its end), or ''. */
-export function threadsHtml(result) {
-  const sum = summarizeThreads(result);
-  if (!sum) return '';
-  const { head, body } = grid(sum);
-  const esc = (v) => String(v ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  // class "n": the report page's right-aligned number cells
-  const tr = (r, tag) => `<tr>${r.map((v, i) => `<${tag}${i ? ' class="n"' : ''}>${esc(v)}</${tag}>`).join('')}</tr>`;
-  const [first, ...rest] = intro(result, sum);
-  return `<h2 id="threads">Threads</h2>\n<p>${esc(first)}</p>\n<ul>${rest.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>\n`
-    + `<table><thead>${tr(head, 'th')}</thead><tbody>${body.map((r) => tr(r, 'td')).join('\n')}</tbody></table>\n`;
-}
-
-/** The threads table as markdown, or ''. */
-export function threadsMarkdown(result) {
-  const sum = summarizeThreads(result);
-  if (!sum) return '';
-  const { head, body } = grid(sum);
-  const md = (r) => `| ${r.join(' | ')} |`;
-  const [first, ...rest] = intro(result, sum);
-  return `\n## Threads\n\n${first}\n\n${rest.map((l) => `- ${l}`).join('\n')}\n\n${md(head)}\n${md(head.map((_, j) => (j ? '---:' : '---')))}\n${body.map(md).join('\n')}\n`;
 }
