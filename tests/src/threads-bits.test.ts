@@ -40,11 +40,7 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
 
   test.each([2, 3, 4, 8])('threads %i: split kernels on fewer tiles than threads, idle threads, tiles across images',
     async (n) => {
-      const f = track();
-      await f.lib.init({ backend: b, threads: n });
-      const many = f.reg.getBackend('test', b) as WasmBackend;
-      f.sel.splitTuning.minMacs = 0;
-      f.split.passTuning.minBytes = 0;
+      const { many } = await splitEverything(b, n);
       const rng = new Rng(29 + n);
       for (const e of SPLIT_SHAPES) {
         const d = sameBits(one, many, e, rng);
@@ -58,11 +54,7 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
 
   test.each([2, 3, 4, 8])('threads %i: the passes around the kernels split: transposes, expansion, activations, col2im',
     async (n) => {
-      const f = track();
-      await f.lib.init({ backend: b, threads: n });
-      const many = f.reg.getBackend('test', b) as WasmBackend;
-      f.sel.splitTuning.minMacs = 0;
-      f.split.passTuning.minBytes = 0;
+      const { f, many } = await splitEverything(b, n);
       const proto = f.split.Split.prototype;
       const spies = {
         transpose: jest.spyOn(proto, 'transpose'), expand: jest.spyOn(proto, 'expand'),
@@ -82,6 +74,16 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
 });
 
 /** Shapes that cut the split kernels' work in few or uneven tasks (run with every split kernel split). */
+/** A backend of n threads that splits every stage and pass, whatever its size. */
+async function splitEverything(b: (typeof THREADED)[number], n: number): Promise<{ f: ReturnType<typeof track>; many: WasmBackend }> {
+  const f = track();
+  await f.lib.init({ backend: b, threads: n });
+  const many = f.reg.getBackend('test', b) as WasmBackend;
+  f.sel.splitTuning.minMacs = 0;
+  f.split.passTuning.minBytes = 0;
+  return { f, many };
+}
+
 const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & { want: string })[] => {
   const conv = (cin: number, cout: number, k: number,
     o: { groups?: number; stride?: number; pad?: number; dilation?: number } = {}) =>
