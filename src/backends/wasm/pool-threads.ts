@@ -166,3 +166,17 @@ export function spawnWorkers(count: number): Spawned {
     },
   };
 }
+
+/**
+ * In a page, stops the pool's workers when the page is discarded: workers asleep in Atomics.wait
+ * otherwise outlive it until the browser terminates them. A page kept in the back/forward cache
+ * (persisted) keeps its pool, frozen with it.
+ */
+export function closeOnPageExit(pool: { close(): void }): void {
+  const g = globalThis as { addEventListener?: (type: string, fn: (e: { persisted?: boolean }) => void) => void; document?: unknown };
+  if (typeof g.addEventListener !== 'function' || g.document === undefined) return;
+  const ref = new WeakRef(pool);
+  g.addEventListener('pagehide', (e) => {
+    if (e.persisted !== true) ref.deref()?.close();
+  });
+}

@@ -43,7 +43,7 @@ import type { WasmExports } from '../../loader/load.js';
 import { ISOLATION_FIX } from '../../loader/threads.js';
 import type { Heap } from './heap.js';
 import { FAILED_LOST, failureMessage, finalizer, lostWorker, stopThreads, waitDone, waitIdle } from './pool-control.js';
-import { canWait, describe, Spawned, spawnWorkers, Thread } from './pool-threads.js';
+import { canWait, closeOnPageExit, describe, Spawned, spawnWorkers, Thread } from './pool-threads.js';
 import { CTL, MAX_TASK_ARGS } from './worker-source.js';
 
 export { spawnWorkers } from './pool-threads.js';
@@ -373,6 +373,7 @@ export class Pool {
       return fail(`pool: ${spawned.threads.length} workers spawned for ${o.threads} threads`);
     }
     this.threads = spawned.threads;
+    closeOnPageExit(this);
     try {
       for (let i = 0; i < this.threads.length; i++) {
         this.threads[i].post({
