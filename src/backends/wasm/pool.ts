@@ -359,9 +359,9 @@ export class Pool {
     const bytes = o.exports.THREAD_SCRATCH_BYTES.value as number;
     for (let i = 0; i < o.threads; i++) this.scratch.push(o.heap.alloc(bytes));
     o.exports.set_thread_scratch(this.scratch[0]);
-    // a task table for the splits' usual sizes (8 tasks a thread of up to MAX_TASK_ARGS), taken
+    // a task table for the splits' usual sizes (10 tasks a thread of up to MAX_TASK_ARGS), taken
     // now, so that calls after init() do not grow the memory in use
-    if (o.heap.memory === o.memory) this.growTable(Math.max(64, 8 * o.threads * (MAX_TASK_ARGS + 1)));
+    if (o.heap.memory === o.memory) this.growTable(Math.max(64, 10 * o.threads * (MAX_TASK_ARGS + 1)));
     const spawned = o.spawned ?? spawnWorkers(o.threads - 1);
     const fail = (why: string): Promise<never> => {
       spawned.dispose();

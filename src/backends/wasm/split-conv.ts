@@ -66,8 +66,8 @@ export function winogradT(tiles: number, T: number, threads: number): number {
  * and b1 (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
  */
 export function runWinograd(pool: Pool, id: number, args: readonly number[], blocks: number, scratchBytes: number): void {
-  const runs = Math.min(blocks, TASKS_PER_THREAD * pool.size);
-  const per = Math.ceil(blocks / runs);
+  // blocks per task rounded down, so that there are at least TASKS_PER_THREAD tasks a thread
+  const per = Math.max(1, Math.floor(blocks / (TASKS_PER_THREAD * pool.size)));
   const tasks = Math.ceil(blocks / per);
   const argc = args.length + 2;
   const t = pool.table(tasks, argc);

@@ -16,10 +16,13 @@ export const SPLIT_MIN_BYTES = 1 << 16;
 /** Tunable by tests (every pass split) and benches; SPLIT_MIN_BYTES by default. */
 export const passTuning = { minBytes: SPLIT_MIN_BYTES };
 
-/** Runs of a range of `len` units in steps of `step`: [start, end) pairs, at most `runs` of them. */
+/**
+ * Runs of a range of `len` units in steps of `step`: [start, end) pairs, at least `runs` of them
+ * where the range has that many steps (steps per run rounded down), fewer than 2 * runs.
+ */
 export function runsOf(len: number, step: number, runs: number): number[] {
   const steps = Math.ceil(len / step);
-  const per = Math.ceil(steps / Math.max(1, Math.min(steps, runs))) * step;
+  const per = Math.max(1, Math.floor(steps / Math.max(1, runs))) * step;
   const out: number[] = [];
   for (let a = 0; a < len; a += per) out.push(a, Math.min(len, a + per));
   return out;
