@@ -5,7 +5,7 @@
  * task table with the export id Split looked up and runs it.
  */
 import type { Pool } from './pool.js';
-import { TASKS_PER_THREAD } from './split-plan.js';
+import { TASKS_PER_THREAD, runsOf } from './split-plan.js';
 
 /** The arguments of one NCHW depthwise call (run_dwconv2d_nchw_f32, or run_dwconv1d_ncw_f32 with `oneD`). */
 export interface DwPlanesCall {
@@ -37,9 +37,8 @@ export interface DwPlanesCall {
  */
 export function runDeconvTiles(pool: Pool, id: number, args: readonly number[]): void {
   const [col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max] = args;
-  const runsPerImage = Math.min(oh, Math.max(1, Math.ceil(TASKS_PER_THREAD * pool.size / n)));
-  const per = Math.ceil(oh / runsPerImage);
-  const runs = Math.ceil(oh / per);
+  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.size / n));
+  const runs = rows.length / 2;
   const t = pool.table(n * runs, 17);
   let o = 0;
   for (let b = 0; b < n; b++) {
@@ -48,7 +47,7 @@ export function runDeconvTiles(pool: Pool, id: number, args: readonly number[]):
       t[o + 1] = col + b * h * w * kH * kW * cout * 4; t[o + 2] = bias; t[o + 3] = out + b * cout * oh * ow * 4;
       t[o + 4] = 1; t[o + 5] = h; t[o + 6] = w; t[o + 7] = oh; t[o + 8] = ow; t[o + 9] = cout; t[o + 10] = kH;
       t[o + 11] = kW; t[o + 12] = padTop; t[o + 13] = padLeft; t[o + 14] = min; t[o + 15] = max;
-      t[o + 16] = r * per; t[o + 17] = Math.min(oh, (r + 1) * per);
+      t[o + 16] = rows[2 * r]; t[o + 17] = rows[2 * r + 1];
       o += 18;
     }
   }
@@ -66,17 +65,16 @@ export function winogradT(tiles: number, T: number, threads: number): number {
  * and b1 (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
  */
 export function runWinograd(pool: Pool, id: number, args: readonly number[], blocks: number, scratchBytes: number): void {
-  // blocks per task rounded down, so that there are at least TASKS_PER_THREAD tasks a thread
-  const per = Math.max(1, Math.floor(blocks / (TASKS_PER_THREAD * pool.size)));
-  const tasks = Math.ceil(blocks / per);
+  const r = runsOf(blocks, 1, TASKS_PER_THREAD * pool.size);
+  const tasks = r.length / 2;
   const argc = args.length + 2;
   const t = pool.table(tasks, argc);
   let o = 0;
-  for (let r = 0; r < tasks; r++) {
+  for (let i = 0; i < tasks; i++) {
     t[o] = id;
-    for (let i = 0; i < args.length; i++) t[o + 1 + i] = args[i];
-    t[o + 1 + args.length] = r * per;
-    t[o + 2 + args.length] = Math.min(blocks, (r + 1) * per);
+    for (let j = 0; j < args.length; j++) t[o + 1 + j] = args[j];
+    t[o + 1 + args.length] = r[2 * i];
+    t[o + 2 + args.length] = r[2 * i + 1];
     o += argc + 1;
   }
   pool.run(tasks, { arg: 4, bytes: scratchBytes });
@@ -88,18 +86,17 @@ export function runWinograd(pool: Pool, id: number, args: readonly number[], blo
  */
 export function runDwRows(pool: Pool, id: number, args: readonly number[]): void {
   const [x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max] = args;
-  const runsPerImage = Math.min(oh, Math.max(1, Math.ceil(TASKS_PER_THREAD * pool.size / n)));
-  const per = Math.ceil(oh / runsPerImage);
-  const runs = Math.ceil(oh / per);
+  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.size / n));
+  const runs = rows.length / 2;
   const t = pool.table(n * runs, 20);
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let r = 0; r < runs; r++) {
-      const oy0 = r * per;
+      const oy0 = rows[2 * r];
       t[o] = id;
       t[o + 1] = x + b * h * w * channels * 4; t[o + 2] = packed;
       t[o + 3] = out + ((b * oh + oy0) * ow * channels) * 4; t[o + 4] = zero; t[o + 5] = 1; t[o + 6] = h;
-      t[o + 7] = w; t[o + 8] = channels; t[o + 9] = Math.min(oh - oy0, per); t[o + 10] = ow; t[o + 11] = kH;
+      t[o + 7] = w; t[o + 8] = channels; t[o + 9] = rows[2 * r + 1] - oy0; t[o + 10] = ow; t[o + 11] = kH;
       t[o + 12] = kW; t[o + 13] = sH; t[o + 14] = sW; t[o + 15] = dH; t[o + 16] = dW;
       t[o + 17] = padTop - oy0 * sH; t[o + 18] = padLeft; t[o + 19] = min; t[o + 20] = max;
       o += 21;
@@ -113,10 +110,8 @@ export function runDwRows(pool: Pool, id: number, args: readonly number[]): void
  * over runs of input channels, per image, with row scratch per thread.
  */
 export function runDwPlanes(pool: Pool, id: number, c: DwPlanesCall): void {
-  const threads = pool.size;
-  const runsPerImage = Math.min(c.c, Math.max(1, Math.ceil(TASKS_PER_THREAD * threads / c.n)));
-  const per = Math.ceil(c.c / runsPerImage);
-  const runs = Math.ceil(c.c / per);
+  const chans = runsOf(c.c, 1, Math.ceil(TASKS_PER_THREAD * pool.size / c.n));
+  const runs = chans.length / 2;
   const argc = 7 + c.dims.length + c.rest.length;
   const stride = argc + 1;
   const cout = c.c * c.m;
@@ -124,8 +119,8 @@ export function runDwPlanes(pool: Pool, id: number, c: DwPlanesCall): void {
   let o = 0;
   for (let b = 0; b < c.n; b++) {
     for (let r = 0; r < runs; r++) {
-      const c0 = r * per;
-      const nc = Math.min(c.c - c0, per);
+      const c0 = chans[2 * r];
+      const nc = chans[2 * r + 1] - c0;
       t[o] = id;
       t[o + 1] = c.x + (b * c.c + c0) * c.inPlane * 4;
       t[o + 2] = c.weights + c0 * c.m * (1 + c.taps) * 16;
