@@ -5,8 +5,21 @@
 import type { Layout, PaddingMode } from './options.js';
 import type { StageKind } from './plan.js';
 
+/** A kernel's window: its size, strides and dilations per axis (depth and height 1 below 3-D and 2-D). */
+export interface KernelWindow {
+  readonly kD: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideD: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationD: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+}
+
 /** A StageSpec resolved against an input of shape [n, c, d, h, w] (channels-last inside). */
-export interface Geometry {
+export interface Geometry extends KernelWindow {
   readonly kind: StageKind;
   readonly n: number;
   readonly d: number;
@@ -20,15 +33,6 @@ export interface Geometry {
   readonly groups: number;
   readonly cinG: number;
   readonly coutG: number;
-  readonly kD: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideD: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationD: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
   /** conv/dw: padding (of paddingMode's values); deconv: planes/rows/cols cropped from the full output. */
   readonly padFront: number;
   readonly padTop: number;

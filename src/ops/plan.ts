@@ -18,7 +18,7 @@
 import { ConvError, show } from '../errors.js';
 import { ActivationSpec, Layout, NormOptions, OpName, Padding, PaddingMode } from './options.js';
 import { samePadding, sameTransposeCrop } from '../tensor/shape.js';
-import type { Geometry } from './geometry.js';
+import type { Geometry, KernelWindow } from './geometry.js';
 
 // The geometry and its shape math live in geometry.ts; the backends import them from here.
 export type { Dims, Geometry } from './geometry.js';
@@ -27,7 +27,7 @@ export { dimsOf, inLength, macsOf, nchwOf, outLength, outShapeOf, paddedGeometry
 export type StageKind = 'conv' | 'dw' | 'deconv';
 
 /** One convolution stage, independent of the input's spatial size. Frozen once built. */
-export interface StageSpec {
+export interface StageSpec extends KernelWindow {
   readonly fn: OpName;
   readonly kind: StageKind;
   /** Input channels; for 'dw' the input decides (0 here). */
@@ -39,15 +39,6 @@ export interface StageSpec {
   readonly cinSource: string;
   /** Spatial rank of the op (1, 2 or 3): depth and height are 1 below it. */
   readonly rank: 1 | 2 | 3;
-  readonly kD: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly strideD: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationD: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
   readonly padding: Padding;
   readonly paddingMode: PaddingMode;
   readonly outPadD: number;
