@@ -44,10 +44,11 @@ for (const ex of vs) {
   const base = (ex.heap_base() + 63) & ~63;
   const need = base + Math.max(n, 200704) * 4 + 65536;
   if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
-  outs.push({ ex, base });
+  // builds from before the ABI's renames (1202198) export it as activate_f32
+  outs.push({ ex, base, activate: ex.run_activation_f32 ?? ex.activate_f32 });
 }
 for (const code of Object.keys(ref).map(Number)) {
-  const res = outs.map(({ ex, base }) => { const f = new Float32Array(ex.memory.buffer, base, n); f.fill(0); f.set(xs); (ex.run_activation_f32 ?? ex.activate_f32)(base, n, 1, 0, code, 0.7, 0); return Float32Array.from(f); });
+  const res = outs.map(({ ex, base, activate }) => { const f = new Float32Array(ex.memory.buffer, base, n); f.fill(0); f.set(xs); activate(base, n, 1, 0, code, 0.7, 0); return Float32Array.from(f); });
   let worst = 0, wx = 0, bad = 0, bitdiff = 0;
   for (let i = 0; i < xs.length; i++) {
     const x = Math.fround(xs[i]);
@@ -68,11 +69,11 @@ if (SPEED) {
   for (const code of Object.keys(ref).map(Number)) {
     const t = outs.map(() => []);
     for (let r = 0; r < 25; r++) {
-      outs.forEach(({ ex, base }, i) => {
+      outs.forEach(({ ex, base, activate }, i) => {
         const f = new Float32Array(ex.memory.buffer, base, m);
         for (let j = 0; j < m; j++) f[j] = ((j * 2654435761) % 1000) / 100 - 5;
         const t0 = performance.now();
-        (ex.run_activation_f32 ?? ex.activate_f32)(base, m, 1, 0, code, 0.7, 0);
+        activate(base, m, 1, 0, code, 0.7, 0);
         t[i].push(((performance.now() - t0) * 1e6) / m);
       });
     }
