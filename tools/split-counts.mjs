@@ -23,9 +23,9 @@ const { lib, Pool } = await importTs(`
 `);
 const runs = [];
 const run = Pool.prototype.run;
-Pool.prototype.run = function (count = this.rows, perThread) {
+Pool.prototype.run = function (count = this.rows, perThread, input) {
   runs.push(count);
-  return run.call(this, count, perThread);
+  return run.call(this, count, perThread, input);
 };
 const layers = JSON.parse(readFileSync(new URL('../bench/layers.json', import.meta.url), 'utf8')).layers;
 await lib.init({ threads: THREADS });

@@ -52,6 +52,37 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
       }
     });
 
+  test.each([2, 3, 8])('threads %i: the input copied in as the first tasks start (feeds), and a copy that fails', async (n) => {
+    const { f, many } = await splitEverything(b, n);
+    const real = f.split.Feed.prototype.copy;
+    const copy = jest.spyOn(f.split.Feed.prototype, 'copy');
+    const rng = new Rng(53 + n);
+    for (const e of FEED_SHAPES) {
+      copy.mockClear();
+      const d = sameBits(one, many, e, rng);
+      // every task of the first split gets its own chunk (at least one per thread)
+      expect({ shape: e.name, chunks: copy.mock.calls.length >= n, path: d[0].path })
+        .toEqual({ shape: e.name, chunks: true, path: e.want });
+    }
+    // a copy that throws half-way: the call throws it, no worker is left waiting, the next call is right
+    const e = FEED_SHAPES[0];
+    copy.mockClear();
+    let calls = 0;
+    copy.mockImplementation(function (this: InstanceType<typeof f.split.Feed>, chunks: readonly number[], t: number) {
+      // the first chunk goes in, the second fails
+      if (++calls === 2) throw new Error('copy failed');
+      real.call(this, chunks, t);
+    });
+    const [bn, c, h, w] = e.input;
+    const x = randomTensor(rng, [bn, c, h, w]).data;
+    const len = e.stages[0].kind === 'dw' ? e.stages[0].kH * e.stages[0].kW * e.stages[0].cout
+      : e.stages[0].kH * e.stages[0].kW * e.stages[0].cin * e.stages[0].cout;
+    const weights = [randomTensor(rng, [len]).data];
+    expect(() => runExemplar(many, e, 1, x, weights, new Float32Array(outputLength(e)))).toThrow('copy failed');
+    copy.mockRestore();
+    sameBits(one, many, e, rng);
+  });
+
   test.each([2, 3, 4, 8])('threads %i: the passes around the kernels split: transposes, expansion, activations, col2im',
     async (n) => {
       const { f, many } = await splitEverything(b, n);
@@ -147,6 +178,26 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     // the tiled col2im over runs of output rows: a crop, 2 images, channels not a multiple of 4
     shape('deconv tiles NCHW out, cropped', deconv(8, 6, 3, { stride: 3, pad: 1 }), [2, 8, 4, 5], 'NCHW', 'deconv_gemm_tiles'),
     shape('deconv tiles NCHW out, 1 row', deconv(4, 8, 2, { stride: 2 }), [1, 4, 1, 9], 'NCHW', 'deconv_gemm_tiles'),
+  ];
+})();
+
+/**
+ * Shapes whose first split reads the input still in the caller's array (split-plan.ts, Feed):
+ * NCHW depthwise (channel runs, two images), the NCHW pointwise gemm (pixel runs of every plane,
+ * long enough to go in run by run at 8 threads), the im2col gemm (input rows) and the staged
+ * path's transpose; `want`: the first stage's path.
+ */
+const FEED_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & { want: string })[] => {
+  const shape = (name: string, s: Exemplar['stages'][number], input: Exemplar['input'], want: string): Exemplar & { want: string } =>
+    ({ name, stages: [s], input, layout: 'NCHW', path: 'nchw-planes', kernels: [], warm: false, want });
+  return [
+    shape('dwconv NCHW, 2 images', stageSpec({ kind: 'dw', cout: 7, k: 3, pad: 1 }), [2, 7, 9, 50], 'NCHW planes in place'),
+    shape('pointwise NCHW, long pixel runs', stageSpec({ kind: 'conv', cin: 3, cout: 5, k: 1 }), [1, 3, 96, 120],
+      'NCHW planes in place'),
+    shape('im2col NCHW rows, 2 images', stageSpec({ kind: 'conv', cin: 4, cout: 22, k: 3, pad: 1 }), [2, 4, 33, 40],
+      'NCHW planes in place'),
+    shape('staged transpose, long pixel runs', stageSpec({ kind: 'conv', cin: 12, cout: 8, k: 3, pad: 1 }), [1, 12, 120, 100],
+      'NCHW transposed to NHWC -> NHWC transposed to NCHW'),
   ];
 })();
 

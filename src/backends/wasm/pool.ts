@@ -44,6 +44,7 @@ import { ISOLATION_FIX } from '../../loader/threads.js';
 import type { Heap } from './heap.js';
 import { FAILED_LOST, failureMessage, finalizer, lostWorker, stopThreads, waitDone, waitIdle } from './pool-control.js';
 import { canWait, closeOnPageExit, describe, Spawned, spawnWorkers, Thread } from './pool-threads.js';
+import type { Feed } from './split-plan.js';
 import { CTL, MAX_TASK_ARGS } from './worker-source.js';
 
 export { spawnWorkers } from './pool-threads.js';
@@ -62,6 +63,12 @@ export type ExportName = {
 const WORKER_SPIN = 20000;
 
 type AnyFn = ((...args: number[]) => unknown) & { original?: (...args: number[]) => unknown };
+
+/** A run's input still to be copied in: the feed and its chunks, 4 numbers per task (split-plan.ts). */
+export interface FeedRun {
+  readonly feed: Feed;
+  readonly chunks: readonly number[];
+}
 
 /** Options of Pool.start. */
 export interface PoolStart {
@@ -181,10 +188,12 @@ export class Pool {
    * all are done. The caller's thread takes tasks too.
    * @param perThread scratch per thread: the thread with index i (0: the caller, up to size - 1)
    *   adds i * bytes to argument `arg` (0-based) of each task it runs
+   * @param input the tasks' input, still to be copied in (split-plan.ts, Feed): the caller copies
+   *   chunk t and lets task t start, chunk after chunk, before it takes tasks itself
    * @throws Error the first task error (a wasm trap), after the other tasks stopped;
    *   ConvError BACKEND_UNAVAILABLE when a worker stopped during the run
    */
-  run(count = this.rows, perThread?: { readonly arg: number; readonly bytes: number }): void {
+  run(count = this.rows, perThread?: { readonly arg: number; readonly bytes: number }, input?: FeedRun): void {
     if (!Number.isInteger(count) || count < 0 || count > this.rows) {
       throw new Error(`pool: run(${count}) needs a table of at least that many rows (table() gave ${this.rows})`);
     }
@@ -199,7 +208,11 @@ export class Pool {
     if (ctl !== undefined && this.threads.length > 0 && Atomics.load(ctl, CTL.DEAD) !== 0) {
       this.lose(`a worker of the ${this.label} pool stopped between calls`);
     }
+    if (input !== undefined && input.chunks.length < 4 * count) {
+      throw new Error(`pool: a feed of ${input.chunks.length / 4} chunks for ${count} tasks`);
+    }
     if (ctl === undefined || this.threads.length === 0 || count === 1) {
+      input?.feed.all();
       this.runInline(count);
       return;
     }
@@ -207,7 +220,7 @@ export class Pool {
     try {
       ctl[CTL.PT_ARG] = perThread !== undefined ? perThread.arg : -1;
       ctl[CTL.PT_BYTES] = perThread !== undefined ? perThread.bytes : 0;
-      this.runShared(ctl, count);
+      this.runShared(ctl, count, input);
     } finally {
       this.running = false;
     }
@@ -265,14 +278,16 @@ export class Pool {
     f.apply(undefined, a);
   }
 
-  private runShared(ctl: Int32Array, count: number): void {
+  private runShared(ctl: Int32Array, count: number, input: FeedRun | undefined): void {
     waitIdle(ctl, this.threads, this.waitAllowed);
     if (Atomics.load(ctl, CTL.DEAD) !== 0) {
       // a worker stopped since the last run (seen by the probe while waiting for the others)
       this.lose(lostWorker(ctl, this.threads, false).replace(' during a call', ' between calls'));
+      input?.feed.all();
       this.runInline(count);
       return;
     }
+    ctl[CTL.READY] = input === undefined ? count : 0;
     ctl[CTL.COUNT] = count;
     ctl[CTL.STRIDE] = this.stride;
     ctl[CTL.ARGS] = this.tablePtr | 0;
@@ -285,11 +300,29 @@ export class Pool {
     const sleepers = Atomics.load(ctl, CTL.SLEEPERS);
     if (sleepers > 0) Atomics.notify(ctl, CTL.GEN, Math.min(sleepers, count - 1));
 
+    let own: unknown;
+    let ownFailed = false;
+    if (input !== undefined) {
+      try {
+        for (let k = 0; k < count; k++) {
+          input.feed.copy(input.chunks, k);
+          Atomics.store(ctl, CTL.READY, k + 1);
+          if (Atomics.load(ctl, CTL.READY_SLEEPERS) > 0) Atomics.notify(ctl, CTL.READY);
+        }
+      } catch (e) {
+        // the tasks are skipped (FAILED) but still counted: let every waiting worker go
+        if (Atomics.compareExchange(ctl, CTL.FAILED, 0, 1) === 0) {
+          own = e;
+          ownFailed = true;
+        }
+        Atomics.store(ctl, CTL.READY, count);
+        Atomics.notify(ctl, CTL.READY);
+      }
+    }
+
     // the caller's share
     const t = this.tableView;
     const stride = this.stride;
-    let own: unknown;
-    let ownFailed = false;
     for (;;) {
       const i = Atomics.add(ctl, CTL.NEXT, 1);
       if (i >= count) break;

@@ -22,7 +22,7 @@ import type { WasmKernel } from './kernels/index.js';
 import type { Pool } from './pool.js';
 import { Scratch } from './scratch.js';
 import { RunChoice, selectRun, StageChoice } from './select.js';
-import { Split } from './split.js';
+import { Feed, Split } from './split.js';
 
 const isCount = (v: number, min: number): boolean => Number.isInteger(v) && v >= min && v < 2 ** 31;
 
@@ -139,16 +139,20 @@ export class WasmRunner implements Runner {
     const heap = this.heap;
     const n = geoms.length;
     if (choice.path === 'nchw-planes' || choice.path === 'nhwc') {
-      heap.write(this.act[0].ptr, x);
-      for (let i = 0; i < n; i++) this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
+      // a first stage whose split reads x first copies it in as its tasks start (split.ts, Feed)
+      let feed: Feed | undefined;
+      if (stages[0].padded === undefined && this.kernels[0].feeds(stages[0])) feed = new Feed(heap, x, this.act[0].ptr);
+      else heap.write(this.act[0].ptr, x);
+      for (let i = 0; i < n; i++) {
+        this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr, i === 0 ? feed : undefined);
+      }
       // views are taken only now: kernels may have grown the memory
       out.set(heap.view(this.act[n & 1].ptr, outFloats));
       return;
     }
     // nchw-staged
     this.staging.ensure(Math.max(inFloats, outFloats) * 4);
-    heap.write(this.staging.ptr, x);
-    this.transpose(true, stages[0].threads, this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w);
+    this.transpose(true, stages[0].threads, this.staging.ptr, this.act[0].ptr, g0.n, g0.c, g0.d * g0.h * g0.w, x);
     for (let i = 0; i < n - 1; i++) this.stage(i, stages[i], geoms[i], this.act[i & 1].ptr, this.act[(i + 1) & 1].ptr);
     const xl = this.act[(n - 1) & 1].ptr;
     if (stages[n - 1].output === 'NCHW') {
@@ -166,10 +170,15 @@ export class WasmRunner implements Runner {
    * it feeds or drains splits (`threads`): next to a stage on the caller's thread, the other
    * threads' share of the data would cross between the cores' caches twice.
    */
-  private transpose(toNhwc: boolean, threads: number, src: number, dst: number, n: number, c: number, hw: number): void {
+  private transpose(toNhwc: boolean, threads: number, src: number, dst: number, n: number, c: number, hw: number,
+    x?: Float32Array): void {
     if (this.split !== undefined && threads > 1 && Split.passSplits(n * c * hw * 8)) {
-      this.split.transpose(toNhwc, src, dst, n, c, hw);
-    } else if (toNhwc) this.ex.transpose_nchw_nhwc_f32(src, dst, n, c, hw);
+      // x, the input still to be copied to src, goes in as the transpose's tasks start
+      this.split.transpose(toNhwc, src, dst, n, c, hw, x && new Feed(this.heap, x, src));
+      return;
+    }
+    if (x !== undefined) this.heap.write(src, x);
+    if (toNhwc) this.ex.transpose_nchw_nhwc_f32(src, dst, n, c, hw);
     else this.ex.transpose_nhwc_nchw_f32(src, dst, n, c, hw);
   }
 
@@ -201,11 +210,11 @@ export class WasmRunner implements Runner {
     }
   }
 
-  /** Runs stage i, on a padded copy of x when its choice says so. */
-  private stage(i: number, choice: StageChoice, g: Geometry, x: number, out: number): void {
+  /** Runs stage i, on a padded copy of x when its choice says so; `feed`: x still to be copied in (k.feeds). */
+  private stage(i: number, choice: StageChoice, g: Geometry, x: number, out: number, feed?: Feed): void {
     const k = this.kernels[i];
     if (choice.padded === undefined) {
-      k.run(choice, g, x, out);
+      k.run(choice, g, x, out, 0, feed);
     } else {
       this.padded.ensure(inLength(choice.padded) * 4);
       const f32 = this.heap.f32();

@@ -5,7 +5,7 @@
  * task table with the export id Split looked up and runs it.
  */
 import type { Pool } from './pool.js';
-import { TASKS_PER_THREAD, runsOf } from './split-plan.js';
+import { type Feed, TASKS_PER_THREAD, runsOf } from './split-plan.js';
 
 /** The arguments of one NCHW depthwise call (run_dwconv2d_nchw_f32, or run_dwconv1d_ncw_f32 with `oneD`). */
 export interface DwPlanesCall {
@@ -29,6 +29,8 @@ export interface DwPlanesCall {
   /** The arguments between n, c and cout: (h, w) in 2-D, (w) in 1-D. */
   readonly dims: readonly number[];
   readonly oneD: boolean;
+  /** x still in the caller's array: copied in a channel run at a time as the tasks start. */
+  readonly feed?: Feed;
 }
 
 /**
@@ -116,11 +118,14 @@ export function runDwPlanes(pool: Pool, id: number, c: DwPlanesCall): void {
   const stride = argc + 1;
   const cout = c.c * c.m;
   const t = pool.table(c.n * runs, argc);
+  // a task reads the planes of its own channels only
+  const chunks: number[] = [];
   let o = 0;
   for (let b = 0; b < c.n; b++) {
     for (let r = 0; r < runs; r++) {
       const c0 = chans[2 * r];
       const nc = chans[2 * r + 1] - c0;
+      chunks.push((b * c.c + c0) * c.inPlane, nc * c.inPlane, 1, 0);
       t[o] = id;
       t[o + 1] = c.x + (b * c.c + c0) * c.inPlane * 4;
       t[o + 2] = c.weights + c0 * c.m * (1 + c.taps) * 16;
@@ -133,5 +138,5 @@ export function runDwPlanes(pool: Pool, id: number, c: DwPlanesCall): void {
       o += stride;
     }
   }
-  pool.run(c.n * runs, { arg: 3, bytes: c.scratchBytes });
+  pool.run(c.n * runs, { arg: 3, bytes: c.scratchBytes }, c.feed && { feed: c.feed, chunks });
 }

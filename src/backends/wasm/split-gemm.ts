@@ -4,7 +4,7 @@
  * Each function fills the pool's task table with the export ids Split looked up and runs it.
  */
 import type { Pool } from './pool.js';
-import { TASKS_PER_THREAD, runsOf } from './split-plan.js';
+import { type Feed, FEED_MIN_SEGMENT, TASKS_PER_THREAD, feedAllFirst, pixelRunChunks, runsOf } from './split-plan.js';
 
 /** The arguments of one igemm call, as the one-thread call passes them. */
 export interface GemmCall {
@@ -76,6 +76,8 @@ export interface NchwGemmCall {
   readonly max: number;
   /** The im2col gemm's geometry (h, w, oh, ow, kH, kW, sH, sW, dH, dW, pT, pL); absent: pointwise. */
   readonly conv?: readonly number[];
+  /** x still in the caller's array: copied in a run of pixels or rows at a time as the tasks start. */
+  readonly feed?: Feed;
 }
 
 /**
@@ -161,5 +163,28 @@ export function runNchwGemm(pool: Pool, pointwise: number, im2col: number, c: Nc
       o += stride;
     }
   }
-  pool.run(c.n * runs);
+  pool.run(c.n * runs, undefined, c.feed && { feed: c.feed, chunks: nchwGemmChunks(c, r) });
+}
+
+/**
+ * A feed's chunks for runNchwGemm's tasks: per image, the pointwise run's pixels of every input
+ * plane, or the input rows the im2col run's output rows reach that no earlier run of the image
+ * did (all rows by the image's last run).
+ */
+function nchwGemmChunks(c: NchwGemmCall, r: readonly number[]): number[] {
+  const runs = r.length / 2;
+  if (c.conv === undefined) {
+    return r[1] - r[0] >= FEED_MIN_SEGMENT ? pixelRunChunks(r, c.n, c.cin, c.plane) : feedAllFirst(c.n * c.inFloats, c.n * runs);
+  }
+  const [h, w, , , kH, , sH, , dH, , pT] = c.conv;
+  const chunks: number[] = [];
+  for (let b = 0; b < c.n; b++) {
+    let done = 0;
+    for (let i = 0; i < runs; i++) {
+      const end = i === runs - 1 ? h : Math.min(h, Math.max(done, (r[2 * i + 1] - 1) * sH - pT + (kH - 1) * dH + 1));
+      chunks.push(b * c.inFloats + done * w, (end - done) * w, c.cin, h * w);
+      done = end;
+    }
+  }
+  return chunks;
 }

@@ -5,16 +5,20 @@
  * id Split looked up and runs it.
  */
 import type { Pool } from './pool.js';
-import { TASKS_PER_THREAD, runsOf } from './split-plan.js';
+import { type Feed, FEED_MIN_SEGMENT, TASKS_PER_THREAD, feedAllFirst, pixelRunChunks, runsOf } from './split-plan.js';
 
 /**
  * transpose_nchw_nhwc_at_f32 or transpose_nhwc_nchw_at_f32 (`id`; src, dst, n, c, hw) per image
  * over runs of pixels, multiples of 16 (the transposes' tile).
  */
-export function runTranspose(pool: Pool, id: number, src: number, dst: number, n: number, c: number, hw: number): void {
+export function runTranspose(pool: Pool, id: number, src: number, dst: number, n: number, c: number, hw: number,
+  feed?: Feed): void {
   const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * pool.size / n));
   const runs = r.length / 2;
   const t = pool.table(n * runs, 7);
+  // a task reads its run of pixels of every channel plane
+  const chunks = feed === undefined ? [] : r[1] - r[0] >= FEED_MIN_SEGMENT ? pixelRunChunks(r, n, c, hw)
+    : feedAllFirst(n * c * hw, n * runs);
   let o = 0;
   for (let b = 0; b < n; b++) {
     const at = b * c * hw * 4;
@@ -24,7 +28,7 @@ export function runTranspose(pool: Pool, id: number, src: number, dst: number, n
       o += 8;
     }
   }
-  pool.run(n * runs);
+  pool.run(n * runs, undefined, feed && { feed, chunks });
 }
 
 /** expand_dwconv2d_nhwc_f32(x, dst, pixels, c, m) (`id`) over runs of pixels. */

@@ -27,3 +27,61 @@ export function runsOf(len: number, step: number, runs: number): number[] {
   for (let a = 0; a < len; a += per) out.push(a, Math.min(len, a + per));
   return out;
 }
+
+/** What the copies of a Feed need of the heap: a view on the current memory. */
+interface FloatMemory {
+  f32(): Float32Array;
+}
+
+/**
+ * A stage's input still in the caller's array, copied into wasm memory during the run that reads
+ * it (pool.run's `feed`): the caller copies task t's chunk, raises READY past t and goes on with
+ * the next chunk while the workers start on the tasks whose input is in, so the copy, which only
+ * the caller can do (the array is not shared), overlaps their work. Chunks are in task order and
+ * hold what task t reads that no earlier chunk held: 4 numbers per task, `count` segments of
+ * `len` floats `stride` apart from float `start` of src, each to the same offset from `at`.
+ */
+export class Feed {
+  constructor(private readonly mem: FloatMemory, readonly src: Float32Array, readonly at: number) {}
+
+  /** Copies chunk t of `chunks` in. */
+  copy(chunks: readonly number[], t: number): void {
+    const len = chunks[4 * t + 1];
+    const count = chunks[4 * t + 2];
+    if (len === 0 || count === 0) return;
+    const f32 = this.mem.f32();
+    const src = this.src;
+    const at = this.at >>> 2;
+    for (let i = 0, s = chunks[4 * t] as number; i < count; i++, s += chunks[4 * t + 3]) {
+      f32.set(src.subarray(s, s + len), at + s);
+    }
+  }
+
+  /** Copies all of src in at once (a run on the caller's thread alone). */
+  all(): void {
+    this.mem.f32().set(this.src, this.at >>> 2);
+  }
+}
+
+/** Segments shorter than this many floats are not worth a chunk each: such a feed copies all before task 0. */
+export const FEED_MIN_SEGMENT = 256;
+
+/** The chunks of a feed copied whole before task 0 of `tasks` (segments too short to interleave). */
+export function feedAllFirst(floats: number, tasks: number): number[] {
+  const chunks = new Array<number>(4 * tasks).fill(0);
+  chunks[1] = floats;
+  chunks[2] = 1;
+  return chunks;
+}
+
+/**
+ * A feed's chunks for tasks over runs of pixels `r` ([start, end) pairs) of every image of n
+ * NCHW images: each the run's pixels of the c planes.
+ */
+export function pixelRunChunks(r: readonly number[], n: number, c: number, hw: number): number[] {
+  const chunks: number[] = [];
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < r.length; i += 2) chunks.push(b * c * hw + r[i], r[i + 1] - r[i], c, hw);
+  }
+  return chunks;
+}

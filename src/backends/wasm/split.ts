@@ -41,15 +41,20 @@
  *
  * Winograd (run_conv2d_winograd_blocks_f32): runs of its blocks of T tiles, each thread with its
  * own ind, v, m and tile starts (one scratch block per thread, its indirection built for its v).
+ *
+ * Feeds (split-plan.ts): a split that reads a run's input first (the NCHW depthwise kernels, the
+ * NCHW gemms, the transpose to NHWC) can take it still in the caller's array and give each task
+ * the chunk it reads, so that the copy in, which only the caller can do, overlaps the workers'
+ * first tasks instead of preceding the whole run.
  */
 import type { Pool } from './pool.js';
 import { type DwPlanesCall, runDeconvTiles, runDwPlanes, runDwRows, runWinograd, winogradT } from './split-conv.js';
 import { type GemmCall, runGemm, runNchwGemm, type NchwGemmCall } from './split-gemm.js';
 import { runActivation, runCol2im, runExpand, runTranspose } from './split-passes.js';
-import { passTuning } from './split-plan.js';
+import { type Feed, passTuning } from './split-plan.js';
 
 // split.ts stays the module the kernels and the tests import the split from
-export { SPLIT_MIN_BYTES, TASKS_PER_THREAD, passTuning } from './split-plan.js';
+export { Feed, SPLIT_MIN_BYTES, TASKS_PER_THREAD, passTuning } from './split-plan.js';
 export { type GemmCall, type GemmPlan, type NchwGemmCall, planGemm } from './split-gemm.js';
 export type { DwPlanesCall } from './split-conv.js';
 
@@ -137,10 +142,10 @@ export class Split {
    * transpose_nchw_nhwc_at_f32 (toNhwc) or transpose_nhwc_nchw_at_f32 (src, dst, n, c, hw) per image over runs of
    * pixels, multiples of 16 (the transposes' tile).
    */
-  transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number): void {
+  transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number, feed?: Feed): void {
     const id = toNhwc ? (this.toNhwc >= 0 ? this.toNhwc : (this.toNhwc = this.pool.fn('transpose_nchw_nhwc_at_f32')))
       : (this.toNchw >= 0 ? this.toNchw : (this.toNchw = this.pool.fn('transpose_nhwc_nchw_at_f32')));
-    runTranspose(this.pool, id, src, dst, n, c, hw);
+    runTranspose(this.pool, id, src, dst, n, c, hw, feed);
   }
 
   /** expand_dwconv2d_nhwc_f32(x, dst, pixels, c, m) over runs of pixels. */

@@ -25,7 +25,7 @@ export const CTL = {
   QUIT: 1,
   /** Workers sleeping in Atomics.wait on GEN (the caller notifies only when some are). */
   SLEEPERS: 2,
-  /** Spin iterations a worker polls GEN before it sleeps. */
+  /** Spin iterations a worker polls GEN (or READY) before it sleeps. */
   SPIN: 3,
   /** The next task to take (Atomics.add). */
   NEXT: 16,
@@ -49,6 +49,13 @@ export const CTL = {
   PT_ARG: 54,
   /** Bytes of one thread's scratch for PT_ARG. */
   PT_BYTES: 55,
+  /**
+   * Tasks whose input is in place: task t starts once READY > t. The caller raises it as it copies
+   * a run's input in (pool.ts, Feed); a run without a feed opens with it at COUNT.
+   */
+  READY: 56,
+  /** Workers sleeping in Atomics.wait on READY (the caller notifies only when some are). */
+  READY_SLEEPERS: 57,
   /** Per worker i (1 .. 63): STATE + i is 0 idle, 1 inside a run, 2 stopped. */
   STATE: 64,
   /** Byte offset of the failure message (UTF-16). */
@@ -124,6 +131,17 @@ export const WORKER_SOURCE = `'use strict';
       if (node) process.exit(70);
       throw new Error('worker ' + me + ' crashed on purpose');
     }
+    // the caller is still copying task t's input in: poll, then sleep until it says more is there
+    function waitReady(t) {
+      var r = Atomics.load(ctl, C.READY);
+      for (var spin = ctl[C.SPIN]; r <= t && spin > 0; spin--) r = Atomics.load(ctl, C.READY);
+      while (r <= t) {
+        Atomics.add(ctl, C.READY_SLEEPERS, 1);
+        Atomics.wait(ctl, C.READY, r, 50);
+        Atomics.sub(ctl, C.READY_SLEEPERS, 1);
+        r = Atomics.load(ctl, C.READY);
+      }
+    }
     function work() {
       var count = ctl[C.COUNT];
       var stride = ctl[C.STRIDE];
@@ -135,6 +153,7 @@ export const WORKER_SOURCE = `'use strict';
         var t = Atomics.add(ctl, C.NEXT, 1);
         if (t >= count) return;
         if (ctl[C.QUIT] === 2) crash();
+        if (Atomics.load(ctl, C.READY) <= t) waitReady(t);
         if (Atomics.load(ctl, C.FAILED) === 0) {
           try {
             var o = base + t * stride;

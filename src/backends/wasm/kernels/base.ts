@@ -7,7 +7,7 @@ import type { Geometry, StageSpec } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
 import type { Pool } from '../pool.js';
-import { Split } from '../split.js';
+import { type Feed, Split } from '../split.js';
 import { Scratch } from '../scratch.js';
 import { type Packing, splitTuning, type StageChoice, stageMacs } from '../select.js';
 import type { EpilogueKind } from '../../../ops/options.js';
@@ -20,7 +20,12 @@ export interface WasmKernel extends Kernel {
    * layouts. `c0` (the NCHW depthwise kernel on a band of channels): the band's first input
    * channel, with g.c and g.cout counting the band's channels.
    */
-  run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number): void;
+  run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number, feed?: Feed): void;
+  /**
+   * Whether run() takes `feed` for `choice`: x's floats still in the caller's array (split.ts's
+   * Feed), copied to x as its split's tasks start. Otherwise the runner copies them in first.
+   */
+  feeds(choice: StageChoice): boolean;
   /** The activation after the kernel's clamp, on the output run() wrote (see BaseKernel). */
   activate(g: Geometry, out: number, layout: 'NCHW' | 'NHWC', c0?: number): void;
 }
@@ -68,7 +73,10 @@ export abstract class BaseKernel implements WasmKernel {
     }
     this.ex.run_activation_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
   }
-  abstract run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number): void;
+  abstract run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number, feed?: Feed): void;
+  feeds(_choice: StageChoice): boolean {
+    return false;
+  }
   protected own(ptr: number): number {
     this.owned.push(ptr);
     return ptr;

@@ -13,6 +13,7 @@ import { Geometry, inLength } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
 import type { Pool } from '../pool.js';
+import type { Feed } from '../split.js';
 import { indirectionLength, packedGemmFloats, Scratch, upload } from '../scratch.js';
 import { Packing, rowsPadded, StageChoice } from '../select.js';
 import { BaseKernel } from './base.js';
@@ -90,7 +91,8 @@ export class ConvKernel extends BaseKernel {
     }
   }
 
-  run(choice: StageChoice, g: Geometry, x: number, out: number): void {
+  run(choice: StageChoice, g: Geometry, x: number, out: number, _c0 = 0, feed?: Feed): void {
+    if (feed !== undefined && !this.feeds(choice)) throw new Error(`wasm backend: '${choice.kernel}' takes no feed`);
     const outPlane = choice.output === 'NCHW' ? g.od * g.oh * g.ow : 0;
     switch (choice.kernel) {
       case 'winograd':
@@ -115,7 +117,7 @@ export class ConvKernel extends BaseKernel {
         if (choice.threads > 1 && this.split !== undefined) {
           const plane = g.od * g.oh * g.ow;
           this.split.nchwGemm({ x, w: this.wNchw, bias: this.biasRow, y: out, n: g.n, cin: g.c, cout: g.cout, plane,
-            inFloats: g.c * plane, min: g.min, max: g.max });
+            inFloats: g.c * plane, min: g.min, max: g.max, feed });
           return;
         }
         this.ex.run_pointwise_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.cout, g.od * g.oh * g.ow, g.min, g.max);
@@ -124,7 +126,8 @@ export class ConvKernel extends BaseKernel {
         if (choice.threads > 1 && this.split !== undefined) {
           this.split.nchwGemm({ x, w: this.wNchw, bias: this.biasRow, y: out, n: g.n, cin: g.c, cout: g.cout,
             plane: g.oh * g.ow, inFloats: g.c * g.h * g.w, min: g.min, max: g.max,
-            conv: [g.h, g.w, g.oh, g.ow, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft] });
+            conv: [g.h, g.w, g.oh, g.ow, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft],
+            feed });
           return;
         }
         this.ex.run_conv2d_im2col_nchw_f32(x, this.wNchw, this.biasRow, out, g.n, g.c, g.h, g.w, g.cout, g.oh, g.ow,
@@ -133,6 +136,11 @@ export class ConvKernel extends BaseKernel {
       default:
         this.unexpected(choice);
     }
+  }
+
+  /** The NCHW gemms split over runs of pixels or rows, each packing the input it reads itself. */
+  override feeds(choice: StageChoice): boolean {
+    return this.split !== undefined && choice.threads > 1 && (choice.kernel === 'pointwise-nchw' || choice.kernel === 'im2col-nchw');
   }
 
   private igemm(g: Geometry, x: number, out: number, outPlane: number, threads: number): void {

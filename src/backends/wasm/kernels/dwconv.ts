@@ -10,7 +10,7 @@ import type { Heap } from '../heap.js';
 import type { Pool } from '../pool.js';
 import { Scratch, upload } from '../scratch.js';
 import type { Packing, StageChoice } from '../select.js';
-import { Split } from '../split.js';
+import { type Feed, Split } from '../split.js';
 import { BaseKernel } from './base.js';
 
 export class DwKernel extends BaseKernel {
@@ -46,11 +46,17 @@ export class DwKernel extends BaseKernel {
     }
   }
 
-  run(choice: StageChoice, g: Geometry, x: number, out: number, c0 = 0): void {
+  run(choice: StageChoice, g: Geometry, x: number, out: number, c0 = 0, feed?: Feed): void {
+    if (feed !== undefined && !this.feeds(choice)) throw new Error(`wasm backend: '${choice.kernel}' takes no feed`);
     if (choice.kernel === 'dwconv') this.runNhwc(g, x, out, choice.threads);
-    else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0, choice.threads);
-    else if (choice.kernel === 'dwconv1d-ncw') this.run1d(g, x, out, c0, choice.threads);
+    else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0, choice.threads, feed);
+    else if (choice.kernel === 'dwconv1d-ncw') this.run1d(g, x, out, c0, choice.threads, feed);
     else this.unexpected(choice);
+  }
+
+  /** The NCHW kernels split over channel runs, each reading its own planes only. */
+  override feeds(choice: StageChoice): boolean {
+    return this.split !== undefined && choice.threads > 1 && (choice.kernel === 'dwconv-nchw' || choice.kernel === 'dwconv1d-ncw');
   }
 
   private runNhwc(g: Geometry, x: number, out: number, threads: number): void {
@@ -77,7 +83,7 @@ export class DwKernel extends BaseKernel {
   }
 
   /** 1-D NCW rows at stride 1, input channels [c0, c0 + g.c) (dwconv-1d.ts). */
-  private run1d(g: Geometry, x: number, out: number, c0: number, threads: number): void {
+  private run1d(g: Geometry, x: number, out: number, c0: number, threads: number, feed?: Feed): void {
     // the padded row, then a 16-float block for the last, partial, output block
     const span = Math.ceil(g.ow / 16) * 16 + (g.kW - 1) * g.dilationW + 16;
     const weights = this.planes + c0 * g.coutG * (1 + g.kW) * 16;
@@ -87,7 +93,7 @@ export class DwKernel extends BaseKernel {
       this.zeroRow.ensure(bytes * this.split.size);
       this.split.dwPlanes({ x, weights, out, scratch: this.zeroRow.ptr, scratchBytes: bytes, n: g.n, c: g.c,
         inPlane: g.w, outPlane: g.ow, m: g.coutG, taps: g.kW, dims: [g.w], oneD: true,
-        rest: [g.ow, g.kW, g.dilationW, g.padLeft, g.min, g.max] });
+        rest: [g.ow, g.kW, g.dilationW, g.padLeft, g.min, g.max], feed });
       return;
     }
     this.zeroRow.ensure((span + 16) * 4);
@@ -96,7 +102,7 @@ export class DwKernel extends BaseKernel {
   }
 
   /** NCHW planes in and out, input channels [c0, c0 + g.c). */
-  private runNchw(g: Geometry, x: number, out: number, c0: number, threads: number): void {
+  private runNchw(g: Geometry, x: number, out: number, c0: number, threads: number, feed?: Feed): void {
     // w + 8 zeros (rounded up to 4), then the 48 floats the kernel stages edge columns in; the
     // zeros are written every call: a narrower run before staged its edges where they now are
     const zeros = ((g.w + 11) & ~3) * 4;
@@ -110,7 +116,8 @@ export class DwKernel extends BaseKernel {
       for (let i = 0; i < threadsN; i++) this.heap.zero(this.zeroRow.ptr + i * rowBytes, zeros);
       this.split.dwPlanes({ x, weights, out, scratch: this.zeroRow.ptr, scratchBytes: rowBytes, n: g.n, c: g.c,
         inPlane: g.h * g.w, outPlane: g.oh * g.ow, m: g.coutG, taps: g.kH * g.kW, dims: [g.h, g.w], oneD: false,
-        rest: [g.oh, g.ow, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max] });
+        rest: [g.oh, g.ow, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.min, g.max],
+        feed });
       return;
     }
     this.zeroRow.ensure(rowBytes);
