@@ -8,6 +8,7 @@
  *   node scripts/relaxed-node.mjs tools/split-counts.mjs [--threads 16] [--min-mflop 100]
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { importTs } from '../tests/helpers/import-ts.mjs';
 import { buildCase, createLayer } from '../bench/cases.mjs';
 
@@ -17,6 +18,8 @@ const arg = (name, dflt) => {
 };
 const THREADS = arg('threads', 16);
 const MIN_MFLOP = arg('min-mflop', 100);
+// the splits plan for the threads that have a core (Pool.width): count as on a machine of THREADS cores
+os.availableParallelism = () => THREADS;
 const { lib, Pool } = await importTs(`
   export * as lib from './src/index.ts';
   export { Pool } from './src/backends/wasm/pool.ts';

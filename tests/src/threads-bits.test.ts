@@ -4,6 +4,7 @@
  * cut each split kernel and each pass around the kernels in few or uneven tasks. The threads()
  * API itself: threads.test.ts.
  */
+import * as os from 'node:os';
 import { WasmBackend, runExemplar } from '../../src/backends/wasm/backend';
 import { EXEMPLARS, Exemplar, stageSpec } from '../../src/backends/wasm/exemplars';
 import { resolve } from '../../src/ops/plan';
@@ -107,9 +108,12 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
 /** Shapes that cut the split kernels' work in few or uneven tasks (run with every split kernel split). */
 /** A backend of n threads that splits every stage and pass, whatever its size. */
 async function splitEverything(b: (typeof THREADED)[number], n: number): Promise<{ f: ReturnType<typeof track>; many: WasmBackend }> {
+  // plan for all n threads (Pool.width) whatever the cores of the machine running the tests
+  jest.spyOn(os, 'availableParallelism').mockReturnValue(64);
   const f = track();
   await f.lib.init({ backend: b, threads: n });
   const many = f.reg.getBackend('test', b) as WasmBackend;
+  expect(many.pool.width).toBe(n);
   f.sel.splitTuning.minMacs = 0;
   f.split.passTuning.minBytes = 0;
   return { f, many };

@@ -6,8 +6,6 @@
 import type { Thread } from './pool-threads.js';
 import { CTL } from './worker-source.js';
 
-/** Polls of DONE the caller makes before it sleeps (the last tasks of a run are often that short). */
-export const CALLER_SPIN = 20000;
 /** Longest sleep between two liveness checks of the workers while the caller waits, in ms. */
 const SLICE_MS = 50;
 /** FAILED's value for a fault that is no task's (a lost worker). */
@@ -35,7 +33,8 @@ export const finalizer = typeof FinalizationRegistry === 'function' ? new Finali
 /** Waits until DONE reaches count; returns '' or why a worker is lost. */
 export function waitDone(ctl: Int32Array, count: number, threads: readonly Thread[], waitAllowed: boolean): string {
   let d = Atomics.load(ctl, CTL.DONE);
-  for (let s = CALLER_SPIN; d < count && s > 0; s--) d = Atomics.load(ctl, CTL.DONE);
+  // polls as the workers' (the last tasks of a run are often that short), fewer where they outnumber the cores
+  for (let s = ctl[CTL.SPIN]; d < count && s > 0; s--) d = Atomics.load(ctl, CTL.DONE);
   if (d >= count) return '';
   Atomics.store(ctl, CTL.WAITING, 1);
   try {
@@ -59,7 +58,7 @@ export function waitDone(ctl: Int32Array, count: number, threads: readonly Threa
 export function waitIdle(ctl: Int32Array, threads: readonly Thread[], waitAllowed: boolean): void {
   for (let i = 1; i <= threads.length; i++) {
     if (Atomics.load(ctl, CTL.STATE + i) !== 1) continue;
-    let spin = CALLER_SPIN;
+    let spin = ctl[CTL.SPIN];
     while (spin > 0 && Atomics.load(ctl, CTL.STATE + i) === 1) spin--;
     if (spin > 0) continue;
     Atomics.store(ctl, CTL.WAITING, 1);

@@ -40,7 +40,7 @@
  */
 import { ConvError } from '../../errors.js';
 import type { WasmExports } from '../../loader/load.js';
-import { ISOLATION_FIX } from '../../loader/threads.js';
+import { coreCount, ISOLATION_FIX } from '../../loader/threads.js';
 import type { Heap } from './heap.js';
 import { FAILED_LOST, failureMessage, finalizer, lostWorker, stopThreads, waitDone, waitIdle } from './pool-control.js';
 import { canWait, closeOnPageExit, describe, Spawned, spawnWorkers, Thread } from './pool-threads.js';
@@ -56,11 +56,16 @@ export type ExportName = {
 }[keyof WasmExports];
 
 /**
- * Polls of GEN a worker makes after a run before it sleeps: some 0.3 to 0.5 ms in V8, so runs
- * that close together (a chain of kernels) find it awake; a sleeping worker costs a futex wake
- * (tools/pool-dispatch.mjs measures both).
+ * Polls of GEN a worker makes after a run before it sleeps, and of DONE the caller makes before it
+ * sleeps: some 0.3 to 0.5 ms in V8, so runs that close together (a chain of kernels) find it
+ * awake; a sleeping worker costs a futex wake (tools/pool-dispatch.mjs measures both).
  */
 const WORKER_SPIN = 20000;
+/**
+ * ... and with more threads than cores, where a polling thread takes the core from one with work
+ * (libgomp's throttled spin count for the same case).
+ */
+const OVERSUBSCRIBED_SPIN = 1000;
 
 type AnyFn = ((...args: number[]) => unknown) & { original?: (...args: number[]) => unknown };
 
@@ -113,6 +118,12 @@ export class Pool {
   private rows = 0;
   private closed = false;
   private running = false;
+  /**
+   * Sleeping workers a run wakes at most: with more threads than cores, the cores less the
+   * caller's, so that the run's tasks go to threads that have a core rather than to more threads
+   * than cores, one of which the OS then takes off its core holding a task the run waits for.
+   */
+  private wakeMax = Infinity;
 
   private constructor(
     private readonly ex: WasmExports,
@@ -151,6 +162,11 @@ export class Pool {
   /** Threads that run tasks, the caller's included (1 when there are no workers). */
   get size(): number {
     return this.threads.length + 1;
+  }
+
+  /** Threads a run wakes to take its tasks (size, or the cores where it has more): what splits plan for. */
+  get width(): number {
+    return Math.min(this.size, this.wakeMax + 1);
   }
 
   /**
@@ -236,7 +252,7 @@ export class Pool {
     if (ctl === undefined || this.threads.length === 0 || this.running || Atomics.load(ctl, CTL.SLEEPERS) === 0) return;
     // GEN stays even (no run open): a worker wakes, sees a new value and polls again
     Atomics.store(ctl, CTL.GEN, (Atomics.load(ctl, CTL.GEN) + 2) | 0);
-    Atomics.notify(ctl, CTL.GEN);
+    Atomics.notify(ctl, CTL.GEN, this.wakeMax);
   }
 
   /** Stops the workers; later runs take every task on the calling thread. Idempotent. */
@@ -298,7 +314,7 @@ export class Pool {
     const gen = (Atomics.load(ctl, CTL.GEN) + 1) | 0;
     Atomics.store(ctl, CTL.GEN, gen);
     const sleepers = Atomics.load(ctl, CTL.SLEEPERS);
-    if (sleepers > 0) Atomics.notify(ctl, CTL.GEN, Math.min(sleepers, count - 1));
+    if (sleepers > 0) Atomics.notify(ctl, CTL.GEN, Math.min(sleepers, count - 1, this.wakeMax));
 
     let own: unknown;
     let ownFailed = false;
@@ -388,7 +404,9 @@ export class Pool {
 
   private startWorkers(o: PoolStart): Promise<void> {
     const ctl = this.ctl!;
-    ctl[CTL.SPIN] = o.spin ?? WORKER_SPIN;
+    const cores = coreCount();
+    ctl[CTL.SPIN] = o.spin ?? (o.threads > cores ? OVERSUBSCRIBED_SPIN : WORKER_SPIN);
+    if (o.threads > cores) this.wakeMax = Math.max(1, cores - 1);
     const bytes = o.exports.THREAD_SCRATCH_BYTES.value as number;
     for (let i = 0; i < o.threads; i++) this.scratch.push(o.heap.alloc(bytes));
     o.exports.set_thread_scratch(this.scratch[0]);

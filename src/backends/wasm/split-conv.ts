@@ -39,7 +39,7 @@ export interface DwPlanesCall {
  */
 export function runDeconvTiles(pool: Pool, id: number, args: readonly number[]): void {
   const [col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max] = args;
-  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.size / n));
+  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.width / n));
   const runs = rows.length / 2;
   const t = pool.table(n * runs, 17);
   let o = 0;
@@ -67,7 +67,7 @@ export function winogradT(tiles: number, T: number, threads: number): number {
  * and b1 (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
  */
 export function runWinograd(pool: Pool, id: number, args: readonly number[], blocks: number, scratchBytes: number): void {
-  const r = runsOf(blocks, 1, TASKS_PER_THREAD * pool.size);
+  const r = runsOf(blocks, 1, TASKS_PER_THREAD * pool.width);
   const tasks = r.length / 2;
   const argc = args.length + 2;
   const t = pool.table(tasks, argc);
@@ -88,7 +88,7 @@ export function runWinograd(pool: Pool, id: number, args: readonly number[], blo
  */
 export function runDwRows(pool: Pool, id: number, args: readonly number[]): void {
   const [x, packed, out, zero, n, h, w, channels, oh, ow, kH, kW, sH, sW, dH, dW, padTop, padLeft, min, max] = args;
-  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.size / n));
+  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.width / n));
   const runs = rows.length / 2;
   const t = pool.table(n * runs, 20);
   let o = 0;
@@ -112,7 +112,7 @@ export function runDwRows(pool: Pool, id: number, args: readonly number[]): void
  * over runs of input channels, per image, with row scratch per thread.
  */
 export function runDwPlanes(pool: Pool, id: number, c: DwPlanesCall): void {
-  const chans = runsOf(c.c, 1, Math.ceil(TASKS_PER_THREAD * pool.size / c.n));
+  const chans = runsOf(c.c, 1, Math.ceil(TASKS_PER_THREAD * pool.width / c.n));
   const runs = chans.length / 2;
   const argc = 7 + c.dims.length + c.rest.length;
   const stride = argc + 1;

@@ -85,7 +85,7 @@ export interface NchwGemmCall {
  * (run_conv2d_nchw_out_at_f32, `nchwAt`; run_conv2d_groups4_at_f32, `groups4At`).
  */
 export function runGemm(pool: Pool, nhwc: number, nchwAt: number, groups4At: number, c: GemmCall): void {
-  const p = planGemm(c.pixels, c.mr, c.coutG, c.nr, c.groups, c.alt, pool.size);
+  const p = planGemm(c.pixels, c.mr, c.coutG, c.nr, c.groups, c.alt, pool.width);
   const groups4 = c.outPlane > 0 && c.alt === 2;
   const argc = c.outPlane > 0 ? (groups4 ? 13 : 14) : 13;
   const stride = argc + 1;
@@ -129,7 +129,7 @@ export function runGemm(pool: Pool, nhwc: number, nchwAt: number, groups4At: num
  * `pointwise` and `im2col`: the ids of run_pointwise_nchw_at_f32 and run_conv2d_im2col_nchw_rows_f32.
  */
 export function runNchwGemm(pool: Pool, pointwise: number, im2col: number, c: NchwGemmCall): void {
-  const runsPerImage = Math.ceil(TASKS_PER_THREAD * pool.size / c.n);
+  const runsPerImage = Math.ceil(TASKS_PER_THREAD * pool.width / c.n);
   let r: number[];
   if (c.conv === undefined) {
     r = runsOf(c.plane, 16, runsPerImage);

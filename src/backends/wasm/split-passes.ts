@@ -13,7 +13,7 @@ import { type Feed, FEED_MIN_SEGMENT, TASKS_PER_THREAD, feedAllFirst, pixelRunCh
  */
 export function runTranspose(pool: Pool, id: number, src: number, dst: number, n: number, c: number, hw: number,
   feed?: Feed): void {
-  const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * pool.size / n));
+  const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * pool.width / n));
   const runs = r.length / 2;
   const t = pool.table(n * runs, 7);
   // a task reads its run of pixels of every channel plane
@@ -33,7 +33,7 @@ export function runTranspose(pool: Pool, id: number, src: number, dst: number, n
 
 /** expand_dwconv2d_nhwc_f32(x, dst, pixels, c, m) (`id`) over runs of pixels. */
 export function runExpand(pool: Pool, id: number, x: number, dst: number, pixels: number, c: number, m: number): void {
-  const r = runsOf(pixels, 16, TASKS_PER_THREAD * pool.size);
+  const r = runsOf(pixels, 16, TASKS_PER_THREAD * pool.width);
   const runs = r.length / 2;
   const t = pool.table(runs, 5);
   for (let i = 0, o = 0; i < runs; i++, o += 6) {
@@ -51,7 +51,7 @@ export function runExpand(pool: Pool, id: number, x: number, dst: number, pixels
  */
 export function runActivation(pool: Pool, id: number, out: number, rows: number, channels: number, plane: number,
   kind: number, alpha: number, prelu: number): void {
-  const want = TASKS_PER_THREAD * pool.size;
+  const want = TASKS_PER_THREAD * pool.width;
   if (prelu === 0) {
     const r = runsOf(rows * channels * Math.max(plane, 1), 16, want);
     const runs = r.length / 2;
@@ -95,7 +95,7 @@ export function runActivation(pool: Pool, id: number, out: number, rows: number,
  */
 export function runCol2im(pool: Pool, id: number, args: readonly number[]): void {
   const rows = args[3] * args[7] * args[8];
-  const r = runsOf(rows, 1, TASKS_PER_THREAD * pool.size);
+  const r = runsOf(rows, 1, TASKS_PER_THREAD * pool.width);
   const runs = r.length / 2;
   const t = pool.table(runs, 28);
   for (let i = 0, o = 0; i < runs; i++, o += 29) {

@@ -25,7 +25,7 @@ export const CTL = {
   QUIT: 1,
   /** Workers sleeping in Atomics.wait on GEN (the caller notifies only when some are). */
   SLEEPERS: 2,
-  /** Spin iterations a worker polls GEN (or READY) before it sleeps. */
+  /** Spin iterations a worker polls GEN (or READY) before it sleeps, and the caller DONE. */
   SPIN: 3,
   /** The next task to take (Atomics.add). */
   NEXT: 16,
