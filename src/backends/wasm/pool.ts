@@ -25,6 +25,10 @@
  * where Atomics.wait is forbidden: a browser's main thread) and closes the run (GEN even). A
  * worker marks STATE = 1 before it re-checks GEN and 0 when it leaves, and the caller reuses the
  * run's parameters only when no STATE is 1, so a late worker never reads a half-written run.
+ * A run with a feed (split-plan.ts) opens with READY at 0: the caller copies task t's input chunk,
+ * raises READY past t and goes on, and a worker holding task t waits for READY > t first. With
+ * more threads than cores a run wakes only the cores' worth of them (width) and every thread
+ * polls briefly: past the cores, a polling thread or one more worker only takes a core from work.
  *
  * Faults: a task that throws (a wasm trap) is caught in its worker, recorded (FAILED and a
  * message), the remaining tasks are skipped, and run() throws an Error with the message. A worker
