@@ -74,12 +74,8 @@ describe.each(THREADED)('%s: N threads give the bits of one', (b) => {
       if (++calls === 2) throw new Error('copy failed');
       real.call(this, chunks, t);
     });
-    const [bn, c, h, w] = e.input;
-    const x = randomTensor(rng, [bn, c, h, w]).data;
-    const len = e.stages[0].kind === 'dw' ? e.stages[0].kH * e.stages[0].kW * e.stages[0].cout
-      : e.stages[0].kH * e.stages[0].kW * e.stages[0].cin * e.stages[0].cout;
-    const weights = [randomTensor(rng, [len]).data];
-    expect(() => runExemplar(many, e, 1, x, weights, new Float32Array(outputLength(e)))).toThrow('copy failed');
+    const x = randomTensor(rng, [...e.input]).data;
+    expect(() => runExemplar(many, e, 1, x, randomWeights(e, rng), new Float32Array(outputLength(e)))).toThrow('copy failed');
     copy.mockRestore();
     sameBits(one, many, e, rng);
   });
@@ -259,17 +255,22 @@ const PASS_SHAPES: readonly PassShape[] = ((): PassShape[] => {
 function sameBits(one: WasmBackend, many: WasmBackend, e: Exemplar, rng: Rng): ReturnType<typeof runExemplar> {
   const [bn, c, h, w] = e.input;
   const x = randomTensor(rng, [bn, c, h, w]).data;
-  const weights = e.stages.map((s) => {
-    const len = s.kind === 'dw' ? s.kH * s.kW * s.cout
-      : s.kind === 'conv' ? s.kH * s.kW * (s.cin / s.groups) * s.cout
-      : s.kH * s.kW * s.cin * (s.cout / s.groups);
-    return randomTensor(rng, [len]).data;
-  });
+  const weights = randomWeights(e, rng);
   const a = runOut(one, e, x, weights);
   const out = new Float32Array(outputLength(e));
   const d = runExemplar(many, e, 1, x, weights, out);
   expect({ exemplar: e.name, bits: equalBits(a, out) }).toEqual({ exemplar: e.name, bits: true });
   return d;
+}
+
+/** Random weights for each stage of an exemplar. */
+function randomWeights(e: Exemplar, rng: Rng): Float32Array[] {
+  return e.stages.map((s) => {
+    const len = s.kind === 'dw' ? s.kH * s.kW * s.cout
+      : s.kind === 'conv' ? s.kH * s.kW * (s.cin / s.groups) * s.cout
+      : s.kH * s.kW * s.cin * (s.cout / s.groups);
+    return randomTensor(rng, [len]).data;
+  });
 }
 
 /** Runs an exemplar once with a given input and weights and returns its output. */

@@ -4,7 +4,7 @@
  * Each function fills the pool's task table with the export ids Split looked up and runs it.
  */
 import type { Pool } from './pool.js';
-import { type Feed, FEED_MIN_SEGMENT, TASKS_PER_THREAD, feedAllFirst, pixelRunChunks, runsOf } from './split-plan.js';
+import { type Feed, TASKS_PER_THREAD, pixelRunChunks, runsOf } from './split-plan.js';
 
 /** The arguments of one igemm call, as the one-thread call passes them. */
 export interface GemmCall {
@@ -172,10 +172,8 @@ export function runNchwGemm(pool: Pool, pointwise: number, im2col: number, c: Nc
  * did (all rows by the image's last run).
  */
 function nchwGemmChunks(c: NchwGemmCall, r: readonly number[]): number[] {
+  if (c.conv === undefined) return pixelRunChunks(r, c.n, c.cin, c.plane);
   const runs = r.length / 2;
-  if (c.conv === undefined) {
-    return r[1] - r[0] >= FEED_MIN_SEGMENT ? pixelRunChunks(r, c.n, c.cin, c.plane) : feedAllFirst(c.n * c.inFloats, c.n * runs);
-  }
   const [h, w, , , kH, , sH, , dH, , pT] = c.conv;
   const chunks: number[] = [];
   for (let b = 0; b < c.n; b++) {

@@ -5,7 +5,7 @@
  * id Split looked up and runs it.
  */
 import type { Pool } from './pool.js';
-import { type Feed, FEED_MIN_SEGMENT, TASKS_PER_THREAD, feedAllFirst, pixelRunChunks, runsOf } from './split-plan.js';
+import { type Feed, TASKS_PER_THREAD, pixelRunChunks, runsOf } from './split-plan.js';
 
 /**
  * transpose_nchw_nhwc_at_f32 or transpose_nhwc_nchw_at_f32 (`id`; src, dst, n, c, hw) per image
@@ -17,8 +17,7 @@ export function runTranspose(pool: Pool, id: number, src: number, dst: number, n
   const runs = r.length / 2;
   const t = pool.table(n * runs, 7);
   // a task reads its run of pixels of every channel plane
-  const chunks = feed === undefined ? [] : r[1] - r[0] >= FEED_MIN_SEGMENT ? pixelRunChunks(r, n, c, hw)
-    : feedAllFirst(n * c * hw, n * runs);
+  const chunks = feed === undefined ? [] : pixelRunChunks(r, n, c, hw);
   let o = 0;
   for (let b = 0; b < n; b++) {
     const at = b * c * hw * 4;

@@ -52,7 +52,7 @@ export class Feed {
     const f32 = this.mem.f32();
     const src = this.src;
     const at = this.at >>> 2;
-    for (let i = 0, s = chunks[4 * t] as number; i < count; i++, s += chunks[4 * t + 3]) {
+    for (let i = 0, s = chunks[4 * t]; i < count; i++, s += chunks[4 * t + 3]) {
       f32.set(src.subarray(s, s + len), at + s);
     }
   }
@@ -66,19 +66,18 @@ export class Feed {
 /** Segments shorter than this many floats are not worth a chunk each: such a feed copies all before task 0. */
 export const FEED_MIN_SEGMENT = 256;
 
-/** The chunks of a feed copied whole before task 0 of `tasks` (segments too short to interleave). */
-export function feedAllFirst(floats: number, tasks: number): number[] {
-  const chunks = new Array<number>(4 * tasks).fill(0);
-  chunks[1] = floats;
-  chunks[2] = 1;
-  return chunks;
-}
-
 /**
  * A feed's chunks for tasks over runs of pixels `r` ([start, end) pairs) of every image of n
- * NCHW images: each the run's pixels of the c planes.
+ * NCHW images: each the run's pixels of the c planes, or, where runs are shorter than
+ * FEED_MIN_SEGMENT, all of the input before task 0.
  */
 export function pixelRunChunks(r: readonly number[], n: number, c: number, hw: number): number[] {
+  if (r[1] - r[0] < FEED_MIN_SEGMENT) {
+    const chunks = new Array<number>(2 * n * r.length).fill(0);
+    chunks[1] = n * c * hw;
+    chunks[2] = 1;
+    return chunks;
+  }
   const chunks: number[] = [];
   for (let b = 0; b < n; b++) {
     for (let i = 0; i < r.length; i += 2) chunks.push(b * c * hw + r[i], r[i + 1] - r[i], c, hw);

@@ -74,8 +74,14 @@ export abstract class BaseKernel implements WasmKernel {
     this.ex.run_activation_f32(out, rows, g.cout, plane, code, this.spec.act.alpha, prelu);
   }
   abstract run(choice: StageChoice, g: Geometry, x: number, out: number, c0?: number, feed?: Feed): void;
-  feeds(_choice: StageChoice): boolean {
-    return false;
+  /** The kernels of this family whose split takes a feed (each task reads only its own chunk). */
+  protected readonly feedKernels: readonly StageChoice['kernel'][] = [];
+  feeds(choice: StageChoice): boolean {
+    return this.split !== undefined && choice.threads > 1 && this.feedKernels.includes(choice.kernel);
+  }
+  /** A feed given for a choice that takes none would leave x unwritten: a bug of the caller. */
+  protected checkFeed(choice: StageChoice, feed: Feed | undefined): void {
+    if (feed !== undefined && !this.feeds(choice)) throw new Error(`wasm backend: '${choice.kernel}' takes no feed`);
   }
   protected own(ptr: number): number {
     this.owned.push(ptr);

@@ -92,7 +92,7 @@ export class ConvKernel extends BaseKernel {
   }
 
   run(choice: StageChoice, g: Geometry, x: number, out: number, _c0 = 0, feed?: Feed): void {
-    if (feed !== undefined && !this.feeds(choice)) throw new Error(`wasm backend: '${choice.kernel}' takes no feed`);
+    this.checkFeed(choice, feed);
     const outPlane = choice.output === 'NCHW' ? g.od * g.oh * g.ow : 0;
     switch (choice.kernel) {
       case 'winograd':
@@ -139,9 +139,7 @@ export class ConvKernel extends BaseKernel {
   }
 
   /** The NCHW gemms split over runs of pixels or rows, each packing the input it reads itself. */
-  override feeds(choice: StageChoice): boolean {
-    return this.split !== undefined && choice.threads > 1 && (choice.kernel === 'pointwise-nchw' || choice.kernel === 'im2col-nchw');
-  }
+  protected override readonly feedKernels: readonly StageChoice['kernel'][] = ['pointwise-nchw', 'im2col-nchw'];
 
   private igemm(g: Geometry, x: number, out: number, outPlane: number, threads: number): void {
     const pixels = g.n * g.od * g.oh * g.ow;

@@ -47,7 +47,7 @@ export class DwKernel extends BaseKernel {
   }
 
   run(choice: StageChoice, g: Geometry, x: number, out: number, c0 = 0, feed?: Feed): void {
-    if (feed !== undefined && !this.feeds(choice)) throw new Error(`wasm backend: '${choice.kernel}' takes no feed`);
+    this.checkFeed(choice, feed);
     if (choice.kernel === 'dwconv') this.runNhwc(g, x, out, choice.threads);
     else if (choice.kernel === 'dwconv-nchw') this.runNchw(g, x, out, c0, choice.threads, feed);
     else if (choice.kernel === 'dwconv1d-ncw') this.run1d(g, x, out, c0, choice.threads, feed);
@@ -55,9 +55,7 @@ export class DwKernel extends BaseKernel {
   }
 
   /** The NCHW kernels split over channel runs, each reading its own planes only. */
-  override feeds(choice: StageChoice): boolean {
-    return this.split !== undefined && choice.threads > 1 && (choice.kernel === 'dwconv-nchw' || choice.kernel === 'dwconv1d-ncw');
-  }
+  protected override readonly feedKernels: readonly StageChoice['kernel'][] = ['dwconv-nchw', 'dwconv1d-ncw'];
 
   private runNhwc(g: Geometry, x: number, out: number, threads: number): void {
     const ex = this.ex;
