@@ -181,6 +181,53 @@ describe('threads()', () => {
   });
 });
 
+describe('a call too small to split', () => {
+  // runs on the single-threaded build of the same flavour (WasmBackend.twin): the bits of one
+  // thread, freed with its layer, flat over repeated calls; a stage with more weights than the twin
+  // keeps (TWIN_MAX_WEIGHTS) stays on the shared memory
+  test.each(THREADED)('%s: runs on the single-threaded build, and a call that splits does not', async (b) => {
+    const one = track();
+    await one.lib.init({ backend: b, threads: 1 });
+    const { lib } = track();
+    await lib.init({ backend: b, threads: 2 });
+    const rng = new Rng(41);
+    const small = { dw: randomTensor(rng, [8, 1, 3, 3]), pw: randomTensor(rng, [12, 8, 1, 1]), x: randomTensor(rng, [2, 8, 6, 5]) };
+    const big = { w: randomTensor(rng, [32, 16, 3, 3]), x: randomTensor(rng, [1, 16, 40, 40]) };
+    const wide = { w: randomTensor(rng, [256, 512, 1, 1]), x: randomTensor(rng, [1, 512, 1, 1]) };
+    const bits = (t: { data: Float32Array }): number[] => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length));
+    const layers = (l: typeof lib) => ({
+      dw: l.createDepthwiseConv2d(small.dw, { padding: [1, 0, 1, 1], activation: 'gelu' }),
+      net: l.createSequence([l.createDepthwiseConv2d(small.dw, { padding: 1 }), l.createPointwiseConv2d(small.pw, { activation: 'relu6' })]),
+      big: l.createConv2d(big.w, { padding: 1 }),
+      wide: l.createPointwiseConv2d(wide.w),
+    });
+    const before = lib.memory();
+    const a = layers(one.lib);
+    const m = layers(lib);
+    for (const [k, x] of [['dw', small.x], ['net', small.x], ['big', big.x], ['wide', wide.x]] as const) {
+      expect({ k, bits: bits(m[k].run(x)) }).toEqual({ k, bits: bits(a[k].run(x)) });
+    }
+    const twin = (d: { path: string }[]): boolean[] => d.map((s) => s.path.includes('on the single-threaded build'));
+    expect(twin(m.dw.describe())).toEqual([true]);
+    expect(twin(m.net.describe())).toEqual([true, true]);
+    expect(twin(m.big.describe())).toEqual([false]);
+    expect(m.big.describe()[0].kernel).toContain('on 2 threads');
+    expect(twin(m.wide.describe())).toEqual([false]);
+    expect(m.wide.describe()[0].kernel).not.toContain('threads');
+    // the twin's memory counts in memory(), stays flat, and comes back on dispose
+    const after = lib.memory();
+    expect(after.bytesInUse).toBeGreaterThan(before.bytesInUse);
+    for (let i = 0; i < 5; i++) for (const k of ['dw', 'net', 'big', 'wide'] as const) m[k].run(k === 'big' ? big.x : k === 'wide' ? wide.x : small.x);
+    expect(lib.memory()).toEqual(after);
+    for (const k of ['dw', 'net', 'big', 'wide'] as const) {
+      m[k].dispose();
+      a[k].dispose();
+    }
+    expect(lib.memory().bytesInUse).toBe(before.bytesInUse);
+    expect(lib.memory().liveLayers).toBe(before.liveLayers);
+  });
+});
+
 describe('child Node processes', () => {
   let dir = '';
   let bundle = '';

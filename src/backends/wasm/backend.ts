@@ -14,6 +14,9 @@ import { WasmRunner, WasmState } from './runner.js';
 
 export type WasmBackendName = 'wasm-relaxed' | 'wasm-simd' | 'wasm';
 
+/** Weights (floats) up to which a threaded backend's kernel keeps its stage for the twin (256 KiB). */
+export const TWIN_MAX_WEIGHTS = 1 << 16;
+
 export class WasmBackend implements Backend {
   readonly heap: Heap;
   readonly features: WasmFeatures;
@@ -22,7 +25,15 @@ export class WasmBackend implements Backend {
    * the single-threaded builds, which runs every task on the calling thread.
    */
   readonly pool: Pool;
-  constructor(readonly name: WasmBackendName, readonly exports: WasmExports, heap?: Heap, pool?: Pool) {
+  /**
+   * On a threaded backend, the single-threaded build of the same flavour on its own plain memory:
+   * a run in which no stage splits goes there, since copies into and out of shared memory cost
+   * more than into plain memory (docs/performance.md, "A call that does not split").
+   */
+  readonly twin: WasmBackend | undefined;
+  constructor(readonly name: WasmBackendName, readonly exports: WasmExports, heap?: Heap, pool?: Pool,
+    twin?: WasmBackend) {
+    this.twin = twin;
     this.heap = heap ?? new Heap(exports.memory, exports.heap_base());
     this.pool = pool ?? Pool.inline(exports, name);
     this.features = Object.freeze({
@@ -36,7 +47,14 @@ export class WasmBackend implements Backend {
 
   /** @throws ConvError OUT_OF_MEMORY */
   createKernel(stage: Stage): Kernel {
-    return createWasmKernel(stage, this.heap, this.exports, this.features, this.pool);
+    const k = createWasmKernel(stage, this.heap, this.exports, this.features, this.pool);
+    const twin = this.twin;
+    // a stage with more weights than this multiplies them over enough pixels to split, but for
+    // inputs of a few pixels: its weights are not kept in JS for a twin
+    if (twin !== undefined && stage.weights.length <= TWIN_MAX_WEIGHTS) {
+      k.twin = { stage, make: (s) => twin.createKernel(s) as WasmKernel };
+    }
+    return k;
   }
 
   createRunner(kernels: readonly Kernel[]): Runner {
@@ -45,7 +63,20 @@ export class WasmBackend implements Backend {
         throw new Error(`${this.name}: createRunner got a kernel of another backend`);
       }
     }
-    return new WasmRunner(kernels as readonly WasmKernel[], this.heap, this.exports, this.pool);
+    const ks = kernels as readonly WasmKernel[];
+    const twin = this.twin;
+    const plain = twin === undefined ? undefined : (): WasmRunner | undefined => {
+      if (!ks.every((k) => k.twin !== undefined)) return undefined;
+      try {
+        return twin.createRunner(ks.map((k) => {
+          const t = k.twin!;
+          return t.kernel ??= t.make(t.stage);
+        })) as WasmRunner;
+      } catch {
+        return undefined; // the twin's memory is full: the run stays on the shared memory
+      }
+    };
+    return new WasmRunner(ks, this.heap, this.exports, this.pool, plain);
   }
 
   /** @throws ConvError OUT_OF_MEMORY */
@@ -54,7 +85,8 @@ export class WasmBackend implements Backend {
   }
 
   memory(): { wasmBytes: number; bytesInUse: number } {
-    return { wasmBytes: this.exports.memory.buffer.byteLength, bytesInUse: this.heap.bytesInUse };
+    const t = this.twin?.memory() ?? { wasmBytes: 0, bytesInUse: 0 };
+    return { wasmBytes: this.exports.memory.buffer.byteLength + t.wasmBytes, bytesInUse: this.heap.bytesInUse + t.bytesInUse };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The wasm backends: 'wasm-relaxed' (SIMD128 + relaxed_madd), 'wasm-simd' (SIMD128) and 'wasm'
  * (scalar). Each is one instantiation of the matching embedded build with its own memory; with
- * threads, the threaded build on a shared memory plus a pool of workers running it too.
+ * threads, the threaded build on a shared memory plus a pool of workers running it too, and the
+ * single-threaded build beside it for the runs in which no stage splits (WasmBackend.twin).
  */
 import type { Backend } from '../types.js';
 import { detectFeatures } from '../../loader/detect.js';
@@ -80,11 +81,16 @@ export async function loadWasmBackendThreaded(name: WasmBackendName, threads: nu
     try {
       const mem = createSharedMemory(1);
       if (typeof mem === 'string') throw new Error(mem);
+      const plain = loadWasm(FLAVOR[name]);
+      plain.catch(() => undefined); // awaited below; not unhandled if the shared build fails first
       const { module, exports } = await loadWasmShared(FLAVOR[name] as 'simd' | 'relaxed', mem.memory);
       const heap = new Heap(mem.memory, exports.heap_base(), mem.maxBytes);
       pool = Pool.start({ module, memory: mem.memory, exports, heap, threads, label: name, spin: options.spin, spawned });
-      const backend = new WasmBackend(name, exports, heap, pool);
-      warmUp(backend); // while the workers start
+      const twin = new WasmBackend(name, await plain);
+      const backend = new WasmBackend(name, exports, heap, pool, twin);
+      // while the workers start
+      warmUp(backend);
+      warmUp(twin);
       await pool.ready;
       return { backend, reason: '' };
     } catch (e) {

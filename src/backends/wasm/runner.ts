@@ -62,9 +62,17 @@ export class WasmRunner implements Runner {
   /** The layout transposes' handle on the pool; undefined on one thread. */
   private readonly split: Split | undefined;
 
-  /** `pool`: the one the kernels split their work over (a number: its size, with no pool for the runner's own passes). */
+  /** The twin backend's runner over the same stages (backend.ts); null once its factory said there is none. */
+  private twin: WasmRunner | null | undefined;
+  /** Whether the last run() went to the twin. */
+  private ranOnTwin = false;
+
+  /**
+   * `pool`: the one the kernels split their work over (a number: its size, with no pool for the
+   * runner's own passes). `twin`: makes the twin backend's runner for runs in which no stage splits.
+   */
   constructor(private readonly kernels: readonly WasmKernel[], private readonly heap: Heap,
-    private readonly ex: WasmExports, pool: Pool | number = 1) {
+    private readonly ex: WasmExports, pool: Pool | number = 1, private readonly makeTwin?: () => WasmRunner | undefined) {
     this.threads = typeof pool === 'number' ? pool : pool.size;
     this.split = typeof pool !== 'number' && pool.size > 1 ? new Split(pool) : undefined;
     this.act = [new Scratch(heap), new Scratch(heap)];
@@ -84,6 +92,9 @@ export class WasmRunner implements Runner {
   }
 
   describe(): StageDescription[] {
+    if (this.ranOnTwin && this.twin) {
+      return this.twin.describe().map((d) => ({ ...d, path: `${d.path}, on the single-threaded build (no stage splits)` }));
+    }
     return this.kernels.map((k, i) => {
       const s = this.choice?.stages[i];
       return {
@@ -117,8 +128,25 @@ export class WasmRunner implements Runner {
     const apart = out.buffer !== x.buffer || (out.byteOffset === x.byteOffset && out.length === x.length);
     const choice = this.select(layout, geoms, apart);
     const stages = choice.stages;
+    const splits = stages.some((s) => s.threads > 1);
+    this.ranOnTwin = false;
+    if (!splits && this.makeTwin !== undefined) {
+      if (this.twin === undefined) this.twin = this.makeTwin() ?? null;
+      if (this.twin !== null) {
+        try {
+          this.twin.run(x, layout, geoms, out);
+          this.ranOnTwin = true;
+          return;
+        } catch (e) {
+          // the twin's memory is full: from now on this runner stays on the shared memory
+          if ((e as { code?: string }).code !== 'OUT_OF_MEMORY') throw e;
+          this.twin.dispose();
+          this.twin = null;
+        }
+      }
+    }
     // workers asleep since the last call wake while x is copied in, not when the first split opens
-    if (this.split !== undefined && stages.some((s) => s.threads > 1)) this.split.pool.wake();
+    if (this.split !== undefined && splits) this.split.pool.wake();
     if (choice.path === 'nchw-pixel-bands') {
       this.runBands(x, g0, out, choice);
       return;
@@ -301,12 +329,13 @@ export class WasmRunner implements Runner {
   }
 
   bytes(): number {
-    return this.act[0].bytes() + this.act[1].bytes() + this.staging.bytes() + this.padded.bytes();
+    return this.act[0].bytes() + this.act[1].bytes() + this.staging.bytes() + this.padded.bytes() + (this.twin?.bytes() ?? 0);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.twin?.dispose();
     this.act[0].release();
     this.act[1].release();
     this.staging.release();

@@ -2,7 +2,7 @@
  * What every wasm kernel shares: the interface the runner calls, and the bookkeeping of the
  * blocks a kernel owns (packed weights) and its scratch (rebuilt per input size), freed on dispose.
  */
-import type { Kernel } from '../../types.js';
+import type { Kernel, Stage } from '../../types.js';
 import type { Geometry, StageSpec } from '../../../ops/plan.js';
 import type { WasmExports } from '../../../loader/load.js';
 import type { Heap } from '../heap.js';
@@ -28,6 +28,19 @@ export interface WasmKernel extends Kernel {
   feeds(choice: StageChoice): boolean;
   /** The activation after the kernel's clamp, on the output run() wrote (see BaseKernel). */
   activate(g: Geometry, out: number, layout: 'NCHW' | 'NHWC', c0?: number): void;
+  /**
+   * On a threaded backend, the same stage packed on its single-threaded twin (backend.ts), made
+   * when a run first needs it and freed with this kernel; undefined where there is no twin or
+   * the stage's weights were not kept for one.
+   */
+  twin?: Twin;
+}
+
+/** A stage kept to pack on the twin backend, and what was packed there. */
+export interface Twin {
+  readonly stage: Stage;
+  readonly make: (stage: Stage) => WasmKernel;
+  kernel?: WasmKernel;
 }
 
 /** assembly/activation.ts's codes of the activations that follow the clamp. */
@@ -38,6 +51,7 @@ const EPILOGUE_CODE: Record<EpilogueKind, number> = {
 
 export abstract class BaseKernel implements WasmKernel {
   protected disposed = false;
+  twin: Twin | undefined;
   protected readonly owned: number[] = [];
   protected readonly scratch: Scratch[] = [];
   /** prelu's slopes in wasm memory, one per output channel; 0 for the other activations. */
@@ -101,6 +115,8 @@ export abstract class BaseKernel implements WasmKernel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.twin?.kernel?.dispose();
+    this.twin = undefined;
     for (const p of this.owned) this.heap.free(p);
     this.owned.length = 0;
     for (const s of this.scratch) s.release();
