@@ -204,9 +204,9 @@ describe('a call too small to split', () => {
     const before = lib.memory();
     const a = layers(one.lib);
     const m = layers(lib);
-    for (const [k, x] of [['dw', small.x], ['net', small.x], ['big', big.x], ['wide', wide.x]] as const) {
-      expect({ k, bits: bits(m[k].run(x)) }).toEqual({ k, bits: bits(a[k].run(x)) });
-    }
+    const inputs = { dw: small.x, net: small.x, big: big.x, wide: wide.x };
+    const names = ['dw', 'net', 'big', 'wide'] as const;
+    for (const k of names) expect({ k, bits: bits(m[k].run(inputs[k])) }).toEqual({ k, bits: bits(a[k].run(inputs[k])) });
     const twin = (d: { path: string }[]): boolean[] => d.map((s) => s.path.includes('on the single-threaded build'));
     expect(twin(m.dw.describe())).toEqual([true]);
     expect(twin(m.net.describe())).toEqual([true, true]);
@@ -217,9 +217,9 @@ describe('a call too small to split', () => {
     // the twin's memory counts in memory(), stays flat, and comes back on dispose
     const after = lib.memory();
     expect(after.bytesInUse).toBeGreaterThan(before.bytesInUse);
-    for (let i = 0; i < 5; i++) for (const k of ['dw', 'net', 'big', 'wide'] as const) m[k].run(k === 'big' ? big.x : k === 'wide' ? wide.x : small.x);
+    for (let i = 0; i < 5; i++) for (const k of names) m[k].run(inputs[k]);
     expect(lib.memory()).toEqual(after);
-    for (const k of ['dw', 'net', 'big', 'wide'] as const) {
+    for (const k of names) {
       m[k].dispose();
       a[k].dispose();
     }

@@ -52,7 +52,7 @@ export class WasmBackend implements Backend {
     // a stage with more weights than this multiplies them over enough pixels to split, but for
     // inputs of a few pixels: its weights are not kept in JS for a twin
     if (twin !== undefined && stage.weights.length <= TWIN_MAX_WEIGHTS) {
-      k.twin = { stage, make: (s) => twin.createKernel(s) as WasmKernel };
+      k.twin = { stage };
     }
     return k;
   }
@@ -70,7 +70,7 @@ export class WasmBackend implements Backend {
       try {
         return twin.createRunner(ks.map((k) => {
           const t = k.twin!;
-          return t.kernel ??= t.make(t.stage);
+          return t.kernel ??= twin.createKernel(t.stage) as WasmKernel;
         })) as WasmRunner;
       } catch {
         return undefined; // the twin's memory is full: the run stays on the shared memory

@@ -39,7 +39,6 @@ export interface WasmKernel extends Kernel {
 /** A stage kept to pack on the twin backend, and what was packed there. */
 export interface Twin {
   readonly stage: Stage;
-  readonly make: (stage: Stage) => WasmKernel;
   kernel?: WasmKernel;
 }
 
