@@ -105,35 +105,92 @@ function vtanh(x: v128): v128 {
 
 // @ts-ignore: decorator
 @inline
+function vsigmoid(x: v128): v128 {
+  return f32x4.div(K(ONE), f32x4.add(K(ONE), vexp(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline
+function vsilu(x: v128): v128 {
+  return f32x4.div(x, f32x4.add(K(ONE), vexp(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline
+function vhardSigmoid(x: v128): v128 {
+  return f32x4.div(vclamp(f32x4.add(x, K(THREE)), K(ZERO), K(SIX)), K(SIX));
+}
+
+/** x * (relu6(x + 3) / 6): x * 6 would overflow near the float range's end. */
+// @ts-ignore: decorator
+@inline
+function vhardSwish(x: v128): v128 {
+  return f32x4.mul(x, vhardSigmoid(x));
+}
+
+/** 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3). */
+// @ts-ignore: decorator
+@inline
+function vgeluTanh(x: v128): v128 {
+  const m2u = f32x4.mul(K(GT_U), vmadd(f32x4.mul(K(GT_C), x), f32x4.mul(x, x), x));
+  return f32x4.div(x, f32x4.add(K(ONE), vexp(m2u)));
+}
+
+/** leakyRelu and prelu: alpha x below 0. */
+// @ts-ignore: decorator
+@inline
+function vleaky(x: v128, alpha: v128): v128 {
+  return v128.bitselect(x, f32x4.mul(alpha, x), f32x4.gt(x, K(ZERO)));
+}
+
+// @ts-ignore: decorator
+@inline
+function velu(x: v128, alpha: v128): v128 {
+  return v128.bitselect(x, f32x4.mul(alpha, f32x4.sub(vexp(x), K(ONE))), f32x4.gt(x, K(ZERO)));
+}
+
+// @ts-ignore: decorator
+@inline
 function vact(x: v128, kind: i32, alpha: v128): v128 {
   switch (kind) {
-    case ACT_SIGMOID:
-      return f32x4.div(K(ONE), f32x4.add(K(ONE), vexp(f32x4.neg(x))));
-    case ACT_TANH:
-      return vtanh(x);
-    case ACT_SILU:
-      return f32x4.div(x, f32x4.add(K(ONE), vexp(f32x4.neg(x))));
-    case ACT_HARD_SIGMOID:
-      return f32x4.div(vclamp(f32x4.add(x, K(THREE)), K(ZERO), K(SIX)), K(SIX));
-    case ACT_HARD_SWISH:
-      // x * (relu6(x + 3) / 6): x * 6 would overflow near the float range's end
-      return f32x4.mul(x, f32x4.div(vclamp(f32x4.add(x, K(THREE)), K(ZERO), K(SIX)), K(SIX)));
-    case ACT_GELU:
-      return vgelu(x);
-    case ACT_GELU_TANH: {
-      // 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3)
-      const m2u = f32x4.mul(K(GT_U), vmadd(f32x4.mul(K(GT_C), x), f32x4.mul(x, x), x));
-      return f32x4.div(x, f32x4.add(K(ONE), vexp(m2u)));
-    }
+    case ACT_SIGMOID: return vsigmoid(x);
+    case ACT_TANH: return vtanh(x);
+    case ACT_SILU: return vsilu(x);
+    case ACT_HARD_SIGMOID: return vhardSigmoid(x);
+    case ACT_HARD_SWISH: return vhardSwish(x);
+    case ACT_GELU: return vgelu(x);
+    case ACT_GELU_TANH: return vgeluTanh(x);
     case ACT_LEAKY_RELU:
     case ACT_PRELU:
-      return v128.bitselect(x, f32x4.mul(alpha, x), f32x4.gt(x, K(ZERO)));
-    case ACT_ELU:
-      return v128.bitselect(x, f32x4.mul(alpha, f32x4.sub(vexp(x), K(ONE))), f32x4.gt(x, K(ZERO)));
-    default:
-      return x;
+      return vleaky(x, alpha);
+    case ACT_ELU: return velu(x, alpha);
+    default: return x;
   }
 }
+
+/*
+ * One class per kind, so that mapRun<T> compiles one loop per kind with the formula inlined: with
+ * the kind a value, even a constant one, Binaryen folds the loops into one that branches on the
+ * kind at every vector. Never instantiated: mapRun calls v() on a null reference.
+ */
+// @ts-ignore: decorator
+@final @unmanaged class Sigmoid { @inline v(x: v128, a: v128): v128 { return vsigmoid(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Tanh { @inline v(x: v128, a: v128): v128 { return vtanh(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Silu { @inline v(x: v128, a: v128): v128 { return vsilu(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class HardSigmoid { @inline v(x: v128, a: v128): v128 { return vhardSigmoid(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class HardSwish { @inline v(x: v128, a: v128): v128 { return vhardSwish(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Gelu { @inline v(x: v128, a: v128): v128 { return vgelu(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class GeluTanh { @inline v(x: v128, a: v128): v128 { return vgeluTanh(x); } }
+// @ts-ignore: decorator
+@final @unmanaged class Leaky { @inline v(x: v128, a: v128): v128 { return vleaky(x, a); } }
+// @ts-ignore: decorator
+@final @unmanaged class Elu { @inline v(x: v128, a: v128): v128 { return velu(x, a); } }
 
 // --- scalar forms: the vector forms' operations, one lane
 
@@ -198,17 +255,18 @@ function actf(x: f32, kind: i32, alpha: f32): f32 {
  */
 // @ts-ignore: decorator
 @inline
-function mapRun(p: usize, count: i32, kind: i32, va: v128): usize {
+function mapRun<T>(p: usize, count: i32, va: v128): usize {
+  const f = changetype<T>(0);
   let i = 0;
   for (; i + 8 <= count; i += 8) {
-    const a = vact(v128.load(p), kind, va);
-    const b = vact(v128.load(p, 16), kind, va);
+    const a = f.v(v128.load(p), va);
+    const b = f.v(v128.load(p, 16), va);
     v128.store(p, a);
     v128.store(p, b, 16);
     p += 32;
   }
   if (i < count) {
-    v128.store(p, vact(v128.load(p), kind, va));
+    v128.store(p, f.v(v128.load(p), va));
     p += 16;
   }
   return p;
@@ -229,15 +287,15 @@ function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
     const va = f32x4.splat(alpha);
     const n = count & ~3;
     switch (kind) {
-      case ACT_SIGMOID: p = mapRun(p, n, ACT_SIGMOID, va); break;
-      case ACT_TANH: p = mapRun(p, n, ACT_TANH, va); break;
-      case ACT_SILU: p = mapRun(p, n, ACT_SILU, va); break;
-      case ACT_HARD_SIGMOID: p = mapRun(p, n, ACT_HARD_SIGMOID, va); break;
-      case ACT_HARD_SWISH: p = mapRun(p, n, ACT_HARD_SWISH, va); break;
-      case ACT_GELU: p = mapRun(p, n, ACT_GELU, va); break;
-      case ACT_GELU_TANH: p = mapRun(p, n, ACT_GELU_TANH, va); break;
-      case ACT_ELU: p = mapRun(p, n, ACT_ELU, va); break;
-      default: p = mapRun(p, n, ACT_LEAKY_RELU, va); break;
+      case ACT_SIGMOID: p = mapRun<Sigmoid>(p, n, va); break;
+      case ACT_TANH: p = mapRun<Tanh>(p, n, va); break;
+      case ACT_SILU: p = mapRun<Silu>(p, n, va); break;
+      case ACT_HARD_SIGMOID: p = mapRun<HardSigmoid>(p, n, va); break;
+      case ACT_HARD_SWISH: p = mapRun<HardSwish>(p, n, va); break;
+      case ACT_GELU: p = mapRun<Gelu>(p, n, va); break;
+      case ACT_GELU_TANH: p = mapRun<GeluTanh>(p, n, va); break;
+      case ACT_ELU: p = mapRun<Elu>(p, n, va); break;
+      default: p = mapRun<Leaky>(p, n, va); break;
     }
     if (count & 3) storeTail(p, vactAny(v128.load(p), kind, va), count & 3);
     return;
