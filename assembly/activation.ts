@@ -28,20 +28,26 @@ export const ACT_PRELU = 10;
  * threaded build may share it. Coefficients fitted by tools/fit-activations.py.
  */
 const KTABLE: usize = memory.data<f32>([
-  -87.33, 88.72, // exp's input range: 2^-126 and +inf at the ends
-  12582912.0, 1.44269504088896341, -0.6931471805599453, // 1.5 * 2^23, log2(e), -ln(2)
-  4.9999234080e-01, 1.6667114198e-01, 4.1889928281e-02, 8.3124516532e-03, // exp(r) = 1 + r + r^2 (e2 + e3 r + e4 r^2 + e5 r^3)
+  // exp(x): its input range (2^-126 and +inf at the ends), log2(e), -ln(2) and
+  // exp(r) = 1 + r + r^2 (e2 + e3 r + e4 r^2 + e5 r^3)
+  -87.33, 88.72, 1.44269504088896341, -0.6931471805599453,
+  4.9999234080e-01, 1.6667114198e-01, 4.1889928281e-02, 8.3124516532e-03,
+  // exp(-x): the same with x's range, log2(e) and ln(2) negated, and the polynomial in s = -r
+  -88.72, 87.33, -1.44269504088896341, 0.6931471805599453,
+  4.9999234080e-01, -1.6667114198e-01, 4.1889928281e-02, -8.3124516532e-03,
+  12583039.0, // 1.5 * 2^23 + 127
   1.0, 2.0, 0.0, 0.5, 3.0, 6.0,
-  -1.5957691216057308, 0.044715, // -2 sqrt(2 / pi), and gelu-tanh's cubic term
+  -1.5957691216057308, -0.07135481627260025, // -2 sqrt(2 / pi), and that times gelu-tanh's 0.044715
   5.2, -5.2, // |x| beyond which erf(x / sqrt 2) is +-1 in float
   7.9789847136e-01, 5.6772492826e-02, 8.2617430016e-03, 9.1720386990e-05, -1.7408306974e-07, // erf numerator
   2.3790155351e-01, 2.4897454306e-02, 1.3581651729e-03, // erf denominator (1 + ...)
   -1.0,
 ], 16);
-const LO = 0, HI = 1, MAGIC = 2, LOG2E = 3, NLN2 = 4, E2 = 5, E3 = 6, E4 = 7, E5 = 8;
-const ONE = 9, TWO = 10, ZERO = 11, HALF = 12, THREE = 13, SIX = 14, GT_U = 15, GT_C = 16;
-const ERF_MAX = 17, ERF_MIN = 18, P0 = 19, P1 = 20, P2 = 21, P3 = 22, P4 = 23;
-const Q1 = 24, Q2 = 25, Q3 = 26, MONE = 27;
+/** The blocks of exp(x) and exp(-x), and each constant's place in a block. */
+const EXP = 0, EXP_NEG = 8, LO = 0, HI = 1, LOG2E = 2, NLN2 = 3, E2 = 4, E3 = 5, E4 = 6, E5 = 7;
+const MAGIC = 16, ONE = 17, TWO = 18, ZERO = 19, HALF = 20, THREE = 21, SIX = 22, GT_U = 23, GT_CU = 24;
+const ERF_MAX = 25, ERF_MIN = 26, P0 = 27, P1 = 28, P2 = 29, P3 = 30, P4 = 31;
+const Q1 = 32, Q2 = 33, Q3 = 34, MONE = 35;
 
 /** Constant i of KTABLE on 4 lanes. */
 // @ts-ignore: decorator
@@ -60,22 +66,30 @@ function k(i: i32): f32 {
 // --- vector forms
 
 /**
- * exp on 4 lanes: 2^n * p(r), x = n ln 2 + r, after clamping x to [-87.33, 88.72]: the ends give
- * 2^-126 and +inf (n = 128), which is what every activation here needs of exp at +-infinity, and
- * a NaN stays NaN through the clamp. n is rounded by adding 1.5 * 2^23 (its low mantissa bits are
- * then n), which also gives 2^n's exponent bits without a float-to-int conversion.
+ * exp(x) (b = EXP) or exp(-x) (b = EXP_NEG) on 4 lanes: 2^n * p(r), +-x = n ln 2 + r, after
+ * clamping +-x to [-87.33, 88.72]: the ends give 2^-126 and +inf (n = 128), which is what every
+ * activation here needs of exp at +-infinity, and a NaN stays NaN through the clamp. n is rounded
+ * by adding 1.5 * 2^23 + 127: the low mantissa bits are then n + 127, 2^n's exponent bits, with no
+ * float-to-int conversion. exp(-x) takes x itself (no negation): its block's constants carry the
+ * signs, and it evaluates p(-s) with s = x + n ln 2 = -r.
  */
 // @ts-ignore: decorator
 @inline
-function vexp(x: v128): v128 {
-  const xc = vclamp(x, K(LO), K(HI));
-  const t = vmadd(xc, K(LOG2E), K(MAGIC));
+function vexpOf(x: v128, b: i32): v128 {
+  const xc = vclamp(x, K(b + LO), K(b + HI));
+  const t = vmadd(xc, K(b + LOG2E), K(MAGIC));
   const n = f32x4.sub(t, K(MAGIC));
-  const r = vmadd(n, K(NLN2), xc);
+  const r = vmadd(n, K(b + NLN2), xc);
   const r2 = f32x4.mul(r, r);
-  const q = vmadd(vmadd(K(E5), r, K(E4)), r2, vmadd(K(E3), r, K(E2)));
-  const p = vmadd(q, r2, f32x4.add(r, K(ONE)));
-  return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
+  const q = vmadd(vmadd(K(b + E5), r, K(b + E4)), r2, vmadd(K(b + E3), r, K(b + E2)));
+  const p = vmadd(q, r2, b == EXP_NEG ? f32x4.sub(K(ONE), r) : f32x4.add(r, K(ONE)));
+  return f32x4.mul(p, i32x4.shl(t, 23));
+}
+
+// @ts-ignore: decorator
+@inline
+function vexp(x: v128): v128 {
+  return vexpOf(x, EXP);
 }
 
 /** 0.5 x (1 + erf(x / sqrt 2)), erf as x P(x^2) / Q(x^2) on |x| <= 5.2, and +-1 beyond. */
@@ -92,7 +106,8 @@ function vgelu(x: v128): v128 {
   q = vmadd(q, t, K(Q1));
   q = vmadd(q, t, K(ONE));
   const erf = vclamp(f32x4.div(f32x4.mul(xc, p), q), K(MONE), K(ONE));
-  return f32x4.mul(f32x4.mul(K(HALF), x), f32x4.add(K(ONE), erf));
+  const h = f32x4.mul(K(HALF), x);
+  return vmadd(h, erf, h);
 }
 
 /** 1 - 2 / (exp(2x) + 1): tanh with its limits at +-infinity. */
@@ -106,13 +121,13 @@ function vtanh(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function vsigmoid(x: v128): v128 {
-  return f32x4.div(K(ONE), f32x4.add(K(ONE), vexp(f32x4.neg(x))));
+  return f32x4.div(K(ONE), f32x4.add(K(ONE), vexpOf(x, EXP_NEG)));
 }
 
 // @ts-ignore: decorator
 @inline
 function vsilu(x: v128): v128 {
-  return f32x4.div(x, f32x4.add(K(ONE), vexp(f32x4.neg(x))));
+  return f32x4.div(x, f32x4.add(K(ONE), vexpOf(x, EXP_NEG)));
 }
 
 // @ts-ignore: decorator
@@ -128,11 +143,11 @@ function vhardSwish(x: v128): v128 {
   return f32x4.mul(x, vhardSigmoid(x));
 }
 
-/** 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3). */
+/** 0.5 x (1 + tanh(u)) = x / (1 + exp(-2u)), u = sqrt(2 / pi) (x + 0.044715 x^3): -2u = x (a x^2 + b). */
 // @ts-ignore: decorator
 @inline
 function vgeluTanh(x: v128): v128 {
-  const m2u = f32x4.mul(K(GT_U), vmadd(f32x4.mul(K(GT_C), x), f32x4.mul(x, x), x));
+  const m2u = f32x4.mul(x, vmadd(K(GT_CU), f32x4.mul(x, x), K(GT_U)));
   return f32x4.div(x, f32x4.add(K(ONE), vexp(m2u)));
 }
 
@@ -196,15 +211,15 @@ function vact(x: v128, kind: i32, alpha: v128): v128 {
 
 // @ts-ignore: decorator
 @inline
-function sexp(x: f32): f32 {
-  const xc = clampf(x, k(LO), k(HI));
-  const t = xc * k(LOG2E) + k(MAGIC);
+function sexpOf(x: f32, b: i32): f32 {
+  const xc = clampf(x, k(b + LO), k(b + HI));
+  const t = xc * k(b + LOG2E) + k(MAGIC);
   const n = t - k(MAGIC);
-  const r = xc + n * k(NLN2);
+  const r = xc + n * k(b + NLN2);
   const r2 = r * r;
-  const q = (k(E3) * r + k(E2)) + r2 * (k(E5) * r + k(E4));
-  const p = q * r2 + (r + k(ONE));
-  return p * reinterpret<f32>((reinterpret<i32>(t) + 127) << 23);
+  const q = (k(b + E3) * r + k(b + E2)) + r2 * (k(b + E5) * r + k(b + E4));
+  const p = q * r2 + (b == EXP_NEG ? k(ONE) - r : r + k(ONE));
+  return p * reinterpret<f32>(reinterpret<i32>(t) << 23);
 }
 
 // @ts-ignore: decorator
@@ -220,17 +235,18 @@ function sgelu(x: f32): f32 {
   q = q * t + k(Q1);
   q = q * t + k(ONE);
   const erf = clampf((xc * p) / q, k(MONE), k(ONE));
-  return (k(HALF) * x) * (k(ONE) + erf);
+  const h = k(HALF) * x;
+  return h + h * erf;
 }
 
 function actf(x: f32, kind: i32, alpha: f32): f32 {
   switch (kind) {
     case ACT_SIGMOID:
-      return k(ONE) / (k(ONE) + sexp(-x));
+      return k(ONE) / (k(ONE) + sexpOf(x, EXP_NEG));
     case ACT_TANH:
-      return k(ONE) - k(TWO) / (sexp(x + x) + k(ONE));
+      return k(ONE) - k(TWO) / (sexpOf(x + x, EXP) + k(ONE));
     case ACT_SILU:
-      return x / (k(ONE) + sexp(-x));
+      return x / (k(ONE) + sexpOf(x, EXP_NEG));
     case ACT_HARD_SIGMOID:
       return clampf(x + k(THREE), k(ZERO), k(SIX)) / k(SIX);
     case ACT_HARD_SWISH:
@@ -238,12 +254,12 @@ function actf(x: f32, kind: i32, alpha: f32): f32 {
     case ACT_GELU:
       return sgelu(x);
     case ACT_GELU_TANH:
-      return x / (k(ONE) + sexp(k(GT_U) * (x + (k(GT_C) * x) * (x * x))));
+      return x / (k(ONE) + sexpOf(x * (k(GT_CU) * (x * x) + k(GT_U)), EXP));
     case ACT_LEAKY_RELU:
     case ACT_PRELU:
       return x > 0 ? x : alpha * x;
     case ACT_ELU:
-      return x > 0 ? x : alpha * (sexp(x) - k(ONE));
+      return x > 0 ? x : alpha * (sexpOf(x, EXP) - k(ONE));
     default:
       return x;
   }
