@@ -266,22 +266,27 @@ function actf(x: f32, kind: i32, alpha: f32): f32 {
 }
 
 /**
- * Applies activation `kind` to the `count` floats at p (a multiple of 4), two vectors per trip
- * so that two independent chains of the long formulas overlap.
+ * Applies activation T to the `count` floats at p (a multiple of 4), four vectors per trip: the
+ * long formulas are chains of dependent operations, and four of them side by side keep the
+ * pipes busy (two left them idle; six spill registers).
  */
 // @ts-ignore: decorator
 @inline
 function mapRun<T>(p: usize, count: i32, va: v128): usize {
   const f = changetype<T>(0);
   let i = 0;
-  for (; i + 8 <= count; i += 8) {
+  for (; i + 16 <= count; i += 16) {
     const a = f.v(v128.load(p), va);
     const b = f.v(v128.load(p, 16), va);
+    const c = f.v(v128.load(p, 32), va);
+    const d = f.v(v128.load(p, 48), va);
     v128.store(p, a);
     v128.store(p, b, 16);
-    p += 32;
+    v128.store(p, c, 32);
+    v128.store(p, d, 48);
+    p += 64;
   }
-  if (i < count) {
+  for (; i < count; i += 4) {
     v128.store(p, f.v(v128.load(p), va));
     p += 16;
   }

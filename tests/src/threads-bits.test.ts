@@ -115,6 +115,16 @@ async function splitEverything(b: (typeof THREADED)[number], n: number): Promise
   return { f, many };
 }
 
+/** Stage s followed by activation `kind` (prelu: its slopes). */
+const withAct = (s: Exemplar['stages'][number], kind: 'sigmoid' | 'elu' | 'prelu' | 'gelu', prelu?: number[]):
+  Exemplar['stages'][number] => ({
+  ...s, min: -Infinity, max: Infinity,
+  act: { kind, min: -Infinity, max: Infinity, alpha: kind === 'elu' ? 0.7 : 0, name: kind,
+    ...(prelu ? { prelu: new Float32Array(prelu) } : {}) },
+});
+/** c prelu slopes, negative to positive. */
+const slopes = (c: number): number[] => Array.from({ length: c }, (_, i) => 0.05 * (i + 1) - 0.3);
+
 const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & { want: string })[] => {
   const conv = (cin: number, cout: number, k: number,
     o: { groups?: number; stride?: number; pad?: number; dilation?: number } = {}) =>
@@ -172,6 +182,13 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     shape('winograd 4x4, 2 images', conv(16, 24, 3, { pad: 1 }), [2, 16, 13, 11], 'NHWC', 'winograd_f4x4'),
     shape('winograd 4x4 NCHW out', conv(16, 24, 3, { pad: 1 }), [1, 16, 17, 9], 'NCHW', 'winograd_f4x4'),
     shape('winograd 2x2 dilation 4', conv(32, 32, 3, { pad: 4, dilation: 4 }), [1, 32, 14, 15], 'NHWC', 'winograd_f2x2'),
+    // Winograd followed by an activation (the pass over its output splits with it)
+    shape('winograd 4x4, 2 images, sigmoid', withAct(conv(16, 24, 3, { pad: 1 }), 'sigmoid'), [2, 16, 13, 11], 'NHWC',
+      'winograd_f4x4'),
+    shape('winograd 4x4 NCHW out, prelu', withAct(conv(16, 24, 3, { pad: 1 }), 'prelu', slopes(24)), [1, 16, 17, 9], 'NCHW',
+      'winograd_f4x4'),
+    shape('winograd 2x2 dilation 4, gelu', withAct(conv(32, 32, 3, { pad: 4, dilation: 4 }), 'gelu'), [1, 32, 14, 15], 'NHWC',
+      'winograd_f2x2'),
     // transposed: the gemm into col
     shape('deconv col2im', deconv(8, 8, 3, { stride: 2, pad: 1 }), [2, 8, 5, 3], 'NHWC', 'deconv_gemm_col2im'),
     shape('deconv tiles NCHW out', deconv(8, 24, 2, { stride: 2 }), [1, 8, 3, 5], 'NCHW', 'deconv_gemm_tiles'),
@@ -216,13 +233,6 @@ const PASS_SHAPES: readonly PassShape[] = ((): PassShape[] => {
   const deconv = (cin: number, cout: number, k: number,
     o: { groups?: number; stride?: number; pad?: number; dilation?: number } = {}) => stageSpec({ kind: 'deconv', cin, cout, k, ...o });
   const dw = (cout: number, k: number, o: { stride?: number; pad?: number } = {}) => stageSpec({ kind: 'dw', cout, k, ...o });
-  const withAct = (s: Exemplar['stages'][number], kind: 'sigmoid' | 'elu' | 'prelu' | 'gelu', prelu?: number[]):
-    Exemplar['stages'][number] => ({
-    ...s, min: -Infinity, max: Infinity,
-    act: { kind, min: -Infinity, max: Infinity, alpha: kind === 'elu' ? 0.7 : 0, name: kind,
-      ...(prelu ? { prelu: new Float32Array(prelu) } : {}) },
-  });
-  const slopes = (c: number): number[] => Array.from({ length: c }, (_, i) => 0.05 * (i + 1) - 0.3);
   // want: the path describe() gives the first stage
   const shape = (name: string, stages: Exemplar['stages'], input: Exemplar['input'], layout: Exemplar['layout'],
     passes: readonly Pass[], want = layout === 'NHWC' ? 'NHWC in place' : 'NCHW transposed to NHWC -> NHWC transposed to NCHW'):

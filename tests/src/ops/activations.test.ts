@@ -112,10 +112,13 @@ describe.each(BACKENDS)('%s', (backend) => {
 
   // every kind of stage, one activation each of the hard ones, both layouts
   interface Stage { name: string; op: 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose2d'; c: number; cout: number; sp: number[]; k: number[];
-    opts?: Record<string, unknown> }
+    opts?: Record<string, unknown>; nan?: boolean }
   const STAGES: Stage[] = [
     { name: 'igemm 3x3 s2', op: 'conv2d', c: 20, cout: 6, sp: [9, 9], k: [3, 3], opts: { stride: 2, padding: 1 } },
     { name: 'winograd 3x3', op: 'conv2d', c: 16, cout: 6 * 4, sp: [8, 8], k: [3, 3], opts: { padding: 1 } },
+    { name: 'winograd F(4x4) edge tiles', op: 'conv2d', c: 16, cout: 20, sp: [9, 7], k: [3, 3], opts: { padding: 1 } },
+    { name: 'winograd F(2x2) dilation 4', op: 'conv2d', c: 32, cout: 36, sp: [13, 11], k: [3, 3], opts: { padding: 4, dilation: 4 } },
+    { name: 'winograd, an input NaN (the igemm)', op: 'conv2d', c: 16, cout: 20, sp: [9, 7], k: [3, 3], opts: { padding: 1 }, nan: true },
     { name: 'pointwise NCHW planes', op: 'conv2d', c: 16, cout: 6, sp: [32, 32], k: [1, 1] },
     { name: 'pointwise pixel bands', op: 'conv2d', c: 16, cout: 12, sp: [8, 1100], k: [1, 1] },
     { name: 'im2col NCHW', op: 'conv2d', c: 3, cout: 18, sp: [16, 16], k: [3, 3], opts: { padding: 1 } },
@@ -141,6 +144,7 @@ describe.each(BACKENDS)('%s', (backend) => {
       const tr = s.op === 'convTranspose2d';
       const wShape = tr ? [s.c, s.cout / g, ...s.k] : [s.cout, s.c / g, ...s.k];
       const x = { data: randomArray(rng, s.c * prod(s.sp)), shape: [1, s.c, ...s.sp] };
+      if (s.nan) x.data[3 * prod(s.sp) + 10] = NaN;
       const w = { data: randomArray(rng, prod(wShape), 2 / Math.sqrt((s.c / g) * prod(s.k))), shape: wShape };
       const bias = randomArray(rng, s.cout, 0.5);
       const pre = (tr ? refConvTransposeNd : refConvNd)(x, w, { ...s.opts, bias } as never);
