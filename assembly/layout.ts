@@ -108,39 +108,39 @@ function planes3ToPixels(src: usize, dst: usize, count: i32, plane: usize): void
 
 /** NCHW (n x c x hw) -> NHWC (n x hw x c). */
 export function nchwToNhwc(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
-  nchwToNhwcAt(src, dst, n, c, hw, 0, hw);
+  nchwToNhwcAt(src, dst, n, c, hw, 0, hw, 0, c);
 }
 
 /**
- * nchwToNhwc on pixels [p0, p1) of every image: NHWC rows p0 .. p1 - 1 (a task of a split
+ * nchwToNhwc on pixels [p0, p1) and channels [c0, c1) of every image (a task of a split
  * transpose; a copy, so any cut gives the same bits).
  */
-export function nchwToNhwcAt(src: usize, dst: usize, n: i32, c: i32, hw: i32, p0: i32, p1: i32): void {
-  if (p1 <= p0) return;
+export function nchwToNhwcAt(src: usize, dst: usize, n: i32, c: i32, hw: i32, p0: i32, p1: i32, c0: i32, c1: i32): void {
+  if (p1 <= p0 || c1 <= c0) return;
   const imageBytes = <usize>c * <usize>hw << 2;
-  const s0 = <usize>p0 << 2;
-  const d0 = <usize>p0 * <usize>c << 2;
+  const s0 = (<usize>c0 * <usize>hw + <usize>p0) << 2;
+  const d0 = (<usize>p0 * <usize>c + <usize>c0) << 2;
   for (let b = 0; b < n; b++) {
     const s = src + <usize>b * imageBytes + s0;
     const d = dst + <usize>b * imageBytes + d0;
-    if (c == 3) planes3ToPixels(s, d, p1 - p0, <usize>hw << 2);
-    else transposeStrided(s, d, c, p1 - p0, <usize>hw << 2, <usize>c << 2);
+    if (c == 3 && c1 - c0 == 3) planes3ToPixels(s, d, p1 - p0, <usize>hw << 2);
+    else transposeStrided(s, d, c1 - c0, p1 - p0, <usize>hw << 2, <usize>c << 2);
   }
 }
 
 /** NHWC (n x hw x c) -> NCHW (n x c x hw). */
 export function nhwcToNchw(src: usize, dst: usize, n: i32, c: i32, hw: i32): void {
-  nhwcToNchwAt(src, dst, n, c, hw, 0, hw);
+  nhwcToNchwAt(src, dst, n, c, hw, 0, hw, 0, c);
 }
 
-/** nhwcToNchw on pixels [p0, p1) of every image: NHWC rows p0 .. p1 - 1 (a task of a split transpose). */
-export function nhwcToNchwAt(src: usize, dst: usize, n: i32, c: i32, hw: i32, p0: i32, p1: i32): void {
-  if (p1 <= p0) return;
+/** nhwcToNchw on pixels [p0, p1) and channels [c0, c1) of every image (a task of a split transpose). */
+export function nhwcToNchwAt(src: usize, dst: usize, n: i32, c: i32, hw: i32, p0: i32, p1: i32, c0: i32, c1: i32): void {
+  if (p1 <= p0 || c1 <= c0) return;
   const imageBytes = <usize>c * <usize>hw << 2;
-  const s0 = <usize>p0 * <usize>c << 2;
-  const d0 = <usize>p0 << 2;
+  const s0 = (<usize>p0 * <usize>c + <usize>c0) << 2;
+  const d0 = (<usize>c0 * <usize>hw + <usize>p0) << 2;
   for (let b = 0; b < n; b++) {
-    transposeStrided(src + <usize>b * imageBytes + s0, dst + <usize>b * imageBytes + d0, p1 - p0, c, <usize>c << 2,
-      <usize>hw << 2);
+    transposeStrided(src + <usize>b * imageBytes + s0, dst + <usize>b * imageBytes + d0, p1 - p0, c1 - c0,
+      <usize>c << 2, <usize>hw << 2);
   }
 }

@@ -208,8 +208,10 @@ export interface WasmExports {
   transpose_nchw_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   transpose_nhwc_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   /** (src, dst, n, c, hw, p0, p1): the transposes on pixels [p0, p1) of every image */
-  transpose_nchw_nhwc_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
-  transpose_nhwc_nchw_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number): void;
+  transpose_nchw_nhwc_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number,
+    c0: number, c1: number): void;
+  transpose_nhwc_nchw_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number,
+    c0: number, c1: number): void;
 }
 
 const BASE64: Record<WasmFlavor, string> = {

@@ -28,4 +28,34 @@ describe.each(flavors())('layout transposes (%s)', (flavor) => {
     expect(Array.from(round.subarray(x.length))).toEqual([5, 5, 5, 5]);
     h.reset();
   });
+
+  // the tasks of a split transpose: blocks of pixels x channels that tile the images, each
+  // writing only its own block (split-passes.ts cuts both at multiples of 16)
+  test.each([
+    [1, 3, 17, 16, 3], [2, 20, 81, 16, 16], [1, 40, 49, 16, 16], [1, 37, 30, 8, 5], [3, 33, 19, 4, 32],
+  ])('blocks: n=%i c=%i hw=%i, pixel runs of %i, channel blocks of %i', (n, c, hw, pr, cb) => {
+    const x = randomArray(n * c * hw, rng(n * 7 + c * 3 + hw));
+    const src = h.put(x);
+    const dst = h.alloc(x.length + 4, 5);
+    for (let p0 = 0; p0 < hw; p0 += pr) {
+      for (let c0 = 0; c0 < c; c0 += cb) {
+        h.ex.transpose_nchw_nhwc_at_f32(src, dst, n, c, hw, p0, Math.min(hw, p0 + pr), c0, Math.min(c, c0 + cb));
+      }
+    }
+    const nhwc = h.get(dst, x.length + 4);
+    for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < hw; p++) {
+      if (nhwc[(b * hw + p) * c + ch] !== x[(b * c + ch) * hw + p]) throw new Error(`nchw->nhwc b${b} c${ch} p${p}`);
+    }
+    expect(Array.from(nhwc.subarray(x.length))).toEqual([5, 5, 5, 5]);
+    const back = h.alloc(x.length + 4, 5);
+    for (let p0 = 0; p0 < hw; p0 += pr) {
+      for (let c0 = 0; c0 < c; c0 += cb) {
+        h.ex.transpose_nhwc_nchw_at_f32(dst, back, n, c, hw, p0, Math.min(hw, p0 + pr), c0, Math.min(c, c0 + cb));
+      }
+    }
+    const round = h.get(back, x.length + 4);
+    expect(Array.from(round.subarray(0, x.length))).toEqual(Array.from(x));
+    expect(Array.from(round.subarray(x.length))).toEqual([5, 5, 5, 5]);
+    h.reset();
+  });
 });

@@ -215,6 +215,9 @@ const FEED_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & {
       'NCHW planes in place'),
     shape('staged transpose, long pixel runs', stageSpec({ kind: 'conv', cin: 12, cout: 8, k: 3, pad: 1 }), [1, 12, 120, 100],
       'NCHW transposed to NHWC -> NHWC transposed to NCHW'),
+    // a small plane of many channels: its transpose splits by channel blocks as well
+    shape('staged transpose, channel blocks', stageSpec({ kind: 'conv', cin: 40, cout: 8, k: 3, pad: 1 }), [2, 40, 7, 9],
+      'NCHW transposed to NHWC -> NHWC transposed to NCHW'),
   ];
 })();
 

@@ -9,25 +9,31 @@ import { type Feed, TASKS_PER_THREAD, pixelRunChunks, runsOf } from './split-pla
 
 /**
  * transpose_nchw_nhwc_at_f32 or transpose_nhwc_nchw_at_f32 (`id`; src, dst, n, c, hw) per image
- * over runs of pixels, multiples of 16 (the transposes' tile).
+ * over runs of pixels, multiples of 16 (the transposes' tile); on planes too small for the tasks
+ * the pool wants, over blocks of 16-multiple channels as well.
  */
 export function runTranspose(pool: Pool, id: number, src: number, dst: number, n: number, c: number, hw: number,
   feed?: Feed): void {
-  const r = runsOf(hw, 16, Math.ceil(TASKS_PER_THREAD * pool.width / n));
+  const want = TASKS_PER_THREAD * pool.width;
+  const r = runsOf(hw, 16, Math.ceil(want / n));
   const runs = r.length / 2;
-  const t = pool.table(n * runs, 7);
-  // a task reads its run of pixels of every channel plane
-  const chunks = feed === undefined ? [] : pixelRunChunks(r, n, c, hw);
+  const cr = n * runs < want ? runsOf(c, 16, Math.ceil(want / (n * runs))) : [0, c];
+  const blocks = cr.length / 2;
+  const t = pool.table(n * runs * blocks, 9);
+  // a task reads its run of pixels of its block's channel planes
+  const chunks = feed === undefined ? [] : pixelRunChunks(r, n, c, hw, cr);
   let o = 0;
   for (let b = 0; b < n; b++) {
     const at = b * c * hw * 4;
     for (let i = 0; i < runs; i++) {
-      t[o] = id; t[o + 1] = src + at; t[o + 2] = dst + at; t[o + 3] = 1; t[o + 4] = c; t[o + 5] = hw;
-      t[o + 6] = r[2 * i]; t[o + 7] = r[2 * i + 1];
-      o += 8;
+      for (let k = 0; k < blocks; k++) {
+        t[o] = id; t[o + 1] = src + at; t[o + 2] = dst + at; t[o + 3] = 1; t[o + 4] = c; t[o + 5] = hw;
+        t[o + 6] = r[2 * i]; t[o + 7] = r[2 * i + 1]; t[o + 8] = cr[2 * k]; t[o + 9] = cr[2 * k + 1];
+        o += 10;
+      }
     }
   }
-  pool.run(n * runs, undefined, feed && { feed, chunks });
+  pool.run(n * runs * blocks, undefined, feed && { feed, chunks });
 }
 
 /** expand_dwconv2d_nhwc_f32(x, dst, pixels, c, m) (`id`) over runs of pixels. */

@@ -68,19 +68,23 @@ export const FEED_MIN_SEGMENT = 256;
 
 /**
  * A feed's chunks for tasks over runs of pixels `r` ([start, end) pairs) of every image of n
- * NCHW images: each the run's pixels of the c planes, or, where runs are shorter than
- * FEED_MIN_SEGMENT, all of the input before task 0.
+ * NCHW images, and within a run over blocks of channels `cr` (pairs too; all c by default): each
+ * the run's pixels of the block's planes, or, where runs are shorter than FEED_MIN_SEGMENT, all
+ * of the input before task 0.
  */
-export function pixelRunChunks(r: readonly number[], n: number, c: number, hw: number): number[] {
+export function pixelRunChunks(r: readonly number[], n: number, c: number, hw: number,
+  cr: readonly number[] = [0, c]): number[] {
   if (r[1] - r[0] < FEED_MIN_SEGMENT) {
-    const chunks = new Array<number>(2 * n * r.length).fill(0);
+    const chunks = new Array<number>(2 * n * r.length * (cr.length / 2)).fill(0);
     chunks[1] = n * c * hw;
     chunks[2] = 1;
     return chunks;
   }
   const chunks: number[] = [];
   for (let b = 0; b < n; b++) {
-    for (let i = 0; i < r.length; i += 2) chunks.push(b * c * hw + r[i], r[i + 1] - r[i], c, hw);
+    for (let i = 0; i < r.length; i += 2) {
+      for (let k = 0; k < cr.length; k += 2) chunks.push(b * c * hw + cr[k] * hw + r[i], r[i + 1] - r[i], cr[k + 1] - cr[k], hw);
+    }
   }
   return chunks;
 }

@@ -34,7 +34,8 @@
  * output rows, each task gathering the taps that reach its rows in the one-thread order.
  *
  * The passes around the kernels, split when they move at least SPLIT_MIN_BYTES: the runner's
- * layout transposes (transpose_nchw_nhwc_at_f32, transpose_nhwc_nchw_at_f32) per image over runs of pixels, the
+ * layout transposes (transpose_nchw_nhwc_at_f32, transpose_nhwc_nchw_at_f32) per image over runs of pixels (and
+ * blocks of channels on planes too small for the pool's tasks), the
  * m-fold input expansion of NHWC depthwise over runs of pixels, and the activation after the
  * clamp (run_activation_f32) over runs of floats (multiples of 16, so that each float goes through the
  * vector or the scalar form as in one call), or, with prelu's slopes, of rows or channel planes.
@@ -140,7 +141,7 @@ export class Split {
 
   /**
    * transpose_nchw_nhwc_at_f32 (toNhwc) or transpose_nhwc_nchw_at_f32 (src, dst, n, c, hw) per image over runs of
-   * pixels, multiples of 16 (the transposes' tile).
+   * pixels, multiples of 16 (the transposes' tile), and blocks of channels on small planes (split-passes.ts).
    */
   transpose(toNhwc: boolean, src: number, dst: number, n: number, c: number, hw: number, feed?: Feed): void {
     const id = toNhwc ? (this.toNhwc >= 0 ? this.toNhwc : (this.toNhwc = this.pool.fn('transpose_nchw_nhwc_at_f32')))
