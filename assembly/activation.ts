@@ -266,7 +266,7 @@ function actf(x: f32, kind: i32, alpha: f32): f32 {
 }
 
 /**
- * Applies activation T to the `count` floats at p (a multiple of 4), four vectors per trip: the
+ * Applies activation T to the `count` floats at p (a multiple of 16), four vectors per trip: the
  * long formulas are chains of dependent operations, and four of them side by side keep the
  * pipes busy (two left them idle; six spill registers).
  */
@@ -286,14 +286,10 @@ function mapRun<T>(p: usize, count: i32, va: v128): usize {
     v128.store(p, d, 48);
     p += 64;
   }
-  for (; i < count; i += 4) {
-    v128.store(p, f.v(v128.load(p), va));
-    p += 16;
-  }
   return p;
 }
 
-/** vact for a kind known only at run time: the 1-3 floats at the end of a run. */
+/** vact for a kind known only at run time: the last 1-15 floats of a run. */
 function vactAny(x: v128, kind: i32, alpha: v128): v128 {
   return vact(x, kind, alpha);
 }
@@ -306,7 +302,7 @@ function vactAny(x: v128, kind: i32, alpha: v128): v128 {
 function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
   if (ASC_FEATURE_SIMD) {
     const va = f32x4.splat(alpha);
-    const n = count & ~3;
+    const n = count & ~15;
     switch (kind) {
       case ACT_SIGMOID: p = mapRun<Sigmoid>(p, n, va); break;
       case ACT_TANH: p = mapRun<Tanh>(p, n, va); break;
@@ -318,7 +314,13 @@ function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
       case ACT_ELU: p = mapRun<Elu>(p, n, va); break;
       default: p = mapRun<Leaky>(p, n, va); break;
     }
-    if (count & 3) storeTail(p, vactAny(v128.load(p), kind, va), count & 3);
+    // the last 1-15 floats through the form that dispatches per vector (one copy of each formula)
+    let rest = count - n;
+    for (; rest >= 4; rest -= 4) {
+      v128.store(p, vactAny(v128.load(p), kind, va));
+      p += 16;
+    }
+    if (rest > 0) storeTail(p, vactAny(v128.load(p), kind, va), rest);
     return;
   }
   const end = p + (<usize>count << 2);
