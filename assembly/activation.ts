@@ -295,9 +295,10 @@ function vactAny(x: v128, kind: i32, alpha: v128): v128 {
 }
 
 /**
- * `count` floats at p, one alpha for all: one loop per kind, so that no branch runs per vector.
- * The last 1-3 floats go through the vector form too (reading up to 12 bytes past the run,
- * within the heap's over-read margin), so each float's bits do not depend on where a run starts.
+ * `count` floats at p, one alpha for all: one loop per kind over whole trips of 16 floats, with
+ * no branch per vector; the last 1-15 through vactAny, which branches on the kind. The last 1-3
+ * go through the vector form too (reading up to 12 bytes past the run, within the heap's
+ * over-read margin), so each float's bits do not depend on where a run starts.
  */
 function activateRun(p: usize, count: i32, kind: i32, alpha: f32): void {
   if (ASC_FEATURE_SIMD) {

@@ -207,7 +207,7 @@ export interface WasmExports {
   /** (src, dst, n, c, hw) */
   transpose_nchw_nhwc_f32(src: number, dst: number, n: number, c: number, hw: number): void;
   transpose_nhwc_nchw_f32(src: number, dst: number, n: number, c: number, hw: number): void;
-  /** (src, dst, n, c, hw, p0, p1): the transposes on pixels [p0, p1) of every image */
+  /** (src, dst, n, c, hw, p0, p1, c0, c1): the transposes on pixels [p0, p1) and channels [c0, c1) of every image */
   transpose_nchw_nhwc_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number,
     c0: number, c1: number): void;
   transpose_nhwc_nchw_at_f32(src: number, dst: number, n: number, c: number, hw: number, p0: number, p1: number,
