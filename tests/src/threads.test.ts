@@ -150,21 +150,42 @@ describe('threads()', () => {
     const x = randomTensor(rng, [1, 16, 24, 24]);
     const w = randomTensor(rng, [32, 16, 3, 3]);
     const first = lib.conv2d(x, w, { padding: 1 }).data.slice();
-    // past their polls, both workers sleep; wake() gets them polling again, with no run open (for
-    // long polls here, so that this thread sees them awake however the two are scheduled)
-    expect(await until(() => sleepers() === 2)).toBe(true);
+    // past their polls, the workers that take runs sleep (both, or on fewer than 3 cores the one
+    // with a core of its own: the other stays parked); wake() gets them polling again, with no run
+    // open (for long polls here, so that this thread sees them awake however they are scheduled)
+    expect(await until(() => sleepers() === pool.width - 1)).toBe(true);
     const gen = Atomics.load(ctl, CTL.GEN);
     Atomics.store(ctl, CTL.SPIN, 2 ** 30);
     pool.wake();
     expect(Atomics.load(ctl, CTL.GEN) & 1).toBe(0);
     expect(Atomics.load(ctl, CTL.GEN)).not.toBe(gen);
-    // at least as many as a run wakes: both, or on fewer than 3 cores the one with a core of its own (Pool.width)
-    expect(await until(() => sleepers() <= 3 - pool.width)).toBe(true);
+    expect(await until(() => sleepers() === 0)).toBe(true);
     Atomics.store(ctl, CTL.SPIN, 20000);
     expect(Array.from(lib.conv2d(x, w, { padding: 1 }).data)).toEqual(Array.from(first));
     // a pool of one has no one to wake
     await lib.init({ backend: b, threads: 1 });
     expect(() => (reg.getBackend('test', b) as WasmBackend).pool.wake()).not.toThrow();
+  });
+
+  test('with more threads than cores, the workers past the cores stay parked and the bits are one thread\'s', async () => {
+    if (THREADED.length === 0) return;
+    const b = THREADED[0];
+    jest.spyOn(os, 'availableParallelism').mockReturnValue(2);
+    const { lib, reg } = track();
+    const rng = new Rng(9);
+    const x = randomTensor(rng, [2, 24, 20, 20]);
+    const w = randomTensor(rng, [40, 24, 3, 3]);
+    await lib.init({ backend: b, threads: 1 });
+    const one = lib.conv2d(x, w, { padding: 1 }).data.slice();
+    await lib.init({ backend: b, threads: 6 });
+    const pool = (reg.getBackend('test', b) as WasmBackend).pool;
+    const ctl = (pool as unknown as { ctl: Int32Array }).ctl;
+    expect([pool.size, pool.width, Atomics.load(ctl, CTL.ACTIVE)]).toEqual([6, 2, 1]);
+    for (let i = 0; i < 3; i++) expect(Array.from(lib.conv2d(x, w, { padding: 1 }).data)).toEqual(Array.from(one));
+    // only worker 1 ever waits on GEN (SLEEPERS counts it) or enters a run (STATE); 2..5 wait on QUIT
+    for (let i = 0; i < 400 && Atomics.load(ctl, CTL.SLEEPERS) !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(Atomics.load(ctl, CTL.SLEEPERS)).toBe(1);
+    for (let i = 2; i <= 5; i++) expect(Atomics.load(ctl, CTL.STATE + i)).toBe(0);
   });
 
   test('memory() stays flat over repeated calls with threads', async () => {

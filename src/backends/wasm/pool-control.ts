@@ -23,6 +23,7 @@ export function stopThreads(r: Remains): void {
   Atomics.store(ctl, CTL.QUIT, 1);
   Atomics.store(ctl, CTL.GEN, (Atomics.load(ctl, CTL.GEN) + 2) & ~1);
   Atomics.notify(ctl, CTL.GEN);
+  Atomics.notify(ctl, CTL.QUIT);
   for (const t of r.threads) t.terminate();
   r.threads.length = 0;
 }

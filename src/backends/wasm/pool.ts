@@ -27,8 +27,9 @@
  * run's parameters only when no STATE is 1, so a late worker never reads a half-written run.
  * A run with a feed (split-plan.ts) opens with READY at 0: the caller copies task t's input chunk,
  * raises READY past t and goes on, and a worker holding task t waits for READY > t first. With
- * more threads than cores a run wakes only the cores' worth of them (width) and every thread
- * polls briefly: past the cores, a polling thread or one more worker only takes a core from work.
+ * more threads than cores only the cores' worth of them take part in runs (width, CTL.ACTIVE) and
+ * the others stay parked until the pool closes: past the cores, one more thread in a run only
+ * takes a core from one with work, and the splits plan for width.
  *
  * Faults: a task that throws (a wasm trap) is caught in its worker, recorded (FAILED and a
  * message), the remaining tasks are skipped, and run() throws an Error with the message. A worker
@@ -65,11 +66,6 @@ export type ExportName = {
  * awake; a sleeping worker costs a futex wake (tools/pool-dispatch.mjs measures both).
  */
 const WORKER_SPIN = 20000;
-/**
- * ... and with more threads than cores, where a polling thread takes the core from one with work
- * (libgomp's throttled spin count for the same case).
- */
-const OVERSUBSCRIBED_SPIN = 1000;
 
 type AnyFn = ((...args: number[]) => unknown) & { original?: (...args: number[]) => unknown };
 
@@ -123,11 +119,11 @@ export class Pool {
   private closed = false;
   private running = false;
   /**
-   * Sleeping workers a run wakes at most: with more threads than cores, the cores less the
-   * caller's, so that the run's tasks go to threads that have a core rather than to more threads
+   * Workers that take part in runs: all, or with more threads than cores the cores less the
+   * caller's, so that a run's tasks go to threads that have a core rather than to more threads
    * than cores, one of which the OS then takes off its core holding a task the run waits for.
    */
-  private wakeMax = Infinity;
+  private active = 0;
 
   private constructor(
     private readonly ex: WasmExports,
@@ -168,9 +164,9 @@ export class Pool {
     return this.threads.length + 1;
   }
 
-  /** Threads a run wakes to take its tasks (size, or the cores where it has more): what splits plan for. */
+  /** Threads that take a run's tasks (size, or the cores where it has more): what splits plan for. */
   get width(): number {
-    return Math.min(this.size, this.wakeMax + 1);
+    return Math.min(this.size, this.active + 1);
   }
 
   /**
@@ -256,7 +252,7 @@ export class Pool {
     if (ctl === undefined || this.threads.length === 0 || this.running || Atomics.load(ctl, CTL.SLEEPERS) === 0) return;
     // GEN stays even (no run open): a worker wakes, sees a new value and polls again
     Atomics.store(ctl, CTL.GEN, (Atomics.load(ctl, CTL.GEN) + 2) | 0);
-    Atomics.notify(ctl, CTL.GEN, this.wakeMax);
+    Atomics.notify(ctl, CTL.GEN);
   }
 
   /** Stops the workers; later runs take every task on the calling thread. Idempotent. */
@@ -318,7 +314,7 @@ export class Pool {
     const gen = (Atomics.load(ctl, CTL.GEN) + 1) | 0;
     Atomics.store(ctl, CTL.GEN, gen);
     const sleepers = Atomics.load(ctl, CTL.SLEEPERS);
-    if (sleepers > 0) Atomics.notify(ctl, CTL.GEN, Math.min(sleepers, count - 1, this.wakeMax));
+    if (sleepers > 0) Atomics.notify(ctl, CTL.GEN, Math.min(sleepers, count - 1));
 
     let own: unknown;
     let ownFailed = false;
@@ -409,8 +405,9 @@ export class Pool {
   private startWorkers(o: PoolStart): Promise<void> {
     const ctl = this.ctl!;
     const cores = coreCount();
-    ctl[CTL.SPIN] = o.spin ?? (o.threads > cores ? OVERSUBSCRIBED_SPIN : WORKER_SPIN);
-    if (o.threads > cores) this.wakeMax = Math.max(1, cores - 1);
+    ctl[CTL.SPIN] = o.spin ?? WORKER_SPIN;
+    this.active = o.threads > cores ? Math.max(1, cores - 1) : o.threads - 1;
+    ctl[CTL.ACTIVE] = this.active;
     const bytes = o.exports.THREAD_SCRATCH_BYTES.value as number;
     for (let i = 0; i < o.threads; i++) this.scratch.push(o.heap.alloc(bytes));
     o.exports.set_thread_scratch(this.scratch[0]);

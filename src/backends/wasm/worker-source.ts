@@ -27,6 +27,11 @@ export const CTL = {
   SLEEPERS: 2,
   /** Spin iterations a worker polls GEN (or READY) before it sleeps, and the caller DONE. */
   SPIN: 3,
+  /**
+   * Workers that take part in runs: 1 .. ACTIVE. The others (more threads than cores) stay parked
+   * on QUIT until the pool closes.
+   */
+  ACTIVE: 4,
   /** The next task to take (Atomics.add). */
   NEXT: 16,
   /** Tasks finished, failed or skipped. */
@@ -171,7 +176,16 @@ export const WORKER_SOURCE = `'use strict';
         if (Atomics.add(ctl, C.DONE, 1) === count - 1 && Atomics.load(ctl, C.WAITING) !== 0) Atomics.notify(ctl, C.DONE);
       }
     }
+    // past the cores: no run, no polling, until the pool closes (QUIT 2, a test's, keeps it parked)
+    function park() {
+      for (;;) {
+        var q = Atomics.load(ctl, C.QUIT);
+        if (q === 1) { quitting = true; return; }
+        Atomics.wait(ctl, C.QUIT, q);
+      }
+    }
     function loop() {
+      if (me > ctl[C.ACTIVE]) return park();
       // GEN is 0 until every worker is ready: a run opened before this line is joined, not missed
       var seen = 0;
       for (;;) {
