@@ -25,7 +25,11 @@
  *   at one thread only; the peers at every count they run (peers/index.mjs). `rows` holds the rows
  *   of the first count (what report.mjs renders), `threadRows` those of the others; every timed row
  *   has cpuPerWall, the process's CPU time over the wall time of its windows (near the count when
- *   its threads ran). meta.threads = { counts, peers: { '<name>@<n>': label }, libs: { <n>: threads() } }.
+ *   its threads ran). meta.threads = { counts, peers: { '<name>@<n>': label }, libs: { <n>: threads() },
+ *   machine: { loop, sampleMs, method, unavailable? } }. In every round, right before a case's
+ *   windows, the thread ceiling (run/machine.mjs) samples what the host gives at each count n > 1:
+ *   the ceiling loop on n threads at once over one thread; the case info gets machine: { <n>: the
+ *   per-round ratios } and machineGflops: { <n>: { one: [...], many: [...] } }.
  *
  * meta.ceilings (bench/ceiling.mjs): { method, types, judged, perfMd, start, end, gflops } with
  *   start / end = { at, ms, paths: { <loop>: { gflops, bestGflops, samples } | { unsupported } } },
@@ -38,6 +42,7 @@ import { LAYERS, KERNELS, ND_LAYERS, selectCases, missingConstructor } from './c
 import { loadPeers } from './peers/index.mjs';
 import { CeilingMeter, CEILING_PATHS, HOISTED_LOOPS, PERF_MD_CEILINGS } from './ceiling.mjs';
 import { CEILING_TYPES, timeCase } from './run/case.mjs';
+import { ThreadCeiling, MACHINE_SAMPLE } from './run/machine.mjs';
 
 // run/case.mjs times one case, run/threads.mjs renders the threads table; their exports are this
 // module's too, as before the split (bench/cli.mjs, bench/browser.mjs and the tests import them here)
@@ -192,15 +197,31 @@ export async function runSuite(o) {
   const caseInfo = [];
   const at = (n) => (n > 1 || o.threads ? ` @${n}` : '');
 
+  // The thread ceiling: what the host gives at each count above one, sampled in every round
+  // (run/machine.mjs); its workers start on the first sample and sleep between samples.
+  const threadCeiling = o.threads && counts.some((n) => n > 1) ? new ThreadCeiling({ maxN: Math.max(...counts) }) : null;
   // the suite's state, which timeCase (run/case.mjs) reads and appends rows and case info to
   const suite = {
-    o, lib, libs, counts, pathsAt, allPeers, meter, rowBudget, notes, rows, caseInfo, at, budgetOf, layoutsOf,
+    o, lib, libs, counts, pathsAt, allPeers, meter, machine: threadCeiling, rowBudget, notes, rows, caseInfo, at, budgetOf, layoutsOf,
     step: (label) => o.progress(`[${++step}/${total}] ${label}`),
   };
   try {
     for (const spec of cases) await timeCase(spec, suite);
   } finally {
     for (const p of allPeers) await p.close?.();
+    await threadCeiling?.dispose();
+  }
+  if (threadCeiling && meta.threads) {
+    meta.threads.machine = {
+      loop: threadCeiling.loop,
+      sampleMs: MACHINE_SAMPLE.ms,
+      method: `bench/ceiling.mjs's ${threadCeiling.loop ?? 'SIMD'} ceiling loop for about ${MACHINE_SAMPLE.ms} ms on the calling thread alone, then on it and n - 1 worker_threads at once `
+        + '(the flop of all over the wall time of the window), once per count per round right before each case\'s windows',
+    };
+    if (threadCeiling.why) {
+      meta.threads.machine.unavailable = threadCeiling.why;
+      notes.push(`thread ceiling (machine @n/@1): ${threadCeiling.why}`);
+    }
   }
 
   if (meter) {

@@ -11,6 +11,7 @@ import { check } from '../close.cjs';
 import { buildCase, createLayer, libraryMacs, nhwcToNchw } from '../cases.mjs';
 import { WASM_PEERS } from '../peers/index.mjs';
 import { CEILING_PATHS } from '../ceiling.mjs';
+import { MACHINE_SAMPLE } from './machine.mjs';
 
 /**
  * The layer types judged against the ceiling of their path (PERF.md: "pointwise and standard layers
@@ -53,12 +54,13 @@ function gflops(flops, ms) { return ms > 0 ? flops / (ms * 1e6) : null; }
  * Prepare, check and time every contender of one case.
  * @param {object} spec   the case (bench/cases.mjs)
  * @param {object} suite  runSuite's state: o, lib (the first count's), libs and pathsAt (per
- *   count), counts, allPeers, meter and rowBudget (the ceilings; meter null without them), notes,
+ *   count), counts, allPeers, meter and rowBudget (the ceilings; meter null without them),
+ *   machine (the thread ceiling, run/machine.mjs, with --threads of a count above one; else null), notes,
  *   rows and caseInfo (appended to), step(label) (progress with the step count), at(n) (the
  *   count's tag), budgetOf(spec), layoutsOf(spec)
  */
 export async function timeCase(spec, suite) {
-  const { o, lib, libs, counts, pathsAt, allPeers, meter, rowBudget, notes, rows, caseInfo, step, at, budgetOf, layoutsOf } = suite;
+  const { o, lib, libs, counts, pathsAt, allPeers, meter, machine, rowBudget, notes, rows, caseInfo, step, at, budgetOf, layoutsOf } = suite;
   const bc = buildCase(spec);
   const budget = budgetOf(spec);
   const liveBefore = [...libs.values()].map((l) => l.memory?.().liveLayers);
@@ -196,6 +198,22 @@ export async function timeCase(spec, suite) {
     const rounds = o.quick ? 1 : ROUNDS;
     const roundBudget = { ...budget, maxTime: budget.maxTime / rounds, minSamples: Math.max(2, Math.ceil(budget.minSamples / rounds)) };
     for (let r = 0; r < rounds; r++) {
+      // What the host gives at each count above one, right before this round's windows: the ceiling
+      // loop on n threads at once over one thread (run/machine.mjs). info.machine[n] holds one
+      // ratio per round, info.machineGflops[n] the GFLOP/s of both sides; the layers' timing is untouched.
+      if (machine && timed.some((t) => !t.failed)) {
+        collect?.();
+        for (const n of counts) {
+          if (n <= 1) continue;
+          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} machine @${n}/@1`);
+          const s = await machine.speedup(n, MACHINE_SAMPLE);
+          if (!s) continue;
+          ((info.machine ??= {})[n] ??= []).push(s.ratio);
+          const g = ((info.machineGflops ??= {})[n] ??= { one: [], many: [] });
+          g.one.push(s.one);
+          g.many.push(s.many);
+        }
+      }
       for (const t of timed) {
         if (t.failed) continue;
         o.progress(`[round ${r + 1}/${rounds}] ${spec.name} ${t.row.contender}${at(t.row.threads)}${t.row.kind === 'path' ? ` ${t.row.layout}` : ''}`);
