@@ -11,11 +11,20 @@ import { sameRunRatio, geomean } from '../report.mjs';
  * in the same interleaved rounds); geomeans over the layers where both sides ran.
  * "CPU/wall" is the process's CPU time over the wall time of a contender's windows: near N when its
  * N threads ran, near 1 when it stayed on one.
+ * "machine @N/@1" is what the host gave: the ceiling loop on N threads at once over one thread
+ * (run/machine.mjs), sampled once per round right before the layer's windows, the median of the
+ * layer's rounds; on a 2-vCPU VM whose vCPUs share one physical core it is ~1.35x, not 2x, and a
+ * layer's @N/@1 cannot exceed it by much.
  */
 
 const THREAD_PEERS = [...WASM_PEERS, ...NATIVE_PEERS];
 const fmt2 = (x, d = 2) => (x == null || !Number.isFinite(x) ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(d));
 const times = (v) => (v == null ? '' : `${fmt2(v)}x`);
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null;
+};
 
 /** Targets of issue 20 (PERF.md), shown beside the figures; figures, not tests. */
 export const THREAD_TARGETS = {
@@ -28,7 +37,9 @@ export const THREAD_TARGETS = {
  * @param {object} result what run.mjs returns for a --threads run
  * @returns {{ counts: number[], path: string, contenders: string[], rows: object[], geo: object } | null}
  *   rows[i] = { case, type, cells: { '<contender>@<n>': { ms, speedup, cpuPerWall, status, note } },
- *   vsPeer: { <n>: { ratio, peer } }, vsNative: { <n>: ratio } }
+ *   vsPeer: { <n>: { ratio, peer } }, vsNative: { <n>: ratio }, machine: { <n>: median of the
+ *   case's round ratios } }; geo.machine[n] their geomean; machine[n] = { median, min, max, rounds }
+ *   over all the rounds of all the layers (n > 1 where the thread ceiling ran)
  */
 export function summarizeThreads(result) {
   const counts = result.meta.threads?.counts;
@@ -64,26 +75,39 @@ export function summarizeThreads(result) {
       const nat = NATIVE_PEERS.map((p) => ok(find(info.case, p, n))).find(Boolean);
       if (me && nat) vsNative[n] = sameRunRatio(me, nat);
     }
-    rows.push({ case: info.case, type: info.type, cells, vsPeer, vsNative });
+    const machine = {};
+    for (const n of counts) if (info.machine?.[n]?.length) machine[n] = median(info.machine[n]);
+    rows.push({ case: info.case, type: info.type, cells, vsPeer, vsNative, machine });
   }
-  const geo = { speedup: {}, vsPeer: {}, vsPeerMin: {}, vsNative: {} };
+  const geo = { speedup: {}, vsPeer: {}, vsPeerMin: {}, vsNative: {}, machine: {} };
   for (const name of contenders) for (const n of counts) geo.speedup[`${name}@${n}`] = geomean(rows.map((r) => r.cells[`${name}@${n}`]?.speedup));
   for (const n of counts) {
     const v = rows.map((r) => r.vsPeer[n]?.ratio).filter((q) => q != null);
     geo.vsPeer[n] = geomean(v);
     geo.vsPeerMin[n] = v.length ? Math.min(...v) : null;
     geo.vsNative[n] = geomean(rows.map((r) => r.vsNative[n]));
+    geo.machine[n] = geomean(rows.map((r) => r.machine[n]));
   }
-  return { counts, path, contenders, rows, geo };
+  // every round's ratio of the layers in the table, pooled
+  const machine = {};
+  for (const n of counts) {
+    const all = result.cases.filter((i) => i.suite !== 'kernels').flatMap((i) => i.machine?.[n] ?? []).filter((x) => Number.isFinite(x));
+    if (all.length) machine[n] = { median: median(all), min: Math.min(...all), max: Math.max(...all), rounds: all.length };
+  }
+  return { counts, path, contenders, rows, geo, machine };
 }
 
 function grid(sum) {
   const { counts } = sum;
   const more = counts.filter((n) => n !== 1 && counts.includes(1));
+  // the machine's @n/@1 beside the path's, for the counts the thread ceiling sampled
+  const mach = more.filter((n) => sum.machine[n]);
+  const withMachine = (c) => c === sum.path;
   const head = ['layer'];
   for (const c of sum.contenders) {
     for (const n of counts) head.push(`${c} @${n} ms`);
     for (const n of more) head.push(`${c} @${n}/@1`);
+    if (withMachine(c)) for (const n of mach) head.push(`machine @${n}/@1`);
   }
   for (const n of counts) head.push(`simdconv/best peer @${n}`);
   const native = sum.contenders.some((c) => NATIVE_PEERS.includes(c));
@@ -98,6 +122,7 @@ function grid(sum) {
     for (const c of sum.contenders) {
       for (const n of counts) line.push(cell(r.cells[`${c}@${n}`]));
       for (const n of more) line.push(times(r.cells[`${c}@${n}`]?.speedup));
+      if (withMachine(c)) for (const n of mach) line.push(times(r.machine[n]));
     }
     for (const n of counts) line.push(r.vsPeer[n] ? `${times(r.vsPeer[n].ratio)} ${r.vsPeer[n].peer}` : '');
     if (native) for (const n of counts) line.push(times(r.vsNative[n]));
@@ -107,6 +132,7 @@ function grid(sum) {
   for (const c of sum.contenders) {
     for (const n of counts) foot.push('');
     for (const n of more) foot.push(times(sum.geo.speedup[`${c}@${n}`]));
+    if (withMachine(c)) for (const n of mach) foot.push(times(sum.geo.machine[n]));
   }
   for (const n of counts) foot.push(sum.geo.vsPeer[n] ? `${times(sum.geo.vsPeer[n])} (min ${times(sum.geo.vsPeerMin[n])})` : '');
   if (native) for (const n of counts) foot.push(times(sum.geo.vsNative[n]));
@@ -116,6 +142,7 @@ function grid(sum) {
   for (const c of sum.contenders) {
     for (const n of counts) cpu.push(fmt2(med(sum.rows.map((r) => r.cells[`${c}@${n}`]?.cpuPerWall))));
     for (const n of more) cpu.push('');
+    if (withMachine(c)) for (const n of mach) cpu.push('');
   }
   while (cpu.length < head.length) cpu.push('');
   // (a browser run has no CPU time to read)
@@ -128,9 +155,17 @@ function intro(result, sum) {
     + `ratios are medians of per-round ratios (${result.rows.find((r) => r.rounds)?.rounds ?? '?'} interleaved rounds).`];
   for (const [n, th] of Object.entries(t.libs ?? {})) if (th) lines.push(`simdconv @${n}: threads() = ${th.count}${th.reason ? ` (${th.reason})` : ''}`);
   for (const [k, label] of Object.entries(t.peers ?? {})) lines.push(`${k}: ${label}`);
+  for (const n of sum.counts) {
+    const m = sum.machine[n];
+    if (!m || !sum.counts.includes(1)) continue;
+    lines.push(`machine @${n}/@1: the FMA ceiling loop (${t.machine?.loop ?? 'bench/ceiling.mjs'}) on ${n} threads at once over one thread, sampled in every round: `
+      + `what this host gave; a layer's @${n}/@1 cannot exceed it by much. Median over all ${m.rounds} rounds ${times(m.median)} (min ${times(m.min)}, max ${times(m.max)}).`);
+  }
+  if (t.machine?.unavailable) lines.push(`machine @n/@1: not measured (${t.machine.unavailable})`);
   const two = sum.counts.includes(2) && sum.counts.includes(1) ? 2 : null;
   if (two) {
-    lines.push(`Targets (figures, not tests): ${sum.path} @2/@1 geomean >= ${THREAD_TARGETS.speedupGeo}x: ${times(sum.geo.speedup[`${sum.path}@2`]) || '-'}; `
+    const mach2 = sum.geo.machine[2] != null ? ` (machine @2/@1 geomean ${times(sum.geo.machine[2])})` : '';
+    lines.push(`Targets (figures, not tests): ${sum.path} @2/@1 geomean >= ${THREAD_TARGETS.speedupGeo}x: ${times(sum.geo.speedup[`${sum.path}@2`]) || '-'}${mach2}; `
       + `simdconv @2 over the faster wasm peer @2 every layer >= ${THREAD_TARGETS.vsPeerEvery}x: min ${times(sum.geo.vsPeerMin[2]) || '-'}, geomean >= ${THREAD_TARGETS.vsPeerGeo}x: ${times(sum.geo.vsPeer[2]) || '-'}.`);
   }
   return lines;

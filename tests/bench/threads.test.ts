@@ -37,6 +37,16 @@ const RESULT = {
   threadRows: [row('wasm-relaxed', 2, [5, 8, 5.5]), row('tfjs-wasm', 2, null), row('ort-web', 2, [16, 15, 20])],
 };
 
+/** RESULT with the thread ceiling's per-round ratios (run/machine.mjs), as timeCase stores them. */
+const WITH_MACHINE = {
+  ...RESULT,
+  meta: { ...RESULT.meta, threads: { ...RESULT.meta.threads, machine: { loop: 'wasm-relaxed', sampleMs: 8 } } },
+  cases: [
+    { ...RESULT.cases[0], machine: { 2: [1.4, 1.2, 1.3] } },
+    { ...RESULT.cases[1], machine: { 2: [9, 9, 9] } }, // a kernel: not in the table, nor in the pooled median
+  ],
+};
+
 describe('bench --threads: the threads table', () => {
   it('gives per-round medians: speed-up over one thread and over the faster wasm peer at each count', () => {
     const s = inNode(`return run.summarizeThreads(${JSON.stringify(RESULT)});`);
@@ -62,6 +72,36 @@ describe('bench --threads: the threads table', () => {
     expect(t.md).toMatch(/^\n## Threads/);
     expect(t.md).toMatch(/\| wasm-relaxed @1 ms \| wasm-relaxed @2 ms \| wasm-relaxed @2\/@1 \|/);
     expect(t.none).toBe('');
+  });
+
+  it('shows what the machine gave at each count: its @n/@1 per layer, geomean and over all rounds', () => {
+    const s = inNode(`return run.summarizeThreads(${JSON.stringify(WITH_MACHINE)});`);
+    expect(s.rows[0].machine[2]).toBeCloseTo(1.3, 10); // median of the layer's rounds
+    expect(s.geo.machine[2]).toBeCloseTo(1.3, 10);
+    expect(s.machine[2]).toEqual({ median: 1.3, min: 1.2, max: 1.4, rounds: 3 });
+    const plain = inNode(`return run.summarizeThreads(${JSON.stringify(RESULT)});`);
+    expect(plain.rows[0].machine).toEqual({});
+    expect(plain.machine).toEqual({});
+  });
+
+  it('renders the machine column beside the path\'s @n/@1, in text, markdown and HTML alike', () => {
+    const t = inNode(`const r = ${JSON.stringify(WITH_MACHINE)}; const p = ${JSON.stringify(RESULT)};
+      return { text: run.threadsText(r), md: run.threadsMarkdown(r), html: run.threadsHtml(r), plain: run.threadsText(p) + run.threadsMarkdown(p) };`);
+    const lines = t.text.split('\n');
+    const head = lines.find((l: string) => l.startsWith('layer'));
+    expect(head).toMatch(/wasm-relaxed @2\/@1 +machine @2\/@1 +tfjs-wasm @1 ms/);
+    expect(lines.find((l: string) => l.startsWith('pw '))).toMatch(/2\.00x +1\.30x/);
+    expect(lines.find((l: string) => l.startsWith('geomean'))).toMatch(/1\.30x/);
+    expect(t.text).toMatch(/machine @2\/@1: the FMA ceiling loop \(wasm-relaxed\) on 2 threads at once over one thread, sampled in every round: what this host gave; a layer's @2\/@1 cannot exceed it by much\. Median over all 3 rounds 1\.30x/);
+    expect(t.text).toMatch(/wasm-relaxed @2\/@1 geomean >= 1\.7x: [0-9.]+x \(machine @2\/@1 geomean 1\.30x\)/);
+    expect(t.md).toMatch(/\| wasm-relaxed @2\/@1 \| machine @2\/@1 \| tfjs-wasm @1 ms \|/);
+    expect(t.md).toMatch(/\| pw \|[^\n]*\| 2\.00x \| 1\.30x \|/);
+    expect(t.html).toMatch(/<th class="n">wasm-relaxed @2\/@1<\/th><th class="n">machine @2\/@1<\/th>/);
+    // every row of the grid has as many cells as the head
+    const mdRows = t.md.split('\n').filter((l: string) => l.startsWith('| '));
+    expect(new Set(mdRows.map((l: string) => l.split(' | ').length)).size).toBe(1);
+    // no thread ceiling in the result (a browser run, an older JSON): no machine column
+    expect(t.plain).not.toMatch(/machine/);
   });
 
   it('parses --threads as distinct positive counts in the order given', () => {
