@@ -43,7 +43,9 @@ Options:
                         threaded paths) beside onnxruntime-web (numThreads), onnxruntime-node
                         (intraOpNumThreads) and tfjs-wasm (one thread only in Node), in the same
                         rounds; adds a threads table (speed-up over one thread per contender,
-                        simdconv over the faster peer at each count). Default: one thread
+                        simdconv over the faster peer at each count, and "machine @N/@1": the
+                        ceiling loop on N threads at once over one, sampled in every round,
+                        what this host gave). Default: one thread
   --quick               a few iterations only: a smoke run, not a measurement
   --no-ceilings         do not measure the ceilings of the paths (bench/ceiling.mjs), nor
                         the layers' share of them
