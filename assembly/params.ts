@@ -13,7 +13,7 @@
 @lazy const TILE_2X16: bool = ASC_FEATURE_SIMD;
 
 /** Bumped whenever an export's signature or a packed layout changes. */
-export const ABI = 15;
+export const ABI = 16;
 
 /** Rows of the gemm register tile (output pixels): 2 (2x16 SIMD, 2x4 scalar). */
 export const MR: i32 = 2;

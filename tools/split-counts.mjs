@@ -3,7 +3,8 @@
  * How the split cuts each stage of the reference layers of 100 MFLOP or more at a given pool size
  * (issue 20: at least 5 tasks per thread at 16 threads): the task tables the pool runs for one
  * call, counted by wrapping Pool.prototype.run in a build of src/ made on the fly. The pool really
- * runs them (on however many cores there are), so the results are also checked against one thread.
+ * runs them (on however many cores there are); that they give the bits of one thread is
+ * tests/src/threads-bits.test.ts's. tests/src/backends/wasm/split-conv.test.ts checks the counts.
  *
  *   node scripts/relaxed-node.mjs tools/split-counts.mjs [--threads 16] [--min-mflop 100]
  */

@@ -40,30 +40,34 @@ export function deconvCol2im(
   padFront: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
 ): void {
   deconvCol2imRows(col, bias, out, n, d, h, w, od, oh, ow, groups, coutG, kD, kH, kW, sD, sH, sW, dD, dH, dW,
-    padFront, padTop, padLeft, vmin, vmax, 0, n * od * oh);
+    padFront, padTop, padLeft, vmin, vmax, 0, n * od * oh, 0, groups * coutG);
 }
 
 /**
- * deconvCol2im on output rows [r0, r1), rows numbered (b * od + oz) * oh + oy: a task of a split
- * run, which writes only its rows. Each output pixel receives the taps of its input pixels in the
- * one-thread order (input pixels in memory order; one input pixel reaches a pixel through one tap
- * at most), and every float is clamped by the vector or the scalar form as in one call over all
- * rows, so any cut gives the same bits.
+ * deconvCol2im on output rows [r0, r1), rows numbered (b * od + oz) * oh + oy, and channels
+ * [c0, c1) (all of them unless groups is 1): a task of a split run, which writes only those.
+ * Each output pixel receives the taps of its input pixels in the one-thread order (input pixels
+ * in memory order; one input pixel reaches a pixel through one tap at most), and every float is
+ * clamped by the vector or the scalar form as in one call over all rows, so any cut gives the
+ * same bits.
  */
 export function deconvCol2imRows(
   col: usize, bias: usize, out: usize, n: i32, d: i32, h: i32, w: i32, od: i32, oh: i32, ow: i32, groups: i32,
   coutG: i32, kD: i32, kH: i32, kW: i32, sD: i32, sH: i32, sW: i32, dD: i32, dH: i32, dW: i32,
-  padFront: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32, r0: i32, r1: i32,
+  padFront: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32, r0: i32, r1: i32, c0: i32, c1: i32,
 ): void {
-  if (r1 <= r0) return;
+  if (r1 <= r0 || c1 <= c0) return;
   const cout = groups * coutG;
   const taps = kD * kH * kW;
   const pixelBytes = <usize>cout << 2;
   const rowBytes = <usize>ow * pixelBytes;
+  const part = c1 - c0 < cout;
+  const cBytes = <usize>c0 << 2;
+  const nc = c1 - c0;
   // 1. bias
-  let o = out + <usize>r0 * rowBytes;
+  let o = out + <usize>r0 * rowBytes + cBytes;
   for (let p = r0 * ow, e = r1 * ow; p < e; p++) {
-    memory.copy(o, bias, pixelBytes);
+    memory.copy(o, bias + cBytes, <usize>nc << 2);
     o += pixelBytes;
   }
   // 2. scatter-add into rows [r0, r1) only
@@ -107,7 +111,7 @@ export function deconvCol2imRows(
                 const dst = ob + <usize>(oy * ow + ox) * pixelBytes;
                 const s = src + <usize>((kz * kH + ky) * kW + kx) * tapBytes;
                 if (groups == 1) {
-                  addRow(dst, s, coutG);
+                  addRow(dst + cBytes, s + cBytes, nc);
                 } else {
                   for (let g = 0; g < groups; g++) {
                     addRow(dst + <usize>g * tapBytes, s + <usize>g * groupBytes, coutG);
@@ -124,7 +128,11 @@ export function deconvCol2imRows(
   // 3. clamp, float i of the output by the vector form where clampBuffer over every row would
   // (i below the last multiple of 4) and by the scalar one past it: the two differ on -0
   const total = n * imageRows * ow * cout;
-  clampRange(out, r0 * ow * cout, r1 * ow * cout, total & ~3, vmin, vmax);
+  if (!part) {
+    clampRange(out, r0 * ow * cout, r1 * ow * cout, total & ~3, vmin, vmax);
+    return;
+  }
+  for (let p = r0 * ow, e = r1 * ow; p < e; p++) clampRange(out, p * cout + c0, p * cout + c1, total & ~3, vmin, vmax);
 }
 
 /**
@@ -199,16 +207,17 @@ export function deconvTilesNchw(
   col: usize, bias: usize, out: usize, n: i32, h: i32, w: i32, oh: i32, ow: i32, cout: i32,
   kH: i32, kW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32,
 ): void {
-  deconvTilesNchwRows(col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, vmin, vmax, 0, oh);
+  deconvTilesNchwRows(col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, vmin, vmax, 0, oh, 0, cout);
 }
 
 /**
- * deconvTilesNchw on output rows [oy0, oy1) of every image (a task of a split run: each output
- * pixel receives one tap, so row ranges write disjoint pixels).
+ * deconvTilesNchw on output rows [oy0, oy1) and channels [c0, c1) of every image (a task of a
+ * split run: each output pixel receives one tap, so the ranges write disjoint values; c0 a
+ * multiple of 4, c1 one or cout, so the channel quads are the one-call ones).
  */
 export function deconvTilesNchwRows(
   col: usize, bias: usize, out: usize, n: i32, h: i32, w: i32, oh: i32, ow: i32, cout: i32,
-  kH: i32, kW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32, oy0: i32, oy1: i32,
+  kH: i32, kW: i32, padTop: i32, padLeft: i32, vmin: f32, vmax: f32, oy0: i32, oy1: i32, c0: i32, c1: i32,
 ): void {
   const planeBytes = <usize>(oh * ow) << 2;
   const tapBytes = <usize>cout << 2;
@@ -239,8 +248,8 @@ export function deconvTilesNchwRows(
           const s00 = rowCol + <usize>ix0 * pixelBytes + <usize>kx0 * tapBytes;
           // from one output column's tap to the next one's: the next tap, or the next pixel's first
           const nextPixel = pixelBytes - <usize>(kW - 1) * tapBytes;
-          let oc = 0;
-          for (; oc + 4 <= cout; oc += 4) {
+          let oc = c0;
+          for (; oc + 4 <= c1; oc += 4) {
             const q = <usize>oc << 2;
             const b0 = v128.load32_splat(bias + q);
             const b1 = v128.load32_splat(bias + q, 4);
@@ -270,7 +279,7 @@ export function deconvTilesNchwRows(
             }
           }
           // the last cout % 4 channels of those columns
-          for (; oc < cout; oc++) {
+          for (; oc < c1; oc++) {
             const q = <usize>oc << 2;
             const bv = load<f32>(bias + q);
             const d0 = orow + <usize>oc * planeBytes;
@@ -284,7 +293,7 @@ export function deconvTilesNchwRows(
         for (; ox < oxEnd; ox++) {
           const s = tapSource(rowCol, ox, padLeft, kW, pixelBytes, tapBytes);
           const d = orow + (<usize>ox << 2);
-          for (let oc = 0; oc < cout; oc++) {
+          for (let oc = c0; oc < c1; oc++) {
             const q = <usize>oc << 2;
             store<f32>(d + <usize>oc * planeBytes, clampf(load<f32>(bias + q) + load<f32>(s + q), vmin, vmax));
           }
@@ -293,7 +302,7 @@ export function deconvTilesNchwRows(
       // the columns (or the whole row) no tap reaches: the bias alone
       for (; ox < ow; ox++) {
         const d = orow + (<usize>ox << 2);
-        for (let oc = 0; oc < cout; oc++) {
+        for (let oc = c0; oc < c1; oc++) {
           store<f32>(d + <usize>oc * planeBytes, clampf(load<f32>(bias + (<usize>oc << 2)), vmin, vmax));
         }
       }

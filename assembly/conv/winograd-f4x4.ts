@@ -138,10 +138,13 @@ function outRow(): usize {
   return scratchArea(OUTROW_STATIC, SCRATCH_OUTROW);
 }
 
-/** winogradOutput for F(4x4): y = clamp(bias + A^T M A), the parts of edge tiles past oh or ow not stored. */
+/**
+ * winogradOutput for F(4x4): y = clamp(bias + A^T M A) for output channels c0 .. c1-1, the parts
+ * of edge tiles past oh or ow not stored.
+ */
 export function winogradOutput43(
   m: usize, T: i32, t0: i32, count: i32, oh: i32, ow: i32, cout: i32, d: i32, rows: usize, tilesH: i32,
-  cols: usize, tilesW: i32, bias: usize, y: usize, outPlane: i32, vmin: f32, vmax: f32,
+  cols: usize, tilesW: i32, bias: usize, y: usize, outPlane: i32, vmin: f32, vmax: f32, c0: i32, c1: i32,
 ): void {
   const lo = f32x4.splat(vmin);
   const hi = f32x4.splat(vmax);
@@ -159,8 +162,8 @@ export function winogradOutput43(
     if (nr > 4) nr = 4;
     let nc = (ow - 1 - ox) / d + 1;
     if (nc > 4) nc = 4;
-    let src = m + <usize>t * pixelBytes;
-    for (let co = 0; co < cout; co += 4) {
+    let src = m + <usize>t * pixelBytes + (<usize>c0 << 2);
+    for (let co = c0; co < c1; co += 4) {
       const vb = v128.load(bias + (<usize>co << 2));
       // columns: SCRATCH[r][j] = (A^T M)[r][j]
       for (let j = 0; j < 6; j++) {

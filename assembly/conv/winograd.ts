@@ -127,12 +127,13 @@ function transformRow(dst: usize, eBytes: usize, e0: i32, r0: v128, r1: v128, r2
 }
 
 /**
- * y = clamp(bias + A^T M A) for tiles t0 .. t0+count-1: NHWC (outPlane 0) or NCHW planes of
- * outPlane = oh*ow pixels; the parts of edge tiles past oh or ow are not stored.
+ * y = clamp(bias + A^T M A) for tiles t0 .. t0+count-1 and output channels c0 .. c1-1 (multiples
+ * of 4): NHWC (outPlane 0) or NCHW planes of outPlane = oh*ow pixels; the parts of edge tiles past
+ * oh or ow are not stored.
  */
 function winogradOutput(
   m: usize, T: i32, t0: i32, count: i32, oh: i32, ow: i32, cout: i32, d: i32, rows: usize, tilesH: i32,
-  cols: usize, tilesW: i32, bias: usize, y: usize, outPlane: i32, vmin: f32, vmax: f32,
+  cols: usize, tilesW: i32, bias: usize, y: usize, outPlane: i32, vmin: f32, vmax: f32, c0: i32, c1: i32,
 ): void {
   const lo = f32x4.splat(vmin);
   const hi = f32x4.splat(vmax);
@@ -146,8 +147,8 @@ function winogradOutput(
     const ox = tileCol;
     const down = oy + d < oh;
     const right = ox + d < ow;
-    let src = m + <usize>t * pixelBytes;
-    for (let co = 0; co < cout; co += 4) {
+    let src = m + <usize>t * pixelBytes + (<usize>c0 << 2);
+    for (let co = c0; co < c1; co += 4) {
       const vb = v128.load(bias + (<usize>co << 2));
       // per column j of M: s0j = m0j + m1j + m2j, s1j = m1j - m2j - m3j (rows i of A^T M)
       const s00 = colSum(src, eBytes, 0), s10 = colDiff(src, eBytes, 0);
@@ -251,7 +252,7 @@ export function winogradRun(
   vmin: f32, vmax: f32, outPlane: i32, m: i32,
 ): void {
   winogradBlocks(x, packedU, bias, y, ind, v, mm, zero, tab, n, h, w, cin, cout, oh, ow, pT, pL, d, T, vmin, vmax,
-    outPlane, m, 0, 0x7fffffff);
+    outPlane, m, 0, 0x7fffffff, 0, cout);
 }
 
 /**
@@ -265,14 +266,16 @@ export function winogradScratchBytes(cin: i32, cout: i32, oh: i32, ow: i32, T: i
 }
 
 /**
- * winogradRun on blocks [b0, b1) of T tiles (a task of a split run), its ind, v, mm and tab in
- * one block of winogradScratchBytes at `scratch`, whose indirection build_rows_indirection_u32 made
- * for that block's v (E*T rows of cin floats).
+ * winogradRun on blocks [b0, b1) of T tiles and output channels [c0, c1) (a task of a split run:
+ * c0 a multiple of NR, c1 one or cout), its ind, v, mm and tab in one block of
+ * winogradScratchBytes at `scratch`, whose indirection build_rows_indirection_u32 made for that
+ * block's v (E*T rows of cin floats). A task of part of the channels transforms its blocks'
+ * inputs all the same: the splits cut channels only where blocks are too few for the threads.
  */
 export function winogradRunBlocks(
   x: usize, packedU: usize, bias: usize, y: usize, scratch: usize, zero: usize,
   n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
-  vmin: f32, vmax: f32, outPlane: i32, m: i32, b0: i32, b1: i32,
+  vmin: f32, vmax: f32, outPlane: i32, m: i32, b0: i32, b1: i32, c0: i32, c1: i32,
 ): void {
   const E = (m + 2) * (m + 2);
   const ind = scratch;
@@ -280,13 +283,13 @@ export function winogradRunBlocks(
   const mm = v + (<usize>(E * T * cin) << 2);
   const tab = mm + (<usize>(E * T * cout) << 2);
   winogradBlocks(x, packedU, bias, y, ind, v, mm, zero, tab, n, h, w, cin, cout, oh, ow, pT, pL, d, T, vmin, vmax,
-    outPlane, m, b0, b1);
+    outPlane, m, b0, b1, c0, c1);
 }
 
 function winogradBlocks(
   x: usize, packedU: usize, bias: usize, y: usize, ind: usize, v: usize, mm: usize, zero: usize, tab: usize,
   n: i32, h: i32, w: i32, cin: i32, cout: i32, oh: i32, ow: i32, pT: i32, pL: i32, d: i32, T: i32,
-  vmin: f32, vmax: f32, outPlane: i32, m: i32, b0: i32, b1: i32,
+  vmin: f32, vmax: f32, outPlane: i32, m: i32, b0: i32, b1: i32, c0: i32, c1: i32,
 ): void {
   if (!ASC_FEATURE_SIMD || (m != 2 && m != 4)) {
     unreachable();
@@ -299,6 +302,9 @@ function winogradBlocks(
   const tilesW = tileStarts(cols, ow, d, m);
   const total = n * tilesH * tilesW;
   const uBytes = <usize>packedGemmFloats(1, cin, cout, NR) << 2;
+  // the packed panels of channels c0 .. c1-1: bias (NR floats) and cin rows of NR each
+  const uPanels = <usize>(c0 / NR) * (<usize>(NR + cin * NR) << 2);
+  const nc = c1 - c0;
   // T rows of one tap: T / MR tiles of MR pointers
   const indBytes = <usize>T << 2;
   const mBytes = <usize>T * (<usize>cout << 2);
@@ -309,13 +315,13 @@ function winogradBlocks(
     const count = total - t0 < T ? total - t0 : T;
     winogradInput(x, h, w, cin, pT, pL, d, rows, tilesH, cols, tilesW, t0, count, T, v, zero, m + 2);
     for (let e = 0; e < E; e++) {
-      convRun(ind + <usize>e * indBytes, packedU + <usize>e * uBytes, mm + <usize>e * mBytes, zero, count, 1, cin, cout, 1,
-        cout, -Infinity, Infinity, 0);
+      convRun(ind + <usize>e * indBytes, packedU + <usize>e * uBytes + uPanels, mm + <usize>e * mBytes + (<usize>c0 << 2),
+        zero, count, 1, cin, nc, 1, cout, -Infinity, Infinity, 0);
     }
     if (m == 4) {
-      winogradOutput43(mm, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax);
+      winogradOutput43(mm, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax, c0, c1);
     } else {
-      winogradOutput(mm, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax);
+      winogradOutput(mm, T, t0, count, oh, ow, cout, d, rows, tilesH, cols, tilesW, bias, y, outPlane, vmin, vmax, c0, c1);
     }
   }
 }

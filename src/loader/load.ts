@@ -129,13 +129,14 @@ export interface WasmExports {
     padTop: number, padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number,
     tile: number): void;
   /**
-   * run_conv2d_winograd_f32 on blocks [b0, b1) of T tiles, ind, v, m and the tile starts in one
-   * block of size_winograd_scratch_u8 at `scratch` (its rows indirection built for its v)
+   * run_conv2d_winograd_f32 on blocks [b0, b1) of T tiles and output channels [c0, c1) (c0 a
+   * multiple of GEMM_NR, c1 one or cout), ind, v, m and the tile starts in one block of
+   * size_winograd_scratch_u8 at `scratch` (its rows indirection built for its v)
    */
   run_conv2d_winograd_blocks_f32(x: number, packedU: number, bias: number, y: number, scratch: number, zero: number,
     n: number, h: number, w: number, cin: number, cout: number, oh: number, ow: number, padTop: number,
     padLeft: number, dilation: number, T: number, min: number, max: number, outPlane: number, tile: number,
-    b0: number, b1: number): void;
+    b0: number, b1: number, c0: number, c1: number): void;
   /** (cin, cout, oh, ow, T, tile): bytes of run_conv2d_winograd_blocks_f32's scratch */
   size_winograd_scratch_u8(cin: number, cout: number, oh: number, ow: number, T: number, tile: number): number;
   /**
@@ -178,18 +179,21 @@ export interface WasmExports {
     od: number, oh: number, ow: number, groups: number, coutG: number, kD: number, kH: number, kW: number, sD: number,
     sH: number, sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number,
     min: number, max: number): void;
-  /** run_deconv_col2im_ndhwc_f32 on output rows [r0, r1), rows numbered (b * od + oz) * oh + oy */
+  /**
+   * run_deconv_col2im_ndhwc_f32 on output rows [r0, r1), rows numbered (b * od + oz) * oh + oy,
+   * and channels [c0, c1) (all unless groups is 1)
+   */
   run_deconv_col2im_rows_ndhwc_f32(col: number, bias: number, out: number, n: number, d: number, h: number, w: number,
     od: number, oh: number, ow: number, groups: number, coutG: number, kD: number, kH: number, kW: number, sD: number,
     sH: number, sW: number, dD: number, dH: number, dW: number, padFront: number, padTop: number, padLeft: number,
-    min: number, max: number, r0: number, r1: number): void;
+    min: number, max: number, r0: number, r1: number, c0: number, c1: number): void;
   /** groups 1, stride = kernel, dilation 1: (col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max), NCHW out */
   run_deconv2d_tiles_nchw_f32(col: number, bias: number, out: number, n: number, h: number, w: number, oh: number,
     ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number, max: number): void;
-  /** run_deconv2d_tiles_nchw_f32 on output rows [oy0, oy1) of every image */
+  /** run_deconv2d_tiles_nchw_f32 on output rows [oy0, oy1) and channels [c0, c1) (c0 a multiple of 4) of every image */
   run_deconv2d_tiles_nchw_rows_f32(col: number, bias: number, out: number, n: number, h: number, w: number,
     oh: number, ow: number, cout: number, kH: number, kW: number, padTop: number, padLeft: number, min: number,
-    max: number, oy0: number, oy1: number): void;
+    max: number, oy0: number, oy1: number, c0: number, c1: number): void;
   run_clamp_f32(p: number, count: number, min: number, max: number): void;
   /**
    * (out, rows, channels, plane, kind, alpha, prelu): an activation in place on rows x channels

@@ -182,6 +182,8 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
     shape('winograd 4x4, 2 images', conv(16, 24, 3, { pad: 1 }), [2, 16, 13, 11], 'NHWC', 'winograd_f4x4'),
     shape('winograd 4x4 NCHW out', conv(16, 24, 3, { pad: 1 }), [1, 16, 17, 9], 'NCHW', 'winograd_f4x4'),
     shape('winograd 2x2 dilation 4', conv(32, 32, 3, { pad: 4, dilation: 4 }), [1, 32, 14, 15], 'NHWC', 'winograd_f2x2'),
+    // blocks too few for the threads: panels of output channels too (16, 16 and 8 of them)
+    shape('winograd 4x4 NCHW out, channel panels', conv(16, 40, 3, { pad: 1 }), [1, 16, 5, 6], 'NCHW', 'winograd_f4x4'),
     // Winograd followed by an activation (the pass over its output splits with it)
     shape('winograd 4x4, 2 images, sigmoid', withAct(conv(16, 24, 3, { pad: 1 }), 'sigmoid'), [2, 16, 13, 11], 'NHWC',
       'winograd_f4x4'),
@@ -191,6 +193,8 @@ const SPLIT_SHAPES: readonly (Exemplar & { want: string })[] = ((): (Exemplar & 
       'winograd_f2x2'),
     // transposed: the gemm into col
     shape('deconv col2im', deconv(8, 8, 3, { stride: 2, pad: 1 }), [2, 8, 5, 3], 'NHWC', 'deconv_gemm_col2im'),
+    // rows too few for the threads: channel quads too, the last of 3 channels, the clamp's scalar tail
+    shape('deconv col2im, channel quads', deconv(8, 7, 3, { stride: 2, pad: 1 }), [1, 8, 2, 3], 'NHWC', 'deconv_gemm_col2im'),
     shape('deconv tiles NCHW out', deconv(8, 24, 2, { stride: 2 }), [1, 8, 3, 5], 'NCHW', 'deconv_gemm_tiles'),
     // the tiled col2im over runs of output rows: a crop, 2 images, channels not a multiple of 4
     shape('deconv tiles NCHW out, cropped', deconv(8, 6, 3, { stride: 3, pad: 1 }), [2, 8, 4, 5], 'NCHW', 'deconv_gemm_tiles'),

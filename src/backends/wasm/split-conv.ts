@@ -35,25 +35,32 @@ export interface DwPlanesCall {
 
 /**
  * run_deconv2d_tiles_nchw_f32(col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min,
- * max) over runs of output rows per image; `id`: run_deconv2d_tiles_nchw_rows_f32's.
+ * max) over runs of output rows per image, and of channel quads where the rows are too few for
+ * the threads; `id`: run_deconv2d_tiles_nchw_rows_f32's.
  */
 export function runDeconvTiles(pool: Pool, id: number, args: readonly number[]): void {
   const [col, bias, out, n, h, w, oh, ow, cout, kH, kW, padTop, padLeft, min, max] = args;
-  const rows = runsOf(oh, 1, Math.ceil(TASKS_PER_THREAD * pool.width / n));
+  const want = TASKS_PER_THREAD * pool.width;
+  const rows = runsOf(oh, 1, Math.ceil(want / n));
   const runs = rows.length / 2;
-  const t = pool.table(n * runs, 17);
+  const chans = n * runs >= want ? [0, cout]
+    : runsOf(Math.ceil(cout / 4), 1, Math.ceil(want / (n * runs))).map((q) => Math.min(4 * q, cout));
+  const tasks = n * runs * (chans.length / 2);
+  const t = pool.table(tasks, 19);
   let o = 0;
   for (let b = 0; b < n; b++) {
     for (let r = 0; r < runs; r++) {
-      t[o] = id;
-      t[o + 1] = col + b * h * w * kH * kW * cout * 4; t[o + 2] = bias; t[o + 3] = out + b * cout * oh * ow * 4;
-      t[o + 4] = 1; t[o + 5] = h; t[o + 6] = w; t[o + 7] = oh; t[o + 8] = ow; t[o + 9] = cout; t[o + 10] = kH;
-      t[o + 11] = kW; t[o + 12] = padTop; t[o + 13] = padLeft; t[o + 14] = min; t[o + 15] = max;
-      t[o + 16] = rows[2 * r]; t[o + 17] = rows[2 * r + 1];
-      o += 18;
+      for (let k = 0; k < chans.length; k += 2) {
+        t[o] = id;
+        t[o + 1] = col + b * h * w * kH * kW * cout * 4; t[o + 2] = bias; t[o + 3] = out + b * cout * oh * ow * 4;
+        t[o + 4] = 1; t[o + 5] = h; t[o + 6] = w; t[o + 7] = oh; t[o + 8] = ow; t[o + 9] = cout; t[o + 10] = kH;
+        t[o + 11] = kW; t[o + 12] = padTop; t[o + 13] = padLeft; t[o + 14] = min; t[o + 15] = max;
+        t[o + 16] = rows[2 * r]; t[o + 17] = rows[2 * r + 1]; t[o + 18] = chans[k]; t[o + 19] = chans[k + 1];
+        o += 20;
+      }
     }
   }
-  pool.run(n * runs);
+  pool.run(tasks);
 }
 
 /** Tiles per Winograd block when splitting: at most `T`, enough blocks for every thread, even. */
@@ -63,21 +70,40 @@ export function winogradT(tiles: number, T: number, threads: number): number {
 }
 
 /**
- * run_conv2d_winograd_blocks_f32 (`id`) over runs of blocks: `args` are its arguments before b0
- * and b1 (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
+ * Output-channel panels of a Winograd split over `blocks` blocks: [0, cout] while the blocks give
+ * every thread TASKS_PER_THREAD tasks, else as many runs of whole nr-column panels as make up the
+ * difference (each such task transforms its block's input again, so only where the blocks are few).
  */
-export function runWinograd(pool: Pool, id: number, args: readonly number[], blocks: number, scratchBytes: number): void {
+export function winogradPanels(blocks: number, cout: number, nr: number, threads: number): number[] {
+  const want = TASKS_PER_THREAD * threads;
+  if (blocks >= want) return [0, cout];
+  return runsOf(Math.ceil(cout / nr), 1, Math.ceil(want / blocks)).map((p) => Math.min(p * nr, cout));
+}
+
+/**
+ * run_conv2d_winograd_blocks_f32 (`id`) over runs of blocks and, where the blocks are too few for
+ * the threads, panels of output channels (winogradPanels): `args` are its arguments before b0, b1,
+ * c0 and c1 (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`; cout,
+ * argument 10).
+ */
+export function runWinograd(pool: Pool, id: number, args: readonly number[], blocks: number, scratchBytes: number,
+  nr: number): void {
   const r = runsOf(blocks, 1, TASKS_PER_THREAD * pool.width);
-  const tasks = r.length / 2;
-  const argc = args.length + 2;
+  const c = winogradPanels(r.length / 2, args[10], nr, pool.width);
+  const tasks = (r.length / 2) * (c.length / 2);
+  const argc = args.length + 4;
   const t = pool.table(tasks, argc);
   let o = 0;
-  for (let i = 0; i < tasks; i++) {
-    t[o] = id;
-    for (let j = 0; j < args.length; j++) t[o + 1 + j] = args[j];
-    t[o + 1 + args.length] = r[2 * i];
-    t[o + 2 + args.length] = r[2 * i + 1];
-    o += argc + 1;
+  for (let i = 0; i < r.length; i += 2) {
+    for (let k = 0; k < c.length; k += 2) {
+      t[o] = id;
+      for (let j = 0; j < args.length; j++) t[o + 1 + j] = args[j];
+      t[o + 1 + args.length] = r[i];
+      t[o + 2 + args.length] = r[i + 1];
+      t[o + 3 + args.length] = c[k];
+      t[o + 4 + args.length] = c[k + 1];
+      o += argc + 1;
+    }
   }
   pool.run(tasks, { arg: 4, bytes: scratchBytes });
 }

@@ -95,18 +95,27 @@ export function runActivation(pool: Pool, id: number, out: number, rows: number,
 }
 
 /**
- * run_deconv_col2im_ndhwc_f32's 26 arguments (col, bias, out, n, d, h, w, od, oh, ow, ...) over
- * runs of output rows of the whole batch (n * od * oh rows); `id`: run_deconv_col2im_rows_ndhwc_f32's.
+ * run_deconv_col2im_ndhwc_f32's 26 arguments (col, bias, out, n, d, h, w, od, oh, ow, groups,
+ * coutG, ...) over runs of output rows of the whole batch (n * od * oh rows) and, with one group
+ * and fewer rows than the threads' tasks, of channel quads; `id`: run_deconv_col2im_rows_ndhwc_f32's.
  */
 export function runCol2im(pool: Pool, id: number, args: readonly number[]): void {
   const rows = args[3] * args[7] * args[8];
-  const r = runsOf(rows, 1, TASKS_PER_THREAD * pool.width);
+  const want = TASKS_PER_THREAD * pool.width;
+  const r = runsOf(rows, 1, want);
   const runs = r.length / 2;
-  const t = pool.table(runs, 28);
-  for (let i = 0, o = 0; i < runs; i++, o += 29) {
-    t[o] = id;
-    for (let k = 0; k < 26; k++) t[o + 1 + k] = args[k];
-    t[o + 27] = r[2 * i]; t[o + 28] = r[2 * i + 1];
+  const cout = args[10] * args[11];
+  const c = runs >= want || args[10] !== 1 ? [0, cout]
+    : runsOf(Math.ceil(cout / 4), 1, Math.ceil(want / runs)).map((q) => Math.min(4 * q, cout));
+  const tasks = runs * (c.length / 2);
+  const t = pool.table(tasks, 30);
+  let o = 0;
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < c.length; k += 2, o += 31) {
+      t[o] = id;
+      for (let j = 0; j < 26; j++) t[o + 1 + j] = args[j];
+      t[o + 27] = r[2 * i]; t[o + 28] = r[2 * i + 1]; t[o + 29] = c[k]; t[o + 30] = c[k + 1];
+    }
   }
-  pool.run(runs);
+  pool.run(tasks);
 }

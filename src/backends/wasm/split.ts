@@ -41,7 +41,9 @@
  * vector or the scalar form as in one call), or, with prelu's slopes, of rows or channel planes.
  *
  * Winograd (run_conv2d_winograd_blocks_f32): runs of its blocks of T tiles, each thread with its
- * own ind, v, m and tile starts (one scratch block per thread, its indirection built for its v).
+ * own ind, v, m and tile starts (one scratch block per thread, its indirection built for its v);
+ * where the blocks are too few for TASKS_PER_THREAD tasks a thread (small planes, many threads),
+ * runs of output-channel panels too, each task transforming its blocks' input itself.
  *
  * Feeds (split-plan.ts): a split that reads a run's input first (the NCHW depthwise kernels, the
  * NCHW gemms, the transpose to NHWC) can take it still in the caller's array and give each task
@@ -93,12 +95,13 @@ export class Split {
   }
 
   /**
-   * run_conv2d_winograd_blocks_f32 over runs of blocks: `args` are its arguments before b0 and b1
-   * (the scratch, argument 4, the first of pool.size blocks of `scratchBytes`).
+   * run_conv2d_winograd_blocks_f32 over runs of blocks, and of nr-column panels where the blocks
+   * are few (split-conv.ts): `args` are its arguments before b0, b1, c0 and c1 (the scratch,
+   * argument 4, the first of pool.size blocks of `scratchBytes`).
    */
-  winograd(args: readonly number[], blocks: number, scratchBytes: number): void {
+  winograd(args: readonly number[], blocks: number, scratchBytes: number, nr: number): void {
     const id = this.wino >= 0 ? this.wino : (this.wino = this.pool.fn('run_conv2d_winograd_blocks_f32'));
-    runWinograd(this.pool, id, args, blocks, scratchBytes);
+    runWinograd(this.pool, id, args, blocks, scratchBytes, nr);
   }
 
   /** run_dwconv2d_nhwc_f32's arguments over runs of output rows per image (split-conv.ts). */
@@ -126,6 +129,11 @@ export class Split {
   /** Threads in the pool, the caller's included. */
   get size(): number {
     return this.pool.size;
+  }
+
+  /** Threads that take a run's tasks (Pool.width): what a split plans for. */
+  get width(): number {
+    return this.pool.width;
   }
 
   /** Whether a pass that moves `bytes` (read plus written) splits. */

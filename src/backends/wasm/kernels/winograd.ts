@@ -83,7 +83,7 @@ export class WinogradScratch {
   private runSplit(ex: WasmExports, split: Split, g: Geometry, tile: 2 | 4, packedU: number, bias: number,
     zero: number, x: number, out: number, outPlane: number, tiles: number, T0: number): void {
     const E = (tile + 2) ** 2;
-    const T = Split.winogradT(tiles, T0, split.size);
+    const T = Split.winogradT(tiles, T0, split.width);
     const bytes = ex.size_winograd_scratch_u8(g.c, g.cout, g.oh, g.ow, T, tile);
     const s = this.blocks!;
     const moved = s.ensure(bytes * split.size);
@@ -98,7 +98,7 @@ export class WinogradScratch {
       this.blocksKey = key;
     }
     split.winograd([x, packedU, bias, out, s.ptr, zero, g.n, g.h, g.w, g.c, g.cout, g.oh, g.ow, g.padTop, g.padLeft,
-      g.dilationH, T, g.min, g.max, outPlane, tile], Math.ceil(tiles / T), bytes);
+      g.dilationH, T, g.min, g.max, outPlane, tile], Math.ceil(tiles / T), bytes, ex.GEMM_NR.value as number);
   }
 
   /**
