@@ -71,12 +71,13 @@ export function winogradT(tiles: number, T: number, threads: number): number {
 
 /**
  * Output-channel panels of a Winograd split over `blocks` blocks: [0, cout] while the blocks give
- * every thread TASKS_PER_THREAD tasks, else as many runs of whole nr-column panels as make up the
- * difference (each such task transforms its block's input again, so only where the blocks are few).
+ * every thread TASKS_PER_THREAD tasks, or split evenly with two or more a thread; else as many
+ * runs of whole nr-column panels as make up the tasks. Each such task transforms its blocks'
+ * input again: resnet.3x3.14's 8 blocks on 2 threads lost 6% when cut in 16 tasks.
  */
 export function winogradPanels(blocks: number, cout: number, nr: number, threads: number): number[] {
   const want = TASKS_PER_THREAD * threads;
-  if (blocks >= want) return [0, cout];
+  if (blocks >= want || (blocks % threads === 0 && blocks >= 2 * threads)) return [0, cout];
   return runsOf(Math.ceil(cout / nr), 1, Math.ceil(want / blocks)).map((p) => Math.min(p * nr, cout));
 }
 

@@ -14,9 +14,14 @@ import { RELAXED_NODE_FLAGS } from '../../../helpers/backends';
 const ROOT = path.resolve(__dirname, '../../../..');
 
 describe('winogradPanels', () => {
-  test('all the channels while the blocks give every thread its tasks', () => {
+  test('all the channels while the blocks give every thread its tasks, or split evenly two or more a thread', () => {
     expect(winogradPanels(10, 64, 16, 2)).toEqual([0, 64]);
     expect(winogradPanels(98, 256, 16, 16)).toEqual([0, 256]);
+    expect(winogradPanels(8, 256, 16, 2)).toEqual([0, 256]);
+    expect(winogradPanels(32, 256, 16, 16)).toEqual([0, 256]);
+    // uneven, or fewer than two a thread: panels
+    expect(winogradPanels(7, 256, 16, 2)).toEqual([0, 128, 128, 256]);
+    expect(winogradPanels(2, 32, 16, 2)).toEqual([0, 16, 16, 32]);
   });
 
   test('runs of whole panels that make up the tasks, the last one ending at cout', () => {
@@ -29,7 +34,7 @@ describe('winogradPanels', () => {
     expect(winogradPanels(49, 64, 16, 16)).toEqual([0, 32, 32, 64]);
     // a last panel narrower than nr
     expect(winogradPanels(1, 40, 16, 4)).toEqual([0, 16, 16, 32, 32, 40]);
-    for (const [blocks, cout, threads] of [[3, 24, 8], [8, 256, 16], [49, 64, 16], [1, 4, 2]]) {
+    for (const [blocks, cout, threads] of [[3, 24, 8], [8, 256, 16], [49, 64, 16], [1, 4, 2], [7, 64, 2]]) {
       const q = winogradPanels(blocks, cout, 16, threads);
       for (let i = 0; i < q.length; i += 2) {
         expect(q[i] % 16).toBe(0);
