@@ -198,24 +198,27 @@ export async function timeCase(spec, suite) {
     const rounds = o.quick ? 1 : ROUNDS;
     const roundBudget = { ...budget, maxTime: budget.maxTime / rounds, minSamples: Math.max(2, Math.ceil(budget.minSamples / rounds)) };
     for (let r = 0; r < rounds; r++) {
-      // What the host gives at each count above one, right before this round's windows: the ceiling
-      // loop on n threads at once over one thread (run/machine.mjs). info.machine[n] holds one
-      // ratio per round, info.machineGflops[n] the GFLOP/s of both sides; the layers' timing is untouched.
-      if (machine && timed.some((t) => !t.failed)) {
-        collect?.();
-        for (const n of counts) {
-          if (n <= 1) continue;
-          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} machine @${n}/@1`);
-          const s = await machine.speedup(n, MACHINE_SAMPLE);
-          if (!s) continue;
-          ((info.machine ??= {})[n] ??= []).push(s.ratio);
-          const g = ((info.machineGflops ??= {})[n] ??= { one: [], many: [] });
-          g.one.push(s.one);
-          g.many.push(s.many);
-        }
-      }
+      const sampled = new Set();
       for (const t of timed) {
         if (t.failed) continue;
+        // What the host gives at n threads, right before simdconv's first window at n in this round:
+        // the ceiling loop on n threads at once over one thread (run/machine.mjs). Not at the round's
+        // start: the peers' pool threads, last in a round, still spin there after their windows
+        // (next to ort-node or ort-web the sample read 0.99-1.30x where it read 1.95x without them).
+        // info.machine[n] holds one ratio per round, info.machineGflops[n] the GFLOP/s of both sides.
+        const n = t.row.threads;
+        if (machine && t.row.kind === 'path' && n > 1 && !sampled.has(n)) {
+          sampled.add(n);
+          collect?.();
+          o.progress(`[round ${r + 1}/${rounds}] ${spec.name} machine @${n}/@1`);
+          const s = await machine.speedup(n, MACHINE_SAMPLE);
+          if (s) {
+            ((info.machine ??= {})[n] ??= []).push(s.ratio);
+            const g = ((info.machineGflops ??= {})[n] ??= { one: [], many: [] });
+            g.one.push(s.one);
+            g.many.push(s.many);
+          }
+        }
         o.progress(`[round ${r + 1}/${rounds}] ${spec.name} ${t.row.contender}${at(t.row.threads)}${t.row.kind === 'path' ? ` ${t.row.layout}` : ''}`);
         try {
           if (t.activate) {
