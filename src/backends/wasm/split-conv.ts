@@ -44,7 +44,7 @@ export function runDeconvTiles(pool: Pool, id: number, args: readonly number[]):
   const rows = runsOf(oh, 1, Math.ceil(want / n));
   const runs = rows.length / 2;
   const chans = n * runs >= want ? [0, cout]
-    : runsOf(Math.ceil(cout / 4), 1, Math.ceil(want / (n * runs))).map((q) => Math.min(4 * q, cout));
+    : runsOf(cout, 4, Math.ceil(want / (n * runs)));
   const tasks = n * runs * (chans.length / 2);
   const t = pool.table(tasks, 19);
   let o = 0;
@@ -78,7 +78,7 @@ export function winogradT(tiles: number, T: number, threads: number): number {
 export function winogradPanels(blocks: number, cout: number, nr: number, threads: number): number[] {
   const want = TASKS_PER_THREAD * threads;
   if (blocks >= want || (blocks % threads === 0 && blocks >= 2 * threads)) return [0, cout];
-  return runsOf(Math.ceil(cout / nr), 1, Math.ceil(want / blocks)).map((p) => Math.min(p * nr, cout));
+  return runsOf(cout, nr, Math.ceil(want / blocks));
 }
 
 /**

@@ -116,7 +116,7 @@ export function runCol2im(pool: Pool, id: number, args: readonly number[]): void
   const runs = r.length / 2;
   const cout = args[10] * args[11];
   const c = runs >= want || args[10] !== 1 ? [0, cout]
-    : runsOf(Math.ceil(cout / 4), 1, Math.ceil(want / runs)).map((q) => Math.min(4 * q, cout));
+    : runsOf(cout, 4, Math.ceil(want / runs));
   const tasks = runs * (c.length / 2);
   const t = pool.table(tasks, 30);
   let o = 0;
