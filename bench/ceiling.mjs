@@ -266,6 +266,29 @@ export function alternateWindows(runs, rounds, ceiling) {
   return out;
 }
 
+/**
+ * Warms a peak function up to V8's optimized code (the first call runs in the baseline compiler,
+ * and a call never switches tiers while it runs) and measures its speed: calls of about 2 ms until
+ * three in a row are not faster than the best seen (300 ms at most). Self-contained: the thread
+ * ceiling's workers (run/machine.mjs) run its source.
+ * @returns {{ tripsPerMs: number, sink: number }}
+ */
+export function calibrate(peak) {
+  let trips = 1 << 12;
+  let best = Infinity; // ms per trip
+  let sink = 0;
+  const t0 = performance.now();
+  for (let stall = 0; stall < 3 && performance.now() - t0 < 300;) {
+    const t = performance.now();
+    sink += peak(trips);
+    const ms = performance.now() - t;
+    if (ms < 0.5) { trips *= 4; continue; }
+    if (ms / trips < best * 0.97) { best = ms / trips; stall = 0; } else stall++;
+    trips = Math.max(1, Math.round(2 / best));
+  }
+  return { tripsPerMs: 1 / best, sink };
+}
+
 export function median(xs) {
   const s = [...xs].sort((x, y) => x - y);
   const m = s.length >> 1;
@@ -298,19 +321,9 @@ export class CeilingMeter {
     const peak = peakFunction(loop);
     let k = null;
     if (peak) {
-      // Calls of about 2 ms until three in a row are not faster than the best seen (300 ms at most).
-      let trips = 1 << 12;
-      let best = Infinity; // ms per trip
-      const t0 = performance.now();
-      for (let stall = 0; stall < 3 && performance.now() - t0 < 300;) {
-        const t = performance.now();
-        this.sink += peak(trips);
-        const ms = performance.now() - t;
-        if (ms < 0.5) { trips *= 4; continue; }
-        if (ms / trips < best * 0.97) { best = ms / trips; stall = 0; } else stall++;
-        trips = Math.max(1, Math.round(2 / best));
-      }
-      k = { peak, flop: flopPerTrip(loop), tripsPerMs: 1 / best };
+      const cal = calibrate(peak);
+      this.sink += cal.sink;
+      k = { peak, flop: flopPerTrip(loop), tripsPerMs: cal.tripsPerMs };
     }
     this.kernels.set(loop, k);
     return k;

@@ -26,8 +26,8 @@
  *   of the first count (what report.mjs renders), `threadRows` those of the others; every timed row
  *   has cpuPerWall, the process's CPU time over the wall time of its windows (near the count when
  *   its threads ran). meta.threads = { counts, peers: { '<name>@<n>': label }, libs: { <n>: threads() },
- *   machine: { loop, sampleMs, method, unavailable? } }. In every round, right before a case's
- *   windows, the thread ceiling (run/machine.mjs) samples what the host gives at each count n > 1:
+ *   machine: { loop, sampleMs, method, unavailable? } }. In every round, right before simdconv's
+ *   first window at each count n > 1, the thread ceiling (run/machine.mjs) samples what the host gives:
  *   the ceiling loop on n threads at once over one thread; the case info gets machine: { <n>: the
  *   per-round ratios } and machineGflops: { <n>: { one: [...], many: [...] } }.
  *
@@ -216,7 +216,7 @@ export async function runSuite(o) {
       loop: threadCeiling.loop,
       sampleMs: MACHINE_SAMPLE.ms,
       method: `bench/ceiling.mjs's ${threadCeiling.loop ?? 'SIMD'} ceiling loop for about ${MACHINE_SAMPLE.ms} ms on the calling thread alone, then on it and n - 1 worker_threads at once `
-        + '(the flop of all over the wall time of the window), once per count per round right before each case\'s windows',
+        + '(the flop of all over the wall time of the window), once per count per round right before simdconv\'s first window at that count',
     };
     if (threadCeiling.why) {
       meta.threads.machine.unavailable = threadCeiling.why;

@@ -1,10 +1,10 @@
 /**
  * The thread ceiling: what this host gives at N threads, measured in the same minutes as the layers.
  *
- * On a shared 2-vCPU VM the two vCPUs are sometimes two SMT threads of one physical core: the
- * ceiling loop of bench/ceiling.mjs (12 independent multiply-add chains, bound by the FP units) run
- * on two threads at once then gives about 1.35x the GFLOP/s of one thread (0.9x to 1.8x from one
- * minute to the next), while a latency-bound scalar loop still gets 2x. A layer's @2/@1 cannot
+ * On a shared 2-vCPU VM the ceiling loop of bench/ceiling.mjs (12 independent multiply-add
+ * chains, bound by the FP units) run on two threads at once gave a median of 1.35x the GFLOP/s of
+ * one thread one evening (0.4x to 1.9x from one window to the next) and 1.95x in later runs, while
+ * a latency-bound scalar loop always got 2x, as when two vCPUs share one core's FP units. A layer's @2/@1 cannot
  * exceed what the machine gives by much, so the threads table prints this ratio beside it: a
  * reader can tell a kernel that scales badly from a host that did not give N cores.
  *
@@ -19,7 +19,7 @@
  * thread's end) and many / one. null where worker_threads (or SharedArrayBuffer, or both loops)
  * are missing: a browser, an old engine.
  */
-import { peakModule, flopPerTrip } from '../ceiling.mjs';
+import { calibrate, flopPerTrip, peakModule } from '../ceiling.mjs';
 
 /** How long one sample runs on each side (ms): one sample of n threads costs about 2 x ms. */
 export const MACHINE_SAMPLE = { ms: 8 };
@@ -29,28 +29,6 @@ export function machineLoop() {
   if (typeof WebAssembly === 'undefined') return null;
   for (const loop of ['wasm-relaxed', 'wasm-simd']) if (WebAssembly.validate(peakModule(loop))) return loop;
   return null;
-}
-
-/**
- * Warm a peak function up to V8's optimized code and measure its speed, as CeilingMeter.kernel
- * does: calls of about 2 ms until three in a row are not faster than the best seen (300 ms at
- * most). Self-contained: the workers run its source.
- * @returns {{ tripsPerMs: number, sink: number }}
- */
-export function calibrate(peak) {
-  let trips = 1 << 12;
-  let best = Infinity; // ms per trip
-  let sink = 0;
-  const t0 = performance.now();
-  for (let stall = 0; stall < 3 && performance.now() - t0 < 300;) {
-    const t = performance.now();
-    sink += peak(trips);
-    const ms = performance.now() - t;
-    if (ms < 0.5) { trips *= 4; continue; }
-    if (ms / trips < best * 0.97) { best = ms / trips; stall = 0; } else stall++;
-    trips = Math.max(1, Math.round(2 / best));
-  }
-  return { tripsPerMs: 1 / best, sink };
 }
 
 // The control words (Int32Array over a SharedArrayBuffer): DONE counts the workers that finished

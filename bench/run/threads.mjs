@@ -1,6 +1,7 @@
 // The threads table, out of bench/run.mjs (which re-exports it): text, HTML and markdown.
 import { WASM_PEERS, NATIVE_PEERS } from '../peers/index.mjs';
 import { sameRunRatio, geomean } from '../report.mjs';
+import { median } from '../ceiling.mjs';
 
 /**
  * The threads table of a `bench --threads` run (runSuite: `rows` at the first count, `threadRows`
@@ -12,18 +13,17 @@ import { sameRunRatio, geomean } from '../report.mjs';
  * "CPU/wall" is the process's CPU time over the wall time of a contender's windows: near N when its
  * N threads ran, near 1 when it stayed on one.
  * "machine @N/@1" is what the host gave: the ceiling loop on N threads at once over one thread
- * (run/machine.mjs), sampled once per round right before the layer's windows, the median of the
- * layer's rounds; on a 2-vCPU VM whose vCPUs share one physical core it is ~1.35x, not 2x, and a
- * layer's @N/@1 cannot exceed it by much.
+ * (run/machine.mjs), sampled once per round right before simdconv's first window at N, the median
+ * of the layer's rounds; a layer's @N/@1 cannot exceed it by much.
  */
 
 const THREAD_PEERS = [...WASM_PEERS, ...NATIVE_PEERS];
 const fmt2 = (x, d = 2) => (x == null || !Number.isFinite(x) ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(d));
 const times = (v) => (v == null ? '' : `${fmt2(v)}x`);
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null;
+/** The median of the finite values, null for none. */
+const finiteMedian = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x));
+  return s.length ? median(s) : null;
 };
 
 /** Targets of issue 20 (PERF.md), shown beside the figures; figures, not tests. */
@@ -76,7 +76,7 @@ export function summarizeThreads(result) {
       if (me && nat) vsNative[n] = sameRunRatio(me, nat);
     }
     const machine = {};
-    for (const n of counts) if (info.machine?.[n]?.length) machine[n] = median(info.machine[n]);
+    for (const n of counts) if (info.machine?.[n]?.length) machine[n] = finiteMedian(info.machine[n]);
     rows.push({ case: info.case, type: info.type, cells, vsPeer, vsNative, machine });
   }
   const geo = { speedup: {}, vsPeer: {}, vsPeerMin: {}, vsNative: {}, machine: {} };
@@ -92,7 +92,7 @@ export function summarizeThreads(result) {
   const machine = {};
   for (const n of counts) {
     const all = result.cases.filter((i) => i.suite !== 'kernels').flatMap((i) => i.machine?.[n] ?? []).filter((x) => Number.isFinite(x));
-    if (all.length) machine[n] = { median: median(all), min: Math.min(...all), max: Math.max(...all), rounds: all.length };
+    if (all.length) machine[n] = { median: finiteMedian(all), min: Math.min(...all), max: Math.max(...all), rounds: all.length };
   }
   return { counts, path, contenders, rows, geo, machine };
 }
